@@ -1,0 +1,105 @@
+"""The UK's 12 ITL1 regions and nations, their population baseline, and officer-supplied baselines."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+REGIONS_CSV = Path(__file__).resolve().parents[1] / "data" / "regions.csv"
+
+OUTSIDE_UK = "OUTSIDE"
+UNDISCLOSED = "UNDISCLOSED"
+#: Answers a member may give that are not one of the 12 regions; they have no baseline.
+OTHER_ANSWERS = {OUTSIDE_UK: "Outside the UK", UNDISCLOSED: "Prefer not to say"}
+
+
+@cache
+def _regions() -> pd.DataFrame:
+    frame = pd.read_csv(REGIONS_CSV, dtype={"code": str})
+    frame["population"] = frame["population"].astype("int64")
+    return frame
+
+
+def regions() -> pd.DataFrame:
+    """The 12 regions: code, name, short, nation, population, grid_x, grid_y (a copy, safe to change)."""
+    return _regions().copy()
+
+
+def region_codes() -> list[str]:
+    return _regions()["code"].tolist()
+
+
+def answer_codes() -> list[str]:
+    """Every region answer a member can give: the 12 regions, then outside the UK and prefer not to say."""
+    return region_codes() + list(OTHER_ANSWERS)
+
+
+def region_name(code: str) -> str:
+    names = dict(zip(_regions()["code"], _regions()["name"], strict=True)) | OTHER_ANSWERS
+    return names.get(code, code)
+
+
+def region_names() -> dict[str, str]:
+    """code -> display name for every answer a member can give."""
+    return dict(zip(_regions()["code"], _regions()["name"], strict=True)) | OTHER_ANSWERS
+
+
+def population_baseline() -> pd.Series:
+    """Population by region code (the default baseline)."""
+    frame = _regions()
+    return pd.Series(frame["population"].to_numpy(), index=frame["code"], name="population")
+
+
+class BaselineError(ValueError):
+    """A baseline file that cannot be used, with a message fit to show the officer."""
+
+
+def parse_baseline_csv(data: bytes | str) -> pd.Series:
+    """Read an officer's baseline (for example membership per region) from CSV.
+
+    The file needs a region column (ONS code, name or short label) and a count column. Every one of the
+    12 regions must appear once with a non-negative count, and at least one count must be positive.
+    """
+    text = data.decode("utf-8-sig", errors="strict") if isinstance(data, bytes) else data
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise BaselineError(f"The baseline file is not a readable CSV: {exc}") from exc
+    if frame.shape[1] < 2:
+        raise BaselineError("The baseline file needs two columns: region and count.")
+    region_col, count_col = frame.columns[0], frame.columns[1]
+    lookup = {}
+    for row in _regions().itertuples():
+        for key in (row.code, row.name, row.short):
+            lookup[str(key).strip().lower()] = row.code
+    codes, counts, problems = [], [], []
+    for line_no, (region, count) in enumerate(zip(frame[region_col], frame[count_col], strict=True), start=2):
+        code = lookup.get(str(region).strip().lower())
+        if code is None:
+            problems.append(f"line {line_no}: unknown region {str(region)[:40]!r}")
+            continue
+        try:
+            value = float(str(count).replace(",", ""))
+        except ValueError:
+            problems.append(f"line {line_no}: count {str(count)[:20]!r} is not a number")
+            continue
+        if value < 0 or value != value:
+            problems.append(f"line {line_no}: count must be zero or more")
+            continue
+        codes.append(code)
+        counts.append(value)
+    if problems:
+        raise BaselineError("The baseline file has problems: " + "; ".join(problems[:10]))
+    series = pd.Series(counts, index=codes, dtype="float64")
+    if series.index.duplicated().any():
+        dupes = sorted(set(series.index[series.index.duplicated()]))
+        raise BaselineError("Regions listed more than once: " + ", ".join(region_name(c) for c in dupes))
+    missing = [c for c in region_codes() if c not in series.index]
+    if missing:
+        raise BaselineError("Regions missing from the baseline: " + ", ".join(region_name(c) for c in missing))
+    if series.sum() <= 0:
+        raise BaselineError("The baseline counts add up to zero.")
+    return series.reindex(region_codes())

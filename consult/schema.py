@@ -1,0 +1,244 @@
+"""The database schema as SQLAlchemy Core tables. Migrations in `consult/migrations` create it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+PHASES = ("draft", "collecting", "voting", "results", "closed")
+MODERATION_MODES = ("post", "pre")
+TIERS = ("uk", "nation", "region", "local")
+PROPOSAL_STATUSES = ("pending", "published", "hidden", "merged")
+CHANNELS = ("online", "meeting", "import")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+# Timestamps are integer milliseconds since the epoch (UTC): exact, portable across SQLite and PostgreSQL,
+# and the unit Polis exports use, so imported vote logs keep their order.
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("is_uk_region", Boolean, nullable=False),
+)
+
+consultations = Table(
+    "consultations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("join_code", String(12), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("phase", String(16), nullable=False, server_default="collecting"),
+    Column("moderation", String(8), nullable=False, server_default="post"),
+    Column("min_chars", Integer, nullable=False, server_default="20"),
+    Column("max_chars", Integer, nullable=False, server_default="500"),
+    Column("max_proposals_per_participant", Integer, nullable=False, server_default="10"),
+    Column("results_visible", Boolean, nullable=False, server_default="1"),
+    Column("baseline", String(40), nullable=False, server_default="population"),
+    Column("source", String(40), nullable=False, server_default="consult"),
+    Column("created_ms", BigInteger, nullable=False),
+    CheckConstraint(_one_of("phase", PHASES), name="phase"),
+    CheckConstraint(_one_of("moderation", MODERATION_MODES), name="moderation"),
+    CheckConstraint("min_chars >= 1 AND max_chars >= min_chars AND max_chars <= 10000", name="lengths"),
+    CheckConstraint("max_proposals_per_participant >= 1", name="proposal_limit"),
+    CheckConstraint("length(title) >= 1 AND length(question) >= 1", name="not_blank"),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("region", ForeignKey("regions.code"), nullable=False),
+    Column("constituency", String(120)),
+    Column("verified", Boolean, nullable=False, server_default="0"),
+    Column("channel", String(16), nullable=False, server_default="online"),
+    Column("external_id", String(64)),
+    Column("consented_ms", BigInteger),
+    Column("created_ms", BigInteger, nullable=False),
+    UniqueConstraint("consultation_id", "external_id"),
+    # lets votes and proposals reference (consultation, participant) pairs so they cannot cross consultations
+    UniqueConstraint("id", "consultation_id"),
+    CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
+    Index(None, "consultation_id", "region"),
+)
+
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Integer),
+    Column("region", ForeignKey("regions.code")),
+    Column("tier", String(8), nullable=False, server_default="uk"),
+    Column("body", Text, nullable=False),
+    # normalised text for the exact-duplicate rule; NULL only for imported texts that repeat an earlier one
+    Column("dedupe_key", String(64)),
+    Column("status", String(12), nullable=False, server_default="published"),
+    Column("merged_into_id", ForeignKey("proposals.id")),
+    Column("is_seed", Boolean, nullable=False, server_default="0"),
+    Column("is_meta", Boolean, nullable=False, server_default="0"),
+    Column("external_id", String(64)),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["author_id", "consultation_id"], ["participants.id", "participants.consultation_id"],
+        name="fk_proposals_author_participants",
+    ),
+    UniqueConstraint("consultation_id", "dedupe_key"),
+    UniqueConstraint("consultation_id", "external_id"),
+    UniqueConstraint("id", "consultation_id"),
+    CheckConstraint(_one_of("tier", TIERS), name="tier"),
+    CheckConstraint(_one_of("status", PROPOSAL_STATUSES), name="status"),
+    CheckConstraint(
+        "(status = 'merged' AND merged_into_id IS NOT NULL AND merged_into_id <> id)"
+        " OR (status <> 'merged' AND merged_into_id IS NULL)",
+        name="merge_target",
+    ),
+    CheckConstraint("length(body) >= 1", name="body_not_blank"),
+    Index(None, "consultation_id", "status"),
+    Index(None, "author_id"),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("consultation_id", Integer, nullable=False),
+    Column("participant_id", Integer, primary_key=True),
+    Column("proposal_id", Integer, primary_key=True),
+    Column("value", SmallInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["participant_id", "consultation_id"], ["participants.id", "participants.consultation_id"],
+        ondelete="CASCADE", name="fk_votes_participant_participants",
+    ),
+    ForeignKeyConstraint(
+        ["proposal_id", "consultation_id"], ["proposals.id", "proposals.consultation_id"],
+        ondelete="CASCADE", name="fk_votes_proposal_proposals",
+    ),
+    CheckConstraint("value IN (-1, 0, 1)", name="value"),
+    Index(None, "consultation_id"),
+    Index(None, "proposal_id"),
+)
+
+vote_events = Table(
+    "vote_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("consultation_id", Integer, nullable=False),
+    Column("participant_id", Integer, nullable=False),
+    Column("proposal_id", Integer, nullable=False),
+    Column("value", SmallInteger, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    ForeignKeyConstraint(
+        ["participant_id", "consultation_id"], ["participants.id", "participants.consultation_id"],
+        ondelete="CASCADE", name="fk_vote_events_participant_participants",
+    ),
+    ForeignKeyConstraint(
+        ["proposal_id", "consultation_id"], ["proposals.id", "proposals.consultation_id"],
+        ondelete="CASCADE", name="fk_vote_events_proposal_proposals",
+    ),
+    CheckConstraint("value IN (-1, 0, 1)", name="value"),
+    Index(None, "consultation_id", "created_ms"),
+    Index(None, "participant_id", "proposal_id"),
+)
+
+themes = Table(
+    "themes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(200), nullable=False),
+    # an officer's label is kept by later re-runs
+    Column("label_edited", Boolean, nullable=False, server_default="0"),
+    Column("keywords", Text, nullable=False, server_default=""),
+    Column("is_other", Boolean, nullable=False, server_default="0"),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    UniqueConstraint("id", "consultation_id"),
+    Index(None, "consultation_id"),
+)
+
+theme_assignments = Table(
+    "theme_assignments",
+    metadata,
+    Column("consultation_id", Integer, nullable=False),
+    Column("proposal_id", Integer, primary_key=True),
+    Column("theme_id", Integer, primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("rank", SmallInteger, nullable=False),
+    # 'officer' assignments are corrections that later runs keep
+    Column("source", String(8), nullable=False, server_default="model"),
+    ForeignKeyConstraint(
+        ["proposal_id", "consultation_id"], ["proposals.id", "proposals.consultation_id"],
+        ondelete="CASCADE", name="fk_theme_assignments_proposal_proposals",
+    ),
+    ForeignKeyConstraint(
+        ["theme_id", "consultation_id"], ["themes.id", "themes.consultation_id"],
+        ondelete="CASCADE", name="fk_theme_assignments_theme_themes",
+    ),
+    CheckConstraint("rank BETWEEN 1 AND 3", name="rank"),
+    CheckConstraint("score >= 0 AND score <= 1", name="score"),
+    CheckConstraint(_one_of("source", ("model", "officer")), name="source"),
+    Index(None, "theme_id"),
+    Index(None, "consultation_id"),
+)
+
+baselines = Table(
+    "baselines",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("region", ForeignKey("regions.code"), primary_key=True),
+    Column("count", Float, nullable=False),
+    Column("source", Text, nullable=False, server_default=""),
+    CheckConstraint("count >= 0", name="count"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE")),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target_type", String(20)),
+    Column("target_id", Integer),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("detail", Text, nullable=False, server_default=""),
+    Column("created_ms", BigInteger, nullable=False),
+    Index(None, "consultation_id", "created_ms"),
+)

@@ -1,0 +1,40 @@
+"""Cleaning member text: normalisation, the exact-duplicate key, and escaping for display."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def clean_text(text: str) -> str:
+    """Member text as stored: NFC, no control or invisible characters, tidy spaces, at most one blank line."""
+    text = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def dedupe_key(text: str) -> str:
+    """A key equal for texts that differ only in case, accents' composition, spacing or punctuation."""
+    folded = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", clean_text(text)).casefold()).strip()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
+
+
+_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|:$<>~&\"'=^])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every character Markdown (and Streamlit's extensions) could interpret."""
+    return _MD_SPECIALS.sub(r"\\\1", text)
+
+
+def shorten(text: str, width: int = 120) -> str:
+    """One line of at most `width` characters, with an ellipsis when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
