@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult import db, regions
@@ -440,12 +440,29 @@ def get_proposal(engine: Engine, proposal_id: int) -> Proposal:
 # -- votes -----------------------------------------------------------------------------------------------------
 
 
-def _insert_for(conn: Connection):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+_VOTE_TARGET = (
+    select(s.proposals.c.consultation_id, s.proposals.c.status, s.consultations.c.phase)
+    .join(s.consultations, s.consultations.c.id == s.proposals.c.consultation_id)
+    .where(s.proposals.c.id == bindparam("proposal_id"))
+)
+_VOTER = select(s.participants.c.consultation_id).where(s.participants.c.id == bindparam("participant_id"))
+_VOTE_EVENT = s.vote_events.insert()
+_UPSERTS: dict[str, Any] = {}
+
+
+def _vote_upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE for the current vote, built once per dialect."""
+    if dialect not in _UPSERTS:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(s.votes)
+        _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=["participant_id", "proposal_id"],
+            set_={"value": stmt.excluded.value, "updated_ms": stmt.excluded.updated_ms},
+        )
+    return _UPSERTS[dialect]
 
 
 def cast_vote(engine: Engine, participant_id: int, proposal_id: int, value: int) -> None:
@@ -454,33 +471,20 @@ def cast_vote(engine: Engine, participant_id: int, proposal_id: int, value: int)
         raise StoreError("A vote is agree (+1), disagree (-1) or pass (0).")
     stamp = now_ms()
     with db.writing(engine) as conn:
-        row = conn.execute(
-            select(s.proposals.c.consultation_id, s.proposals.c.status, s.consultations.c.phase)
-            .join(s.consultations, s.consultations.c.id == s.proposals.c.consultation_id)
-            .where(s.proposals.c.id == proposal_id)
-        ).first()
+        row = conn.execute(_VOTE_TARGET, {"proposal_id": proposal_id}).first()
         if row is None:
             raise NotFound("That proposal no longer exists.")
         if row.status != "published":
             raise Refused("That proposal is not open for votes (it may have been moderated or merged).")
         if row.phase not in VOTING_PHASES:
             raise Refused("Voting is closed in this consultation.")
-        voter = conn.execute(
-            select(s.participants.c.consultation_id).where(s.participants.c.id == participant_id)
-        ).first()
+        voter = conn.execute(_VOTER, {"participant_id": participant_id}).first()
         if voter is None or voter.consultation_id != row.consultation_id:
             raise NotFound("You are not registered in this consultation; please join again.")
         values = {"consultation_id": row.consultation_id, "participant_id": participant_id,
-                  "proposal_id": proposal_id, "value": value, "updated_ms": stamp}
-        stmt = _insert_for(conn)(s.votes).values(values)
-        conn.execute(stmt.on_conflict_do_update(
-            index_elements=["participant_id", "proposal_id"],
-            set_={"value": stmt.excluded.value, "updated_ms": stmt.excluded.updated_ms},
-        ))
-        conn.execute(s.vote_events.insert().values(
-            consultation_id=row.consultation_id, participant_id=participant_id, proposal_id=proposal_id,
-            value=value, created_ms=stamp,
-        ))
+                  "proposal_id": proposal_id, "value": value}
+        conn.execute(_vote_upsert(conn.dialect.name), [values | {"updated_ms": stamp}])
+        conn.execute(_VOTE_EVENT, [values | {"created_ms": stamp}])
 
 
 # -- reading frames for analysis -------------------------------------------------------------------------------

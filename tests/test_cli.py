@@ -1,0 +1,33 @@
+"""The consult command line."""
+
+from __future__ import annotations
+
+from consult import cli, store
+
+
+def test_demo_loads_once_with_if_empty(sqlite_url, capsys):
+    assert cli.main(["demo", "--db", sqlite_url, "--if-empty"]) == 0
+    assert "join code DEVO26" in capsys.readouterr().out
+    assert cli.main(["demo", "--db", sqlite_url, "--if-empty"]) == 0
+    assert "already holds" in capsys.readouterr().out
+    assert cli.main(["list", "--db", sqlite_url]) == 0
+    assert "DEVO26" in capsys.readouterr().out
+
+
+def test_migrate_reports_revision(sqlite_url, capsys):
+    assert cli.main(["migrate", "--db", sqlite_url]) == 0
+    assert "revision 0001" in capsys.readouterr().out
+
+
+def test_list_on_empty_database_says_what_to_do(sqlite_url, capsys):
+    assert cli.main(["list", "--db", sqlite_url]) == 0
+    assert "consult demo" in capsys.readouterr().out
+
+
+def test_store_errors_become_messages_not_tracebacks(sqlite_url, capsys, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise store.Refused("nope, and here is why")
+
+    monkeypatch.setattr(store, "list_consultations", refuse)
+    assert cli.main(["list", "--db", sqlite_url]) == 2
+    assert "nope, and here is why" in capsys.readouterr().err

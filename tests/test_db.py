@@ -1,0 +1,44 @@
+"""Engines, the database URL, and migrations."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from consult import db
+from consult.schema import metadata
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(sqlite_engine):
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS
+
+
+def test_in_memory_sqlite_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="in-memory"):
+        db.make_engine("sqlite:///:memory:")
+
+
+def test_migrations_build_exactly_the_declared_schema(engine):
+    assert db.current_revision(engine) == "0001"
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diffs == []
+
+
+def test_upgrade_twice_is_harmless(sqlite_engine):
+    db.upgrade(sqlite_engine)
+    assert db.has_schema(sqlite_engine)
+
+
+def test_database_url_precedence(tmp_path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    monkeypatch.delenv("CONSULT_DATABASE_URL", raising=False)
+    assert db.database_url(secrets).startswith("sqlite:///") and db.database_url(secrets).endswith("consult.db")
+    secrets.write_text('[connections.consult]\nurl = "postgresql+psycopg://u@h/db"\n')
+    assert db.database_url(secrets) == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("CONSULT_DATABASE_URL", "sqlite:////tmp/x.db")
+    assert db.database_url(secrets) == "sqlite:////tmp/x.db"

@@ -1,0 +1,70 @@
+"""The demo consultation: deterministic, realistic, and with ground truth for the analytics tests."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from consult import demo, regions, store
+
+
+@pytest.fixture(scope="module")
+def data() -> demo.DemoData:
+    return demo.generate()
+
+
+def test_same_seed_same_consultation_other_seed_differs(data):
+    again = demo.generate()
+    for name in ("participants", "proposals", "votes", "events"):
+        pd.testing.assert_frame_equal(getattr(data, name), getattr(again, name))
+    other = demo.generate(seed=7)
+    assert not other.proposals["body"].equals(data.proposals["body"])
+
+
+def test_size_and_variety(data):
+    assert len(data.participants) >= 600
+    assert len(data.proposals) >= 1500
+    assert 28_000 <= len(data.votes) <= 34_000
+    themes = data.proposals["true_theme"].value_counts()
+    assert len(themes) >= 10 and themes.min() >= 60
+    assert data.proposals["body"].is_unique
+    # real variety: no theme is one template; many different openings per theme
+    openings = data.proposals.groupby("true_theme")["body"].agg(lambda b: b.str.split().str[:3].str.join(" ").nunique())
+    assert (openings >= 30).all()
+    assert set(data.proposals["tier"]) == {"uk", "nation", "region", "local"}
+    assert not data.votes.duplicated(["participant_external_id", "proposal_external_id"]).any()
+    assert data.votes.groupby("proposal_external_id").size().min() >= 3
+    assert len(data.events) > len(data.votes)  # some votes were changed
+
+
+def test_london_is_over_represented_and_the_north_east_under(data):
+    share = data.participants["region"].value_counts(normalize=True)
+    baseline = regions.population_baseline() / regions.population_baseline().sum()
+    ratio = share.reindex(baseline.index) / baseline
+    assert ratio["E12000007"] > 1.8
+    assert ratio["E12000001"] < 0.7 and ratio["N92000002"] < 0.7
+    assert share.index.isin(regions.answer_codes()).all()
+
+
+def test_regional_tilts_in_themes(data):
+    by_region = pd.crosstab(data.proposals["region"], data.proposals["true_theme"], normalize="index")
+    overall = data.proposals["true_theme"].value_counts(normalize=True)
+    assert by_region.loc["W92000004", "culture"] > 1.8 * overall["culture"]
+    assert by_region.loc["E12000007", "housing"] > 1.6 * overall["housing"]
+
+
+def test_three_latent_opinion_groups_with_london_leaning_to_one(data):
+    groups = data.participants["true_group"]
+    assert sorted(groups.unique()) == [0, 1, 2]
+    london = data.participants["region"] == "E12000007"
+    assert (groups[london] == 0).mean() > (groups[~london] == 0).mean() + 0.2
+
+
+def test_install_writes_everything(sqlite_engine, data):
+    consultation_id = demo.install(sqlite_engine, data=data)
+    counts = store.counts(sqlite_engine, consultation_id)
+    assert counts.participants == len(data.participants)
+    assert counts.proposals == counts.published == len(data.proposals)
+    assert counts.votes == len(data.votes)
+    assert len(store.vote_events_frame(sqlite_engine, consultation_id)) == len(data.events)
+    assert store.get_consultation(sqlite_engine, consultation_id).join_code == demo.JOIN_CODE
