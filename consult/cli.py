@@ -49,6 +49,104 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolve_consultation(engine, ref: str) -> store.Consultation:
+    """A consultation by id or join code."""
+    if ref.isdigit():
+        return store.get_consultation(engine, int(ref))
+    return store.find_consultation(engine, ref)
+
+
+def run_import_polis(args: argparse.Namespace) -> int:
+    from consult import polis
+
+    engine = _engine(args)
+    consultation_id = polis.import_export(engine, args.folder, title=args.title)
+    c = store.counts(engine, consultation_id)
+    code = store.get_consultation(engine, consultation_id).join_code
+    print(f"imported consultation {consultation_id} (join code {code}): {c.participants} participants, "
+          f"{c.proposals} proposals ({c.published} published), {c.votes} current votes")
+    return 0
+
+
+def run_export_polis(args: argparse.Namespace) -> int:
+    from consult import polis
+
+    engine = _engine(args)
+    consultation = _resolve_consultation(engine, args.consultation)
+    for path in polis.export_consultation(engine, consultation.id, args.out):
+        print(path)
+    return 0
+
+
+def run_groups(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from consult import opinion, polis
+    from consult.text import shorten
+
+    if Path(args.source).is_dir():
+        export = polis.read_export(args.source)
+        votes = polis.participants_votes_frame(export)
+        zeroed = polis.zeroed_comments(export)
+        texts = dict(zip(export.comments["comment-id"], export.comments["comment-body"], strict=True))
+        source_ids = {pid: str(pid) for pid in votes["participant_id"].unique()}
+    else:
+        engine = _engine(args)
+        consultation = _resolve_consultation(engine, args.source)
+        votes = store.votes_frame(engine, consultation.id)
+        proposals = store.proposals_frame(engine, consultation.id)
+        zeroed = set(proposals.loc[(proposals["status"] != "published") | proposals["is_meta"], "id"])
+        texts = dict(zip(proposals["id"], proposals["body"], strict=True))
+        people = store.participants_frame(engine, consultation.id)
+        source_ids = {row.id: (row.external_id or str(row.id)) for row in people.itertuples()}
+    if votes.empty:
+        print("no votes yet: there is nothing to group")
+        return 0
+    model = opinion.OpinionGroups(random_state=args.seed).fit(votes, zeroed_proposals=zeroed)
+    clustered = int(model.labels_.notna().sum())
+    print(f"{model.k_} opinion groups among {clustered} of {len(model.labels_)} participants "
+          f"(silhouette by k: {', '.join(f'{k}={v:.3f}' for k, v in model.silhouettes_.items())})")
+    rep = opinion.repness(model.matrix_, model.labels_)
+    for group, size in model.group_sizes().items():
+        print(f"\ngroup {group}: {size} participants")
+        for row in rep[rep["group"] == group].itertuples():
+            print(f"  {row.direction:<8} {row.p:5.0%}  {shorten(str(texts.get(row.proposal_id, '')), 90)}")
+    if args.out:
+        out = pd.DataFrame({"participant": [source_ids.get(p, str(p)) for p in model.labels_.index],
+                            "group": model.labels_.astype("Int64").reset_index(drop=True)})
+        out.to_csv(args.out, index=False)
+        print(f"\nwrote {len(out)} rows to {args.out}")
+    return 0
+
+
+def run_support(args: argparse.Namespace) -> int:
+    from consult import support
+    from consult.text import shorten
+
+    engine = _engine(args)
+    consultation = _resolve_consultation(engine, args.consultation)
+    base = store.baseline(engine, args.baseline or consultation.baseline)
+    people = store.participants_frame(engine, consultation.id)
+    table, test = support.representativeness(people, base)
+    print(f"participation against the {args.baseline or consultation.baseline} baseline "
+          f"(chi-square {test['chi2']:.1f}, p = {test['p_value']:.2g}; {test['not_in_a_region']} not in a UK region)")
+    for r in table.itertuples():
+        print(f"  {r.name:<26} {r.participants:>6}  {r.sample_share:6.1%} vs {r.baseline_share:6.1%}  x{r.ratio:4.2f}")
+    votes = store.votes_frame(engine, consultation.id, published_only=True)
+    summary = support.proposal_summary(votes, base, min_votes=args.min_votes)
+    texts = store.proposals_frame(engine, consultation.id).set_index("id")["body"]
+    summary.insert(0, "body", texts.reindex(summary.index))
+    print(f"\ntop {args.top} proposals by cross-region consensus (raw / weighted support)")
+    for r in summary.head(args.top).itertuples():
+        print(f"  {r.consensus:5.2f}  {r.support:4.0%} / {r.weighted_support:4.0%}  {shorten(str(r.body), 80)}")
+    if args.out:
+        summary.reset_index().to_csv(args.out, index=False)
+        print(f"\nwrote {len(summary)} rows to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Policy consultation and devolution toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -65,6 +163,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing when a consultation already exists")
     add("list", "list the consultations in the database with their counts", run_list)
+    imp = add("import-polis", "create a consultation from a Polis export folder", run_import_polis)
+    imp.add_argument("folder", help="folder holding comments.csv and votes.csv")
+    imp.add_argument("--title", help="title for the new consultation (default: the export's topic)")
+    exp = add("export-polis", "write a consultation as a Polis export folder", run_export_polis)
+    exp.add_argument("consultation", help="consultation id or join code")
+    exp.add_argument("--out", required=True, help="folder to write")
+    sup = add("support", "participation by region and proposals ranked by cross-region consensus", run_support)
+    sup.add_argument("consultation", help="consultation id or join code")
+    sup.add_argument("--baseline", help="baseline name (default: the consultation's, usually population)")
+    sup.add_argument("--top", type=int, default=10)
+    sup.add_argument("--min-votes", type=int, default=10, help="smallest regional cell shown (default 10)")
+    sup.add_argument("--out", help="CSV with every proposal's support and consensus")
+    grp = add("groups", "find opinion groups and their representative statements", run_groups)
+    grp.add_argument("source", help="a Polis export folder, or a consultation id or join code")
+    grp.add_argument("--out", help="CSV to write with one row per participant: participant, group")
+    grp.add_argument("--seed", type=int, default=0, help="random_state for clustering (default 0)")
     return parser
 
 
@@ -73,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except store.StoreError as exc:
+    except (store.StoreError, ValueError, OSError) as exc:
         print(f"consult {args.command}: {exc}", file=sys.stderr)
         return 2
 

@@ -37,7 +37,7 @@ PARTICIPATION_FACTOR = {
 GROUP_MIX_LONDON = (0.62, 0.16, 0.22)
 GROUP_MIX_ELSEWHERE = (0.28, 0.42, 0.30)
 # Where the three latent groups sit in opinion space; each proposal has a direction in that space.
-GROUP_CENTRES = np.array([[1.8, 0.0], [-1.4, 1.2], [-0.5, -1.7]])
+GROUP_CENTRES = np.array([[2.7, 0.0], [-2.1, 1.8], [-0.75, -2.55]])
 
 
 @dataclass

@@ -31,3 +31,16 @@ def test_store_errors_become_messages_not_tracebacks(sqlite_url, capsys, monkeyp
     monkeypatch.setattr(store, "list_consultations", refuse)
     assert cli.main(["list", "--db", sqlite_url]) == 2
     assert "nope, and here is why" in capsys.readouterr().err
+
+
+def test_support_command_prints_participation_and_consensus(sqlite_url, tmp_path, capsys):
+    assert cli.main(["demo", "--db", sqlite_url]) == 0
+    out = tmp_path / "support.csv"
+    assert cli.main(["support", "DEVO26", "--db", sqlite_url, "--top", "3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "London" in printed and "cross-region consensus" in printed
+    import pandas as pd
+
+    frame = pd.read_csv(out)
+    assert {"proposal_id", "support", "weighted_support", "consensus", "weakest_region"} <= set(frame.columns)
+    assert frame["consensus"].is_monotonic_decreasing

@@ -1,0 +1,326 @@
+"""Opinion groups the way Polis finds them, and the statistics that describe any grouping of voters.
+
+The maths follows Polis's published method (see ../shared/notes/methods.md): a participant x proposal vote
+matrix, mean imputation, PCA to two dimensions with sparsity-aware scaling, many small base clusters and then
+k = 2..5 groups of their centres chosen by silhouette. The group statistics (repness, group-informed consensus,
+consensus, uncertainty) take any labelling, so they answer the same questions with regions as the groups.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.utils.extmath import randomized_svd
+
+Z90 = 1.2816
+
+
+@dataclass
+class VoteMatrix:
+    """Current votes as a dense participant x proposal matrix; NaN where a participant has not voted."""
+
+    values: np.ndarray
+    participants: pd.Index
+    proposals: pd.Index
+
+    @classmethod
+    def from_votes(cls, votes: pd.DataFrame) -> VoteMatrix:
+        participants = pd.Index(np.sort(votes["participant_id"].unique()), name="participant_id")
+        proposals = pd.Index(np.sort(votes["proposal_id"].unique()), name="proposal_id")
+        matrix = np.full((len(participants), len(proposals)), np.nan)
+        rows = participants.get_indexer(votes["participant_id"])
+        cols = proposals.get_indexer(votes["proposal_id"])
+        matrix[rows, cols] = votes["value"].to_numpy(dtype=float)
+        return cls(matrix, participants, proposals)
+
+    @property
+    def n_votes(self) -> np.ndarray:
+        return (~np.isnan(self.values)).sum(axis=1)
+
+
+# -- statistics for any grouping -------------------------------------------------------------------------------
+
+
+def group_counts(matrix: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple:
+    """Agrees, disagrees and votes seen (agree + disagree + pass) per group (rows) and proposal (columns)."""
+    agree = np.stack([(matrix[labels == g] == 1).sum(axis=0) for g in groups]).astype(float)
+    disagree = np.stack([(matrix[labels == g] == -1).sum(axis=0) for g in groups]).astype(float)
+    seen = np.stack([(~np.isnan(matrix[labels == g])).sum(axis=0) for g in groups]).astype(float)
+    return agree, disagree, seen
+
+
+def _one_prop_z(successes: np.ndarray, n: np.ndarray) -> np.ndarray:
+    return 2.0 * np.sqrt(n + 1.0) * ((successes + 1.0) / (n + 1.0) - 0.5)
+
+
+def _two_prop_z(succ_in: np.ndarray, succ_out: np.ndarray, n_in: np.ndarray, n_out: np.ndarray) -> np.ndarray:
+    s1, s2, n1, n2 = succ_in + 1.0, succ_out + 1.0, n_in + 1.0, n_out + 1.0
+    p1, p2 = s1 / n1, s2 / n2
+    pooled = (s1 + s2) / (n1 + n2)
+    spread = np.sqrt(np.clip(pooled * (1 - pooled) * (1 / n1 + 1 / n2), 0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where((pooled >= 1.0) | (spread == 0), 0.0, (p1 - p2) / np.where(spread == 0, 1, spread))
+    return z
+
+
+def repness(matrix: VoteMatrix, labels: pd.Series, *, top: int = 5) -> pd.DataFrame:
+    """Representative proposals of each group against everyone else (Polis repness with its significance rules).
+
+    `labels` maps participant ids to a group (NaN or missing: not in any group). Returns rows: group,
+    proposal_id, direction ('agree'/'disagree'), p (the group's smoothed share that way), p_test, repness,
+    repness_test, metric, qualifies; at most `top` per group, agrees first.
+    """
+    aligned = labels.reindex(matrix.participants)
+    mask = aligned.notna().to_numpy()
+    values, lab = matrix.values[mask], aligned.to_numpy()[mask]
+    groups = np.array(sorted(pd.unique(lab)))
+    columns = ["group", "proposal_id", "direction", "p", "p_test", "repness", "repness_test", "metric",
+               "qualifies", "agree", "disagree", "seen"]
+    if len(groups) == 0 or values.shape[1] == 0:
+        return pd.DataFrame(columns=columns)
+    na, nd, ns = group_counts(values, lab, groups)
+    total_a, total_d, total_s = na.sum(axis=0), nd.sum(axis=0), ns.sum(axis=0)
+    rows = []
+    for gi, group in enumerate(groups):
+        ra_n, rd_n, rs_n = total_a - na[gi], total_d - nd[gi], total_s - ns[gi]
+        pa, pd_ = (na[gi] + 1) / (ns[gi] + 2), (nd[gi] + 1) / (ns[gi] + 2)
+        pat, pdt = _one_prop_z(na[gi], ns[gi]), _one_prop_z(nd[gi], ns[gi])
+        ra = pa / ((ra_n + 1) / (rs_n + 2))
+        rd = pd_ / ((rd_n + 1) / (rs_n + 2))
+        rat, rdt = _two_prop_z(na[gi], ra_n, ns[gi], rs_n), _two_prop_z(nd[gi], rd_n, ns[gi], rs_n)
+        agree_dir = rat > rdt
+        p = np.where(agree_dir, pa, pd_)
+        p_test = np.where(agree_dir, pat, pdt)
+        rep = np.where(agree_dir, ra, rd)
+        rep_test = np.where(agree_dir, rat, rdt)
+        metric = rep * rep_test * p * p_test
+        qualifies = ((rat > Z90) & (pat > Z90)) | ((rdt > Z90) & (pdt > Z90))
+        seen_any = ns[gi] > 0
+        candidates = np.flatnonzero(qualifies & seen_any)
+        if len(candidates) == 0:
+            fallback = np.flatnonzero(seen_any)
+            candidates = fallback[np.argsort(-metric[fallback], kind="stable")[:1]] if len(fallback) else fallback
+        best = candidates[np.argsort(-metric[candidates], kind="stable")[:top]]
+        for j in best:
+            rows.append({
+                "group": group, "proposal_id": matrix.proposals[j],
+                "direction": "agree" if agree_dir[j] else "disagree", "p": p[j], "p_test": p_test[j],
+                "repness": rep[j], "repness_test": rep_test[j], "metric": metric[j], "qualifies": bool(qualifies[j]),
+                "agree": int(na[gi, j]), "disagree": int(nd[gi, j]), "seen": int(ns[gi, j]),
+            })
+    out = pd.DataFrame(rows, columns=columns)
+    out["_agree_first"] = out["direction"] != "agree"
+    out = out.sort_values(["group", "_agree_first", "metric"], ascending=[True, True, False], kind="stable")
+    return out.drop(columns="_agree_first").reset_index(drop=True)
+
+
+def group_informed_consensus(matrix: VoteMatrix, labels: pd.Series) -> pd.Series:
+    """Product over groups of (agree + 1) / (seen + 2) for each proposal."""
+    aligned = labels.reindex(matrix.participants)
+    mask = aligned.notna().to_numpy()
+    groups = np.array(sorted(pd.unique(aligned.to_numpy()[mask])))
+    if len(groups) == 0:
+        return pd.Series(np.ones(len(matrix.proposals)), index=matrix.proposals, name="gic")
+    na, _, ns = group_counts(matrix.values[mask], aligned.to_numpy()[mask], groups)
+    return pd.Series(np.prod((na + 1) / (ns + 2), axis=0), index=matrix.proposals, name="gic")
+
+
+def consensus(matrix: VoteMatrix, *, top: int = 5) -> pd.DataFrame:
+    """Proposals most agreed (and most disagreed) by everyone: p > 0.5 and z > 1.2816, ranked by p * z."""
+    values = matrix.values
+    na, nd = (values == 1).sum(axis=0), (values == -1).sum(axis=0)
+    ns = (~np.isnan(values)).sum(axis=0)
+    rows = []
+    for direction, n in (("agree", na), ("disagree", nd)):
+        p = (n + 1) / (ns + 2)
+        z = _one_prop_z(n, ns)
+        ok = np.flatnonzero((p > 0.5) & (z > Z90))
+        for j in ok[np.argsort(-(p[ok] * z[ok]), kind="stable")[:top]]:
+            rows.append({"direction": direction, "proposal_id": matrix.proposals[j], "p": p[j], "p_test": z[j],
+                         "seen": int(ns[j])})
+    return pd.DataFrame(rows, columns=["direction", "proposal_id", "p", "p_test", "seen"])
+
+
+def uncertainty(matrix: VoteMatrix, *, threshold: float = 0.3) -> pd.DataFrame:
+    """Proposals many voters passed on (pass / seen above `threshold`), most passed first."""
+    values = matrix.values
+    seen = (~np.isnan(values)).sum(axis=0)
+    passes = (values == 0).sum(axis=0)
+    rate = np.where(seen > 0, passes / np.maximum(seen, 1), 0.0)
+    frame = pd.DataFrame({"proposal_id": matrix.proposals, "pass_rate": rate, "seen": seen})
+    return frame[frame["pass_rate"] > threshold].sort_values("pass_rate", ascending=False).reset_index(drop=True)
+
+
+# -- finding the groups ----------------------------------------------------------------------------------------
+
+
+def _first_distinct(points: np.ndarray, k: int) -> np.ndarray:
+    _, first = np.unique(points.round(12), axis=0, return_index=True)
+    return points[np.sort(first)[:k]]
+
+
+def _weighted_silhouette(points: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> float:
+    """Silhouette of weighted points (each stands for `weight` identical members)."""
+    groups = np.unique(labels)
+    if len(groups) < 2:
+        return -1.0
+    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    scores = np.zeros(len(points))
+    for i in range(len(points)):
+        mean_to = {}
+        for g in groups:
+            members = labels == g
+            total = weights[members].sum() - (1 if g == labels[i] else 0)
+            mean_to[g] = (weights[members] * dist[i, members]).sum() / total if total > 0 else 0.0
+        a = mean_to[labels[i]]
+        b = min(v for g, v in mean_to.items() if g != labels[i])
+        own_size = weights[labels == labels[i]].sum()
+        scores[i] = 0.0 if own_size <= 1 or max(a, b) == 0 else (b - a) / max(a, b)
+    return float((scores * weights).sum() / weights.sum())
+
+
+def _top_components(centred: np.ndarray, random_state: int) -> np.ndarray:
+    """The first two principal axes (rows); randomised SVD on big matrices, exact on small ones."""
+    if min(centred.shape) > 200:
+        _, _, vt = randomized_svd(centred, n_components=2, n_iter=7, random_state=random_state)
+    else:
+        _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    return vt[:2]
+
+
+class KSmoother:
+    """Keeps the number of groups steady: a new k is adopted only after it has won `patience` updates in a row."""
+
+    def __init__(self, patience: int = 4) -> None:
+        self.patience = patience
+        self.current: int | None = None
+        self._candidate: int | None = None
+        self._streak = 0
+
+    def update(self, best_k: int) -> int:
+        if self.current is None or best_k == self.current:
+            self.current = self.current or best_k
+            self._candidate, self._streak = None, 0
+            return self.current
+        if best_k == self._candidate:
+            self._streak += 1
+        else:
+            self._candidate, self._streak = best_k, 1
+        if self._streak >= self.patience:
+            self.current, self._candidate, self._streak = best_k, None, 0
+        return self.current
+
+
+@dataclass
+class OpinionGroups:
+    """Polis-style opinion groups with scikit-learn habits: parameters here, results in attributes after `fit`.
+
+    Attributes after fit: `matrix_` (VoteMatrix), `projection_` (participant_id -> x, y, n_votes, in_conv,
+    group), `labels_` (participant_id -> group, NaN when not clustered), `k_`, `silhouettes_` (k -> score),
+    `proposal_coords_` (proposal_id -> x, y: the PCA loadings), `components_`.
+    """
+
+    min_votes: int = 7
+    min_clustered: int = 15
+    max_base_clusters: int = 100
+    max_groups: int = 5
+    random_state: int = 0
+    #: prefer fewer groups unless more groups raise the silhouette by more than this (differences of a few
+    #: thousandths are noise, and a group that splits on noise flickers in a live view)
+    k_tolerance: float = 0.02
+    smoother: KSmoother | None = None
+    silhouettes_: dict[int, float] = field(default_factory=dict, init=False)
+
+    def fit(self, votes: pd.DataFrame, *, zeroed_proposals: set | None = None) -> OpinionGroups:
+        """Find groups from current votes; proposals in `zeroed_proposals` (hidden, meta) count as 0 for all."""
+        matrix = VoteMatrix.from_votes(votes)
+        self.matrix_ = matrix
+        values = matrix.values.copy()
+        if zeroed_proposals:
+            cols = np.flatnonzero(matrix.proposals.isin(list(zeroed_proposals)))
+            values[:, cols] = 0.0
+        n_part, n_prop = values.shape
+        n_votes = matrix.n_votes
+        in_conv = n_votes >= min(self.min_votes, n_prop)
+        if in_conv.sum() < self.min_clustered:
+            heaviest = np.argsort(-n_votes, kind="stable")[: self.min_clustered]
+            in_conv[heaviest] = True
+        self.projection_ = pd.DataFrame({"x": 0.0, "y": 0.0, "n_votes": n_votes, "in_conv": in_conv,
+                                         "group": np.nan}, index=matrix.participants)
+        self.labels_ = pd.Series(np.nan, index=matrix.participants, name="group")
+        self.k_ = 0
+        self.silhouettes_ = {}
+        self.proposal_coords_ = pd.DataFrame({"x": 0.0, "y": 0.0}, index=matrix.proposals)
+        if n_part < 2 or n_prop < 2:
+            return self
+
+        clustered = values[in_conv]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a column nobody clustered voted on has no mean
+            means = np.nan_to_num(np.nanmean(clustered, axis=0), nan=0.0)
+        centred = np.where(np.isnan(values), 0.0, values - means)  # mean imputation, then centring
+        components = _top_components(centred[in_conv], self.random_state)
+        # fix each component's sign so the same data always gives the same picture
+        signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
+        components = components * np.where(signs == 0, 1, signs)[:, None]
+        if components.shape[0] < 2:
+            components = np.vstack([components, np.zeros((2 - components.shape[0], n_prop))])
+        self.components_ = components
+        scale = np.sqrt(n_prop / np.maximum(n_votes, 1))
+        points = (centred @ components.T) * scale[:, None]
+        self.projection_[["x", "y"]] = points
+        self.proposal_coords_ = pd.DataFrame(components.T, index=matrix.proposals, columns=["x", "y"])
+
+        labels = self._cluster(points[in_conv])
+        if labels is None:
+            return self
+        group = np.full(n_part, np.nan)
+        group[in_conv] = labels
+        self.projection_["group"] = group
+        self.labels_ = pd.Series(group, index=matrix.participants, name="group")
+        return self
+
+    def _cluster(self, points: np.ndarray) -> np.ndarray | None:
+        distinct = len(np.unique(points.round(12), axis=0))
+        if distinct < 2:
+            return None
+        n_base = min(self.max_base_clusters, distinct)
+        base = KMeans(n_clusters=n_base, init=_first_distinct(points, n_base), n_init=1,
+                      random_state=self.random_state).fit(points)
+        centres = base.cluster_centers_
+        sizes = np.bincount(base.labels_, minlength=n_base).astype(float)
+        keep = sizes > 0
+        centres, sizes = centres[keep], sizes[keep]
+        remap = np.cumsum(keep) - 1
+        base_labels = remap[base.labels_]
+        max_k = min(self.max_groups, 2 + len(centres) // 12, len(centres))
+        fitted = {}
+        for k in range(2, max_k + 1):
+            init = _first_distinct(centres, k)
+            if len(init) < k:
+                break
+            model = KMeans(n_clusters=k, init=init, n_init=1, random_state=self.random_state)
+            model.fit(centres, sample_weight=sizes)
+            self.silhouettes_[k] = _weighted_silhouette(centres, model.labels_, sizes)
+            fitted[k] = model.labels_
+        if not fitted:
+            return None
+        top_score = max(self.silhouettes_.values())
+        best_k = min(k for k, score in self.silhouettes_.items() if score >= top_score - self.k_tolerance)
+        chosen = self.smoother.update(best_k) if self.smoother else best_k
+        if chosen not in fitted:
+            chosen = best_k
+        self.k_ = chosen
+        group_of_base = fitted[chosen]
+        # number groups by size, largest first, so labels read the same across runs
+        order = np.argsort(-np.bincount(group_of_base, weights=sizes), kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return rank[group_of_base[base_labels]]
+
+    def group_sizes(self) -> pd.Series:
+        return self.labels_.dropna().astype(int).value_counts().sort_index()

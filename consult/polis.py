@@ -1,0 +1,212 @@
+"""Reading and writing Polis export folders (comments.csv, votes.csv, participants-votes.csv, summary.csv).
+
+In these CSV exports agree is +1, disagree -1 and pass 0, as in consult. The votes file is an event log: the
+latest event by millisecond `timestamp` is a participant's current vote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from consult import bulk, regions, store
+from consult.opinion import OpinionGroups
+
+
+class PolisFormatError(ValueError):
+    """A Polis export that cannot be read, with a message saying which file and what is wrong."""
+
+
+@dataclass
+class PolisExport:
+    comments: pd.DataFrame  # comment-id, author-id, moderated, comment-body, is-seed, is-meta, timestamp, ...
+    events: pd.DataFrame  # timestamp, comment-id, voter-id, vote (every event)
+    votes: pd.DataFrame  # the latest event per (voter, comment)
+    participants_votes: pd.DataFrame | None
+    summary: dict[str, str]
+
+    @property
+    def groups(self) -> pd.Series | None:
+        """Polis's own opinion group per participant (NaN when not clustered), if the export carries it."""
+        frame = self.participants_votes
+        if frame is None or "group-id" not in frame.columns:
+            return None
+        return pd.to_numeric(frame.set_index("participant")["group-id"], errors="coerce")
+
+
+def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    if not path.is_file():
+        raise PolisFormatError(f"{path.name} is missing from the Polis export folder {path.parent}.")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise PolisFormatError(f"{path.name} is not a readable CSV file: {exc}") from exc
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise PolisFormatError(f"{path.name} lacks the column(s) {', '.join(missing)}; is this a Polis export?")
+    return frame
+
+
+def _ints(series: pd.Series, what: str) -> pd.Series:
+    values = pd.to_numeric(series, errors="coerce")
+    if values.isna().any():
+        bad = series[values.isna()].iloc[0]
+        raise PolisFormatError(f"{what} holds a value that is not a number: {str(bad)[:30]!r}")
+    return values.astype("int64")
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.strip().str.lower().isin(["true", "1", "t", "yes"])
+
+
+def read_export(folder: str | Path) -> PolisExport:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PolisFormatError(f"{folder} is not a folder; give the folder that holds the Polis CSV files.")
+    comments = _read_csv(folder / "comments.csv", ["comment-id", "author-id", "moderated", "comment-body"])
+    comments["comment-id"] = _ints(comments["comment-id"], "comments.csv comment-id")
+    comments["moderated"] = _ints(comments["moderated"].replace("", "0"), "comments.csv moderated")
+    comments["is-seed"] = _flag(comments["is-seed"]) if "is-seed" in comments else False
+    comments["is-meta"] = _flag(comments["is-meta"]) if "is-meta" in comments else False
+    comments["timestamp"] = _ints(comments["timestamp"].replace("", "0"), "comments.csv timestamp") \
+        if "timestamp" in comments else 0
+    events = _read_csv(folder / "votes.csv", ["timestamp", "comment-id", "voter-id", "vote"])
+    events = events[["timestamp", "comment-id", "voter-id", "vote"]].copy()
+    for column in events.columns:
+        events[column] = _ints(events[column], f"votes.csv {column}")
+    bad = ~events["vote"].isin([-1, 0, 1])
+    if bad.any():
+        raise PolisFormatError(f"votes.csv has {int(bad.sum())} vote(s) that are not -1, 0 or 1.")
+    events = events.sort_values(["timestamp"], kind="stable").reset_index(drop=True)
+    latest = events.drop_duplicates(["voter-id", "comment-id"], keep="last").reset_index(drop=True)
+    participants_votes = None
+    if (folder / "participants-votes.csv").is_file():
+        participants_votes = _read_csv(folder / "participants-votes.csv", ["participant"])
+        participants_votes["participant"] = _ints(participants_votes["participant"], "participants-votes participant")
+    summary: dict[str, str] = {}
+    if (folder / "summary.csv").is_file():
+        with (folder / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
+            summary = {row[0]: row[1] for row in csv.reader(handle) if len(row) >= 2}
+    return PolisExport(comments, events, latest, participants_votes, summary)
+
+
+def participants_votes_frame(export: PolisExport) -> pd.DataFrame:
+    """The latest votes as consult's votes frame (participant_id, proposal_id, value, region)."""
+    votes = export.votes
+    return pd.DataFrame({"participant_id": votes["voter-id"], "proposal_id": votes["comment-id"],
+                         "value": votes["vote"].astype("int8"), "region": regions.UNDISCLOSED})
+
+
+def matrix_votes_frame(export: PolisExport) -> pd.DataFrame:
+    """Votes as Polis's participants-votes.csv records them (one column per comment)."""
+    frame = export.participants_votes
+    if frame is None:
+        raise PolisFormatError("This export has no participants-votes.csv.")
+    comment_cols = [c for c in frame.columns if c.strip().isdigit()]
+    long = frame.melt(id_vars=["participant"], value_vars=comment_cols, var_name="proposal_id", value_name="value")
+    long = long[long["value"].astype(str).str.strip() != ""]
+    return pd.DataFrame({"participant_id": long["participant"].astype("int64"),
+                         "proposal_id": long["proposal_id"].astype("int64"),
+                         "value": pd.to_numeric(long["value"]).astype("int8"), "region": regions.UNDISCLOSED})
+
+
+def zeroed_comments(export: PolisExport) -> set[int]:
+    """Comments Polis leaves out of the opinion maths: moderated out or marked meta."""
+    comments = export.comments
+    return set(comments.loc[(comments["moderated"] == -1) | comments["is-meta"], "comment-id"].astype(int))
+
+
+def import_export(engine: Engine, folder: str | Path, *, title: str | None = None, actor: str = "import") -> int:
+    """Create a consultation from a Polis export folder; returns its id."""
+    export = read_export(folder)
+    comments = export.comments
+    topic = title or export.summary.get("topic") or f"Polis import: {Path(folder).name}"
+    question = export.summary.get("conversation-description") or topic
+    consultation = store.create_consultation(
+        engine, title=topic[:200], question=question, description=f"Imported from the Polis export {Path(folder).name}.",
+        phase="results", min_chars=1, max_chars=10_000, max_proposals_per_participant=10_000, source="polis",
+        actor=actor,
+    )
+    people = sorted(set(export.events["voter-id"]) | set(_ints(comments["author-id"], "comments.csv author-id")))
+    participants = pd.DataFrame({"external_id": [str(p) for p in people], "region": regions.UNDISCLOSED,
+                                 "channel": "import"})
+    status = np.where(comments["moderated"] == -1, "hidden", "published")
+    proposals = pd.DataFrame({
+        "external_id": comments["comment-id"].astype(str), "author_external_id": comments["author-id"].astype(str),
+        "body": comments["comment-body"], "tier": "uk", "status": status, "is_seed": comments["is-seed"],
+        "is_meta": comments["is-meta"], "created_ms": comments["timestamp"],
+    })
+
+    def as_ours(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"participant_external_id": frame["voter-id"].astype(str),
+                             "proposal_external_id": frame["comment-id"].astype(str), "value": frame["vote"],
+                             "created_ms": frame["timestamp"]})
+
+    bulk.load(engine, consultation.id, participants=participants, proposals=proposals,
+              votes=as_ours(export.votes), events=as_ours(export.events))
+    return consultation.id
+
+
+def _stamp(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def export_consultation(engine: Engine, consultation_id: int, folder: str | Path,
+                        groups: pd.Series | None = None) -> list[Path]:
+    """Write a consultation as a Polis export folder; participant and comment ids are consult's own ids."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    consultation = store.get_consultation(engine, consultation_id)
+    proposals = store.proposals_frame(engine, consultation_id)
+    votes = store.votes_frame(engine, consultation_id)
+    events = store.vote_events_frame(engine, consultation_id)
+    tally = votes.groupby("proposal_id")["value"].agg(agrees=lambda v: int((v == 1).sum()),
+                                                      disagrees=lambda v: int((v == -1).sum()))
+    comments = pd.DataFrame({
+        "timestamp": proposals["created_ms"], "datetime": proposals["created_ms"].map(_stamp),
+        "comment-id": proposals["id"], "author-id": proposals["author_id"].astype("Int64"),
+        "agrees": proposals["id"].map(tally["agrees"]).fillna(0).astype(int) if len(tally) else 0,
+        "disagrees": proposals["id"].map(tally["disagrees"]).fillna(0).astype(int) if len(tally) else 0,
+        "moderated": proposals["status"].map({"published": 1, "pending": 0}).fillna(-1).astype(int),
+        "is-meta": proposals["is_meta"].astype(bool).map(str).str.lower(),
+        "is-seed": proposals["is_seed"].astype(bool).map(str).str.lower(),
+        "comment-body": proposals["body"],
+    })
+    vote_log = pd.DataFrame({"timestamp": events["created_ms"], "datetime": events["created_ms"].map(_stamp),
+                             "comment-id": events["proposal_id"], "voter-id": events["participant_id"],
+                             "vote": events["value"]})
+    if groups is None:
+        groups = OpinionGroups().fit(votes).labels_ if not votes.empty else pd.Series(dtype=float)
+    wide = votes.pivot(index="participant_id", columns="proposal_id", values="value") if len(votes) else None
+    authored = proposals.groupby("author_id").size()
+    rows = []
+    for participant_id in sorted(votes["participant_id"].unique()):
+        mine = wide.loc[participant_id]
+        group = groups.get(participant_id, np.nan)
+        rows.append({
+            "participant": participant_id, "group-id": "" if pd.isna(group) else int(group),
+            "n-comments": int(authored.get(participant_id, 0)), "n-votes": int(mine.notna().sum()),
+            "n-agree": int((mine == 1).sum()), "n-disagree": int((mine == -1).sum()),
+            **{str(c): ("" if pd.isna(mine.get(c)) else int(mine.get(c))) for c in proposals["id"]},
+        })
+    participants_votes = pd.DataFrame(rows)
+    paths = [folder / "comments.csv", folder / "votes.csv", folder / "participants-votes.csv", folder / "summary.csv"]
+    comments.to_csv(paths[0], index=False)
+    vote_log.to_csv(paths[1], index=False)
+    participants_votes.to_csv(paths[2], index=False)
+    summary = io.StringIO()
+    writer = csv.writer(summary)
+    for key, value in [("topic", consultation.title), ("url", f"consult:{consultation.join_code}"),
+                       ("voters", votes["participant_id"].nunique()), ("comments", len(proposals)),
+                       ("groups", int(pd.Series(groups).dropna().nunique())),
+                       ("conversation-description", consultation.question)]:
+        writer.writerow([key, value])
+    paths[3].write_text(summary.getvalue(), encoding="utf-8")
+    return paths

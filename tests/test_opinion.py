@@ -1,0 +1,118 @@
+"""Polis-compatible opinion groups and group statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import shared_data
+from helpers import demo_votes, votes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import adjusted_rand_score
+
+from consult import demo, opinion, polis
+
+
+def test_group_informed_consensus_matches_polis_exactly():
+    export = polis.read_export(shared_data("polis", "bg2050-volunteers"))
+    matrix = opinion.VoteMatrix.from_votes(polis.matrix_votes_frame(export))
+    ours = opinion.group_informed_consensus(matrix, export.groups)
+    theirs = pd.to_numeric(export.comments.set_index("comment-id")["group-informed-consensus"])
+    common = theirs.index.intersection(ours.index)
+    assert len(common) == len(theirs) > 300
+    assert np.abs(ours[common] - theirs[common]).max() < 1e-9
+
+
+def test_opinion_groups_agree_with_polis_on_brexit_consensus():
+    export = polis.read_export(shared_data("polis", "brexit-consensus"))
+    model = opinion.OpinionGroups().fit(polis.participants_votes_frame(export),
+                                        zeroed_proposals=polis.zeroed_comments(export))
+    reference = export.groups
+    both = model.labels_.dropna().index.intersection(reference.dropna().index)
+    assert len(both) > 180
+    assert adjusted_rand_score(reference[both], model.labels_[both]) >= 0.85
+
+
+def test_demo_latent_groups_are_recovered():
+    data = demo.generate()
+    model = opinion.OpinionGroups().fit(demo_votes(data))
+    assert model.k_ == 3
+    labels = model.labels_.dropna()
+    truth = data.participants["true_group"].to_numpy()[labels.index]
+    assert adjusted_rand_score(truth, labels) >= 0.8
+
+
+def test_fit_is_deterministic_and_projects_everyone():
+    data = demo.generate(seed=5, n_participants=200, n_proposals=300)
+    frame = demo_votes(data)
+    first, second = opinion.OpinionGroups().fit(frame), opinion.OpinionGroups().fit(frame.sample(frac=1, random_state=1))
+    pd.testing.assert_series_equal(first.labels_, second.labels_)
+    assert len(first.projection_) == frame["participant_id"].nunique()
+    assert first.projection_[["x", "y"]].notna().all().all()
+
+
+def test_light_voters_are_projected_but_not_clustered():
+    rows = [(p, c, 1 if (p < 20) == (c % 2 == 0) else -1, "E12000001") for p in range(40) for c in range(10)]
+    rows += [(100, 0, 1, "E12000001"), (100, 1, -1, "E12000001")]
+    model = opinion.OpinionGroups().fit(votes(rows))
+    assert model.k_ == 2
+    assert np.isnan(model.labels_[100]) and not model.projection_.loc[100, "in_conv"]
+    assert model.labels_.drop(100).notna().all()
+    assert adjusted_rand_score([p < 20 for p in range(40)], model.labels_.drop(100)) == 1.0
+
+
+def test_repness_finds_what_each_group_stands_for():
+    rows = [(p, c, 1 if (p < 20) == (c % 2 == 0) else -1, "E12000001") for p in range(40) for c in range(10)]
+    frame = votes(rows)
+    matrix = opinion.VoteMatrix.from_votes(frame)
+    labels = pd.Series([0] * 20 + [1] * 20, index=range(40))
+    rep = opinion.repness(matrix, labels)
+    assert set(rep["group"]) == {0, 1}
+    assert (rep.groupby("group").size() <= 5).all()
+    group0 = rep[rep["group"] == 0]
+    assert group0["qualifies"].all()
+    assert set(group0.loc[group0["direction"] == "agree", "proposal_id"]) <= {0, 2, 4, 6, 8}
+    assert group0["direction"].iloc[0] == "agree"  # agrees first
+
+
+def test_consensus_and_uncertainty_lists():
+    rows = [(p, 0, 1, "E12000001") for p in range(30)]  # everyone agrees
+    rows += [(p, 1, 0 if p < 15 else 1, "E12000001") for p in range(30)]  # half pass
+    rows += [(p, 2, -1, "E12000001") for p in range(30)]  # everyone disagrees
+    matrix = opinion.VoteMatrix.from_votes(votes(rows))
+    table = opinion.consensus(matrix)
+    assert table.loc[table["direction"] == "agree", "proposal_id"].iloc[0] == 0
+    assert table.loc[table["direction"] == "disagree", "proposal_id"].tolist() == [2]
+    assert opinion.uncertainty(matrix)["proposal_id"].tolist() == [1]
+
+
+def test_regions_as_groups():
+    rows = [(p, 0, 1 if p < 20 else -1, "E12000001" if p < 20 else "W92000004") for p in range(40)]
+    frame = votes(rows)
+    matrix = opinion.VoteMatrix.from_votes(frame)
+    by_region = frame.drop_duplicates("participant_id").set_index("participant_id")["region"]
+    rep = opinion.repness(matrix, by_region)
+    assert rep.set_index("group").loc["W92000004", "direction"] == "disagree"
+    assert opinion.group_informed_consensus(matrix, by_region)[0] == pytest.approx((21 / 22) * (1 / 22))
+
+
+def test_k_smoother_needs_four_wins_in_a_row():
+    smoother = opinion.KSmoother(patience=4)
+    assert [smoother.update(k) for k in [2, 3, 3, 3, 2, 3, 3, 3, 3, 3]] == [2, 2, 2, 2, 2, 2, 2, 2, 3, 3]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 25), st.integers(0, 8), st.sampled_from([-1, 0, 1])), max_size=150))
+def test_fit_never_crashes_and_labels_are_sane(rows):
+    frame = votes([(p, c, v, "E12000001") for (p, c), v in {(p, c): v for p, c, v in rows}.items()])
+    if frame.empty:
+        return
+    model = opinion.OpinionGroups().fit(frame)
+    labels = model.labels_.dropna()
+    assert model.k_ in (0, 2, 3, 4, 5)
+    assert labels.isin(range(max(model.k_, 1))).all()
+    rep = opinion.repness(model.matrix_, model.labels_)
+    assert rep["p"].between(0, 1).all() if len(rep) else True
+    gic = opinion.group_informed_consensus(model.matrix_, model.labels_)
+    assert gic.between(0, 1).all()

@@ -1,0 +1,105 @@
+"""Reading, importing and exporting Polis export folders."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import shared_data
+
+from consult import cli, polis, store
+
+
+def _tiny_export(folder, votes_rows, comments_extra=""):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,comment-body\n"
+        "1000,x,0,0,1,0,1,false,true,Seed statement about buses\n"
+        "2000,x,1,1,0,1,-1,false,false,Moderated out statement\n"
+        "3000,x,2,1,0,0,1,true,false,Meta statement about the process\n" + comments_extra
+    )
+    (folder / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n" + votes_rows)
+    return folder
+
+
+def test_latest_vote_wins_by_millisecond_timestamp(tmp_path):
+    # written out of order: the later timestamp (1500) must win even though it comes first in the file
+    folder = _tiny_export(tmp_path / "ex", "1500,x,0,5,-1\n1200,x,0,5,1\n1100,x,1,5,1\n")
+    export = polis.read_export(folder)
+    current = export.votes.set_index(["voter-id", "comment-id"])["vote"]
+    assert current[(5, 0)] == -1 and len(export.votes) == 2 and len(export.events) == 3
+    assert polis.zeroed_comments(export) == {1, 2}
+
+
+def test_import_keeps_moderation_seed_meta_and_the_event_log(sqlite_engine, tmp_path):
+    folder = _tiny_export(tmp_path / "ex", "1500,x,0,5,-1\n1200,x,0,5,1\n1100,x,1,5,1\n")
+    consultation_id = polis.import_export(sqlite_engine, folder)
+    proposals = store.proposals_frame(sqlite_engine, consultation_id).set_index("external_id")
+    assert proposals.loc["0", "is_seed"] and proposals.loc["1", "status"] == "hidden"
+    assert proposals.loc["2", "is_meta"]
+    votes = store.votes_frame(sqlite_engine, consultation_id)
+    assert sorted(votes["value"]) == [-1, 1]
+    assert len(store.vote_events_frame(sqlite_engine, consultation_id)) == 3
+
+
+def test_real_export_round_trip(sqlite_engine, tmp_path):
+    source = shared_data("polis", "brexit-consensus")
+    consultation_id = polis.import_export(sqlite_engine, source)
+    export = polis.read_export(source)
+    counts = store.counts(sqlite_engine, consultation_id)
+    assert counts.votes == len(export.votes) and counts.proposals == len(export.comments)
+    polis.export_consultation(sqlite_engine, consultation_id, tmp_path / "out")
+    again = polis.read_export(tmp_path / "out")
+    assert len(again.votes) == len(export.votes)
+    assert sorted(again.comments["comment-body"]) == sorted(store.proposals_frame(sqlite_engine, consultation_id)["body"])
+    assert again.participants_votes is not None and "group-id" in again.participants_votes
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda f: (f / "votes.csv").unlink(), "votes.csv is missing"),
+        (lambda f: (f / "comments.csv").write_text("id,text\n1,hello\n"), "lacks the column"),
+        (lambda f: (f / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,7\n"),
+         "not -1, 0 or 1"),
+        (lambda f: (f / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\nsoon,x,0,1,1\n"),
+         "not a number"),
+        (lambda f: (f / "comments.csv").write_bytes(b"\xff\xfe\x00garbage"), "readable|lacks"),
+    ],
+)
+def test_broken_exports_say_what_is_wrong(tmp_path, damage, message):
+    folder = _tiny_export(tmp_path / "ex", "1,x,0,1,1\n")
+    damage(folder)
+    with pytest.raises(polis.PolisFormatError, match=message):
+        polis.read_export(folder)
+
+
+def test_not_a_folder(tmp_path):
+    with pytest.raises(polis.PolisFormatError, match="not a folder"):
+        polis.read_export(tmp_path / "nothing")
+
+
+def test_groups_cli_writes_one_row_per_participant(tmp_path, capsys):
+    source = shared_data("polis", "brexit-consensus")
+    out = tmp_path / "groups.csv"
+    assert cli.main(["groups", str(source), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 opinion groups" in printed and "group 0" in printed
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["participant", "group"]
+    assert len(frame) == polis.read_export(source).votes["voter-id"].nunique()
+    assert set(frame["group"]) == {"0", "1", ""}
+
+
+def test_import_and_export_cli(tmp_path, sqlite_url, capsys):
+    source = shared_data("polis", "london.youth.policing")
+    copy = tmp_path / "ex"
+    shutil.copytree(source, copy)
+    assert cli.main(["import-polis", str(copy), "--db", sqlite_url]) == 0
+    assert "imported consultation 1" in capsys.readouterr().out
+    assert cli.main(["export-polis", "1", "--out", str(tmp_path / "back"), "--db", sqlite_url]) == 0
+    assert (tmp_path / "back" / "participants-votes.csv").is_file()
+    assert cli.main(["groups", "1", "--db", sqlite_url]) == 0
+    assert cli.main(["import-polis", str(tmp_path / "missing"), "--db", sqlite_url]) == 2
+    assert "not a folder" in capsys.readouterr().err
