@@ -147,6 +147,55 @@ def run_support(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_themes(args: argparse.Namespace) -> int:
+
+    from consult import tables
+    from consult.theme_regions import region_keywords, theme_by_region
+    from consult.themes import ThemeModel
+
+    frame = tables.read_table(args.file)
+    texts = tables.text_column(frame, args.text_col)
+    if frame.attrs.get("fallback_lines"):
+        print(f"note: {frame.attrs['fallback_lines']} line(s) were not UTF-8 and were read as Windows-1252")
+    regions = tables.text_column(frame, args.region_col, what="regions") if args.region_col else None
+    model = ThemeModel(n_themes=args.k, random_state=args.seed,
+                       semantic={"auto": "auto", "on": True, "off": False}[args.semantic])
+    model.fit(texts.tolist(), None if regions is None else regions.tolist())
+    primary = model.assignments_[model.assignments_["rank"] == 1].set_index("text")
+    labels = model.themes_.set_index("theme")["label"]
+    out = frame.copy()
+    out["theme_id"] = primary["theme"].reindex(range(len(frame))).to_numpy()
+    out["theme_label"] = out["theme_id"].map(labels)
+    out["theme_score"] = primary["score"].reindex(range(len(frame))).round(4).to_numpy()
+    if args.out.lower().endswith(".xlsx"):
+        from consult.spreadsheets import neutralise
+
+        neutralise(out).to_excel(args.out, index=False)
+    else:
+        from consult.spreadsheets import neutralise
+
+        neutralise(out).to_csv(args.out, index=False)
+    mode = "semantic + LSA" if model.semantic_in_use_ else "TF-IDF + LSA"
+    print(f"{model.k_} themes in {len(frame)} responses ({mode}; wrote {args.out})")
+    print(f"{'id':>4} {'size':>6}  {'label':<34} keywords")
+    for row in model.themes_.itertuples():
+        print(f"{row.theme:>4} {row.size:>6}  {row.label[:34]:<34} {', '.join(row.keywords[:6])}")
+    if regions is not None:
+        table = theme_by_region(out["theme_id"], regions, min_cell=args.min_cell)
+        wide = table.pivot(index="theme", columns="region", values="count")
+        wide.index = [labels.get(t, t) for t in wide.index]
+        print(f"\ntheme by region (cells under {args.min_cell} suppressed as '-'):")
+        print(wide.to_string(na_rep="-", float_format=lambda v: f"{v:.0f}"))
+        flagged = table[table["representation"] != ""]
+        for row in flagged.itertuples():
+            print(f"  {labels.get(row.theme, row.theme)}: {row.representation}-represented in {row.region_name} "
+                  f"(z = {row.z:.1f})")
+        for region, words in region_keywords(texts.tolist(), regions, min_texts=args.min_cell).items():
+            if words:
+                print(f"  {region}: {', '.join(words[:6])}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Policy consultation and devolution toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -175,6 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     sup.add_argument("--top", type=int, default=10)
     sup.add_argument("--min-votes", type=int, default=10, help="smallest regional cell shown (default 10)")
     sup.add_argument("--out", help="CSV with every proposal's support and consensus")
+    thm = add("themes", "find themes in any consultation export (CSV or XLSX)", run_themes)
+    thm.add_argument("file", help="CSV or XLSX file")
+    thm.add_argument("--text-col", required=True, help="the column holding the responses")
+    thm.add_argument("--region-col", help="a column holding each respondent's region")
+    thm.add_argument("--k", type=int, help="number of themes (default: chosen automatically)")
+    thm.add_argument("--semantic", choices=["auto", "on", "off"], default="auto",
+                     help="static word embeddings beside TF-IDF (default auto: when installed)")
+    thm.add_argument("--min-cell", type=int, default=10, help="smallest region cell shown (default 10)")
+    thm.add_argument("--seed", type=int, default=0)
+    thm.add_argument("--out", required=True, help="CSV or XLSX to write: the input plus theme_id, theme_label, theme_score")
     grp = add("groups", "find opinion groups and their representative statements", run_groups)
     grp.add_argument("source", help="a Polis export folder, or a consultation id or join code")
     grp.add_argument("--out", help="CSV to write with one row per participant: participant, group")

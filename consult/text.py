@@ -38,3 +38,40 @@ def shorten(text: str, width: int = 120) -> str:
     """One line of at most `width` characters, with an ellipsis when cut."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+# -- preparing text for theme finding ---------------------------------------------------------------------------
+
+#: Words consultation responses use everywhere that say nothing about the topic.
+FILLER_WORDS = frozenset(["think", "believe", "feel", "agree", "disagree", "support", "oppose", "strongly", "really", "just", "like", "would", "could", "should", "must", "need", "needs", "want", "wants", "also", "people", "way", "make", "made", "get", "got", "things", "thing", "lot", "lots", "much", "many", "well", "yes", "no", "absolutely", "definitely", "important", "proposal", "proposals", "consultation", "question", "answer", "response", "respond", "view", "views", "opinion", "personally", "please", "thank", "thanks", "simple", "long", "overdue", "matters", "priority"])
+#: What a word pattern leaves of contractions ("won't" -> "won"): meaningless in a label.
+CONTRACTION_PARTS = frozenset(["don", "won", "isn", "doesn", "didn", "aren", "wasn", "weren", "shouldn", "couldn", "wouldn", "haven", "hasn", "ll", "ve", "re"])
+
+
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words plus consultation filler words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | FILLER_WORDS
+
+
+#: Words of two or more letters (any script); digits and underscores are not words here.
+WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+
+
+def stemmer():
+    """A Snowball stemmer with a cache (consultation vocabularies are small; documents are many)."""
+    from functools import lru_cache
+
+    from nltk.stem.snowball import SnowballStemmer
+
+    stem = SnowballStemmer("english", ignore_stopwords=False).stem
+    return lru_cache(maxsize=200_000)(stem)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens with stop words removed (nltk's regexp tokenizer; no corpus download needed)."""
+    from nltk.tokenize import RegexpTokenizer
+
+    stops = stop_words()
+    return [t for t in RegexpTokenizer(WORD_PATTERN).tokenize(clean_text(text).lower()) if t not in stops]

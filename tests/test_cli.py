@@ -44,3 +44,32 @@ def test_support_command_prints_participation_and_consensus(sqlite_url, tmp_path
     frame = pd.read_csv(out)
     assert {"proposal_id", "support", "weighted_support", "consensus", "weakest_region"} <= set(frame.columns)
     assert frame["consensus"].is_monotonic_decreasing
+
+
+def test_themes_command_on_a_file_with_regions(tmp_path, capsys):
+    import pandas as pd
+
+    from consult import demo
+
+    data = demo.generate(seed=9, n_participants=300, n_proposals=500)
+    source = tmp_path / "responses.csv"
+    data.proposals[["external_id", "body", "region"]].to_csv(source, index=False)
+    out = tmp_path / "themed.csv"
+    assert cli.main(["themes", str(source), "--text-col", "body", "--region-col", "region", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "themes in 500 responses" in printed and "theme by region" in printed
+    themed = pd.read_csv(out)
+    assert list(themed.columns[-3:]) == ["theme_id", "theme_label", "theme_score"] and len(themed) == 500
+
+
+def test_themes_command_errors(tmp_path, capsys):
+    source = tmp_path / "r.csv"
+    source.write_text("id,body\n1,Buses\n")
+    assert cli.main(["themes", str(source), "--text-col", "text", "--out", str(tmp_path / "o.csv")]) == 2
+    assert "no column 'text'" in capsys.readouterr().err
+    assert cli.main(["themes", str(source), "--text-col", "id", "--out", str(tmp_path / "o.csv")]) == 2
+    assert "holds numbers" in capsys.readouterr().err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert cli.main(["themes", str(empty), "--text-col", "body", "--out", str(tmp_path / "o.csv")]) == 2
+    assert "empty" in capsys.readouterr().err

@@ -1,0 +1,219 @@
+"""Themes in the database: saving a run so ids and officers' edits survive re-runs, and the edits themselves.
+
+A re-run matches each new theme to the existing theme holding most of its proposals (at least `match_above`
+of them); several new themes may match one old theme, which is how an officer's merge survives. Matched themes
+keep their id, and their label when an officer edited it. Officer assignments (moves, splits) are kept as they
+are: the model's suggestions never override them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, and_, delete, func, select, update
+
+from consult import db, store
+from consult import schema as s
+from consult.text import clean_text
+from consult.themes import OTHER, OTHER_LABEL, ThemeModel
+
+
+def _other_theme(conn, consultation_id: int, stamp: int) -> int:
+    found = conn.execute(select(s.themes.c.id).where(
+        s.themes.c.consultation_id == consultation_id, s.themes.c.is_other)).scalar()
+    if found is not None:
+        return found
+    return conn.execute(s.themes.insert().values(
+        consultation_id=consultation_id, label=OTHER_LABEL, is_other=True, keywords="", created_ms=stamp,
+        updated_ms=stamp)).inserted_primary_key[0]
+
+
+def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_ids: list[int], *,
+             actor: str = "theme run", match_above: float = 0.5) -> dict[int, int]:
+    """Store a fitted model's themes and assignments; returns model theme -> database theme id."""
+    stamp = store.now_ms()
+    proposal_ids = np.asarray(proposal_ids)
+    assignments = model.assignments_.assign(proposal_id=proposal_ids[model.assignments_["text"].to_numpy()])
+    primary = assignments[assignments["rank"] == 1]
+    with db.writing(engine) as conn:
+        old = pd.DataFrame(conn.execute(
+            select(s.theme_assignments.c.proposal_id, s.theme_assignments.c.theme_id, s.theme_assignments.c.source)
+            .join(s.themes, s.themes.c.id == s.theme_assignments.c.theme_id)
+            .where(s.theme_assignments.c.consultation_id == consultation_id, s.theme_assignments.c.rank == 1,
+                   s.themes.c.active, ~s.themes.c.is_other)
+        ).all(), columns=["proposal_id", "theme_id", "source"])
+        themes_now = {row.id: row for row in conn.execute(
+            select(s.themes).where(s.themes.c.consultation_id == consultation_id))}
+        mapping: dict[int, int] = {OTHER: _other_theme(conn, consultation_id, stamp)}
+        for row in model.themes_.itertuples():
+            if row.theme == OTHER:
+                continue
+            members = set(primary.loc[primary["theme"] == row.theme, "proposal_id"])
+            match = None
+            if len(old) and members:
+                overlap = old[old["proposal_id"].isin(members)].groupby("theme_id").size()
+                if len(overlap) and overlap.max() / len(members) >= match_above:
+                    match = int(overlap.idxmax())
+            keywords = ", ".join(row.keywords)
+            if match is not None and match not in mapping.values():
+                values = {"keywords": keywords, "active": True, "updated_ms": stamp}
+                if not themes_now[match].label_edited:
+                    values["label"] = row.label
+                conn.execute(update(s.themes).where(s.themes.c.id == match).values(**values))
+                mapping[row.theme] = match
+            elif match is not None:  # a second new theme inside one old theme: it stays merged
+                mapping[row.theme] = match
+            else:
+                mapping[row.theme] = conn.execute(s.themes.insert().values(
+                    consultation_id=consultation_id, label=row.label, keywords=keywords, created_ms=stamp,
+                    updated_ms=stamp)).inserted_primary_key[0]
+        kept = set(mapping.values())
+        retired = [tid for tid, row in themes_now.items() if tid not in kept and row.active and not row.is_other
+                   and not _has_officer_assignments(conn, tid)]
+        if retired:
+            conn.execute(update(s.themes).where(s.themes.c.id.in_(retired)).values(active=False, updated_ms=stamp))
+        pinned = set(conn.execute(select(s.theme_assignments.c.proposal_id).where(
+            s.theme_assignments.c.consultation_id == consultation_id,
+            s.theme_assignments.c.source == "officer")).scalars())
+        conn.execute(delete(s.theme_assignments).where(
+            s.theme_assignments.c.consultation_id == consultation_id, s.theme_assignments.c.source == "model"))
+        rows = assignments[~assignments["proposal_id"].isin(pinned)].copy()
+        rows["theme_id"] = rows["theme"].map(mapping)
+        rows = rows.sort_values(["proposal_id", "rank"]).drop_duplicates(["proposal_id", "theme_id"])
+        rows["rank"] = rows.groupby("proposal_id").cumcount() + 1
+        records = [{"consultation_id": consultation_id, "proposal_id": int(p), "theme_id": int(t),
+                    "score": float(min(max(sc, 0.0), 1.0)), "rank": int(r), "source": "model"}
+                   for p, t, sc, r in rows[["proposal_id", "theme_id", "score", "rank"]].itertuples(index=False)]
+        for start in range(0, len(records), 20_000):
+            conn.execute(s.theme_assignments.insert(), records[start:start + 20_000])
+        store.audit(conn, consultation_id, actor, "theme_run", detail=f"{model.k_} themes, {len(records)} assignments")
+    return mapping
+
+
+def _has_officer_assignments(conn, theme_id: int) -> bool:
+    return conn.execute(select(s.theme_assignments.c.proposal_id).where(
+        s.theme_assignments.c.theme_id == theme_id, s.theme_assignments.c.source == "officer").limit(1)).first() \
+        is not None
+
+
+def run(engine: Engine, consultation_id: int, *, actor: str = "theme run", **params) -> ThemeModel:
+    """Fit themes on the consultation's published proposals and save them."""
+    proposals = store.proposals_frame(engine, consultation_id, statuses=("published",))
+    model = ThemeModel(**params).fit(proposals["body"].tolist(), proposals["region"].fillna("UNDISCLOSED").tolist())
+    save_run(engine, consultation_id, model, proposals["id"].tolist(), actor=actor)
+    return model
+
+
+def themes_frame(engine: Engine, consultation_id: int, *, include_inactive: bool = False) -> pd.DataFrame:
+    """Themes with their primary-assignment size, largest first ('Other' last)."""
+    sizes = (select(s.theme_assignments.c.theme_id, func.count().label("size"))
+             .where(s.theme_assignments.c.consultation_id == consultation_id, s.theme_assignments.c.rank == 1)
+             .group_by(s.theme_assignments.c.theme_id).subquery())
+    query = (select(s.themes.c.id, s.themes.c.label, s.themes.c.label_edited, s.themes.c.keywords,
+                    s.themes.c.is_other, s.themes.c.active, sizes.c.size)
+             .outerjoin(sizes, sizes.c.theme_id == s.themes.c.id)
+             .where(s.themes.c.consultation_id == consultation_id))
+    if not include_inactive:
+        query = query.where(s.themes.c.active)
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["size"] = frame["size"].fillna(0).astype(int)
+    return frame.sort_values(["is_other", "size"], ascending=[True, False]).reset_index(drop=True)
+
+
+def assignments_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    query = select(s.theme_assignments).where(s.theme_assignments.c.consultation_id == consultation_id)
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def _theme(conn, theme_id: int):
+    row = conn.execute(select(s.themes).where(s.themes.c.id == theme_id)).first()
+    if row is None:
+        raise store.NotFound("That theme does not exist.")
+    return row
+
+
+def rename(engine: Engine, theme_id: int, label: str, *, actor: str) -> None:
+    label = clean_text(label)
+    if not label:
+        raise store.StoreError("A theme needs a name.")
+    if len(label) > 200:
+        raise store.StoreError("Theme names are at most 200 characters.")
+    with db.writing(engine) as conn:
+        theme = _theme(conn, theme_id)
+        conn.execute(update(s.themes).where(s.themes.c.id == theme_id)
+                     .values(label=label, label_edited=True, updated_ms=store.now_ms()))
+        store.audit(conn, theme.consultation_id, actor, "theme_rename", "theme", theme_id,
+                    detail=f"{theme.label} -> {label}")
+
+
+def merge(engine: Engine, source_id: int, target_id: int, *, actor: str) -> None:
+    """Fold one theme into another: its proposals move (as officer decisions) and it is retired."""
+    if source_id == target_id:
+        raise store.StoreError("A theme cannot be merged into itself.")
+    with db.writing(engine) as conn:
+        source, target = _theme(conn, source_id), _theme(conn, target_id)
+        if source.consultation_id != target.consultation_id:
+            raise store.StoreError("Both themes must belong to the same consultation.")
+        moving = conn.execute(select(s.theme_assignments).where(s.theme_assignments.c.theme_id == source_id)).all()
+        already = set(conn.execute(select(s.theme_assignments.c.proposal_id)
+                                   .where(s.theme_assignments.c.theme_id == target_id)).scalars())
+        conn.execute(delete(s.theme_assignments).where(s.theme_assignments.c.theme_id == source_id))
+        for row in moving:
+            if row.proposal_id in already:
+                continue
+            conn.execute(s.theme_assignments.insert().values(
+                consultation_id=row.consultation_id, proposal_id=row.proposal_id, theme_id=target_id,
+                score=row.score, rank=row.rank, source="officer"))
+        conn.execute(update(s.themes).where(s.themes.c.id == source_id).values(active=False, updated_ms=store.now_ms()))
+        store.audit(conn, source.consultation_id, actor, "theme_merge", "theme", source_id,
+                    detail=f"{source.label} into {target.label} ({target_id})")
+
+
+def move_proposal(engine: Engine, proposal_id: int, theme_id: int, *, actor: str) -> None:
+    """Put a proposal in a theme by hand; later runs keep it there."""
+    with db.writing(engine) as conn:
+        theme = _theme(conn, theme_id)
+        proposal = conn.execute(select(s.proposals.c.consultation_id).where(s.proposals.c.id == proposal_id)).first()
+        if proposal is None or proposal.consultation_id != theme.consultation_id:
+            raise store.NotFound("That proposal is not in this theme's consultation.")
+        conn.execute(delete(s.theme_assignments).where(s.theme_assignments.c.proposal_id == proposal_id))
+        conn.execute(s.theme_assignments.insert().values(
+            consultation_id=theme.consultation_id, proposal_id=proposal_id, theme_id=theme_id, score=1.0, rank=1,
+            source="officer"))
+        store.audit(conn, theme.consultation_id, actor, "theme_move", "proposal", proposal_id,
+                    detail=f"to {theme.label} ({theme_id})")
+
+
+def split(engine: Engine, theme_id: int, *, actor: str, random_state: int = 0) -> int:
+    """Split a theme in two by clustering its proposals; returns the new theme's id."""
+    with engine.connect() as conn:
+        theme = _theme(conn, theme_id)
+        members = pd.read_sql(
+            select(s.proposals.c.id, s.proposals.c.body)
+            .join(s.theme_assignments, and_(s.theme_assignments.c.proposal_id == s.proposals.c.id,
+                                            s.theme_assignments.c.theme_id == theme_id))
+            .order_by(s.proposals.c.id), conn)
+    if len(members) < 4:
+        raise store.StoreError("A theme needs at least four proposals to be split.")
+    model = ThemeModel(n_themes=2, min_theme_size=2, semantic=False, merge_above=1.01,
+                       random_state=random_state).fit(members["body"].tolist())
+    if model.k_ < 2:
+        raise store.StoreError("These proposals are too alike to split automatically; move them by hand instead.")
+    second = members["id"].to_numpy()[model.labels_ == 1]
+    label = model.themes_.set_index("theme").loc[1, "label"]
+    stamp = store.now_ms()
+    with db.writing(engine) as conn:
+        new_id = conn.execute(s.themes.insert().values(
+            consultation_id=theme.consultation_id, label=label, keywords=", ".join(
+                model.themes_.set_index("theme").loc[1, "keywords"]), created_ms=stamp, updated_ms=stamp)
+        ).inserted_primary_key[0]
+        conn.execute(update(s.theme_assignments).where(
+            s.theme_assignments.c.theme_id == theme_id, s.theme_assignments.c.proposal_id.in_(second.tolist())
+        ).values(theme_id=new_id, source="officer"))
+        conn.execute(update(s.theme_assignments).where(s.theme_assignments.c.theme_id == theme_id)
+                     .values(source="officer"))
+        store.audit(conn, theme.consultation_id, actor, "theme_split", "theme", theme_id,
+                    detail=f"{len(second)} proposals to new theme {new_id} ({label})")
+    return new_id

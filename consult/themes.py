@@ -1,0 +1,398 @@
+"""Finding themes in proposals: vectors, clustering with an automatic number of themes, labels and evidence.
+
+`ThemeModel` follows scikit-learn's habits: parameters in the constructor, `fit(texts)` sets attributes with a
+trailing underscore, `assign(texts)` places new texts in the fitted themes without re-fitting, and the same
+input with the same `random_state` gives the same output.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+
+from consult import embeddings
+from consult.text import CONTRACTION_PARTS, WORD_PATTERN, clean_text, stemmer, stop_words
+
+OTHER = -1
+OTHER_LABEL = "Other"
+
+
+class PhraseVectorizer:
+    """Counts of stemmed words and two-word phrases, remembering the most common surface form of each.
+
+    Stemming happens on the vocabulary, not on every token: the documents are counted with scikit-learn's
+    fast tokenizer, then columns whose words share stems are summed (a sparse matrix product).
+    """
+
+    def __init__(self, *, min_df: int = 2, max_df: float = 0.5, ngram_range: tuple[int, int] = (1, 2),
+                 max_features: int | None = 60_000, adjacent_phrases: bool = False) -> None:
+        self.min_df, self.max_df, self.ngram_range, self.max_features = min_df, max_df, ngram_range, max_features
+        self.adjacent_phrases = adjacent_phrases
+
+    def _counter(self) -> CountVectorizer:
+        if self.adjacent_phrases:
+            # for labels: stop words stay in while counting so phrases are real neighbours ("members from
+            # taking" gives no "members taking"); terms holding a stop word are dropped afterwards
+            return CountVectorizer(token_pattern=WORD_PATTERN, lowercase=True, ngram_range=self.ngram_range,
+                                   dtype=np.float32)
+        # for clustering: pairs across a removed stop word are useful signal (measured: higher NMI)
+        return CountVectorizer(token_pattern=WORD_PATTERN, lowercase=True, ngram_range=self.ngram_range,
+                               dtype=np.float32, stop_words=sorted(stop_words()))
+
+    def fit_transform(self, texts: list[str]) -> sparse.csr_matrix:
+        counter = self._counter()
+        raw = counter.fit_transform(texts).tocsc()
+        raw_terms = counter.get_feature_names_out()
+        stem = stemmer()
+        stops = stop_words() | CONTRACTION_PARTS
+        usable = np.array([not any(w in stops for w in term.split()) for term in raw_terms], dtype=bool)
+        stemmed = np.array([" ".join(stem(w) for w in term.split()) if ok else "" for term, ok in
+                            zip(raw_terms, usable, strict=True)], dtype=object)
+        terms, column_of = np.unique(stemmed, return_inverse=True)
+        weights = usable.astype(np.float32)
+        merge = sparse.csr_matrix((weights, (np.arange(len(raw_terms)), column_of)),
+                                  shape=(len(raw_terms), len(terms)))
+        if len(terms) and terms[0] == "":  # the bucket of dropped terms
+            terms, merge, column_of = terms[1:], merge[:, 1:], column_of - 1
+        counts = (raw @ merge).tocsr()
+        doc_freq = np.asarray((counts > 0).sum(axis=0)).ravel()
+        n_docs = max(counts.shape[0], 1)
+        min_df = min(self.min_df, max(1, n_docs // 2))
+        keep = (doc_freq >= min_df) & (doc_freq <= max(self.max_df * n_docs, min_df))
+        if not keep.any():
+            keep = doc_freq >= 1
+        kept = np.flatnonzero(keep)
+        if self.max_features and len(kept) > self.max_features:
+            kept = kept[np.argsort(-doc_freq[kept], kind="stable")[: self.max_features]]
+            kept.sort()
+        # the display form of a stemmed term is its most frequent raw spelling
+        raw_totals = np.asarray(raw.sum(axis=0)).ravel()
+        best_raw = {}
+        for raw_index, column in enumerate(column_of):
+            if column < 0:
+                continue
+            if column not in best_raw or raw_totals[raw_index] > raw_totals[best_raw[column]]:
+                best_raw[column] = raw_index
+        self.terms_ = terms[kept]
+        self.surface_ = np.array([raw_terms[best_raw[c]] for c in kept], dtype=object)
+        self.vocabulary_ = {term: i for i, term in enumerate(self.terms_)}
+        self._counter_fitted = counter
+        self._merge = merge[:, kept].tocsr()
+        return counts[:, kept]
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        return (self._counter_fitted.transform(texts) @ self._merge).tocsr()
+
+
+@dataclass
+class ThemeModel:
+    """Themes in short texts, found offline and deterministically.
+
+    Parameters: `n_themes` fixes the number (None: chosen by silhouette between `min_themes` and
+    `max_themes`); `semantic` uses static word embeddings (wordllama) beside LSA when available ("auto"),
+    always (True, failing if absent) or never (False); `n_components` for LSA; `other_below`, the similarity
+    under which a text goes to "Other"; `secondary_ratio`, how close a second or third theme must score to the
+    first to be kept (up to `max_themes_per_text`); `min_theme_size` (None: max(5, 0.1% of texts));
+    `merge_above`, the centroid similarity at which two themes are one.
+    """
+
+    n_themes: int | None = None
+    min_themes: int = 4
+    max_themes: int = 20
+    semantic: bool | str = "auto"
+    #: with semantic="auto", embeddings are used up to this many texts (measured: beyond it the embedding
+    #: step alone outgrows the 10 s budget for 100,000 texts on 2 cores)
+    semantic_max_texts: int = 50_000
+    n_components: int = 100
+    semantic_weight: float = 0.35
+    other_below: float = 0.15
+    secondary_ratio: float = 0.9
+    max_themes_per_text: int = 3
+    min_theme_size: int | None = None
+    merge_above: float = 0.9
+    n_keywords: int = 8
+    n_representatives: int = 5
+    selection_sample: int = 3000
+    label_sample: int = 20_000
+    svd_sample: int = 30_000
+    random_state: int = 0
+    themes_: pd.DataFrame = field(init=False, repr=False, default=None)
+
+    # -- vectors ---------------------------------------------------------------------------------------------
+
+    def _vectors(self, counts: sparse.csr_matrix, texts: list[str], fitting: bool) -> np.ndarray:
+        weighted = self._tfidf.fit_transform(counts) if fitting else self._tfidf.transform(counts)
+        if fitting:
+            n_comp = max(1, min(self.n_components, weighted.shape[1] - 1, weighted.shape[0] - 1))
+            self._svd = TruncatedSVD(n_components=n_comp, random_state=self.random_state, algorithm="randomized",
+                                     n_iter=5) if weighted.shape[1] > 1 else None
+            if self._svd is None:
+                lsa = weighted.toarray()
+            else:
+                # the axes are learned on a sample; projecting everything on them is a cheap product
+                rng = np.random.default_rng(self.random_state)
+                rows = np.sort(rng.choice(weighted.shape[0], self.svd_sample, replace=False)) \
+                    if weighted.shape[0] > self.svd_sample else slice(None)
+                self._svd.fit(weighted[rows])
+                lsa = self._svd.transform(weighted)
+        else:
+            lsa = self._svd.transform(weighted) if self._svd else weighted.toarray()
+        lsa = normalize(np.asarray(lsa, dtype=np.float32))
+        if not self.semantic_in_use_:
+            return lsa
+        dense = normalize(embeddings.embed(texts))
+        weight = self.semantic_weight
+        return normalize(np.hstack([lsa * math.sqrt(1 - weight), dense * math.sqrt(weight)]).astype(np.float32))
+
+    # -- fitting ---------------------------------------------------------------------------------------------
+
+    def fit(self, texts: list[str] | pd.Series, regions: list[str] | pd.Series | None = None) -> ThemeModel:
+        texts = ["" if t is None else str(t) for t in list(texts)]
+        n = len(texts)
+        self.n_texts_ = n
+        self.regions_ = None if regions is None else np.asarray(list(regions), dtype=object)
+        if self.semantic is True and not embeddings.available():
+            raise RuntimeError("semantic=True needs the wordllama package (pip install 'consult-devolution[semantic]')")
+        self.semantic_in_use_ = (self.semantic is True or (
+            self.semantic == "auto" and n <= self.semantic_max_texts)) and embeddings.available()
+        self.silhouettes_: dict[int, float] = {}
+        if n == 0:
+            self._empty()
+            return self
+        self._vectorizer = PhraseVectorizer(min_df=2 if n >= 20 else 1)
+        self._tfidf = TfidfTransformer(sublinear_tf=True)
+        # identical texts (campaign responses) are vectorised once
+        distinct, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
+        distinct = distinct.tolist()
+        counts = self._vectorizer.fit_transform(distinct)
+        vectors = self._vectors(counts, distinct, fitting=True)[inverse]
+        min_size = self.min_theme_size or max(5, math.ceil(0.001 * n))
+        self.min_size_ = min_size
+        unique_rows = len(set(texts))
+        if n < 2 * min_size or unique_rows < 2:
+            centroids = normalize(vectors.mean(axis=0, keepdims=True))
+            self.k_ = 1
+        else:
+            k = self.n_themes or self._choose_k(vectors, min_size, unique_rows)
+            k = max(1, min(k, unique_rows, n // min_size))
+            centroids = self._cluster(vectors, k)
+            centroids = self._apply_rules(vectors, centroids, min_size)
+            self.k_ = len(centroids)
+        self.centroids_ = centroids
+        assignments = self._assign_vectors(vectors)
+        self._describe(texts, vectors, assignments)
+        return self
+
+    def _empty(self) -> None:
+        self.k_ = 0
+        self.centroids_ = np.zeros((0, 1), dtype=np.float32)
+        self.labels_ = np.zeros(0, dtype=int)
+        self.assignments_ = pd.DataFrame(columns=["text", "theme", "score", "rank"])
+        self.themes_ = pd.DataFrame(columns=["theme", "label", "keywords", "size", "share", "representatives"])
+
+    def _kmeans(self, k: int, n: int):
+        if n > 20_000:
+            return MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=3, batch_size=4096,
+                                   max_iter=100)
+        return KMeans(n_clusters=k, random_state=self.random_state, n_init=4)
+
+    def _choose_k(self, vectors: np.ndarray, min_size: int, unique_rows: int) -> int:
+        rng = np.random.default_rng(self.random_state)
+        sample = vectors if len(vectors) <= self.selection_sample else vectors[
+            np.sort(rng.choice(len(vectors), self.selection_sample, replace=False))]
+        upper = min(self.max_themes, unique_rows - 1, len(vectors) // min_size, len(sample) - 1)
+        lower = min(self.min_themes, upper)
+        if upper < 2:
+            return 1
+        def score(k: int) -> float:
+            if k not in self.silhouettes_:
+                labels = KMeans(n_clusters=k, random_state=self.random_state, n_init=1).fit_predict(sample)
+                self.silhouettes_[k] = -1.0 if len(set(labels)) < 2 else float(silhouette_score(
+                    sample, labels, metric="cosine", sample_size=min(len(sample), 2000),
+                    random_state=self.random_state))
+            return self.silhouettes_[k]
+
+        # every other k first, then the neighbours of the best: half the fits of a full sweep
+        candidates = list(range(max(2, lower), upper + 1, 2)) + ([upper] if (upper - max(2, lower)) % 2 else [])
+        best_k = max(candidates, key=lambda k: (score(k), -k))
+        for k in (best_k - 1, best_k + 1):
+            if max(2, lower) <= k <= upper:
+                score(k)
+        best_k = max(self.silhouettes_, key=lambda k: (self.silhouettes_[k], -k))
+        return best_k
+
+    def _cluster(self, vectors: np.ndarray, k: int) -> np.ndarray:
+        model = self._kmeans(k, len(vectors)).fit(vectors)
+        return normalize(model.cluster_centers_.astype(np.float32))
+
+    def _apply_rules(self, vectors: np.ndarray, centroids: np.ndarray, min_size: int) -> np.ndarray:
+        """No tiny themes (dissolve and reassign), no near-duplicates (merge): repeat until stable."""
+        for _ in range(30):
+            nearest = (vectors @ centroids.T).argmax(axis=1)
+            sizes = np.bincount(nearest, minlength=len(centroids))
+            if len(centroids) > 1 and sizes.min() < min_size:
+                centroids = np.delete(centroids, int(sizes.argmin()), axis=0)
+                continue
+            similarity = centroids @ centroids.T
+            np.fill_diagonal(similarity, -1)
+            if len(centroids) > 1 and similarity.max() >= self.merge_above:
+                a, b = np.unravel_index(similarity.argmax(), similarity.shape)
+                merged = normalize((centroids[a] * sizes[a] + centroids[b] * sizes[b])[None, :])
+                centroids = np.vstack([np.delete(centroids, [a, b], axis=0), merged])
+                continue
+            break
+        # one update so every centre sits at its members' mean after the rules changed the set
+        nearest = (vectors @ centroids.T).argmax(axis=1)
+        membership = sparse.csr_matrix((np.ones(len(vectors), dtype=np.float32), (nearest, np.arange(len(vectors)))),
+                                       shape=(len(centroids), len(vectors)))
+        sums = np.asarray(membership @ vectors)
+        centroids = normalize(np.where(np.abs(sums).sum(axis=1, keepdims=True) > 0, sums, centroids)).astype(np.float32)
+        return centroids
+
+    # -- assigning -------------------------------------------------------------------------------------------
+
+    def _assign_vectors(self, vectors: np.ndarray) -> pd.DataFrame:
+        similarity = np.clip(vectors @ self.centroids_.T, 0.0, 1.0) if len(self.centroids_) else np.zeros(
+            (len(vectors), 0))
+        n, k = similarity.shape
+        if k == 0:
+            return pd.DataFrame({"text": np.arange(n), "theme": OTHER, "score": 0.0, "rank": 1})
+        order = np.argsort(-similarity, axis=1, kind="stable")[:, : self.max_themes_per_text]
+        top = similarity[np.arange(n), order[:, 0]]
+        rows_text, rows_theme, rows_score, rows_rank = [], [], [], []
+        for rank in range(order.shape[1]):
+            score = similarity[np.arange(n), order[:, rank]]
+            if rank == 0:
+                keep = np.ones(n, dtype=bool)
+                theme = np.where(top < self.other_below, OTHER, order[:, 0])
+            else:
+                keep = (top >= self.other_below) & (score >= self.other_below) & (score >= self.secondary_ratio * top)
+                theme = order[:, rank]
+            idx = np.flatnonzero(keep)
+            rows_text.append(idx)
+            rows_theme.append(theme[idx])
+            rows_score.append(score[idx])
+            rows_rank.append(np.full(len(idx), rank + 1))
+        frame = pd.DataFrame({"text": np.concatenate(rows_text), "theme": np.concatenate(rows_theme),
+                              "score": np.concatenate(rows_score).astype(float), "rank": np.concatenate(rows_rank)})
+        return frame.sort_values(["text", "rank"], kind="stable").reset_index(drop=True)
+
+    def assign(self, texts: list[str] | pd.Series) -> pd.DataFrame:
+        """Place new texts in the fitted themes (no re-fit): rows text (position), theme, score, rank."""
+        texts = [clean_text(t) for t in list(texts)]
+        if not texts or self.k_ == 0:
+            return pd.DataFrame({"text": np.arange(len(texts)), "theme": OTHER, "score": 0.0, "rank": 1})
+        vectors = self._vectors(self._vectorizer.transform(texts), texts, fitting=False)
+        return self._assign_vectors(vectors)
+
+    # -- describing ------------------------------------------------------------------------------------------
+
+    def _describe(self, texts: list[str], vectors: np.ndarray, assignments: pd.DataFrame) -> None:
+        primary = assignments[assignments["rank"] == 1].set_index("text")
+        labels = primary["theme"].reindex(range(len(texts))).to_numpy()
+        self.labels_ = labels
+        self.assignments_ = assignments
+        # labels come from real phrases, counted on at most `label_sample` texts
+        rng = np.random.default_rng(self.random_state)
+        sample = np.arange(len(texts)) if len(texts) <= self.label_sample else np.sort(
+            rng.choice(len(texts), self.label_sample, replace=False))
+        phrases = PhraseVectorizer(min_df=self._vectorizer.min_df, adjacent_phrases=True)
+        phrase_counts = phrases.fit_transform([texts[i] for i in sample])
+        weights = class_tfidf(phrase_counts, labels[sample], self.k_)
+        rows = []
+        for theme in range(self.k_):
+            members = np.flatnonzero(labels == theme)
+            keywords = pick_keywords(weights[theme], phrases.terms_, phrases.surface_, self.n_keywords)
+            rows.append({
+                "theme": theme, "label": make_label(keywords), "keywords": keywords, "size": len(members),
+                "share": len(members) / max(len(texts), 1),
+                "representatives": self._representatives(members, vectors, theme),
+            })
+        others = np.flatnonzero(labels == OTHER)
+        if len(others):
+            rows.append({"theme": OTHER, "label": OTHER_LABEL, "keywords": [], "size": len(others),
+                         "share": len(others) / len(texts), "representatives": others[:0].tolist()})
+        self.themes_ = pd.DataFrame(rows)
+        self.class_weights_ = weights
+
+    def _representatives(self, members: np.ndarray, vectors: np.ndarray, theme: int) -> list[int]:
+        """Texts nearest the theme's centre, covering as many regions as possible."""
+        if len(members) == 0:
+            return []
+        closeness = vectors[members] @ self.centroids_[theme]
+        ranked = members[np.argsort(-closeness, kind="stable")]
+        if self.regions_ is None:
+            return ranked[: self.n_representatives].tolist()
+        chosen, seen_regions = [], set()
+        for index in ranked:
+            if self.regions_[index] not in seen_regions:
+                chosen.append(int(index))
+                seen_regions.add(self.regions_[index])
+            if len(chosen) == self.n_representatives:
+                return chosen
+        for index in ranked:
+            if int(index) not in chosen:
+                chosen.append(int(index))
+            if len(chosen) == self.n_representatives:
+                break
+        return chosen
+
+
+def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Class-based TF-IDF: each class's texts as one document; rows are classes, columns terms."""
+    if n_classes == 0 or counts.shape[1] == 0:
+        return np.zeros((n_classes, counts.shape[1]))
+    valid = labels >= 0
+    membership = sparse.csr_matrix((np.ones(valid.sum()), (labels[valid], np.flatnonzero(valid))),
+                                   shape=(n_classes, counts.shape[0]))
+    per_class = np.asarray((membership @ counts).todense())
+    totals = per_class.sum(axis=1, keepdims=True)
+    tf = per_class / np.where(totals > 0, totals, 1)
+    term_total = per_class.sum(axis=0)
+    average_words = per_class.sum() / max(n_classes, 1)
+    idf = np.log(1 + average_words / np.where(term_total > 0, term_total, np.inf))
+    return tf * idf
+
+
+def pick_keywords(weights: np.ndarray, terms: np.ndarray, surface: np.ndarray, n: int) -> list[str]:
+    """The highest-weighted phrases, skipping ones that repeat words already chosen (a light MMR)."""
+    chosen, used_words = [], set()
+    for index in np.argsort(-weights, kind="stable"):
+        if weights[index] <= 0 or len(chosen) >= n:
+            break
+        words = set(terms[index].split())
+        if words <= used_words:
+            continue
+        if len(words) == 1 and any(terms[index] in c.split() for c in chosen):
+            continue
+        # a phrase that extends a word already chosen replaces it ("buses" -> "bus services")
+        extended = [i for i, c in enumerate(chosen) if len(c.split()) == 1 and c in words]
+        if extended:
+            chosen[extended[0]] = terms[index]
+        else:
+            chosen.append(terms[index])
+        used_words |= words
+    lookup = dict(zip(terms, surface, strict=True))
+    return [lookup[t] for t in chosen]
+
+
+def make_label(keywords: list[str]) -> str:
+    """A short readable label: the best phrase, and a second one when the first is a single word."""
+    if not keywords:
+        return "Unlabelled theme"
+    first = keywords[0]
+    if " " in first or len(keywords) == 1:
+        label = first
+    else:
+        second = next((k for k in keywords[1:] if first not in k.split()), keywords[1])
+        label = f"{first} / {second}"
+    return label[0].upper() + label[1:]

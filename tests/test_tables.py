@@ -1,0 +1,48 @@
+"""Reading other tools' exports and writing safe spreadsheets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from consult import tables
+from consult.spreadsheets import neutralise
+
+
+def test_csv_xlsx_and_mixed_encodings(tmp_path):
+    frame = tables.read_table(data=b"id,response\n1,Buses\n2,Trains\n", name="a.csv")
+    assert frame["response"].tolist() == ["Buses", "Trains"]
+    mixed = "id,response\n1,café in Bangor\n".encode() + "2,na\u00efve tax\n".encode("cp1252")
+    frame = tables.read_table(data=mixed, name="mixed.csv")
+    assert frame["response"].tolist() == ["café in Bangor", "naïve tax"] and frame.attrs["fallback_lines"] == 1
+    path = tmp_path / "b.xlsx"
+    pd.DataFrame({"response": ["Rail", "Tax"], "region": ["Wales", "Scotland"]}).to_excel(path, index=False)
+    assert tables.read_table(path)["region"].tolist() == ["Wales", "Scotland"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [(b"", "e.csv", "empty"), (b"   \n", "e.csv", "empty"), (b"id,response\n", "h.csv", "no rows"),
+     (b"PK\x03\x04broken", "x.xlsx", "not a readable Excel"), (b'a,b\n"1,2\n', "q.csv", "not a readable CSV")],
+)
+def test_bad_files_say_what_is_wrong(data, name, message):
+    with pytest.raises(tables.TableError, match=message):
+        tables.read_table(data=data, name=name)
+
+
+def test_columns_are_checked():
+    frame = pd.DataFrame({"id": ["1", "2", "3"], "text": ["a b", "c d", ""], "blank": ["", "", ""]})
+    with pytest.raises(tables.TableError, match="no column 'response'.*'id', 'text'"):
+        tables.text_column(frame, "response")
+    with pytest.raises(tables.TableError, match="holds numbers"):
+        tables.text_column(frame, "id")
+    with pytest.raises(tables.TableError, match="is empty"):
+        tables.text_column(frame, "blank")
+    assert tables.text_column(frame, "text").tolist() == ["a b", "c d", ""]
+
+
+def test_formula_cells_are_neutralised():
+    frame = pd.DataFrame({"text": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "fine"], "n": [1, 2, 3, 4, 5]})
+    out = neutralise(frame)
+    assert out["text"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "fine"]
+    assert out["n"].tolist() == [1, 2, 3, 4, 5]

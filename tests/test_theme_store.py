@@ -1,0 +1,69 @@
+"""Saving theme runs so that ids and officers' corrections survive re-runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult import demo, store, theme_store
+
+
+@pytest.fixture
+def consultation_id(engine):
+    data = demo.generate(seed=11, n_participants=200, n_proposals=400)
+    return demo.install(engine, seed=11, data=data)
+
+
+def _primary(engine, consultation_id):
+    frame = theme_store.assignments_frame(engine, consultation_id)
+    return frame[frame["rank"] == 1].set_index("proposal_id")["theme_id"]
+
+
+def test_rename_survives_a_rerun_and_ids_are_stable(engine, consultation_id):
+    theme_store.run(engine, consultation_id)
+    themes = theme_store.themes_frame(engine, consultation_id)
+    target = themes[~themes["is_other"]].iloc[0]
+    theme_store.rename(engine, int(target["id"]), "Buses & <b>trains</b>", actor="officer")
+    before = set(themes["id"])
+    theme_store.run(engine, consultation_id)
+    after = theme_store.themes_frame(engine, consultation_id)
+    assert after.set_index("id").loc[int(target["id"]), "label"] == "Buses & <b>trains</b>"
+    assert len(before & set(after["id"])) >= 0.8 * len(before)
+    assert "theme_rename" in store.audit_frame(engine, consultation_id)["action"].tolist()
+
+
+def test_move_and_merge_are_respected_by_later_runs(engine, consultation_id):
+    theme_store.run(engine, consultation_id)
+    themes = theme_store.themes_frame(engine, consultation_id)
+    real = themes[~themes["is_other"]]
+    a, b = int(real.iloc[0]["id"]), int(real.iloc[1]["id"])
+    primary = _primary(engine, consultation_id)
+    moved = int(primary[primary == a].index[0])
+    theme_store.move_proposal(engine, moved, b, actor="officer")
+    theme_store.merge(engine, int(real.iloc[2]["id"]), a, actor="officer")
+    theme_store.run(engine, consultation_id)
+    primary = _primary(engine, consultation_id)
+    assert primary[moved] == b
+    assert int(real.iloc[2]["id"]) not in set(theme_store.themes_frame(engine, consultation_id)["id"])
+    with pytest.raises(store.StoreError, match="itself"):
+        theme_store.merge(engine, a, a, actor="officer")
+
+
+def test_split_makes_a_new_theme_that_persists(engine, consultation_id):
+    theme_store.run(engine, consultation_id)
+    biggest = theme_store.themes_frame(engine, consultation_id).iloc[0]
+    new_id = theme_store.split(engine, int(biggest["id"]), actor="officer")
+    sizes = theme_store.themes_frame(engine, consultation_id).set_index("id")["size"]
+    assert sizes[new_id] > 0 and sizes[int(biggest["id"])] > 0
+    theme_store.run(engine, consultation_id)
+    assert theme_store.themes_frame(engine, consultation_id).set_index("id")["size"][new_id] == sizes[new_id]
+
+
+def test_bad_edits_are_refused(engine, consultation_id):
+    theme_store.run(engine, consultation_id)
+    theme_id = int(theme_store.themes_frame(engine, consultation_id).iloc[0]["id"])
+    with pytest.raises(store.StoreError, match="needs a name"):
+        theme_store.rename(engine, theme_id, "   ", actor="officer")
+    with pytest.raises(store.NotFound):
+        theme_store.rename(engine, 99999, "x", actor="officer")
+    with pytest.raises(store.NotFound):
+        theme_store.move_proposal(engine, 99999, theme_id, actor="officer")
