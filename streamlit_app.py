@@ -1,10 +1,30 @@
-"""consult: the app's entry point. It sets up the page and the navigation; pages live in consult/app/pages."""
+"""consult: the app's entry point. It sets up the page, works out who is using it and builds the navigation."""
 
 import streamlit as st
 
-st.set_page_config(page_title="consult: devolution consultation", page_icon="🗳️", layout="centered")
+from consult.app import session
 
+st.set_page_config(page_title="consult: have your say", page_icon=":material/how_to_vote:", layout="centered")
+
+role = session.role()
 pages = {
-    "Take part": [st.Page("consult/app/pages/home.py", title="Consultations", url_path="home", default=True)],
+    "Take part": [
+        st.Page("consult/app/pages/join.py", title="Join", icon=":material/login:", url_path="join", default=True),
+        st.Page("consult/app/pages/vote.py", title="Vote", icon=":material/thumbs_up_down:", url_path="vote"),
+        st.Page("consult/app/pages/propose.py", title="Propose", icon=":material/edit_note:", url_path="propose"),
+        st.Page("consult/app/pages/my_region.py", title="My region", icon=":material/map:", url_path="my-region"),
+    ],
 }
-st.navigation(pages).run()
+if role in ("officer", "facilitator"):
+    pages["Staff"] = [
+        st.Page("consult/app/pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
+        st.Page("consult/app/pages/signout.py", title="Sign out", icon=":material/logout:", url_path="signout"),
+    ]
+else:
+    pages["Staff"] = [
+        st.Page("consult/app/pages/signin.py", title="Staff sign-in", icon=":material/key:", url_path="signin"),
+    ]
+
+current = st.navigation(pages)
+session.keep_token_in_url()
+current.run()

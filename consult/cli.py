@@ -196,6 +196,19 @@ def run_themes(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from consult import auth
+
+    password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("New password: ")
+    if len(password) < 10:
+        print("consult hash-password: use at least 10 characters", file=sys.stderr)
+        return 2
+    print(auth.hash_password(password))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Policy consultation and devolution toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -234,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     thm.add_argument("--min-cell", type=int, default=10, help="smallest region cell shown (default 10)")
     thm.add_argument("--seed", type=int, default=0)
     thm.add_argument("--out", required=True, help="CSV or XLSX to write: the input plus theme_id, theme_label, theme_score")
+    hp = add("hash-password", "print a password hash for a staff account (put it in secrets or the environment)",
+             run_hash_password)
+    hp.add_argument("--stdin", action="store_true", help="read the password from standard input")
     grp = add("groups", "find opinion groups and their representative statements", run_groups)
     grp.add_argument("source", help="a Polis export folder, or a consultation id or join code")
     grp.add_argument("--out", help="CSV to write with one row per participant: participant, group")

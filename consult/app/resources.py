@@ -1,18 +1,24 @@
-"""Shared, cached resources for every session: the database engine."""
+"""Shared, cached resources and data for every session: the engine, cached reads, the sign-in throttle."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from consult import db, store
+from consult import auth, db, opinion, store
+from consult.similar import SimilarityIndex
 
 
-def _secrets_url() -> str | None:
+def _secrets() -> dict:
     try:
-        return st.secrets.get("connections", {}).get("consult", {}).get("url")
+        return st.secrets.to_dict()
     except FileNotFoundError:
-        return None
+        return {}
+
+
+def database_url() -> str:
+    return (_secrets().get("connections", {}).get("consult", {}).get("url")) or db.database_url()
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,4 +30,74 @@ def _engine_for(url: str) -> Engine:
 
 def engine() -> Engine:
     """The one engine this server shares between sessions (schema migrated on first use)."""
-    return _engine_for(_secrets_url() or db.database_url())
+    return _engine_for(database_url())
+
+
+# Cached reads are keyed by the database URL as well as the consultation, so two databases never mix.
+
+
+@st.cache_data(ttl=3, show_spinner=False, max_entries=50)
+def _votes(url: str, consultation_id: int) -> pd.DataFrame:
+    return store.votes_frame(_engine_for(url), consultation_id, published_only=True)
+
+
+def votes(consultation_id: int) -> pd.DataFrame:
+    """Current votes on published proposals, at most a few seconds old."""
+    return _votes(database_url(), consultation_id)
+
+
+@st.cache_data(ttl=3, show_spinner=False, max_entries=50)
+def _published(url: str, consultation_id: int) -> pd.DataFrame:
+    frame = store.proposals_frame(_engine_for(url), consultation_id, statuses=("published",))
+    return frame[["id", "body", "tier", "region", "created_ms"]].set_index("id")
+
+
+def published(consultation_id: int) -> pd.DataFrame:
+    """Published proposals (index id; body, tier, region, created_ms), at most a few seconds old."""
+    return _published(database_url(), consultation_id)
+
+
+@st.cache_resource(ttl=60, show_spinner=False, max_entries=20)
+def _similarity(url: str, consultation_id: int) -> SimilarityIndex:
+    frame = store.proposals_frame(_engine_for(url), consultation_id, statuses=("published", "pending"))
+    return SimilarityIndex(frame["id"].tolist(), frame["body"].tolist())
+
+
+def similarity_index(consultation_id: int) -> SimilarityIndex:
+    return _similarity(database_url(), consultation_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=20)
+def _opinion_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
+    frame = _votes(url, consultation_id)
+    if frame.empty:
+        return None
+    return opinion.OpinionGroups().fit(frame).proposal_coords_
+
+
+def opinion_coords(consultation_id: int) -> pd.DataFrame | None:
+    """Where each proposal sits on the opinion map (for routing), refreshed every minute."""
+    return _opinion_coords(database_url(), consultation_id)
+
+
+@st.cache_resource(show_spinner=False)
+def throttle() -> auth.Throttle:
+    return auth.Throttle()
+
+
+def accounts() -> dict[str, auth.Account]:
+    return auth.accounts_from(_secrets())
+
+
+def oidc_configured() -> bool:
+    return bool(_secrets().get("auth"))
+
+
+def oidc_roles() -> dict[str, str]:
+    """email -> role from secrets [roles] officer = [...], facilitator = [...]."""
+    mapping = {}
+    for role, emails in (_secrets().get("roles") or {}).items():
+        if role in auth.ROLES:
+            for email in emails:
+                mapping[str(email).lower()] = role
+    return mapping

@@ -1,0 +1,41 @@
+"""Reusable pieces of the member and staff pages. Member text only ever goes through st.text."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from consult import regions
+
+TIER_NAMES = {"uk": "the whole UK", "nation": "a nation", "region": "a region", "local": "a local area"}
+
+
+def tier_label(tier: str) -> str:
+    return f"Something for {TIER_NAMES.get(tier, tier)}"
+
+
+def proposal_card(body: str, *, tier: str | None = None, region: str | None = None) -> None:
+    """A proposal as plain text in a bordered box (Markdown, HTML and links stay inert)."""
+    with st.container(border=True):
+        st.text(body)
+        details = []
+        if tier:
+            details.append(f"About {TIER_NAMES.get(tier, tier)}")
+        if region:
+            details.append(f"from {regions.region_name(region)}")
+        if details:
+            st.caption(" · ".join(details))
+
+
+def show_messages(key: str) -> None:
+    """Show and clear the messages a callback left under `key` ({'error': [...], 'success': [...]})."""
+    messages = st.session_state.pop(key, None) or {}
+    for text in messages.get("error", []):
+        st.error(text, icon=":material/error:")
+    for text in messages.get("success", []):
+        st.success(text, icon=":material/check_circle:")
+    for text in messages.get("info", []):
+        st.info(text, icon=":material/info:")
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value:.0%}"

@@ -1,0 +1,44 @@
+"""Officers' overview: the consultations, their counts, and who is taking part against the baseline."""
+
+import pandas as pd
+import streamlit as st
+
+from consult import store, support
+from consult.app import resources, session
+
+if session.role() not in ("officer", "facilitator"):
+    st.error("This page is for signed-in staff.", icon=":material/lock:")
+    st.stop()
+
+engine = resources.engine()
+st.title("Overview")
+frame = store.list_consultations(engine)
+if frame.empty:
+    st.info("There are no consultations yet.")
+    st.stop()
+# options are plain strings: session state (where widgets keep their options) must stay serialisable
+codes = frame["join_code"].tolist()
+choice = st.selectbox("Consultation (join code)", codes)
+consultation = store.find_consultation(engine, choice)
+st.text(consultation.title)
+counts = store.counts(engine, consultation.id)
+cols = st.columns(4)
+cols[0].metric("Participants", f"{counts.participants:,}")
+cols[1].metric("Published proposals", f"{counts.published:,}")
+cols[2].metric("Waiting for moderation", f"{counts.pending:,}")
+cols[3].metric("Votes", f"{counts.votes:,}")
+
+table, test = support.representativeness(store.participants_frame(engine, consultation.id),
+                                         store.baseline(engine, consultation.baseline))
+st.subheader("Participation by region against the baseline", anchor=False)
+st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
+           f"{test['not_in_a_region']} participants gave no UK region.")
+st.dataframe(pd.DataFrame({
+    "Region": table["name"], "Participants": table["participants"],
+    "Share": table["sample_share"] * 100, "Baseline share": table["baseline_share"] * 100,
+    "Representation (1 = fair)": table["ratio"],
+}), hide_index=True, use_container_width=True, column_config={
+    "Share": st.column_config.NumberColumn(format="%.1f%%"),
+    "Baseline share": st.column_config.NumberColumn(format="%.1f%%"),
+    "Representation (1 = fair)": st.column_config.NumberColumn(format="%.2f"),
+})

@@ -1,0 +1,101 @@
+"""Make a proposal, after seeing whether a similar one already exists."""
+
+import streamlit as st
+
+from consult import store
+from consult.app import resources, session
+from consult.app.components import TIER_NAMES, proposal_card, show_messages, tier_label
+
+member = session.require_member()
+engine = resources.engine()
+consultation = store.get_consultation(engine, member.consultation_id)
+st.title("Make a proposal")
+st.caption(consultation.title)
+st.text(consultation.question)
+
+if consultation.phase not in store.PROPOSAL_PHASES:
+    st.info("This consultation is not taking new proposals at the moment. You can still vote.",
+            icon=":material/lock:")
+    st.page_link("consult/app/pages/vote.py", label="Vote on proposals", query_params=session.member_params())
+    st.stop()
+
+written = int((store.proposals_frame(engine, consultation.id)["author_id"] == member.id).sum())
+remaining = consultation.max_proposals_per_participant - written
+
+
+def _reset() -> None:
+    st.session_state["draft_text"] = ""
+    st.session_state.pop("similar", None)
+
+
+def _save() -> None:
+    try:
+        saved = store.add_proposal(engine, consultation.id, body=st.session_state.get("draft_text", ""),
+                                   author_id=member.id, tier=st.session_state.get("draft_tier", "uk"))
+    except store.StoreError as exc:
+        st.session_state["propose_messages"] = {"error": [str(exc)]}
+        st.session_state.pop("similar", None)
+        return
+    if saved.status == "pending":
+        note = "Thank you. Your proposal will appear once an organiser has checked it."
+    else:
+        note = "Thank you. Your proposal is published and other members can now vote on it."
+    st.session_state["propose_messages"] = {"success": [note]}
+    _reset()
+
+
+def _check() -> None:
+    """Validate, then look for similar proposals; save at once when there are none."""
+    text = st.session_state.get("draft_text", "")
+    problems = store.check_proposal_text(text, consultation)
+    if problems:
+        st.session_state["propose_messages"] = {"error": problems}
+        return
+    index = resources.similarity_index(consultation.id)
+    newer = store.proposals_frame(engine, consultation.id, statuses=("published", "pending"))
+    newer = newer[newer["id"] > index.max_id][["id", "body"]]
+    similar = index.query(text, top=3, extra=newer)
+    if similar.empty:
+        _save()
+    else:
+        st.session_state["similar"] = similar["proposal_id"].tolist()
+
+
+def _support_instead(proposal_id: int) -> None:
+    try:
+        store.cast_vote(engine, member.id, proposal_id, 1)
+    except store.StoreError as exc:
+        st.session_state["propose_messages"] = {"error": [str(exc)]}
+        return
+    st.session_state["propose_messages"] = {"success": ["You agreed with the existing proposal. Thank you."]}
+    _reset()
+
+
+show_messages("propose_messages")
+if remaining <= 0:
+    st.info(f"You have made all {consultation.max_proposals_per_participant} of your proposals. "
+            "You can still vote on everyone else's.", icon=":material/info:")
+    st.stop()
+
+st.text_area(
+    "Your proposal", key="draft_text", max_chars=consultation.max_chars, height=150,
+    help=f"Between {consultation.min_chars} and {consultation.max_chars} characters. One idea per proposal.",
+    placeholder="What should change, and why?",
+)
+st.selectbox("What is it about?", options=list(TIER_NAMES), key="draft_tier", format_func=tier_label)
+st.caption(f"{remaining} of your {consultation.max_proposals_per_participant} proposals left"
+           + (" · an organiser checks proposals before they appear" if consultation.moderation == "pre" else ""))
+
+similar_ids = st.session_state.get("similar")
+if not similar_ids:
+    st.button("Continue", type="primary", on_click=_check, use_container_width=True)
+else:
+    st.warning("Similar proposals already exist. Would you rather agree with one of these?",
+               icon=":material/content_copy:")
+    published = resources.published(consultation.id)
+    for pid in similar_ids:
+        body = published.loc[pid, "body"] if pid in published.index else store.get_proposal(engine, pid).body
+        proposal_card(body)
+        if pid in published.index:
+            st.button("Agree with this instead", key=f"support_{pid}", on_click=_support_instead, args=(pid,))
+    st.button("No, mine is different: submit it", type="primary", on_click=_save, use_container_width=True)

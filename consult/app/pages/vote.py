@@ -1,0 +1,77 @@
+"""Vote on proposals one at a time: agree, disagree or pass; change earlier votes."""
+
+import streamlit as st
+
+from consult import participation, store
+from consult.app import resources, session
+from consult.app.components import proposal_card, show_messages
+from consult.text import shorten
+
+CHOICES = {"Agree": 1, "Disagree": -1, "Pass": 0}
+NAMES = {value: name for name, value in CHOICES.items()}
+
+member = session.require_member()
+engine = resources.engine()
+consultation = store.get_consultation(engine, member.consultation_id)
+st.title("Vote on proposals")
+st.caption(consultation.title)
+
+
+def cast(proposal_id: int, value: int) -> None:
+    try:
+        store.cast_vote(engine, member.id, proposal_id, value)
+    except store.StoreError as exc:
+        st.session_state["vote_messages"] = {"error": [str(exc)]}
+    st.session_state.pop("current_proposal", None)
+
+
+def change(proposal_id: int) -> None:
+    choice = st.session_state.get(f"change_{proposal_id}")
+    if choice is None:
+        return
+    cast(proposal_id, CHOICES[choice])
+    st.session_state.setdefault("vote_messages", {"success": ["Your vote was changed."]})
+
+
+show_messages("vote_messages")
+if consultation.phase not in store.VOTING_PHASES:
+    st.info("Voting is closed in this consultation. Thank you for taking part.", icon=":material/lock:")
+    st.page_link("consult/app/pages/my_region.py", label="See where your region stands", query_params=session.member_params())
+    st.stop()
+
+published = resources.published(consultation.id)
+mine = store.participant_votes(engine, member.id)
+voted_here = [pid for pid in mine if pid in published.index]
+total = len(published)
+st.progress(len(voted_here) / total if total else 0.0,
+            text=f"You have voted on {len(voted_here)} of {total} proposals")
+
+current = st.session_state.get("current_proposal")
+if current is None or current in mine or current not in published.index:
+    current = participation.next_proposal(resources.votes(consultation.id), published.index.tolist(), member.id,
+                                          resources.opinion_coords(consultation.id), exclude=set(mine))
+    st.session_state["current_proposal"] = current
+
+if current is None:
+    st.success("You have voted on every proposal. Thank you!", icon=":material/celebration:")
+else:
+    row = published.loc[current]
+    proposal_card(row["body"], tier=row["tier"], region=row["region"])
+    cols = st.columns(3)
+    for col, (label, value) in zip(cols, CHOICES.items(), strict=True):
+        col.button(label, key=f"vote_{label.lower()}", on_click=cast, args=(int(current), value),
+                   type="primary" if value == 1 else "secondary", use_container_width=True)
+
+if voted_here:
+    with st.expander(f"Change an earlier vote ({len(voted_here)})"):
+        recent = sorted(voted_here, key=lambda pid: -pid)[:20]
+        for pid in recent:
+            st.text(shorten(published.loc[pid, "body"], 160))
+            st.segmented_control(
+                "Your vote", options=list(CHOICES), default=NAMES[mine[pid]], key=f"change_{pid}",
+                label_visibility="collapsed", on_change=change, args=(pid,),
+            )
+
+if len(voted_here) >= participation.MIN_VOTES_FOR_REGION_VIEW:
+    st.page_link("consult/app/pages/my_region.py", label="See where your region stands",
+                 icon=":material/map:", query_params=session.member_params())

@@ -1,0 +1,213 @@
+"""The Streamlit app through AppTest: member pages, their messages, and the staff gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from consult import auth, store
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app_db(sqlite_engine, sqlite_url):
+    consultation = store.create_consultation(
+        sqlite_engine, title="Devolution test", question="What powers should regions have?", join_code="TEST42",
+        min_chars=15, max_chars=300, max_proposals_per_participant=3)
+    bodies = ["Give the North East control over its bus services", "Elect regional assemblies by STV",
+              "Let Wales keep a share of income tax", "Fund GP surgeries in rural Cumbria",
+              "Publish every assembly decision online", "Protect the Welsh language in schools",
+              "**bold** <img src=x onerror=alert(1)> [link](http://example.com)"]
+    for body in bodies:
+        store.add_proposal(sqlite_engine, consultation.id, body=body, author_id=None, is_seed=True, region="E12000001")
+    return sqlite_engine, sqlite_url, consultation
+
+
+def _app(url: str, **secrets) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["connections"] = {"consult": {"url": url}}
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    at.user = {"is_logged_in": False}
+    return at
+
+
+def _joined(url: str, engine, consultation, region="W92000004") -> tuple[AppTest, store.Participant]:
+    member = store.add_participant(engine, consultation.id, region=region)
+    at = _app(url)
+    at.query_params["p"] = member.token
+    return at, member
+
+
+def test_join_prefills_the_code_from_the_link_and_explains_every_problem(app_db):
+    _, url, _ = app_db
+    at = _app(url)
+    at.query_params["join"] = "TEST42"
+    at.run()
+    assert not at.exception
+    assert at.text_input[0].value == "TEST42"
+    at.text_input[0].set_value("")
+    at.button[0].click().run()
+    errors = [e.value for e in at.error]
+    assert any("join code" in e for e in errors) and any("where you live" in e for e in errors)
+    assert any("privacy notice" in e for e in errors)
+    at.text_input[0].set_value("NOPE99")
+    at.selectbox[0].set_value("W92000004")
+    at.checkbox[0].check()
+    at.button[0].click().run()
+    assert any("No consultation has the join code NOPE99" in e.value for e in at.error)
+
+
+def test_joining_makes_a_participant_and_keeps_them_in_the_url(app_db):
+    engine, url, consultation = app_db
+    at = _app(url)
+    at.query_params["join"] = "test42"
+    at.run()
+    at.selectbox[0].set_value("S92000003")
+    at.text_input[1].set_value("Glasgow Kelvin")
+    at.checkbox[0].check()
+    at.button[0].click().run()
+    assert not at.exception
+    people = store.participants_frame(engine, consultation.id)
+    assert people.iloc[-1]["region"] == "S92000003" and people.iloc[-1]["constituency"] == "Glasgow Kelvin"
+    assert at.query_params["p"]
+    assert at.title[0].value == "Vote on proposals"
+    # a fresh session with the same link is the same participant
+    again = _app(url)
+    again.query_params["p"] = at.query_params["p"]
+    again.run()
+    assert "You are taking part" in again.success[0].value
+    assert len(store.participants_frame(engine, consultation.id)) == len(people)
+
+
+def test_member_pages_ask_strangers_to_join(app_db):
+    _, url, _ = app_db
+    for page in ("vote", "propose", "my_region"):
+        at = _app(url).run()
+        at.switch_page(f"consult/app/pages/{page}.py").run()
+        assert not at.exception
+        assert "Join the consultation first" in at.info[0].value
+
+
+def test_voting_records_votes_and_moves_on(app_db):
+    engine, url, consultation = app_db
+    at, member = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/vote.py").run()
+    assert "0 of 7" in at.get("progress")[0].proto.text
+    shown = at.text[0].value
+    at.button(key="vote_agree").click().run()
+    assert not at.exception
+    votes = store.participant_votes(engine, member.id)
+    assert len(votes) == 1 and list(votes.values()) == [1]
+    assert store.get_proposal(engine, next(iter(votes))).body == shown
+    assert "1 of 7" in at.get("progress")[0].proto.text
+    assert at.text[0].value != shown
+    for _ in range(6):
+        at.button(key="vote_pass").click().run()
+    assert "voted on every proposal" in at.success[0].value
+
+
+def test_voting_closed_is_explained(app_db):
+    engine, url, consultation = app_db
+    at, _ = _joined(url, engine, consultation)
+    store.set_phase(engine, consultation.id, "results", actor="t")
+    at.run()
+    at.switch_page("consult/app/pages/vote.py").run()
+    assert "Voting is closed" in at.info[0].value
+
+
+def test_propose_validates_offers_similar_and_saves(app_db):
+    engine, url, consultation = app_db
+    at, member = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/propose.py").run()
+    at.text_area(key="draft_text").input("Too short").run()
+    at.button[0].click().run()
+    assert "at least 15" in at.error[0].value
+    assert at.text_area(key="draft_text").value == "Too short"  # the member's text is kept
+    at.text_area(key="draft_text").input("Give the North East more control over bus services").run()
+    at.button[0].click().run()
+    assert "Similar proposals already exist" in at.warning[0].value
+    assert "Give the North East control over its bus services" in [t.value for t in at.text]
+    at.button(key=[b.key for b in at.button if b.key and b.key.startswith("support_")][0]).click().run()
+    assert "agreed with the existing proposal" in at.success[0].value
+    assert list(store.participant_votes(engine, member.id).values()) == [1]
+    at.text_area(key="draft_text").input("Give the North East more control over bus services").run()
+    at.button[0].click().run()
+    at.button[-1].click().run()  # "No, mine is different"
+    assert "is published" in at.success[0].value
+    assert store.proposals_frame(engine, consultation.id)["body"].str.contains("more control").any()
+
+
+def test_pre_moderation_and_limits_are_explained(app_db):
+    engine, url, consultation = app_db
+    store.update_settings(engine, consultation.id, actor="t", moderation="pre", max_proposals_per_participant=1)
+    at, _ = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/propose.py").run()
+    at.text_area(key="draft_text").input("Completely new idea about ferries to the islands").run()
+    at.button[0].click().run()
+    assert "once an organiser has checked it" in at.success[0].value
+    at.run()
+    assert "made all 1 of your proposals" in at.info[0].value
+
+
+def test_my_region_needs_five_votes_then_compares(app_db):
+    engine, url, consultation = app_db
+    at, member = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/my_region.py").run()
+    assert "at least 5" in at.info[0].value
+    for proposal_id in store.proposals_frame(engine, consultation.id)["id"][:5]:
+        store.cast_vote(engine, member.id, int(proposal_id), 1)
+    at.run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    comparisons = [c for c in captions if c.startswith("You agreed")]
+    assert len(comparisons) == 5
+    assert all("Wales: too few votes to show" in c for c in comparisons)  # fewer than 10 voters: suppressed
+
+
+def test_hostile_text_is_shown_literally(app_db):
+    engine, url, consultation = app_db
+    at, _ = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/vote.py").run()
+    seen = set()
+    for _ in range(7):
+        seen.add(at.text[0].value)
+        at.button(key="vote_pass").click().run()
+    assert "**bold** <img src=x onerror=alert(1)> [link](http://example.com)" in seen
+    assert not any("<img" in m.value for m in at.markdown)
+
+
+def test_staff_pages_need_a_sign_in(app_db):
+    _, url, _ = app_db
+    at = _app(url).run()
+    with pytest.raises(ValueError, match="registered"):
+        at.switch_page("consult/app/pages/overview.py").run()
+    at.switch_page("consult/app/pages/signin.py").run()
+    assert "No staff accounts" in at.warning[0].value
+
+
+def test_sign_in_with_wrong_then_right_password(app_db):
+    _, url, _ = app_db
+    accounts = {"officer1": {"role": "officer", "password_hash": auth.hash_password(PASSWORD)}}
+    at = _app(url, accounts=accounts).run()
+    at.switch_page("consult/app/pages/signin.py").run()
+    at.text_input[0].set_value("officer1")
+    at.text_input[1].set_value("wrong password")
+    at.button[0].click().run()
+    assert "do not match" in at.error[0].value
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    assert at.session_state["role"] == "officer"
+    at.switch_page("consult/app/pages/overview.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert len(at.dataframe[0].value) == 12
