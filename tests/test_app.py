@@ -211,3 +211,78 @@ def test_sign_in_with_wrong_then_right_password(app_db):
     assert not at.exception
     assert at.title[0].value == "Overview"
     assert len(at.dataframe[0].value) == 12
+
+
+def _signed_in(url: str, role: str = "facilitator") -> AppTest:
+    accounts = {"fran": {"role": role, "password_hash": auth.hash_password(PASSWORD)}}
+    at = _app(url, accounts=accounts)
+    at.session_state["role"] = role
+    at.session_state["account"] = "fran"
+    return at
+
+
+def test_facilitator_creates_a_consultation_and_changes_phase(app_db):
+    engine, url, consultation = app_db
+    at = _signed_in(url).run()
+    at.switch_page("consult/app/pages/facilitator.py").run()
+    assert not at.exception
+    at.text_input[0].set_value("")
+    at.button[0].click().run()  # "Create" with no title
+    assert any("title is required" in e.value for e in at.error)
+    at.text_input[0].set_value("Evening call: transport")
+    at.text_area[0].set_value("What should the region do about buses?")
+    at.button[0].click().run()
+    assert any("Members join with the code" in s.value for s in at.success)
+    created = store.list_consultations(engine).iloc[0]
+    assert created["title"] == "Evening call: transport"
+    at.selectbox[0].set_value("TEST42").run()
+    at.get("button_group")[0].set_value("voting").run()
+    assert store.get_consultation(engine, consultation.id).phase == "voting"
+    assert any("Voting only" in s.value for s in at.success)
+
+
+def test_facilitator_moderates_the_live_queue(app_db):
+    engine, url, consultation = app_db
+    store.update_settings(engine, consultation.id, actor="t", moderation="pre")
+    member = store.add_participant(engine, consultation.id, region="E12000001")
+    pending = store.add_proposal(engine, consultation.id, body="Waiting for a facilitator to approve", author_id=member.id)
+    at = _signed_in(url).run()
+    at.switch_page("consult/app/pages/facilitator.py").run()
+    at.selectbox[0].set_value("TEST42").run()
+    assert "Waiting for a facilitator to approve" in [t.value for t in at.text]
+    at.button(key=f"approve_{pending.id}").click().run()
+    assert store.get_proposal(engine, pending.id).status == "published"
+    assert store.audit_frame(engine, consultation.id).iloc[0]["reason"] == "approved live"
+
+
+def test_facilitator_page_is_not_for_members(app_db):
+    _, url, _ = app_db
+    at = _app(url).run()
+    with pytest.raises(ValueError, match="registered"):
+        at.switch_page("consult/app/pages/facilitator.py").run()
+
+
+def test_presenter_view_shows_code_counts_and_hides_results_until_revealed(app_db):
+    engine, url, consultation = app_db
+    at = _app(url)
+    at.query_params["code"] = "test42"
+    at.query_params["mode"] = "kiosk"
+    at.run()
+    at.switch_page("consult/app/pages/present.py")
+    at.query_params["code"] = "TEST42"
+    at.run()
+    assert not at.exception
+    assert "# TEST42" in [m.value for m in at.markdown]
+    assert [m.value for m in at.metric][:2] == ["0", "7"]
+    store.update_settings(engine, consultation.id, actor="t", results_visible=False)
+    at.run()
+    assert "hidden until the facilitator reveals" in at.info[0].value
+
+
+def test_presenter_view_with_a_wrong_code(app_db):
+    _, url, _ = app_db
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/present.py")
+    at.query_params["code"] = "NOPE99"
+    at.run()
+    assert "No consultation has the join code" in at.error[0].value

@@ -39,3 +39,16 @@ def show_messages(key: str) -> None:
 
 def percent(value: float | None) -> str:
     return "–" if value is None or value != value else f"{value:.0%}"
+
+
+def watch_phase(consultation_id: int, phase: str, every: str = "3s") -> None:
+    """Rerun the page within seconds when the facilitator moves the consultation to another phase."""
+    from consult import store
+    from consult.app.resources import engine
+
+    @st.fragment(run_every=every)
+    def _watch() -> None:
+        if store.get_consultation(engine(), consultation_id).phase != phase:
+            st.rerun()
+
+    _watch()

@@ -102,3 +102,43 @@ def oidc_roles() -> dict[str, str]:
             for email in emails:
                 mapping[str(email).lower()] = role
     return mapping
+
+
+def public_base_url() -> str:
+    """The address members reach this app on: CONSULT_PUBLIC_URL or secrets' public_url, else this request's."""
+    import os
+
+    configured = os.environ.get("CONSULT_PUBLIC_URL") or _secrets().get("public_url")
+    if configured:
+        return str(configured)
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no request URL
+        url = None
+    if url:
+        return url
+    host = st.context.headers.get("Host") if st.context.headers else None
+    return f"http://{host}" if host else "http://localhost:8501"
+
+
+@st.cache_data(ttl=2, show_spinner=False, max_entries=50)
+def _representation(url: str, consultation_id: int, baseline: str) -> pd.DataFrame:
+    from consult import live
+
+    return live.representation(_engine_for(url), consultation_id, baseline)
+
+
+def representation(consultation_id: int, baseline: str) -> pd.DataFrame:
+    return _representation(database_url(), consultation_id, baseline)
+
+
+@st.cache_data(ttl=10, show_spinner=False, max_entries=20)
+def _top_consensus(url: str, consultation_id: int) -> pd.DataFrame:
+    from consult import live
+
+    return live.top_consensus(live.regional_tallies(_engine_for(url), consultation_id))
+
+
+def top_consensus(consultation_id: int) -> pd.DataFrame:
+    """Top proposals by cross-region consensus, recomputed at most every 10 s per server."""
+    return _top_consensus(database_url(), consultation_id)

@@ -4,11 +4,12 @@ import streamlit as st
 
 from consult import store
 from consult.app import resources, session
-from consult.app.components import TIER_NAMES, proposal_card, show_messages, tier_label
+from consult.app.components import TIER_NAMES, proposal_card, show_messages, tier_label, watch_phase
 
 member = session.require_member()
 engine = resources.engine()
 consultation = store.get_consultation(engine, member.consultation_id)
+watch_phase(consultation.id, consultation.phase)
 st.title("Make a proposal")
 st.caption(consultation.title)
 st.text(consultation.question)

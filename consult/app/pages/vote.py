@@ -4,7 +4,7 @@ import streamlit as st
 
 from consult import participation, store
 from consult.app import resources, session
-from consult.app.components import proposal_card, show_messages
+from consult.app.components import proposal_card, show_messages, watch_phase
 from consult.text import shorten
 
 CHOICES = {"Agree": 1, "Disagree": -1, "Pass": 0}
@@ -13,6 +13,7 @@ NAMES = {value: name for name, value in CHOICES.items()}
 member = session.require_member()
 engine = resources.engine()
 consultation = store.get_consultation(engine, member.consultation_id)
+watch_phase(consultation.id, consultation.phase)
 st.title("Vote on proposals")
 st.caption(consultation.title)
 

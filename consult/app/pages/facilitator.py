@@ -1,0 +1,101 @@
+"""Run a live session: create a consultation, move it through its phases, reveal results, moderate."""
+
+import streamlit as st
+
+from consult import live, store, theme_store
+from consult.app import resources, session
+from consult.app.components import show_messages
+
+if session.role() not in ("officer", "facilitator"):
+    st.error("This page is for signed-in facilitators.", icon=":material/lock:")
+    st.stop()
+engine = resources.engine()
+actor = st.session_state.get("account", session.role() or "staff")
+PHASES = {"collecting": "Collect proposals", "voting": "Voting only", "results": "Show results", "closed": "Closed"}
+
+st.title("Run a session")
+show_messages("facilitator_messages")
+
+with st.expander("Create a consultation", expanded=store.list_consultations(engine).empty):
+    with st.form("create"):
+        title = st.text_input("Title", max_chars=200)
+        question = st.text_area("Question for members", max_chars=1000)
+        description = st.text_area("Description (optional)", max_chars=4000)
+        cols = st.columns(3)
+        min_chars = cols[0].number_input("Shortest proposal", 1, 1000, 20)
+        max_chars = cols[1].number_input("Longest proposal", 20, 10000, 500)
+        limit = cols[2].number_input("Proposals per member", 1, 100, 10)
+        moderation = st.radio("Moderation", ["post", "pre"], horizontal=True,
+                              format_func={"post": "Publish at once", "pre": "I approve each proposal"}.get)
+        visible = st.checkbox("Members see results while voting is open", value=True)
+        join_code = st.text_input("Join code (optional: one is made up for you)", max_chars=12)
+        created = st.form_submit_button("Create", type="primary")
+    if created:
+        try:
+            made = store.create_consultation(
+                engine, title=title, question=question, description=description, min_chars=int(min_chars),
+                max_chars=int(max_chars), max_proposals_per_participant=int(limit), moderation=moderation,
+                results_visible=visible, join_code=join_code or None, actor=actor)
+        except store.StoreError as exc:
+            st.error(str(exc), icon=":material/error:")
+        else:
+            st.session_state["running"] = made.join_code
+            st.success(f"Created. Members join with the code {made.join_code}.", icon=":material/check_circle:")
+
+frame = store.list_consultations(engine)
+if frame.empty:
+    st.stop()
+codes = frame["join_code"].tolist()
+running = st.session_state.get("running")
+choice = st.selectbox("Consultation (join code)", codes, index=codes.index(running) if running in codes else 0)
+consultation = store.find_consultation(engine, choice)
+st.text(consultation.title)
+
+
+def set_phase() -> None:
+    chosen = st.session_state.get("phase_choice")
+    if chosen and chosen != consultation.phase:
+        store.set_phase(engine, consultation.id, chosen, actor=actor)
+        st.session_state["facilitator_messages"] = {"success": [f"Phase changed to: {PHASES[chosen]}."]}
+
+
+def set_visibility() -> None:
+    store.update_settings(engine, consultation.id, actor=actor,
+                          results_visible=bool(st.session_state.get("results_toggle")))
+
+
+st.segmented_control("Phase", options=list(PHASES), format_func=PHASES.get, default=consultation.phase
+                     if consultation.phase in PHASES else None, key="phase_choice", on_change=set_phase)
+st.toggle("Show results on the presenter view and to members", value=consultation.results_visible,
+          key="results_toggle", on_change=set_visibility)
+st.link_button("Open the presenter view (full screen)", f"/present?code={consultation.join_code}&mode=kiosk",
+               icon=":material/present_to_all:")
+if st.button("Find themes now", help="Groups the published proposals into themes for the presenter view."):
+    with st.spinner("Finding themes…"):
+        model = theme_store.run(engine, consultation.id, actor=actor)
+    st.success(f"{model.k_} themes found.", icon=":material/check_circle:")
+
+
+def moderate(proposal_id: int, status: str) -> None:
+    store.set_proposal_status(engine, proposal_id, status, actor=actor,
+                              reason="approved live" if status == "published" else "hidden live")
+
+
+@st.fragment(run_every="3s")
+def queue() -> None:
+    pending = live.pending_proposals(engine, consultation.id)
+    st.subheader(f"Waiting for approval ({len(pending)})", anchor=False)
+    if pending.empty:
+        st.caption("Nothing waiting." if consultation.moderation == "pre" else
+                   "Proposals are published at once in this consultation.")
+    for row in pending.itertuples():
+        with st.container(border=True):
+            st.text(row.body)
+            a, b = st.columns(2)
+            a.button("Approve", key=f"approve_{row.id}", on_click=moderate, args=(row.id, "published"),
+                     type="primary", use_container_width=True)
+            b.button("Hide", key=f"hide_{row.id}", on_click=moderate, args=(row.id, "hidden"),
+                     use_container_width=True)
+
+
+queue()

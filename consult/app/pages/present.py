@@ -1,0 +1,85 @@
+"""The presenter view for the shared screen: join QR code, live counts, regions, and results when revealed."""
+
+import streamlit as st
+
+from consult import charts, qr, regions, store, theme_store
+from consult import live as live_data
+from consult.app import resources
+from consult.app.components import proposal_card
+from consult.text import shorten
+
+engine = resources.engine()
+code = st.query_params.get("code", "")
+if not code:
+    st.title("Presenter view")
+    entered = st.text_input("Join code of the consultation to present", max_chars=14)
+    if entered:
+        st.query_params["code"] = store.normalise_join_code(entered)
+        st.rerun()
+    st.stop()
+try:
+    consultation = store.find_consultation(engine, code)
+except store.NotFound as exc:
+    st.error(str(exc), icon=":material/error:")
+    st.stop()
+
+# large type and high contrast for a projector; no member text goes into this block
+st.html("""<style>
+  [data-testid="stMetricValue"] { font-size: 3.2rem; }
+  [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+  [data-testid="stText"] { font-size: 1.35rem; color: #000; }
+  [data-testid="stHeading"] h1 { font-size: 3rem; }
+</style>""")
+join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
+
+left, right = st.columns([1, 2.2], gap="large")
+with left:
+    st.image(qr.qr_png(join_link), caption="Scan to take part", use_container_width=True)
+    # join codes are letters and digits only (store.normalise_join_code), so Markdown cannot be injected here
+    st.markdown(f"# {consultation.join_code}")
+    st.text(join_link)
+
+
+@st.fragment(run_every="2s")
+def live() -> None:
+    current = store.get_consultation(engine, consultation.id)
+    counts = store.counts(engine, current.id)
+    st.title(current.title, anchor=False)
+    phase_text = {"collecting": "Proposals open", "voting": "Voting open", "results": "Results",
+                  "closed": "Closed", "draft": "Not open yet"}[current.phase]
+    st.caption(phase_text)
+    cols = st.columns(3)
+    cols[0].metric("Taking part", f"{counts.participants:,}")
+    cols[1].metric("Proposals", f"{counts.published:,}")
+    cols[2].metric("Votes", f"{counts.votes:,}")
+    st.plotly_chart(charts.region_tile_map(resources.representation(current.id, current.baseline), font_size=15),
+                    use_container_width=True, config={"displayModeBar": False, "staticPlot": True},
+                    key="tile_map")
+    if current.results_visible or current.phase in ("results", "closed"):
+        st.subheader("Most support across every region", anchor=False)
+        top = resources.top_consensus(current.id)
+        published = resources.published(current.id)
+        if top.empty:
+            st.caption("Waiting for the first votes.")
+        for row in top.itertuples():
+            if row.proposal_id in published.index:
+                proposal_card(published.loc[row.proposal_id, "body"])
+                st.caption(f"{row.support:.0%} agree · {row.votes} votes · "
+                           f"{row.regions_counted} of 12 regions with 10+ votes")
+        themes = theme_store.themes_frame(engine, current.id)
+        themes = themes[~themes["is_other"]].head(8)
+        if len(themes):
+            st.subheader("Themes so far", anchor=False)
+            for theme in themes.itertuples():
+                st.text(f"{shorten(theme.label, 60)} · {theme.size} proposals")
+    else:
+        st.info("Results are hidden until the facilitator reveals them.", icon=":material/visibility_off:")
+    newest = live_data.newest_proposals(engine, current.id, 4)  # straight from the database: seconds matter here
+    if len(newest):
+        st.subheader("Just in", anchor=False)
+        for row in newest.itertuples():
+            proposal_card(row.body, region=row.region if row.region in regions.answer_codes() else None)
+
+
+with right:
+    live()

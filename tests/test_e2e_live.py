@@ -1,0 +1,115 @@
+"""A live session in real browsers: presenter, two members joining by QR code, and a facilitator."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from playwright.sync_api import expect
+
+from consult import auth, store
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "facilitate-this-session"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    require_chromium()
+    from consult import db
+
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'live.db'}"
+    engine = db.make_engine(url)
+    store.init_db(engine)
+    consultation = store.create_consultation(engine, title="Live session: powers for the regions",
+                                             question="What one power should your region have?",
+                                             join_code="LIVE42", min_chars=10, max_chars=300)
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[accounts.fran]\nrole = "facilitator"\npassword_hash = "{auth.hash_password(PASSWORD)}"\n')
+    with streamlit_server(url, secrets=secrets) as base:
+        yield base, engine, consultation
+    engine.dispose()
+
+
+def member_joins_and_proposes(browser, join_link: str, region: str, text: str):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(join_link)
+    expect(page.get_by_label("Join code")).to_have_value("LIVE42", timeout=30_000)
+    wait_for_app(page)
+    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=region).click()
+    page.get_by_text("I have read the privacy notice").click()
+    page.get_by_role("button", name="Join").click()
+    page.get_by_role("heading", name="Vote on proposals").wait_for(timeout=30_000)
+    page.goto(page.url.replace("/vote", "/propose"))
+    page.get_by_role("textbox", name="Your proposal").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Your proposal").fill(text)
+    page.get_by_role("button", name="Continue").click()
+    wait_for_app(page)
+    if page.get_by_role("button", name="No, mine is different: submit it").count():
+        page.get_by_role("button", name="No, mine is different: submit it").click()
+        wait_for_app(page)
+    page.get_by_text("Your proposal is published").wait_for(timeout=15_000)
+    return context, page, time.monotonic()
+
+
+def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
+    import zxingcpp
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    base, engine, consultation = live_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        presenter = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        presenter.goto(f"{base}/present?code=LIVE42&mode=kiosk")
+        presenter.get_by_text("Taking part").first.wait_for(timeout=60_000)
+        wait_for_app(presenter)
+        assert presenter.get_by_test_id("stSidebar").count() == 0  # kiosk: no navigation
+
+        qr_png = presenter.get_by_test_id("stImage").locator("img").first.screenshot()
+        decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png)))
+        assert decoded and decoded[0].text == f"{base}/?join=LIVE42"
+        join_link = decoded[0].text
+
+        a_context, a_page, a_sent = member_joins_and_proposes(
+            browser, join_link, "North East", "Give the North East its own transport budget")
+        expect(presenter.get_by_text("Give the North East its own transport budget")).to_be_visible(timeout=5_000)
+        assert time.monotonic() - a_sent < 5.5
+        b_context, b_page, b_sent = member_joins_and_proposes(
+            browser, join_link, "Scotland", "Let Scotland set its own energy policy")
+        expect(presenter.get_by_text("Let Scotland set its own energy policy")).to_be_visible(timeout=5_000)
+        metrics = presenter.get_by_test_id("stMetricValue")
+        expect(metrics.nth(0)).to_have_text("2", timeout=5_000)
+        expect(metrics.nth(1)).to_have_text("2", timeout=5_000)
+        presenter.wait_for_timeout(500)
+        shoot(presenter, "presenter-1920x1080")
+
+        # the facilitator moves the session to voting: the member's propose page stops taking proposals
+        facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        facilitator.goto(f"{base}/signin")
+        facilitator.get_by_label("Account name").wait_for(timeout=30_000)
+        wait_for_app(facilitator)
+        facilitator.get_by_label("Account name").fill("fran")
+        facilitator.get_by_role("textbox", name="Password").fill(PASSWORD)
+        facilitator.get_by_role("button", name="Sign in").click()
+        wait_for_app(facilitator)
+        facilitator.get_by_test_id("stSidebarNavLink").filter(has_text="Run a session").click()
+        facilitator.get_by_role("heading", name="Run a session").wait_for(timeout=30_000)
+        wait_for_app(facilitator)
+        shoot(facilitator, "facilitator-desktop")
+        facilitator.get_by_text("Voting only", exact=True).click()
+        changed = time.monotonic()
+        wait_for_app(facilitator)
+        expect(a_page.get_by_text("not taking new proposals")).to_be_visible(timeout=8_000)
+        assert time.monotonic() - changed < 8.5
+        assert store.get_consultation(engine, consultation.id).phase == "voting"
+        assert "set_phase" in store.audit_frame(engine, consultation.id)["action"].tolist()
+        for context in (a_context, b_context):
+            context.close()
+        browser.close()
