@@ -3,10 +3,11 @@
     python benchmarks/bench_live.py [--proposals 100000] [--votes 1000000] [--participants 20000]
 
 A presenter tick (every 2 s) reads: the consultation, the headline counts, participation by region (and builds
-the tile map figure), the newest proposals and the saved themes; the top proposals by cross-region consensus
-come from a cache refreshed every 10 s from per-region tallies grouped in the database. Target: <= 300 ms of
-server time per refresh. Baseline, measured in the same run: the naive tick that loads every vote and
-recomputes consensus in pandas each time.
+the tile map figure), the newest proposals, the saved themes, and the top proposals by cross-region consensus
+(off the running tallies that every vote updates in its own transaction: an index read). Target: <= 300 ms
+of server time per refresh. Baseline, measured in the same run: the naive tick that loads every vote and
+recomputes consensus in pandas each time. The app also caches these reads for 2 s, so several presenters
+share one tick's cost; this measures the uncached tick.
 """
 
 from __future__ import annotations
@@ -67,34 +68,28 @@ def main(argv=None) -> int:
         counts = store.counts(engine, cid)
         print(f"{counts.proposals:,} proposals, {counts.votes:,} votes, {counts.participants:,} participants "
               f"(loaded in {time.perf_counter() - start:.0f} s)")
-        cached_top = live.top_consensus(live.regional_tallies(engine, cid))
-
-        def tick() -> None:
+        def common() -> None:
             consultation = store.get_consultation(engine, cid)
             store.counts(engine, cid)
             charts.region_tile_map(live.representation(engine, cid, consultation.baseline))
             live.newest_proposals(engine, cid, 4)
             theme_store.themes_frame(engine, cid)
-            _ = cached_top  # served from the 10 s cache
 
-        def consensus_refresh() -> None:
-            live.top_consensus(live.regional_tallies(engine, cid))
+        def tick() -> None:
+            common()
+            live.top_consensus(engine, cid)
 
         def naive_tick() -> None:
-            tick()
-            votes = store.votes_frame(engine, cid, published_only=True)
-            support.cross_region_consensus(votes)
+            common()
+            support.cross_region_consensus(store.votes_frame(engine, cid, published_only=True))
 
         ticks = timed_runs(tick, args.repeats)
-        refresh = timed_runs(consensus_refresh, 3)
         naive = timed_runs(naive_tick, 3)
-        tick_ms, refresh_ms, naive_ms = (statistics.median(x) * 1000 for x in (ticks, refresh, naive))
-        amortised = tick_ms + refresh_ms / 5  # one consensus refresh per five 2-second ticks
+        tick_ms, naive_ms = (statistics.median(x) * 1000 for x in (ticks, naive))
         print(row("per presenter refresh", "ms", "vs baseline", "target"))
         print(row("baseline: load votes + pandas", f"{naive_ms:.0f}", "1.00", ""))
-        print(row("tick (cached consensus)", f"{tick_ms:.0f}", f"{tick_ms / naive_ms:.3f}", "<= 300 ms"))
-        print(row("consensus refresh (every 10 s)", f"{refresh_ms:.0f}", f"{refresh_ms / naive_ms:.3f}", ""))
-        print(row("tick incl. amortised refresh", f"{amortised:.0f}", f"{amortised / naive_ms:.3f}", "<= 300 ms"))
+        print(row("consult presenter tick", f"{tick_ms:.0f}", f"{tick_ms / naive_ms:.3f}", "<= 300 ms"))
+        print(f"(tick: min {min(ticks) * 1000:.0f} ms, max {max(ticks) * 1000:.0f} ms over {len(ticks)} runs)")
     return 0
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from consult import db, regions
+from consult import db, regions, tallies
 from consult import schema as s
 from consult.store import now_ms
 from consult.text import clean_text, dedupe_key
@@ -110,6 +110,7 @@ def load(
         log = resolve(events if events is not None else votes)
         for chunk in _chunks(_int_records(log)):
             conn.execute(s.vote_events.insert(), chunk)
+        tallies.rebuild(conn, consultation_id)
     return person_ids, proposal_ids
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, select
 
-from consult import regions, store, support
 from consult import schema as s
+from consult import store, support
 
 
 def participants_by_region(engine: Engine, consultation_id: int) -> pd.DataFrame:
@@ -40,35 +40,8 @@ def pending_proposals(engine: Engine, consultation_id: int, n: int = 20) -> pd.D
         return pd.read_sql(query, conn)
 
 
-def regional_tallies(engine: Engine, consultation_id: int) -> pd.DataFrame:
-    """Agree and vote counts per (published proposal, voter region), grouped in the database."""
-    v, p, pr = s.votes, s.participants, s.proposals
-    query = (select(v.c.proposal_id, p.c.region, func.sum(case((v.c.value == 1, 1), else_=0)).label("agree"),
-                    func.count().label("votes"))
-             .join(p, p.c.id == v.c.participant_id).join(pr, pr.c.id == v.c.proposal_id)
-             .where(v.c.consultation_id == consultation_id, pr.c.status == "published")
-             .group_by(v.c.proposal_id, p.c.region))
-    with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+def top_consensus(engine: Engine, consultation_id: int, *, n: int = 5, min_votes: int = 10) -> pd.DataFrame:
+    """The proposals with the highest cross-region consensus (from the running tallies: an index read)."""
+    from consult import tallies
 
-
-def top_consensus(tallies: pd.DataFrame, *, n: int = 5, min_votes: int = 10) -> pd.DataFrame:
-    """The proposals with the highest cross-region consensus, from per-region tallies (no vote-level data)."""
-    columns = ["proposal_id", "consensus", "support", "votes", "regions_counted"]
-    if tallies.empty:
-        return pd.DataFrame(columns=columns)
-    import numpy as np
-
-    codes = regions.region_codes()
-    in_region = tallies[tallies["region"].isin(codes)]
-    agree = in_region.pivot_table(index="proposal_id", columns="region", values="agree", aggfunc="sum",
-                                  fill_value=0).reindex(columns=codes, fill_value=0)
-    seen = in_region.pivot_table(index="proposal_id", columns="region", values="votes", aggfunc="sum",
-                                 fill_value=0).reindex(columns=codes, fill_value=0)
-    consensus = np.exp(np.log((agree + 1) / (seen + 2)).sum(axis=1) / len(codes))
-    totals = tallies.groupby("proposal_id")[["agree", "votes"]].sum()
-    out = pd.DataFrame({"consensus": consensus}).join(totals)
-    out["support"] = out["agree"] / out["votes"]
-    out["regions_counted"] = (seen >= min_votes).sum(axis=1).reindex(out.index).fillna(0).astype(int)
-    out = out.sort_values(["consensus", "support"], ascending=False).head(n).reset_index()
-    return out[columns]
+    return tallies.top_consensus(engine, consultation_id, n=n, min_votes=min_votes)

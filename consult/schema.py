@@ -242,3 +242,39 @@ audit_log = Table(
     Column("created_ms", BigInteger, nullable=False),
     Index(None, "consultation_id", "created_ms"),
 )
+
+# Running tallies for live views: kept up to date inside every vote's transaction (store.cast_vote), rebuilt
+# by bulk loads and merges. `log_gic` is the sum over the 12 regions of log((agree + 1) / (votes + 2)), so
+# cross-region consensus is exp(log_gic / 12) and the best proposals come straight off an index.
+proposal_region_tallies = Table(
+    "proposal_region_tallies",
+    metadata,
+    Column("consultation_id", Integer, nullable=False),
+    Column("proposal_id", Integer, primary_key=True),
+    Column("region", ForeignKey("regions.code"), primary_key=True),
+    Column("agree", Integer, nullable=False),
+    Column("disagree", Integer, nullable=False),
+    Column("passes", Integer, nullable=False),
+    ForeignKeyConstraint(
+        ["proposal_id", "consultation_id"], ["proposals.id", "proposals.consultation_id"],
+        ondelete="CASCADE", name="fk_proposal_region_tallies_proposal_proposals",
+    ),
+    CheckConstraint("agree >= 0 AND disagree >= 0 AND passes >= 0", name="counts"),
+)
+
+proposal_stats = Table(
+    "proposal_stats",
+    metadata,
+    Column("consultation_id", Integer, nullable=False),
+    Column("proposal_id", Integer, primary_key=True),
+    Column("agree", Integer, nullable=False),
+    Column("disagree", Integer, nullable=False),
+    Column("passes", Integer, nullable=False),
+    Column("log_gic", Float, nullable=False),
+    ForeignKeyConstraint(
+        ["proposal_id", "consultation_id"], ["proposals.id", "proposals.consultation_id"],
+        ondelete="CASCADE", name="fk_proposal_stats_proposal_proposals",
+    ),
+    CheckConstraint("agree >= 0 AND disagree >= 0 AND passes >= 0", name="counts"),
+    Index(None, "consultation_id", "log_gic"),
+)

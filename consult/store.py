@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from consult import db, regions
+from consult import db, regions, tallies
 from consult import schema as s
 from consult.text import clean_text, dedupe_key
 
@@ -423,6 +423,7 @@ def merge_proposals(engine: Engine, duplicate_id: int, kept_id: int, *, actor: s
             update(s.proposals).where(s.proposals.c.id == duplicate_id)
             .values(status="merged", merged_into_id=kept_id, updated_ms=now_ms())
         )
+        tallies.rebuild(conn, dup.consultation_id, [duplicate_id, kept_id])
         audit(conn, dup.consultation_id, actor, "merge", "proposal", duplicate_id, reason=reason,
               detail=f"into {kept_id}; {len(movable)} votes moved")
     return len(movable)
@@ -445,7 +446,10 @@ _VOTE_TARGET = (
     .join(s.consultations, s.consultations.c.id == s.proposals.c.consultation_id)
     .where(s.proposals.c.id == bindparam("proposal_id"))
 )
-_VOTER = select(s.participants.c.consultation_id).where(s.participants.c.id == bindparam("participant_id"))
+_VOTER = select(s.participants.c.consultation_id, s.participants.c.region).where(
+    s.participants.c.id == bindparam("participant_id"))
+_CURRENT_VOTE = select(s.votes.c.value).where(s.votes.c.participant_id == bindparam("participant_id"),
+                                              s.votes.c.proposal_id == bindparam("proposal_id"))
 _VOTE_EVENT = s.vote_events.insert()
 _UPSERTS: dict[str, Any] = {}
 
@@ -481,10 +485,12 @@ def cast_vote(engine: Engine, participant_id: int, proposal_id: int, value: int)
         voter = conn.execute(_VOTER, {"participant_id": participant_id}).first()
         if voter is None or voter.consultation_id != row.consultation_id:
             raise NotFound("You are not registered in this consultation; please join again.")
+        old = conn.execute(_CURRENT_VOTE, {"participant_id": participant_id, "proposal_id": proposal_id}).scalar()
         values = {"consultation_id": row.consultation_id, "participant_id": participant_id,
                   "proposal_id": proposal_id, "value": value}
         conn.execute(_vote_upsert(conn.dialect.name), [values | {"updated_ms": stamp}])
         conn.execute(_VOTE_EVENT, [values | {"created_ms": stamp}])
+        tallies.apply_vote(conn, row.consultation_id, proposal_id, voter.region, old, value)
 
 
 # -- reading frames for analysis -------------------------------------------------------------------------------

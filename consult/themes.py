@@ -119,6 +119,8 @@ class ThemeModel:
     max_themes_per_text: int = 3
     min_theme_size: int | None = None
     merge_above: float = 0.9
+    #: two themes whose top five keywords overlap this much (Jaccard) are merged
+    merge_keyword_overlap: float = 0.6
     n_keywords: int = 8
     n_representatives: int = 5
     selection_sample: int = 3000
@@ -190,7 +192,32 @@ class ThemeModel:
         self.centroids_ = centroids
         assignments = self._assign_vectors(vectors)
         self._describe(texts, vectors, assignments)
+        for _ in range(10):  # themes whose labels say the same thing are one theme
+            pair = self._lookalike_pair()
+            if pair is None:
+                break
+            self._merge_centroids(*pair)
+            assignments = self._assign_vectors(vectors)
+            self._describe(texts, vectors, assignments)
         return self
+
+    def _lookalike_pair(self) -> tuple[int, int] | None:
+        real = self.themes_[self.themes_["theme"] != OTHER]
+        words = [set(k[:5]) for k in real["keywords"]]
+        labels = real["label"].str.lower().tolist()
+        for i in range(len(real)):
+            for j in range(i + 1, len(real)):
+                union = words[i] | words[j]
+                overlap = len(words[i] & words[j]) / len(union) if union else 0.0
+                if labels[i] == labels[j] or overlap >= self.merge_keyword_overlap:
+                    return int(real.iloc[i]["theme"]), int(real.iloc[j]["theme"])
+        return None
+
+    def _merge_centroids(self, a: int, b: int) -> None:
+        sizes = np.bincount(self.labels_[self.labels_ >= 0], minlength=len(self.centroids_)).astype(float)
+        merged = normalize((self.centroids_[a] * sizes[a] + self.centroids_[b] * sizes[b])[None, :])
+        self.centroids_ = np.vstack([np.delete(self.centroids_, [a, b], axis=0), merged]).astype(np.float32)
+        self.k_ = len(self.centroids_)
 
     def _empty(self) -> None:
         self.k_ = 0

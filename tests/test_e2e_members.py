@@ -141,6 +141,7 @@ def test_second_member_sees_the_new_proposal_and_hostile_text_stays_inert(server
             shoot(page, "member-hostile-text-desktop")
         vote(page, "Pass")
     assert "Ferries to the islands run by the assembly" in shown
+    assert "Give the North East more control over bus services and fares" in shown  # the first member's
     assert HOSTILE in shown
     context.close()
 

@@ -151,3 +151,14 @@ def test_tokens_and_keywords_and_labels():
     assert make_label(["bus services", "rail"]) == "Bus services"
     assert make_label(["housing", "rent"]) == "Housing / rent"
     assert make_label([]) == "Unlabelled theme"
+
+
+def test_themes_that_say_the_same_thing_are_merged():
+    texts = demo.generate(seed=6, n_participants=300, n_proposals=500).proposals["body"].tolist()
+    model = ThemeModel(n_themes=40, min_theme_size=5, semantic=False).fit(texts)
+    real = model.themes_[model.themes_["theme"] != OTHER]
+    assert real["label"].str.lower().is_unique
+    words = [set(k[:5]) for k in real["keywords"]]
+    for i in range(len(words)):
+        for j in range(i + 1, len(words)):
+            assert len(words[i] & words[j]) / max(len(words[i] | words[j]), 1) < model.merge_keyword_overlap

@@ -132,13 +132,32 @@ def representation(consultation_id: int, baseline: str) -> pd.DataFrame:
     return _representation(database_url(), consultation_id, baseline)
 
 
-@st.cache_data(ttl=10, show_spinner=False, max_entries=20)
+@st.cache_data(ttl=2, show_spinner=False, max_entries=20)
 def _top_consensus(url: str, consultation_id: int) -> pd.DataFrame:
     from consult import live
 
-    return live.top_consensus(live.regional_tallies(_engine_for(url), consultation_id))
+    return live.top_consensus(_engine_for(url), consultation_id)
 
 
 def top_consensus(consultation_id: int) -> pd.DataFrame:
-    """Top proposals by cross-region consensus, recomputed at most every 10 s per server."""
+    """Top proposals by cross-region consensus (running tallies), at most 2 s old."""
     return _top_consensus(database_url(), consultation_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=20)
+def _smoother(url: str, consultation_id: int) -> opinion.KSmoother:
+    return opinion.KSmoother(patience=4)
+
+
+@st.cache_data(ttl=30, show_spinner=False, max_entries=20)
+def _group_count(url: str, consultation_id: int) -> int:
+    frame = _votes(url, consultation_id)
+    if frame.empty:
+        return 0
+    # one smoother per consultation and server: the count changes only after a new k wins 4 updates running
+    return opinion.OpinionGroups(smoother=_smoother(url, consultation_id)).fit(frame).k_
+
+
+def opinion_group_count(consultation_id: int) -> int:
+    """How many opinion groups there are, steady between live updates (recomputed every 30 s)."""
+    return _group_count(database_url(), consultation_id)

@@ -68,7 +68,7 @@ st.segmented_control("Phase", options=list(PHASES), format_func=PHASES.get, defa
                      if consultation.phase in PHASES else None, key="phase_choice", on_change=set_phase)
 st.toggle("Show results on the presenter view and to members", value=consultation.results_visible,
           key="results_toggle", on_change=set_visibility)
-st.link_button("Open the presenter view (full screen)", f"/present?code={consultation.join_code}&mode=kiosk",
+st.link_button("Open the presenter view (full screen)", f"/present?code={consultation.join_code}&mode=kiosk&embed=true",
                icon=":material/present_to_all:")
 if st.button("Find themes now", help="Groups the published proposals into themes for the presenter view."):
     with st.spinner("Finding themes…"):

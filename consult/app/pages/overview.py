@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from consult import store, support
+from consult import charts, store, support
 from consult.app import resources, session
 
 if session.role() not in ("officer", "facilitator"):
@@ -33,6 +33,9 @@ table, test = support.representativeness(store.participants_frame(engine, consul
 st.subheader("Participation by region against the baseline", anchor=False)
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
            f"{test['not_in_a_region']} participants gave no UK region.")
+left, right = st.columns(2)
+left.plotly_chart(charts.region_tile_map(table), use_container_width=True, key="overview_tiles")
+right.plotly_chart(charts.participation_bars(table), use_container_width=True, key="overview_bars")
 st.dataframe(pd.DataFrame({
     "Region": table["name"], "Participants": table["participants"],
     "Share": table["sample_share"] * 100, "Baseline share": table["baseline_share"] * 100,

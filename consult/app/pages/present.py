@@ -56,6 +56,9 @@ def live() -> None:
                     use_container_width=True, config={"displayModeBar": False, "staticPlot": True},
                     key="tile_map")
     if current.results_visible or current.phase in ("results", "closed"):
+        groups = resources.opinion_group_count(current.id)
+        if groups >= 2:
+            st.caption(f"{groups} opinion groups so far. These proposals are supported across regions:")
         st.subheader("Most support across every region", anchor=False)
         top = resources.top_consensus(current.id)
         published = resources.published(current.id)
