@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
@@ -103,12 +104,18 @@ def rebuild(conn: Connection, consultation_id: int, proposal_ids: list[int] | No
                for r in grouped.itertuples()]
     for start in range(0, len(records), 20_000):
         conn.execute(t.insert(), records[start:start + 20_000])
-    stats = []
-    for proposal_id, rows in grouped.groupby("proposal_id"):
-        tuples = list(rows[["region", "agree", "disagree", "passes"]].itertuples(index=False, name=None))
-        stats.append({"consultation_id": consultation_id, "proposal_id": int(proposal_id),
-                      "agree": int(rows["agree"].sum()), "disagree": int(rows["disagree"].sum()),
-                      "passes": int(rows["passes"].sum()), "log_gic": log_gic(tuples)})
+    codes = regions.region_codes()
+    in_uk = grouped["region"].isin(codes)
+    votes = grouped["agree"] + grouped["disagree"] + grouped["passes"]
+    # each region with votes replaces its log(1/2) prior by log((agree + 1) / (votes + 2))
+    grouped["gain"] = np.where(in_uk, np.log((grouped["agree"] + 1) / (votes + 2)) - math.log(0.5), 0.0)
+    per = grouped.groupby("proposal_id").agg(agree=("agree", "sum"), disagree=("disagree", "sum"),
+                                             passes=("passes", "sum"), gain=("gain", "sum"))
+    per["log_gic"] = len(codes) * math.log(0.5) + per["gain"]
+    stats = [{"consultation_id": consultation_id, "proposal_id": int(pid), "agree": int(a), "disagree": int(d),
+              "passes": int(ps), "log_gic": float(lg)}
+             for pid, a, d, ps, lg in zip(per.index, per["agree"], per["disagree"], per["passes"], per["log_gic"],
+                                          strict=True)]
     for start in range(0, len(stats), 20_000):
         conn.execute(st_.insert(), stats[start:start + 20_000])
 

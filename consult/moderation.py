@@ -1,0 +1,52 @@
+"""Automatic flags for proposals an officer should look at: abusive language and personal data."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# A short list of clear abuse; moderators see the flag and decide (no proposal is hidden automatically).
+ABUSIVE_WORDS = frozenset("""
+    idiot idiots moron morons scum vermin traitor traitors bastard bastards wanker wankers twat twats
+    fuck fucking fucker shit shite cunt cunts prick pricks retard retards scumbag scumbags
+""".split())
+_WORDS = re.compile(r"[a-z]+")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+UK_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d\s?){9,10}(?!\d)")
+UK_POSTCODE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
+# "Councillor Jane Smith", "my neighbour John Brown": a title or relation word before a capitalised full name
+PRIVATE_NAME = re.compile(
+    r"\b(?:neighbour|neighbor|landlord|boss|colleague|councillor|cllr|mr|mrs|ms|miss|dr)\.?\s+"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+
+
+def flags(text: str) -> list[str]:
+    """Reasons to look at a proposal: 'abusive language', 'email address', 'phone number', 'postcode', 'name'."""
+    found = []
+    words = set(_WORDS.findall(text.lower()))
+    if words & ABUSIVE_WORDS:
+        found.append("abusive language")
+    if EMAIL.search(text):
+        found.append("email address")
+    if UK_PHONE.search(text):
+        found.append("phone number")
+    if UK_POSTCODE.search(text):
+        found.append("postcode")
+    if PRIVATE_NAME.search(text):
+        found.append("name of a person")
+    return found
+
+
+def flag_table(proposals: pd.DataFrame) -> pd.DataFrame:
+    """The proposals (id, body, ...) that carry at least one flag, with a `flags` column."""
+    out = proposals.assign(flags=proposals["body"].map(flags))
+    return out[out["flags"].map(bool)]
+
+
+def queue(proposals: pd.DataFrame) -> pd.DataFrame:
+    """What needs a moderator: pending proposals and flagged published ones, pending first."""
+    flagged = proposals.assign(flags=proposals["body"].map(flags))
+    needs = flagged[(flagged["status"] == "pending") | ((flagged["status"] == "published") & flagged["flags"].map(bool))]
+    return needs.sort_values(["status", "id"], key=lambda c: c.map({"pending": 0, "published": 1})
+                             if c.name == "status" else c).reset_index(drop=True)
