@@ -20,17 +20,25 @@ pages = {
                 url_path="present", visibility="hidden"),
     ],
 }
+def staff_page(name: str, title: str, icon: str, url: str) -> st.Page:
+    return st.Page(f"consult/app/pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url)
+
+
+if role == "officer":
+    pages["Policy officers"] = [
+        staff_page("overview", "Overview", "dashboard", "overview"),
+        staff_page("themes", "Themes", "category", "themes"),
+        staff_page("consensus", "Consensus and division", "diversity_3", "consensus"),
+        staff_page("moderate", "Moderation", "shield", "moderation"),
+        staff_page("import_data", "Import", "upload", "import"),
+        staff_page("export", "Export and report", "download", "export"),
+        staff_page("audit", "Audit log", "history", "audit"),
+    ]
 if role in ("officer", "facilitator"):
-    pages["Staff"] = [
-        st.Page("consult/app/pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
-        st.Page("consult/app/pages/facilitator.py", title="Run a session", icon=":material/podium:",
-                url_path="facilitate"),
-        st.Page("consult/app/pages/signout.py", title="Sign out", icon=":material/logout:", url_path="signout"),
-    ]
+    pages["Live sessions"] = [staff_page("facilitator", "Run a session", "podium", "facilitate")]
+    pages["Account"] = [staff_page("signout", "Sign out", "logout", "signout")]
 else:
-    pages["Staff"] = [
-        st.Page("consult/app/pages/signin.py", title="Staff sign-in", icon=":material/key:", url_path="signin"),
-    ]
+    pages["Staff"] = [staff_page("signin", "Staff sign-in", "key", "signin")]
 
 current = st.navigation(pages, position="hidden" if kiosk else "sidebar")
 session.keep_token_in_url()

@@ -59,3 +59,113 @@ def participation_bars(table: pd.DataFrame) -> go.Figure:
     figure.update_layout(barmode="group", height=480, xaxis_title="Share of people (%)", yaxis_title="Region",
                          legend={"orientation": "h"}, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return figure
+
+
+GROUP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"]  # Okabe-Ito
+
+
+def support_intervals(top: pd.DataFrame) -> go.Figure:
+    """Raw and weighted support with 95% intervals (columns proposal_id, support(_low/_high), weighted_*)."""
+    labels = [f"#{pid}" for pid in top["proposal_id"]]
+    figure = go.Figure()
+    figure.add_scatter(x=top["support"] * 100, y=labels, mode="markers", name="Raw",
+                       marker={"color": "#555555", "size": 9},
+                       error_x={"type": "data", "symmetric": False,
+                                "array": (top["support_high"] - top["support"]) * 100,
+                                "arrayminus": (top["support"] - top["support_low"]) * 100})
+    figure.add_scatter(x=top["weighted_support"] * 100, y=labels, mode="markers", name="Weighted to the baseline",
+                       marker={"color": "#b35806", "size": 9, "symbol": "diamond"},
+                       error_x={"type": "data", "symmetric": False,
+                                "array": (top["weighted_high"] - top["weighted_support"]) * 100,
+                                "arrayminus": (top["weighted_support"] - top["weighted_low"]) * 100})
+    figure.update_layout(xaxis_title="Share agreeing (%), with 95% interval", yaxis_title="Proposal",
+                         height=80 + 28 * len(top), margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                         yaxis={"autorange": "reversed"}, legend={"orientation": "h"})
+    return figure
+
+
+def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
+    """Themes (rows) by region (columns) as clickable squares coloured by the theme's share of the region.
+
+    Drawn as a scatter, not a heatmap, because Streamlit's selection events work for scatter points: each point
+    carries [theme, region] in customdata. Suppressed cells are grey and say so.
+    """
+    frame = table.copy()
+    frame["theme_label"] = frame["theme"].map(lambda t: labels.get(t, str(t)))
+    frame["short"] = frame["region"].map(lambda c: _short(c))
+    shown = frame[~frame["suppressed"]]
+    hidden = frame[frame["suppressed"]]
+    figure = go.Figure()
+    figure.add_scatter(
+        x=shown["short"], y=shown["theme_label"], mode="markers", name="share of the region",
+        marker={"symbol": "square", "size": 26, "color": shown["share_of_region"] * 100, "colorscale": "Blues",
+                "colorbar": {"title": "% of the<br>region's<br>proposals"}, "line": {"width": 1, "color": "#333"}},
+        customdata=shown[["theme", "region"]].to_numpy(),
+        hovertext=[f"{lab} in {_name(r)}: {int(c)} proposals ({s:.0%}){' · ' + rep + '-represented' if rep else ''}"
+                   for lab, r, c, s, rep in zip(shown["theme_label"], shown["region"], shown["count"],
+                                                shown["share_of_region"], shown["representation"], strict=True)],
+        hoverinfo="text")
+    figure.add_scatter(
+        x=hidden["short"], y=hidden["theme_label"], mode="markers", name="fewer than 10 (hidden)",
+        marker={"symbol": "square", "size": 26, "color": "#dddddd", "line": {"width": 1, "color": "#999"}},
+        customdata=hidden[["theme", "region"]].to_numpy(), hoverinfo="text",
+        hovertext=["fewer than 10 proposals: not shown"] * len(hidden))
+    figure.update_layout(height=120 + 34 * frame["theme"].nunique(), xaxis_title="Author's region",
+                         yaxis_title="Theme", legend={"orientation": "h", "y": -0.15},
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")
+    return figure
+
+
+def opinion_map(projection: pd.DataFrame) -> go.Figure:
+    """Participants on the opinion map (PCA), coloured by opinion group; light voters in grey."""
+    figure = go.Figure()
+    unclustered = projection[projection["group"].isna()]
+    figure.add_scatter(x=unclustered["x"], y=unclustered["y"], mode="markers", name="too few votes to group",
+                       marker={"color": "#cccccc", "size": 5})
+    for group in sorted(projection["group"].dropna().unique()):
+        members = projection[projection["group"] == group]
+        figure.add_scatter(x=members["x"], y=members["y"], mode="markers", name=f"Group {int(group) + 1}",
+                           marker={"color": GROUP_COLOURS[int(group) % len(GROUP_COLOURS)], "size": 6})
+    figure.update_layout(xaxis_title="First principal component of votes",
+                         yaxis_title="Second principal component", height=460,
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"})
+    return figure
+
+
+def participation_over_time(participants: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
+    """Cumulative participants and votes by day."""
+    def daily(ms: pd.Series) -> pd.Series:
+        days = pd.to_datetime(ms, unit="ms", utc=True).dt.floor("D")
+        return days.value_counts().sort_index().cumsum()
+
+    figure = go.Figure()
+    if len(participants):
+        joined = daily(participants["created_ms"])
+        figure.add_scatter(x=joined.index, y=joined.values, name="Participants", mode="lines",
+                           line={"color": "#0072b2"})
+    if len(events):
+        cast = daily(events["created_ms"])
+        figure.add_scatter(x=cast.index, y=cast.values, name="Votes cast", mode="lines", yaxis="y2",
+                           line={"color": "#e69f00"})
+    figure.update_layout(xaxis_title="Day", yaxis_title="Participants (cumulative)",
+                         yaxis2={"title": "Votes (cumulative)", "overlaying": "y", "side": "right"},
+                         height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"})
+    return figure
+
+
+def tier_bars(proposals: pd.DataFrame) -> go.Figure:
+    names = {"uk": "Whole UK", "nation": "A nation", "region": "A region", "local": "Local"}
+    counts = proposals["tier"].value_counts().reindex(list(names), fill_value=0)
+    figure = go.Figure(go.Bar(x=[names[t] for t in counts.index], y=counts.values, marker_color="#0072b2"))
+    figure.update_layout(xaxis_title="What the proposal is about", yaxis_title="Proposals", height=300,
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return figure
+
+
+def _short(code: str) -> str:
+    frame = regions.regions().set_index("code")
+    return frame.loc[code, "short"] if code in frame.index else {"OUTSIDE": "Abroad"}.get(code, "n/s")
+
+
+def _name(code: str) -> str:
+    return regions.region_name(code)

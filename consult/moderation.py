@@ -7,10 +7,7 @@ import re
 import pandas as pd
 
 # A short list of clear abuse; moderators see the flag and decide (no proposal is hidden automatically).
-ABUSIVE_WORDS = frozenset("""
-    idiot idiots moron morons scum vermin traitor traitors bastard bastards wanker wankers twat twats
-    fuck fucking fucker shit shite cunt cunts prick pricks retard retards scumbag scumbags
-""".split())
+ABUSIVE_WORDS = frozenset(["idiot", "idiots", "moron", "morons", "scum", "vermin", "traitor", "traitors", "bastard", "bastards", "wanker", "wankers", "twat", "twats", "fuck", "fucking", "fucker", "shit", "shite", "cunt", "cunts", "prick", "pricks", "retard", "retards", "scumbag", "scumbags"])
 _WORDS = re.compile(r"[a-z]+")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 UK_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d\s?){9,10}(?!\d)")

@@ -52,3 +52,33 @@ def watch_phase(consultation_id: int, phase: str, every: str = "3s") -> None:
             st.rerun()
 
     _watch()
+
+
+def pick_consultation():
+    """A consultation chooser for staff pages (by join code), remembered across pages in this tab."""
+    from consult import store
+    from consult.app.resources import engine
+
+    frame = store.list_consultations(engine())
+    if frame.empty:
+        st.info("There are no consultations yet. Create one on 'Run a session' or import responses.")
+        st.stop()
+    codes = frame["join_code"].tolist()
+    remembered = st.session_state.get("staff_consultation")
+    choice = st.selectbox("Consultation (join code)", codes,
+                          index=codes.index(remembered) if remembered in codes else 0, key="consultation_picker")
+    st.session_state["staff_consultation"] = choice
+    consultation = store.find_consultation(engine(), choice)
+    st.text(f"{consultation.title} · phase: {consultation.phase}")
+    return consultation
+
+
+def require_role(*roles: str) -> str:
+    """Stop the page unless the signed-in role is one of `roles` (pages also stay out of the menu)."""
+    from consult.app import session
+
+    role = session.role()
+    if role not in roles:
+        st.error("This page is for signed-in staff with the right role.", icon=":material/lock:")
+        st.stop()
+    return role

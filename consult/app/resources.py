@@ -161,3 +161,45 @@ def _group_count(url: str, consultation_id: int) -> int:
 def opinion_group_count(consultation_id: int) -> int:
     """How many opinion groups there are, steady between live updates (recomputed every 30 s)."""
     return _group_count(database_url(), consultation_id)
+
+
+@st.cache_data(ttl=30, show_spinner="Working out support and consensus…", max_entries=10)
+def _officer_table(url: str, consultation_id: int) -> pd.DataFrame:
+    from consult import exports, theme_store
+
+    engine = _engine_for(url)
+    table = exports.proposals_table(engine, consultation_id)
+    proposals = store.proposals_frame(engine, consultation_id).set_index("id")
+    assignments = theme_store.assignments_frame(engine, consultation_id)
+    primary = assignments[assignments["rank"] == 1].set_index("proposal_id")["theme_id"]
+    table["region"] = table["proposal_id"].map(proposals["region"]).fillna("UNDISCLOSED")
+    table["theme_id"] = table["proposal_id"].map(primary).fillna(-1).astype(int)
+    table["body"] = table["text"]
+    return table
+
+
+def officer_table(consultation_id: int) -> pd.DataFrame:
+    """Every proposal with theme, region, support (raw and weighted) and consensus; up to 30 s old."""
+    return _officer_table(database_url(), consultation_id)
+
+
+def clear_officer_caches() -> None:
+    _officer_table.clear()
+    _opinion.clear()
+
+
+@st.cache_data(ttl=60, show_spinner="Finding opinion groups…", max_entries=10)
+def _opinion(url: str, consultation_id: int) -> dict:
+    frame = _votes(url, consultation_id)
+    if frame.empty:
+        return {"k": 0}
+    model = opinion.OpinionGroups().fit(frame)
+    return {"k": model.k_, "projection": model.projection_.reset_index(),
+            "repness": opinion.repness(model.matrix_, model.labels_),
+            "consensus": opinion.consensus(model.matrix_), "uncertainty": opinion.uncertainty(model.matrix_),
+            "sizes": model.group_sizes()}
+
+
+def opinion_summary(consultation_id: int) -> dict:
+    """Opinion groups: k, projection, repness, consensus, uncertainty, sizes (recomputed every minute)."""
+    return _opinion(database_url(), consultation_id)

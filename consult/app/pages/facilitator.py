@@ -93,9 +93,9 @@ def queue() -> None:
             st.text(row.body)
             a, b = st.columns(2)
             a.button("Approve", key=f"approve_{row.id}", on_click=moderate, args=(row.id, "published"),
-                     type="primary", use_container_width=True)
+                     type="primary", width="stretch")
             b.button("Hide", key=f"hide_{row.id}", on_click=moderate, args=(row.id, "hidden"),
-                     use_container_width=True)
+                     width="stretch")
 
 
 queue()

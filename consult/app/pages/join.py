@@ -43,7 +43,7 @@ with st.form("join", enter_to_submit=True):
     with st.expander("Privacy notice", expanded=False):
         st.markdown(PRIVACY)
     consent = st.checkbox("I have read the privacy notice and want to take part")
-    submitted = st.form_submit_button("Join", type="primary", use_container_width=True)
+    submitted = st.form_submit_button("Join", type="primary", width="stretch")
 
 if submitted:
     problems = []

@@ -4,23 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from consult import charts, store, support
-from consult.app import resources, session
+from consult.app import resources
+from consult.app.components import pick_consultation, require_role
 
-if session.role() not in ("officer", "facilitator"):
-    st.error("This page is for signed-in staff.", icon=":material/lock:")
-    st.stop()
+require_role("officer")
 
 engine = resources.engine()
 st.title("Overview")
-frame = store.list_consultations(engine)
-if frame.empty:
-    st.info("There are no consultations yet.")
-    st.stop()
-# options are plain strings: session state (where widgets keep their options) must stay serialisable
-codes = frame["join_code"].tolist()
-choice = st.selectbox("Consultation (join code)", codes)
-consultation = store.find_consultation(engine, choice)
-st.text(consultation.title)
+consultation = pick_consultation()
 counts = store.counts(engine, consultation.id)
 cols = st.columns(4)
 cols[0].metric("Participants", f"{counts.participants:,}")
@@ -34,13 +25,20 @@ st.subheader("Participation by region against the baseline", anchor=False)
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
            f"{test['not_in_a_region']} participants gave no UK region.")
 left, right = st.columns(2)
-left.plotly_chart(charts.region_tile_map(table), use_container_width=True, key="overview_tiles")
-right.plotly_chart(charts.participation_bars(table), use_container_width=True, key="overview_bars")
+left.plotly_chart(charts.region_tile_map(table), width="stretch", key="overview_tiles")
+right.plotly_chart(charts.participation_bars(table), width="stretch", key="overview_bars")
+st.subheader("Participation over time", anchor=False)
+st.plotly_chart(charts.participation_over_time(store.participants_frame(engine, consultation.id),
+                                               store.vote_events_frame(engine, consultation.id)),
+                width="stretch", key="overview_time")
+st.subheader("Proposals by what they are about", anchor=False)
+st.plotly_chart(charts.tier_bars(store.proposals_frame(engine, consultation.id)), width="stretch",
+                key="overview_tiers")
 st.dataframe(pd.DataFrame({
     "Region": table["name"], "Participants": table["participants"],
     "Share": table["sample_share"] * 100, "Baseline share": table["baseline_share"] * 100,
     "Representation (1 = fair)": table["ratio"],
-}), hide_index=True, use_container_width=True, column_config={
+}), hide_index=True, width="stretch", column_config={
     "Share": st.column_config.NumberColumn(format="%.1f%%"),
     "Baseline share": st.column_config.NumberColumn(format="%.1f%%"),
     "Representation (1 = fair)": st.column_config.NumberColumn(format="%.2f"),

@@ -34,7 +34,7 @@ join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
 
 left, right = st.columns([1, 2.2], gap="large")
 with left:
-    st.image(qr.qr_png(join_link), caption="Scan to take part", use_container_width=True)
+    st.image(qr.qr_png(join_link), caption="Scan to take part", width="stretch")
     # join codes are letters and digits only (store.normalise_join_code), so Markdown cannot be injected here
     st.markdown(f"# {consultation.join_code}")
     st.text(join_link)
@@ -53,7 +53,7 @@ def live() -> None:
     cols[1].metric("Proposals", f"{counts.published:,}")
     cols[2].metric("Votes", f"{counts.votes:,}")
     st.plotly_chart(charts.region_tile_map(resources.representation(current.id, current.baseline), font_size=15),
-                    use_container_width=True, config={"displayModeBar": False, "staticPlot": True},
+                    width="stretch", config={"displayModeBar": False, "staticPlot": True},
                     key="tile_map")
     if current.results_visible or current.phase in ("results", "closed"):
         groups = resources.opinion_group_count(current.id)

@@ -89,7 +89,7 @@ st.caption(f"{remaining} of your {consultation.max_proposals_per_participant} pr
 
 similar_ids = st.session_state.get("similar")
 if not similar_ids:
-    st.button("Continue", type="primary", on_click=_check, use_container_width=True)
+    st.button("Continue", type="primary", on_click=_check, width="stretch")
 else:
     st.warning("Similar proposals already exist. Would you rather agree with one of these?",
                icon=":material/content_copy:")
@@ -99,4 +99,4 @@ else:
         proposal_card(body)
         if pid in published.index:
             st.button("Agree with this instead", key=f"support_{pid}", on_click=_support_instead, args=(pid,))
-    st.button("No, mine is different: submit it", type="primary", on_click=_save, use_container_width=True)
+    st.button("No, mine is different: submit it", type="primary", on_click=_save, width="stretch")

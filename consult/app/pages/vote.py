@@ -61,7 +61,7 @@ else:
     cols = st.columns(3)
     for col, (label, value) in zip(cols, CHOICES.items(), strict=True):
         col.button(label, key=f"vote_{label.lower()}", on_click=cast, args=(int(current), value),
-                   type="primary" if value == 1 else "secondary", use_container_width=True)
+                   type="primary" if value == 1 else "secondary", width="stretch")
 
 if voted_here:
     with st.expander(f"Change an earlier vote ({len(voted_here)})"):

@@ -1,0 +1,62 @@
+"""Consensus and division: what carries support across regions and opinion groups, and what divides."""
+
+import pandas as pd
+import streamlit as st
+
+from consult import charts
+from consult.app import resources
+from consult.app.components import pick_consultation, require_role
+
+require_role("officer")
+st.title("Consensus and division")
+consultation = pick_consultation()
+table = resources.officer_table(consultation.id)
+published = table[(table["status"] == "published") & (table["votes"] > 0)]
+if published.empty:
+    st.info("No votes yet.", icon=":material/info:")
+    st.stop()
+
+percent = st.column_config.NumberColumn(format="%.0f%%")
+st.subheader("Supported in every region", anchor=False)
+st.caption("Ranked by cross-region consensus: high only when a proposal is supported in all 12 regions. "
+           "Weighted support re-weights voters by region to the baseline.")
+ranked = published.sort_values(["consensus", "support"], ascending=False).head(15)
+st.plotly_chart(charts.support_intervals(ranked), width="stretch", key="support_intervals")
+st.dataframe(pd.DataFrame({
+    "#": ranked["proposal_id"], "Proposal": ranked["body"], "Consensus": ranked["consensus"].round(2),
+    "Support": ranked["support"] * 100, "Weighted": ranked["weighted_support"] * 100, "Votes": ranked["votes"],
+    "Weakest region": ranked["weakest_region"], "Regions with 10+ votes": ranked["regions_counted"],
+}), hide_index=True, width="stretch", column_config={"Support": percent, "Weighted": percent})
+
+st.subheader("Opinion groups", anchor=False)
+summary = resources.opinion_summary(consultation.id)
+if summary["k"] < 2:
+    st.info("Not enough votes yet to find opinion groups.", icon=":material/info:")
+else:
+    st.caption(f"{summary['k']} groups found from members' votes (Polis's method). Grey points voted too little "
+               "to be placed in a group.")
+    st.plotly_chart(charts.opinion_map(summary["projection"]), width="stretch", key="opinion_map")
+    bodies = table.set_index("proposal_id")["body"]
+    cols = st.columns(summary["k"])
+    for col, (group, size) in zip(cols, summary["sizes"].items(), strict=False):
+        with col:
+            st.markdown(f"**Group {int(group) + 1}** · {size} members")
+            rep = summary["repness"][summary["repness"]["group"] == group]
+            for row in rep.itertuples():
+                st.text(f"{row.direction} {row.p:.0%}: {bodies.get(row.proposal_id, '')}")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Most divisive between regions", anchor=False)
+    divisive = published[published["regions_counted"] >= 2].sort_values("divisiveness", ascending=False).head(10)
+    st.dataframe(pd.DataFrame({"Proposal": divisive["body"], "Spread": divisive["divisiveness"].round(2),
+                               "Weakest region": divisive["weakest_region"]}), hide_index=True,
+                 width="stretch")
+with right:
+    st.subheader("Areas of uncertainty", anchor=False)
+    st.caption("Many members passed: the proposal may be unclear or need more information.")
+    unsure = published[published["passes"] / published["votes"] > 0.3].sort_values("votes", ascending=False)
+    st.dataframe(pd.DataFrame({"Proposal": unsure["body"],
+                               "Passed": (unsure["passes"] / unsure["votes"] * 100).round(0),
+                               "Votes": unsure["votes"]}).head(10), hide_index=True, width="stretch",
+                 column_config={"Passed": percent})

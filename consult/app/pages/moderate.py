@@ -1,0 +1,76 @@
+"""Moderation: pending and flagged proposals; approve, hide, restore, merge duplicates, with reasons."""
+
+import pandas as pd
+import streamlit as st
+
+from consult import moderation, regions, store
+from consult.app import resources
+from consult.app.components import pick_consultation, require_role, show_messages
+
+require_role("officer")
+engine = resources.engine()
+actor = st.session_state.get("account", "officer")
+st.title("Moderation")
+consultation = pick_consultation()
+show_messages("moderation_messages")
+
+proposals = store.proposals_frame(engine, consultation.id)
+needs = moderation.queue(proposals)
+st.subheader(f"Needs a look ({len(needs)})", anchor=False)
+st.caption("Pending proposals, and published ones flagged for abusive language or personal data "
+           "(emails, phone numbers, postcodes, names). Nothing is hidden automatically.")
+view = pd.DataFrame({"Select": False, "#": needs["id"], "Proposal": needs["body"], "Status": needs["status"],
+                     "Flags": needs["flags"].map(", ".join),
+                     "Region": needs["region"].map(lambda c: regions.region_name(c) if isinstance(c, str) else "")})
+edited = st.data_editor(view, hide_index=True, width="stretch", key="moderation_queue",
+                        disabled=["#", "Proposal", "Status", "Flags", "Region"],
+                        column_config={"Select": st.column_config.CheckboxColumn("Select")})
+picked = edited.loc[edited["Select"], "#"].tolist()
+
+with st.form("bulk"):
+    st.write(f"{len(picked)} selected")
+    action = st.radio("Action", ["published", "hidden"], horizontal=True,
+                      format_func={"published": "Approve / restore", "hidden": "Hide"}.get)
+    reason = st.text_input("Reason (kept in the audit log)", max_chars=500)
+    if st.form_submit_button("Apply to selected", type="primary"):
+        if not picked:
+            st.error("Select at least one proposal first.")
+        elif action == "hidden" and not reason.strip():
+            st.error("Give a reason for hiding: it is kept in the audit log.")
+        else:
+            for pid in picked:
+                store.set_proposal_status(engine, int(pid), action, actor=actor, reason=reason)
+            resources.clear_officer_caches()
+            st.session_state["moderation_messages"] = {"success": [f"{len(picked)} proposal(s) updated."]}
+            st.rerun()
+
+st.subheader("Any proposal", anchor=False)
+with st.form("single"):
+    cols = st.columns([1, 2])
+    pid = cols[0].number_input("Proposal number (#)", min_value=1, step=1)
+    status = cols[1].radio("Set to", ["published", "hidden"], horizontal=True,
+                           format_func={"published": "Published (restore)", "hidden": "Hidden"}.get)
+    reason = st.text_input("Reason", max_chars=500, key="single_reason")
+    if st.form_submit_button("Apply"):
+        try:
+            store.set_proposal_status(engine, int(pid), status, actor=actor, reason=reason)
+        except store.StoreError as exc:
+            st.error(str(exc))
+        else:
+            resources.clear_officer_caches()
+            st.success(f"Proposal {int(pid)} is now {status}.")
+
+st.subheader("Merge duplicates", anchor=False)
+with st.form("merge_proposals"):
+    cols = st.columns(2)
+    duplicate = cols[0].number_input("Duplicate proposal (#)", min_value=1, step=1)
+    kept = cols[1].number_input("Keep this one (#)", min_value=1, step=1)
+    reason = st.text_input("Reason", max_chars=500, key="merge_reason")
+    if st.form_submit_button("Merge"):
+        try:
+            moved = store.merge_proposals(engine, int(duplicate), int(kept), actor=actor, reason=reason)
+        except store.StoreError as exc:
+            st.error(str(exc))
+        else:
+            resources.clear_officer_caches()
+            st.success(f"Merged: {moved} vote(s) moved; members who had voted on both keep one vote.")

@@ -1,0 +1,128 @@
+"""Themes: what members said, by region; filter, search, and correct the themes."""
+
+import pandas as pd
+import streamlit as st
+
+from consult import charts, filters, regions, theme_store
+from consult.app import resources
+from consult.app.components import pick_consultation, require_role
+from consult.text import escape_markdown
+from consult.theme_regions import theme_by_region
+
+require_role("officer")
+engine = resources.engine()
+actor = st.session_state.get("account", "officer")
+st.title("Themes")
+consultation = pick_consultation()
+
+
+def rerun_themes() -> None:
+    with st.status("Finding themes…", expanded=True) as status:
+        st.write("Reading the published proposals and fitting the theme model")
+        model = theme_store.run(engine, consultation.id, actor=actor)
+        st.write(f"Found {model.k_} themes; matching them to the previous run so names and edits are kept")
+        resources.clear_officer_caches()
+        status.update(label=f"Themes updated: {model.k_} themes", state="complete")
+
+
+themes = theme_store.themes_frame(engine, consultation.id)
+if st.button("Re-run theme finding", icon=":material/refresh:", help="Officers' names, merges and moves are kept."):
+    rerun_themes()
+    themes = theme_store.themes_frame(engine, consultation.id)
+if themes.empty:
+    st.info("No themes yet. Press 'Re-run theme finding' to group the proposals.", icon=":material/info:")
+    st.stop()
+
+table = resources.officer_table(consultation.id)
+labels = dict(zip(themes["id"], themes["label"], strict=True))
+published = table[table["status"] == "published"]
+grid = theme_by_region(published["theme_id"], published["region"])
+grid = grid[grid["theme"].isin(labels)]
+st.subheader("Themes by region", anchor=False)
+st.caption("Click a square to list those proposals. Cells with fewer than 10 proposals are hidden.")
+event = st.plotly_chart(charts.theme_region_grid(grid, labels), on_select="rerun", selection_mode="points",
+                        key="theme_grid", width="stretch")
+cell = filters.selected_cell(event.selection.points if event else [])
+
+with st.expander("Filters and search", expanded=cell is not None):
+    cols = st.columns(2)
+    chosen_regions = cols[0].multiselect("Author's region", regions.answer_codes(), format_func=regions.region_name,
+                                         default=[cell[1]] if cell else None, key="f_region")
+    chosen_themes = cols[1].multiselect("Theme", list(labels), format_func=labels.get,
+                                        default=[cell[0]] if cell else None, key="f_theme")
+    cols = st.columns(3)
+    tiers = cols[0].multiselect("Tier", ["uk", "nation", "region", "local"], key="f_tier")
+    statuses = cols[1].multiselect("Status", ["published", "pending", "hidden", "merged"], key="f_status")
+    min_support = cols[2].slider("Minimum support", 0, 100, 0, step=5, key="f_support", format="%d%%")
+    search = st.text_input("Search the proposals' text", key="f_search", max_chars=200)
+
+shown = filters.filter_proposals(table, regions=chosen_regions, themes=chosen_themes, tiers=tiers,
+                                 statuses=statuses, min_support=min_support / 100, search=search)
+st.subheader(f"Proposals ({len(shown):,} of {len(table):,})", anchor=False)
+st.dataframe(pd.DataFrame({
+    "#": shown["proposal_id"], "Proposal": shown["body"], "Theme": shown["theme"],
+    "Region": shown["region"].map(regions.region_name), "Votes": shown["votes"], "Support": shown["support"] * 100,
+    "Weighted": shown["weighted_support"] * 100, "Status": shown["status"],
+}), hide_index=True, width="stretch", height=320, key="theme_proposals",
+    column_config={"Support": st.column_config.NumberColumn(format="%.0f%%"),
+                   "Weighted": st.column_config.NumberColumn(format="%.0f%%")})
+
+st.subheader("Every theme", anchor=False)
+for theme in themes.itertuples():
+    members = published[published["theme_id"] == theme.id]
+    agree = members["agree"].sum()
+    votes = members["votes"].sum()
+    # expander labels render Markdown, and theme labels come from members' words
+    with st.expander(f"{escape_markdown(theme.label)} · {theme.size} proposals", expanded=False):
+        st.text(f"Keywords: {theme.keywords}")
+        st.text(f"Support across its proposals: {agree / votes:.0%} of {votes:,} votes" if votes else "No votes yet")
+        for body in members.sort_values("votes", ascending=False)["body"].head(3):
+            st.text(f"• {body}")
+
+st.subheader("Correct the themes", anchor=False)
+real = themes[~themes["is_other"]]
+names = dict(zip(real["id"], real["label"], strict=True))
+tab_rename, tab_merge, tab_split, tab_move = st.tabs(["Rename", "Merge", "Split", "Move a proposal"])
+with tab_rename, st.form("rename"):
+    target = st.selectbox("Theme", list(names), format_func=names.get, key="rename_theme")
+    new_label = st.text_input("New name", max_chars=200, key="rename_label")
+    if st.form_submit_button("Rename"):
+        try:
+            theme_store.rename(engine, target, new_label, actor=actor)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            resources.clear_officer_caches()
+            st.success("Renamed. Later re-runs keep this name.")
+with tab_merge, st.form("merge"):
+    source = st.selectbox("Merge this theme", list(names), format_func=names.get, key="merge_source")
+    into = st.selectbox("into this one", list(names), format_func=names.get, key="merge_target")
+    if st.form_submit_button("Merge"):
+        try:
+            theme_store.merge(engine, source, into, actor=actor)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            resources.clear_officer_caches()
+            st.success("Merged.")
+with tab_split, st.form("split"):
+    target = st.selectbox("Split this theme in two", list(names), format_func=names.get, key="split_theme")
+    if st.form_submit_button("Split"):
+        try:
+            theme_store.split(engine, target, actor=actor)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            resources.clear_officer_caches()
+            st.success("Split into two themes.")
+with tab_move, st.form("move"):
+    proposal_id = st.number_input("Proposal number (#)", min_value=1, step=1, key="move_proposal")
+    target = st.selectbox("Move it to", list(names), format_func=names.get, key="move_theme")
+    if st.form_submit_button("Move"):
+        try:
+            theme_store.move_proposal(engine, int(proposal_id), target, actor=actor)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            resources.clear_officer_caches()
+            st.success("Moved. Later re-runs keep it there.")

@@ -1,0 +1,151 @@
+"""A self-contained HTML report in the shape UK consultation analysis expects (charts work offline)."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from consult import charts, opinion, regions, store, support, theme_store
+from consult.exports import proposals_table
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def build(engine: Engine, consultation_id: int, *, top: int = 15, min_cell: int = 10) -> str:
+    """The whole report as one HTML document (plotly.js is embedded once, so it opens offline)."""
+    consultation = store.get_consultation(engine, consultation_id)
+    counts = store.counts(engine, consultation_id)
+    people = store.participants_frame(engine, consultation_id)
+    baseline = store.baseline(engine, consultation.baseline)
+    representation, test = support.representativeness(people, baseline)
+    table = proposals_table(engine, consultation_id, min_votes=min_cell)
+    published = table[table["status"] == "published"]
+    ranked = published.sort_values(["consensus", "support"], ascending=False).head(top)
+    figures = [charts.region_tile_map(representation), charts.participation_bars(representation)]
+    if len(ranked):
+        figures.append(charts.support_intervals(ranked))
+    plots = [f.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False, config={"staticPlot": False})
+             for i, f in enumerate(figures)]
+
+    by_channel = people["channel"].value_counts().rename_axis("channel").reset_index(name="participants")
+    region_rows = pd.DataFrame({
+        "Region": representation["name"], "Participants": representation["participants"],
+        "Share": (representation["sample_share"] * 100).round(1).astype(str) + "%",
+        "Baseline share": (representation["baseline_share"] * 100).round(1).astype(str) + "%",
+        "Ratio": representation["ratio"].round(2),
+    })
+
+    themes = theme_store.themes_frame(engine, consultation_id)
+    assignments = theme_store.assignments_frame(engine, consultation_id)
+    proposals = store.proposals_frame(engine, consultation_id).set_index("id")
+    theme_sections = []
+    for theme in themes[~themes["is_other"]].itertuples():
+        members = assignments[(assignments["theme_id"] == theme.id) & (assignments["rank"] == 1)]
+        members = members.sort_values("score", ascending=False)
+        quotes, seen_regions = [], set()
+        for pid in members["proposal_id"]:
+            region = proposals.loc[pid, "region"] if pid in proposals.index else None
+            if region not in seen_regions and pid in proposals.index:
+                quotes.append((proposals.loc[pid, "body"], regions.region_name(region) if region else "unknown"))
+                seen_regions.add(region)
+            if len(quotes) == 4:
+                break
+        quote_html = "".join(f"<blockquote>{_esc(q)}<cite>{_esc(r)}</cite></blockquote>" for q, r in quotes)
+        theme_sections.append(f"<h3>{_esc(theme.label)} <small>({theme.size} proposals)</small></h3>"
+                              f"<p class='kw'>{_esc(theme.keywords)}</p>{quote_html}")
+    if not theme_sections:
+        theme_sections.append("<p>No theme analysis has been run for this consultation yet.</p>")
+
+    votes = store.votes_frame(engine, consultation_id, published_only=True)
+    group_html = "<p>Not enough votes to find opinion groups.</p>"
+    if len(votes) and votes["participant_id"].nunique() >= 15:
+        model = opinion.OpinionGroups().fit(votes)
+        if model.k_ >= 2:
+            rep = opinion.repness(model.matrix_, model.labels_)
+            parts = [f"<p>{model.k_} opinion groups among {int(model.labels_.notna().sum())} participants "
+                     f"with enough votes (of {len(model.labels_)}).</p>"]
+            for group, size in model.group_sizes().items():
+                statements = rep[rep["group"] == group]
+                items = "".join(f"<li>{_esc(r.direction)} ({r.p:.0%}): {_esc(proposals.loc[r.proposal_id, 'body'])}</li>"
+                                for r in statements.itertuples() if r.proposal_id in proposals.index)
+                parts.append(f"<h3>Group {int(group) + 1}: {size} participants</h3><ul>{items}</ul>")
+            group_html = "".join(parts)
+
+    ranked_view = pd.DataFrame({
+        "#": ranked["proposal_id"], "Proposal": ranked["text"], "Theme": ranked["theme"],
+        "Votes": ranked["votes"],
+        "Support (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" for s, lo, hi in
+                             zip(ranked["support"], ranked["support_low"], ranked["support_high"], strict=True)],
+        "Weighted": [f"{s:.0%}" if s == s else "–" for s in ranked["weighted_support"]],
+        "Consensus": ranked["consensus"].round(2),
+        "Weakest region": ranked["weakest_region"],
+    })
+    divisive = published[published["regions_counted"] >= 2].sort_values("divisiveness", ascending=False).head(5)
+    generated = datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{_esc(consultation.title)}: consultation report</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #111; line-height: 1.5; }}
+table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .9rem; }}
+th, td {{ border: 1px solid #ccc; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+th {{ background: #f0f0f0; }} blockquote {{ border-left: 4px solid #b35806; margin: .5rem 0; padding: .25rem .75rem; }}
+cite {{ display: block; font-size: .8rem; color: #555; }} .kw {{ color: #555; font-size: .9rem; }}
+.caveat {{ background: #fff7e6; padding: .5rem 1rem; border-left: 4px solid #b35806; }}
+</style></head><body>
+<h1>{_esc(consultation.title)}</h1>
+<p><strong>Question:</strong> {_esc(consultation.question)}</p>
+<p>Report generated {generated}. {counts.participants:,} participants, {counts.proposals:,} proposals
+({counts.published:,} published), {counts.votes:,} votes.</p>
+
+<h2>1. Method and participation</h2>
+<p>Members joined by link, QR code or join code, gave their region, wrote proposals and voted agree, disagree or pass
+on other members' proposals. Participation is compared with the <em>{_esc(consultation.baseline)}</em> baseline;
+a chi-square test of fit gives p = {test['p_value']:.2g} (a small p means participation does not match the baseline).
+{test['not_in_a_region']} participants gave no UK region.</p>
+{plots[0]}{plots[1]}
+{_table(region_rows)}
+<h3>By channel</h3>{_table(by_channel)}
+
+<h2>2. Themes</h2>
+<p>Themes were found automatically and checked by officers; quotes are chosen near each theme's centre and from
+different regions.</p>
+{''.join(theme_sections)}
+
+<h2>3. Support and cross-region consensus</h2>
+<p>Proposals ranked by cross-region consensus: high only when a proposal is supported in every region. Support is the
+share of voters who agree, with a 95% Wilson interval; "weighted" re-weights voters by region to the baseline
+(post-stratification) so over-represented regions do not dominate.</p>
+{plots[2] if len(plots) > 2 else ''}
+{_table(ranked_view)}
+<h3>Most divisive between regions</h3>
+{_table(pd.DataFrame({"#": divisive["proposal_id"], "Proposal": divisive["text"],
+                      "Spread of regional support": divisive["divisiveness"].round(2)}))}
+
+<h2>4. Opinion groups</h2>
+{group_html}
+
+<h2>5. Methods and caveats</h2>
+<ul>
+<li>Votes: agree = +1, disagree = -1, pass = 0; one current vote per member and proposal (changes are logged).</li>
+<li>Cross-region consensus: the geometric mean over the 12 UK regions of (agrees + 1) / (votes + 2) (Polis's
+group-informed consensus with regions as groups). Regional figures with fewer than {min_cell} votes are not shown.</li>
+<li>Weighted support: post-stratification by region to the baseline; intervals use the effective sample size.</li>
+<li>Opinion groups: Polis's method (PCA of the vote matrix, k-means with k chosen by silhouette).</li>
+<li>Themes: TF-IDF phrases, LSA and static word embeddings, k-means; labels from class-based TF-IDF.</li>
+</ul>
+<p class="caveat">Participants chose to take part; they are not a random sample of members. Weighting corrects for
+region only. Small numbers in any breakdown should be read with care.</p>
+</body></html>"""

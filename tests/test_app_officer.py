@@ -1,0 +1,90 @@
+"""Officers' pages through AppTest: each renders on the demo consultation and refuses everyone else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from consult import demo, store, theme_store
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export", "audit"]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from consult import db
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('officer') / 'demo.db'}"
+    engine = db.make_engine(url)
+    store.init_db(engine)
+    consultation_id = demo.install(engine, seed=21, data=demo.generate(seed=21, n_participants=300, n_proposals=500))
+    theme_store.run(engine, consultation_id)
+    yield engine, url, consultation_id
+    engine.dispose()
+
+
+def _app(url: str, role: str | None = "officer") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["connections"] = {"consult": {"url": url}}
+    at.user = {"is_logged_in": False}
+    if role:
+        at.session_state["role"] = role
+        at.session_state["account"] = "olivia"
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_officer_page_renders(demo_db, page):
+    _, url, _ = demo_db
+    at = _app(url).run()
+    at.switch_page(f"consult/app/pages/{page}.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value
+
+
+@pytest.mark.parametrize("role", [None, "facilitator"])
+@pytest.mark.parametrize("page", PAGES)
+def test_officer_pages_refuse_others(demo_db, page, role):
+    _, url, _ = demo_db
+    at = _app(url, role=role).run()
+    with pytest.raises(ValueError, match="registered"):
+        at.switch_page(f"consult/app/pages/{page}.py").run()
+
+
+def test_themes_page_renames_and_filters(demo_db):
+    engine, url, consultation_id = demo_db
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/themes.py").run()
+    first = theme_store.themes_frame(engine, consultation_id).iloc[0]
+    at.selectbox(key="rename_theme").set_value(int(first["id"]))
+    at.text_input(key="rename_label").set_value("Buses and trains")
+    at.button[[b.label for b in at.button].index("Rename")].click().run()
+    assert not at.exception
+    assert theme_store.themes_frame(engine, consultation_id).set_index("id").loc[int(first["id"]), "label"] == \
+        "Buses and trains"
+    at.text_input(key="f_search").set_value("council homes").run()
+    table = next(d.value for d in at.dataframe if "Theme" in d.value.columns)
+    assert len(table) > 0
+    assert all("council homes" in p.lower() for p in table["Proposal"])
+    assert any(h.value.startswith(f"Proposals ({len(table):,} of") for h in at.subheader)
+
+
+def test_moderation_bulk_hide_needs_a_reason_and_is_audited(demo_db):
+    engine, url, consultation_id = demo_db
+    member = store.add_participant(engine, consultation_id, region="E12000007")
+    flagged = store.add_proposal(engine, consultation_id, body="Call my neighbour John Smith on 07700 900123",
+                                 author_id=member.id)
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/moderate.py").run()
+    assert not at.exception
+    needs = next(h.value for h in at.subheader if h.value.startswith("Needs a look"))
+    assert int(needs.split("(")[1].rstrip(")")) >= 1
+    at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
+    assert any("Select at least one" in e.value for e in at.error)
+    store.set_proposal_status(engine, flagged.id, "hidden", actor="olivia", reason="personal data")
+    at.switch_page("consult/app/pages/audit.py").run()
+    log = at.dataframe[0].value
+    assert (log["Reason"] == "personal data").any()
