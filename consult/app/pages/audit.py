@@ -11,6 +11,12 @@ require_role("officer")
 st.title("Audit log")
 consultation = pick_consultation()
 log = store.audit_frame(resources.engine(), consultation.id)
+st.subheader("Latest", anchor=False)
+for row in log.head(8).itertuples():
+    when = pd.to_datetime(row.created_ms, unit="ms", utc=True).strftime("%d %b %H:%M")
+    target = f"{row.target_type} {row.target_id}" if row.target_type else ""
+    st.text(f"{when} · {row.actor} · {row.action} {target}" + (f" · reason: {row.reason}" if row.reason else ""))
+st.subheader("Everything", anchor=False)
 st.dataframe(pd.DataFrame({
     "When": pd.to_datetime(log["created_ms"], unit="ms", utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"),
     "Who": log["actor"], "Action": log["action"], "On": log["target_type"].fillna("") + " " +

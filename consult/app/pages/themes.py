@@ -43,13 +43,16 @@ st.caption("Click a square to list those proposals. Cells with fewer than 10 pro
 event = st.plotly_chart(charts.theme_region_grid(grid, labels), on_select="rerun", selection_mode="points",
                         key="theme_grid", width="stretch")
 cell = filters.selected_cell(event.selection.points if event else [])
+if cell is not None and cell != st.session_state.get("last_cell"):
+    # a new click sets the filters (widgets keep their own state, so their defaults would not)
+    st.session_state["last_cell"] = cell
+    st.session_state["f_theme"], st.session_state["f_region"] = [cell[0]], [cell[1]]
 
 with st.expander("Filters and search", expanded=cell is not None):
     cols = st.columns(2)
     chosen_regions = cols[0].multiselect("Author's region", regions.answer_codes(), format_func=regions.region_name,
-                                         default=[cell[1]] if cell else None, key="f_region")
-    chosen_themes = cols[1].multiselect("Theme", list(labels), format_func=labels.get,
-                                        default=[cell[0]] if cell else None, key="f_theme")
+                                         key="f_region")
+    chosen_themes = cols[1].multiselect("Theme", list(labels), format_func=labels.get, key="f_theme")
     cols = st.columns(3)
     tiers = cols[0].multiselect("Tier", ["uk", "nation", "region", "local"], key="f_tier")
     statuses = cols[1].multiselect("Status", ["published", "pending", "hidden", "merged"], key="f_status")

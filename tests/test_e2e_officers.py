@@ -1,0 +1,156 @@
+"""Policy officers in a real browser: sign in, explore themes by region, correct, moderate, import, export."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import shared_data
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from playwright.sync_api import expect
+
+from consult import auth, demo, store, theme_store
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "officer-password-123"
+
+
+@pytest.fixture(scope="module")
+def officer_server(tmp_path_factory):
+    require_chromium()
+    from consult import db
+
+    folder = tmp_path_factory.mktemp("officer")
+    url = f"sqlite:///{folder / 'officer.db'}"
+    engine = db.make_engine(url)
+    store.init_db(engine)
+    consultation_id = demo.install(engine, seed=2026, data=demo.generate(n_participants=400, n_proposals=700))
+    theme_store.run(engine, consultation_id)
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[accounts.olivia]\nrole = "officer"\npassword_hash = "{auth.hash_password(PASSWORD)}"\n')
+    with streamlit_server(url, secrets=secrets) as base:
+        yield base, engine, consultation_id, folder
+    engine.dispose()
+
+
+def go_to(page, title: str, heading: str) -> None:
+    page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
+    wait_for_app(page, timeout=90_000)
+
+
+def test_officer_journey(officer_server):
+    from playwright.sync_api import sync_playwright
+
+    base, engine, consultation_id, folder = officer_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page = context.new_page()
+        page.goto(f"{base}/signin")
+        page.get_by_label("Account name").wait_for(timeout=60_000)
+        wait_for_app(page)
+        page.get_by_label("Account name").fill("olivia")
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        wait_for_app(page)
+
+        go_to(page, "Overview", "Overview")
+        shoot(page, "officer-overview")
+
+        # themes: click a cell of the theme-by-region grid and get those proposals
+        go_to(page, "Themes", "Themes")
+        before = page.get_by_role("heading", name="Proposals (").inner_text()
+        point = page.get_by_test_id("stPlotlyChart").first.locator(".scatterlayer .trace").first.locator(
+            "path.point").first
+        point.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        box = point.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        wait_for_app(page, timeout=90_000)
+        expect(page.get_by_role("heading", name="Proposals (")).not_to_have_text(before, timeout=30_000)
+        after = page.get_by_role("heading", name="Proposals (").inner_text()
+        assert int(after.split("(")[1].split(" of")[0].replace(",", "")) < int(before.split("of ")[1].rstrip(")")
+                                                                             .replace(",", ""))
+        shoot(page, "officer-themes")
+
+        # rename a theme, re-run, and the name survives
+        page.get_by_role("tab", name="Rename").click()
+        page.get_by_label("New name").fill("Trains, buses and trams")
+        page.get_by_role("button", name="Rename", exact=True).click()
+        wait_for_app(page, timeout=90_000)
+        page.get_by_text("Renamed. Later re-runs keep this name.").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Re-run theme finding").click()
+        page.get_by_text("Themes updated").wait_for(timeout=120_000)
+        wait_for_app(page, timeout=90_000)
+        labels = theme_store.themes_frame(engine, consultation_id)["label"].tolist()
+        assert "Trains, buses and trams" in labels
+        expect(page.get_by_text("Trains, buses and trams").first).to_be_visible(timeout=30_000)
+
+        go_to(page, "Consensus and division", "Consensus and division")
+        shoot(page, "officer-consensus")
+
+        # hide a proposal with a reason and find it in the audit log
+        victim = int(store.proposals_frame(engine, consultation_id)["id"].iloc[3])
+        go_to(page, "Moderation", "Moderation")
+        page.get_by_label("Proposal number (#)").first.fill(str(victim))
+        page.get_by_text("Hidden", exact=True).click()
+        page.get_by_label("Reason").nth(1).fill("Names a private person")
+        page.get_by_role("button", name="Apply", exact=True).click()
+        wait_for_app(page)
+        page.get_by_text(f"Proposal {victim} is now hidden.").wait_for(timeout=30_000)
+        shoot(page, "officer-moderation")
+        go_to(page, "Audit log", "Audit log")
+        expect(page.get_by_text("reason: Names a private person")).to_be_visible(timeout=30_000)
+        shoot(page, "officer-audit")
+
+        # import the shared gambling_XS responses with their region column through the mapping step
+        base_dir = shared_data("themefinder-evals", "gambling_XS")
+        responses = [json.loads(line) for line in (base_dir / "inputs/question_part_1/responses.jsonl").open()]
+        where = {r["response_id"]: r["demographic_data"]["Do you live in:"]
+                 for r in map(json.loads, (base_dir / "inputs/respondents.jsonl").open())}
+        upload = folder / "gambling.csv"
+        pd.DataFrame({"response_id": [r["response_id"] for r in responses],
+                      "response": [r["response"] for r in responses],
+                      "region": [where[r["response_id"]] for r in responses]}).to_csv(upload, index=False)
+        go_to(page, "Import", "Import")
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("heading", name="Which column holds what?").wait_for(timeout=60_000)
+        wait_for_app(page)
+        for label, option in (("Response text", "response"), ("Region", "region"),
+                              ("Respondent id", "response_id")):
+            page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+            page.get_by_role("option", name=option, exact=True).click()
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_text("Imported 100 responses").wait_for(timeout=60_000)
+        shoot(page, "officer-import")
+        imported = store.list_consultations(engine)
+        assert "gambling" in imported.iloc[0]["title"]
+        regions_seen = set(store.participants_frame(engine, int(imported.iloc[0]["id"]))["region"])
+        assert {"S92000003", "W92000004", "N92000002"} <= regions_seen
+
+        # download the HTML report and the workbook, and open both
+        go_to(page, "Export and report", "Export")
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name="DEVO26").click()
+        wait_for_app(page)
+        shoot(page, "officer-export")
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Consultation report (HTML, works offline)").click()
+        report_path = folder / "report.html"
+        download.value.save_as(report_path)
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Workbook: proposals, votes, regions, themes (XLSX)").click()
+        book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+        assert book.sheetnames == ["Proposals", "Votes", "Participation by region", "Themes"]
+
+        offline = browser.new_context(offline=True).new_page()
+        offline.goto(report_path.as_uri())
+        expect(offline.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=30_000)
+        assert offline.locator(".js-plotly-plot").count() >= 2
+        offline.screenshot(path=str(folder / "report.png"), full_page=False)
+        browser.close()
