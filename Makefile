@@ -23,9 +23,11 @@ run: $(VENV)/.installed
 	$(BIN)/consult demo --if-empty
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
+# fast tests in parallel, then the browser journeys one at a time (they time real interactions)
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -m "not e2e"
+	$(BIN)/python -m pytest -m e2e
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

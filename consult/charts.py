@@ -80,7 +80,7 @@ def support_intervals(top: pd.DataFrame) -> go.Figure:
                                 "arrayminus": (top["weighted_support"] - top["weighted_low"]) * 100})
     figure.update_layout(xaxis_title="Share agreeing (%), with 95% interval", yaxis_title="Proposal",
                          height=80 + 28 * len(top), margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                         yaxis={"autorange": "reversed"}, legend={"orientation": "h"})
+                         yaxis={"autorange": "reversed", "type": "category"}, legend={"orientation": "h"})
     return figure
 
 

@@ -24,3 +24,15 @@ def test_participation_bars_show_intervals_and_label_axes():
     assert [t.name for t in figure.data] == ["Baseline", "Taking part"]
     assert figure.data[1].error_x.array is not None
     assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
+
+
+def test_support_intervals_keep_proposal_labels_as_categories():
+    import pandas as pd
+
+    top = pd.DataFrame({"proposal_id": [650, 12], "support": [0.8, 0.6], "support_low": [0.7, 0.5],
+                        "support_high": [0.9, 0.7], "weighted_support": [0.75, 0.65], "weighted_low": [0.6, 0.5],
+                        "weighted_high": [0.85, 0.8]})
+    figure = charts.support_intervals(top)
+    assert figure.layout.yaxis.type == "category"
+    assert list(figure.data[0].y) == ["#650", "#12"]
+    assert figure.layout.xaxis.title.text.startswith("Share agreeing")

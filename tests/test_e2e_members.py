@@ -71,8 +71,11 @@ def current_proposal(page) -> str:
 
 
 def vote(page, label: str = "Agree") -> str:
+    """Vote on the proposal shown and wait until the page has counted it; returns the proposal's text."""
     shown = current_proposal(page)
+    before = progress(page)
     page.get_by_role("button", name=label, exact=True).click()
+    expect(page.get_by_text(re.compile(rf"You have voted on {before + 1} of"))).to_be_visible(timeout=30_000)
     wait_for_app(page)
     return shown
 
@@ -91,12 +94,13 @@ def test_member_journey_join_propose_similar_vote_reload(server, browser):
     page.get_by_role("textbox", name="Your proposal").fill("Give the North East more control over bus services and fares")
     page.get_by_role("button", name="Continue").click()
     wait_for_app(page)
-    page.get_by_text("Similar proposals already exist").wait_for()
-    assert page.get_by_text("Give the North East control over its bus services").count() == 1
+    page.get_by_text("Similar proposals already exist").wait_for(timeout=30_000)
+    expect(page.get_by_text("Give the North East control over its bus services")).to_be_visible(timeout=15_000)
+    wait_for_app(page)
     shoot(page, "member-propose-similar-phone")
     page.get_by_role("button", name="No, mine is different: submit it").click()
     wait_for_app(page)
-    page.get_by_text("Your proposal is published").wait_for()
+    page.get_by_text("Your proposal is published").wait_for(timeout=30_000)
 
     page.goto(f"{base}/vote?{page.url.split('?', 1)[1]}")
     page.get_by_role("button", name="Agree", exact=True).wait_for(timeout=30_000)
