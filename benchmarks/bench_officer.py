@@ -1,0 +1,102 @@
+"""Officer pages' server time on the demo consultation and on 100,000 proposals.
+
+    python benchmarks/bench_officer.py [--proposals 100000] [--votes 500000]
+
+Each page runs through Streamlit's AppTest (the real page script, in-process, no browser): first with cold
+caches, then warm (what an officer sees on every click after the first). Target: every page under 2 s with
+the demo consultation. Baseline, measured in the same run: the member join page, the lightest page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from benchmarks.common import row  # noqa: E402
+from consult import bulk, db, demo, regions, store, theme_store  # noqa: E402
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export", "audit"]
+
+
+def big_consultation(engine, n_props: int, n_votes: int, n_people: int = 20_000) -> int:
+    rng = np.random.default_rng(1)
+    pool = demo.generate(seed=5, n_participants=3000, n_proposals=12_000).proposals["body"].to_numpy()
+    consultation = store.create_consultation(engine, title="Scale test", question="Scale?", min_chars=5,
+                                             join_code="SCALE1")
+    people = pd.DataFrame({"external_id": [f"m{i}" for i in range(n_people)],
+                           "region": rng.choice(regions.region_codes(), size=n_people)})
+    bodies = [f"{pool[i % len(pool)]} ({i})" for i in range(n_props)]
+    props = pd.DataFrame({"external_id": [f"p{i}" for i in range(n_props)],
+                          "author_external_id": [f"m{i % n_people}" for i in range(n_props)], "body": bodies})
+    per = n_votes // n_people
+    voter = np.repeat(np.arange(n_people), per)
+    target = np.concatenate([rng.choice(n_props, size=per, replace=False) for _ in range(n_people)])
+    votes = pd.DataFrame({"participant_external_id": [f"m{i}" for i in voter],
+                          "proposal_external_id": [f"p{i}" for i in target],
+                          "value": rng.choice([-1, 0, 1], size=len(voter)), "created_ms": 0})
+    bulk.load(engine, consultation.id, participants=people, proposals=props, votes=votes, events=votes.iloc[:0])
+    theme_store.run(engine, consultation.id)
+    return consultation.id
+
+
+def time_page(url: str, page: str, code: str, role: str | None = "officer") -> float:
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.secrets["connections"] = {"consult": {"url": url}}
+    at.user = {"is_logged_in": False}
+    if role:
+        at.session_state["role"] = role
+    at.session_state["staff_consultation"] = code
+    at.run()
+    start = time.perf_counter()
+    at.switch_page(f"consult/app/pages/{page}.py").run()
+    seconds = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].value}")
+    return seconds
+
+
+def measure(url: str, code: str, label: str) -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    print(row(f"page ({label})", "cold s", "warm s", "target", widths=(34, 10, 10, 10)))
+    for page in PAGES:
+        cold = time_page(url, page, code)
+        warm = time_page(url, page, code)
+        print(row(page, f"{cold:.2f}", f"{warm:.2f}", "< 2 s" if label == "demo" else "", widths=(34, 10, 10, 10)))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="officer page benchmark")
+    parser.add_argument("--proposals", type=int, default=100_000)
+    parser.add_argument("--votes", type=int, default=500_000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/officer.db"
+        engine = db.make_engine(url)
+        store.init_db(engine)
+        cid = demo.install(engine)
+        theme_store.run(engine, cid)
+        start = time.perf_counter()
+        big = big_consultation(engine, args.proposals, args.votes)
+        print(f"scale consultation built in {time.perf_counter() - start:.0f} s "
+              f"({store.counts(engine, big).proposals:,} proposals, {store.counts(engine, big).votes:,} votes)")
+        baseline = time_page(url, "join", demo.JOIN_CODE, role=None)
+        print(f"baseline: the member join page renders in {baseline:.2f} s")
+        measure(url, demo.JOIN_CODE, "demo")
+        measure(url, "SCALE1", f"{args.proposals:,} proposals")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
