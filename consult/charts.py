@@ -163,8 +163,10 @@ def tier_bars(proposals: pd.DataFrame) -> go.Figure:
 
 
 def _short(code: str) -> str:
-    frame = regions.regions().set_index("code")
-    return frame.loc[code, "short"] if code in frame.index else {"OUTSIDE": "Abroad"}.get(code, "n/s")
+    return _SHORT.get(code, "n/s")
+
+
+_SHORT = dict(zip(regions.regions()["code"], regions.regions()["short"], strict=True)) | {"OUTSIDE": "Abroad"}
 
 
 def _name(code: str) -> str:

@@ -26,8 +26,7 @@ def proposals_table(engine: Engine, consultation_id: int, *, min_votes: int = 10
     primary = assignments[assignments["rank"] == 1].set_index("proposal_id")
     out = pd.DataFrame({
         "proposal_id": proposals["id"], "text": proposals["body"], "status": proposals["status"],
-        "tier": proposals["tier"], "author_region": proposals["region"].map(
-            lambda c: regions.region_name(c) if isinstance(c, str) else ""),
+        "tier": proposals["tier"], "author_region": proposals["region"].map(regions.region_names()).fillna(""),
         "theme": proposals["id"].map(primary["theme_id"]).map(themes).fillna(""),
         "theme_score": proposals["id"].map(primary["score"]).round(3),
     })
@@ -35,7 +34,7 @@ def proposals_table(engine: Engine, consultation_id: int, *, min_votes: int = 10
                "weighted_support", "weighted_low", "weighted_high", "n_eff", "consensus", "weakest_region",
                "weakest_support", "divisiveness", "regions_counted"]
     joined = out.join(summary[columns], on="proposal_id")
-    joined["weakest_region"] = joined["weakest_region"].map(lambda c: regions.region_name(c) if isinstance(c, str) else "")
+    joined["weakest_region"] = joined["weakest_region"].map(regions.region_names()).fillna("")
     for column in ("agree", "disagree", "passes", "votes", "regions_counted"):
         joined[column] = joined[column].fillna(0).astype(int)
     return joined.round(4)
@@ -51,9 +50,10 @@ def votes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
     consultation = store.get_consultation(engine, consultation_id)
     votes = store.votes_frame(engine, consultation_id)
     salt = f"{consultation.join_code}:{consultation.created_ms}"
+    names = {pid: pseudonym(pid, salt) for pid in votes["participant_id"].unique()}
     return pd.DataFrame({
-        "participant": votes["participant_id"].map(lambda pid: pseudonym(pid, salt)),
-        "region": votes["region"].map(regions.region_name), "proposal_id": votes["proposal_id"],
+        "participant": votes["participant_id"].map(names),
+        "region": votes["region"].map(regions.region_names()), "proposal_id": votes["proposal_id"],
         "vote": votes["value"].map({1: "agree", -1: "disagree", 0: "pass"}),
     })
 

@@ -37,14 +37,18 @@ def answer_codes() -> list[str]:
     return region_codes() + list(OTHER_ANSWERS)
 
 
+@cache
+def _names() -> dict[str, str]:
+    return dict(zip(_regions()["code"], _regions()["name"], strict=True)) | OTHER_ANSWERS
+
+
 def region_name(code: str) -> str:
-    names = dict(zip(_regions()["code"], _regions()["name"], strict=True)) | OTHER_ANSWERS
-    return names.get(code, code)
+    return _names().get(code, code)
 
 
 def region_names() -> dict[str, str]:
-    """code -> display name for every answer a member can give."""
-    return dict(zip(_regions()["code"], _regions()["name"], strict=True)) | OTHER_ANSWERS
+    """code -> display name for every answer a member can give (a copy; map a Series with it)."""
+    return dict(_names())
 
 
 def population_baseline() -> pd.Series:

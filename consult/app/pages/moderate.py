@@ -21,7 +21,7 @@ st.caption("Pending proposals, and published ones flagged for abusive language o
            "(emails, phone numbers, postcodes, names). Nothing is hidden automatically.")
 view = pd.DataFrame({"Select": False, "#": needs["id"], "Proposal": needs["body"], "Status": needs["status"],
                      "Flags": needs["flags"].map(", ".join),
-                     "Region": needs["region"].map(lambda c: regions.region_name(c) if isinstance(c, str) else "")})
+                     "Region": needs["region"].map(regions.region_names()).fillna("")})
 edited = st.data_editor(view, hide_index=True, width="stretch", key="moderation_queue",
                         disabled=["#", "Proposal", "Status", "Flags", "Region"],
                         column_config={"Select": st.column_config.CheckboxColumn("Select")})

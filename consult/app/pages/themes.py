@@ -64,7 +64,7 @@ shown = filters.filter_proposals(table, regions=chosen_regions, themes=chosen_th
 st.subheader(f"Proposals ({len(shown):,} of {len(table):,})", anchor=False)
 st.dataframe(pd.DataFrame({
     "#": shown["proposal_id"], "Proposal": shown["body"], "Theme": shown["theme"],
-    "Region": shown["region"].map(regions.region_name), "Votes": shown["votes"], "Support": shown["support"] * 100,
+    "Region": shown["region"].map(regions.region_names()), "Votes": shown["votes"], "Support": shown["support"] * 100,
     "Weighted": shown["weighted_support"] * 100, "Status": shown["status"],
 }), hide_index=True, width="stretch", height=320, key="theme_proposals",
     column_config={"Support": st.column_config.NumberColumn(format="%.0f%%"),
