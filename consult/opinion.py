@@ -232,11 +232,18 @@ class OpinionGroups:
     #: prefer fewer groups unless more groups raise the silhouette by more than this (differences of a few
     #: thousandths are noise, and a group that splits on noise flickers in a live view)
     k_tolerance: float = 0.02
+    #: the map is built from at most this many proposals, the most voted on; a dense participants x
+    #: proposals matrix of 20,000 x 100,000 would need 16 GB, and rarely seen proposals add little to the map
+    max_proposals: int = 2000
     smoother: KSmoother | None = None
     silhouettes_: dict[int, float] = field(default_factory=dict, init=False)
 
     def fit(self, votes: pd.DataFrame, *, zeroed_proposals: set | None = None) -> OpinionGroups:
         """Find groups from current votes; proposals in `zeroed_proposals` (hidden, meta) count as 0 for all."""
+        if votes["proposal_id"].nunique() > self.max_proposals:
+            seen = votes["proposal_id"].value_counts(sort=False)
+            ranked = seen.sort_index().sort_values(ascending=False, kind="stable")
+            votes = votes[votes["proposal_id"].isin(ranked.index[: self.max_proposals])]
         matrix = VoteMatrix.from_votes(votes)
         self.matrix_ = matrix
         values = matrix.values.copy()

@@ -116,3 +116,11 @@ def test_fit_never_crashes_and_labels_are_sane(rows):
     assert rep["p"].between(0, 1).all() if len(rep) else True
     gic = opinion.group_informed_consensus(model.matrix_, model.labels_)
     assert gic.between(0, 1).all()
+
+
+def test_very_many_proposals_use_the_most_voted_ones():
+    rows = [(p, c, 1 if (p < 20) == (c % 2 == 0) else -1, "E12000001") for p in range(40) for c in range(10)]
+    rows += [(p, 100 + p, 1, "E12000001") for p in range(40)]  # 40 proposals with one vote each
+    model = opinion.OpinionGroups(max_proposals=10).fit(votes(rows))
+    assert list(model.matrix_.proposals) == list(range(10))
+    assert model.k_ == 2
