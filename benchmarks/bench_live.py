@@ -21,28 +21,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
-from benchmarks.common import row, scratch_engine  # noqa: E402
-from consult import bulk, charts, live, regions, store, support, theme_store  # noqa: E402
+from benchmarks.common import load_synthetic, row, scratch_engine  # noqa: E402
+from consult import charts, live, store, support, theme_store  # noqa: E402
 
 
 def populate(engine, n_people: int, n_props: int, n_votes: int) -> int:
     rng = np.random.default_rng(0)
     consultation = store.create_consultation(engine, title="Bench live", question="Bench?", min_chars=5)
-    codes = np.array(regions.region_codes())
-    people = pd.DataFrame({"external_id": [f"m{i}" for i in range(n_people)],
-                           "region": rng.choice(codes, size=n_people)})
-    props = pd.DataFrame({"external_id": [f"p{i}" for i in range(n_props)],
-                          "author_external_id": [f"m{i % n_people}" for i in range(n_props)],
-                          "body": [f"Proposal number {i} about regional powers" for i in range(n_props)]})
-    per = n_votes // n_people
-    voter = np.repeat(np.arange(n_people), per)
-    target = np.concatenate([rng.choice(n_props, size=per, replace=False) for _ in range(n_people)])
-    votes = pd.DataFrame({"participant_external_id": [f"m{i}" for i in voter],
-                          "proposal_external_id": [f"p{i}" for i in target],
-                          "value": rng.choice([-1, 0, 1], size=len(voter)), "created_ms": 0})
-    bulk.load(engine, consultation.id, participants=people, proposals=props, votes=votes, events=votes.iloc[:0])
+    load_synthetic(engine, consultation.id, [f"Proposal number {i} about regional powers" for i in range(n_props)],
+                   n_people=n_people, n_votes=n_votes, rng=rng)
     return consultation.id
 
 

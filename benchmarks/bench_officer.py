@@ -18,12 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from benchmarks.common import row  # noqa: E402
-from consult import bulk, db, demo, regions, store, theme_store  # noqa: E402
+from benchmarks.common import load_synthetic, row  # noqa: E402
+from consult import db, demo, store, theme_store  # noqa: E402
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export", "audit"]
@@ -34,18 +33,8 @@ def big_consultation(engine, n_props: int, n_votes: int, n_people: int = 20_000)
     pool = demo.generate(seed=5, n_participants=3000, n_proposals=12_000).proposals["body"].to_numpy()
     consultation = store.create_consultation(engine, title="Scale test", question="Scale?", min_chars=5,
                                              join_code="SCALE1")
-    people = pd.DataFrame({"external_id": [f"m{i}" for i in range(n_people)],
-                           "region": rng.choice(regions.region_codes(), size=n_people)})
-    bodies = [f"{pool[i % len(pool)]} ({i})" for i in range(n_props)]
-    props = pd.DataFrame({"external_id": [f"p{i}" for i in range(n_props)],
-                          "author_external_id": [f"m{i % n_people}" for i in range(n_props)], "body": bodies})
-    per = n_votes // n_people
-    voter = np.repeat(np.arange(n_people), per)
-    target = np.concatenate([rng.choice(n_props, size=per, replace=False) for _ in range(n_people)])
-    votes = pd.DataFrame({"participant_external_id": [f"m{i}" for i in voter],
-                          "proposal_external_id": [f"p{i}" for i in target],
-                          "value": rng.choice([-1, 0, 1], size=len(voter)), "created_ms": 0})
-    bulk.load(engine, consultation.id, participants=people, proposals=props, votes=votes, events=votes.iloc[:0])
+    load_synthetic(engine, consultation.id, [f"{pool[i % len(pool)]} ({i})" for i in range(n_props)],
+                   n_people=n_people, n_votes=n_votes, rng=rng)
     theme_store.run(engine, consultation.id)
     return consultation.id
 

@@ -61,3 +61,25 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
 
 def row(*cells: object, widths: tuple[int, ...] = (34, 12, 14, 12)) -> str:
     return "".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
+
+
+def load_synthetic(engine, consultation_id: int, bodies: list[str], *, n_people: int, n_votes: int,
+                   rng) -> None:
+    """Participants in random regions, proposals with the given bodies, and random votes (no event log)."""
+    import numpy as np
+    import pandas as pd
+
+    from consult import bulk, regions
+
+    n_props = len(bodies)
+    people = pd.DataFrame({"external_id": [f"m{i}" for i in range(n_people)],
+                           "region": rng.choice(regions.region_codes(), size=n_people)})
+    props = pd.DataFrame({"external_id": [f"p{i}" for i in range(n_props)],
+                          "author_external_id": [f"m{i % n_people}" for i in range(n_props)], "body": bodies})
+    per = n_votes // n_people
+    voter = np.repeat(np.arange(n_people), per)
+    target = np.concatenate([rng.choice(n_props, size=per, replace=False) for _ in range(n_people)])
+    votes = pd.DataFrame({"participant_external_id": [f"m{i}" for i in voter],
+                          "proposal_external_id": [f"p{i}" for i in target],
+                          "value": rng.choice([-1, 0, 1], size=len(voter)), "created_ms": 0})
+    bulk.load(engine, consultation_id, participants=people, proposals=props, votes=votes, events=votes.iloc[:0])
