@@ -10,6 +10,7 @@ the demo consultation. Baseline, measured in the same run: the member join page,
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
 import time
@@ -66,6 +67,10 @@ def measure(url: str, code: str, label: str) -> None:
 
 
 def main(argv=None) -> int:
+    # AppTest outside a server logs "missing ScriptRunContext" on every cached call
+    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api",
+                 "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description="officer page benchmark")
     parser.add_argument("--proposals", type=int, default=100_000)
     parser.add_argument("--votes", type=int, default=500_000)

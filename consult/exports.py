@@ -27,6 +27,8 @@ def proposals_table(engine: Engine, consultation_id: int, *, min_votes: int = 10
     out = pd.DataFrame({
         "proposal_id": proposals["id"], "text": proposals["body"], "status": proposals["status"],
         "tier": proposals["tier"], "author_region": proposals["region"].map(regions.region_names()).fillna(""),
+        "author_region_code": proposals["region"].fillna("UNDISCLOSED"),
+        "theme_id": proposals["id"].map(primary["theme_id"]).fillna(-1).astype(int),
         "theme": proposals["id"].map(primary["theme_id"]).map(themes).fillna(""),
         "theme_score": proposals["id"].map(primary["score"]).round(3),
     })

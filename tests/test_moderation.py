@@ -23,7 +23,7 @@ def test_flags(text, flag):
 def test_ordinary_proposals_are_not_flagged():
     for text in ["Give the North East control over buses", "Fund 200 more GP places by 2030",
                  "Elect the assembly by STV in 2027", "The M62 needs investment"]:
-        assert moderation.flags(text) == []
+        assert moderation.flags(text) == ()
 
 
 def test_queue_has_pending_first_then_flagged():

@@ -165,15 +165,10 @@ def opinion_group_count(consultation_id: int) -> int:
 
 @st.cache_data(ttl=30, show_spinner="Working out support and consensus…", max_entries=10)
 def _officer_table(url: str, consultation_id: int) -> pd.DataFrame:
-    from consult import exports, theme_store
+    from consult import exports
 
-    engine = _engine_for(url)
-    table = exports.proposals_table(engine, consultation_id)
-    proposals = store.proposals_frame(engine, consultation_id).set_index("id")
-    assignments = theme_store.assignments_frame(engine, consultation_id)
-    primary = assignments[assignments["rank"] == 1].set_index("proposal_id")["theme_id"]
-    table["region"] = table["proposal_id"].map(proposals["region"]).fillna("UNDISCLOSED")
-    table["theme_id"] = table["proposal_id"].map(primary).fillna(-1).astype(int)
+    table = exports.proposals_table(_engine_for(url), consultation_id)
+    table["region"] = table["author_region_code"]
     table["body"] = table["text"]
     return table
 
@@ -183,9 +178,35 @@ def officer_table(consultation_id: int) -> pd.DataFrame:
     return _officer_table(database_url(), consultation_id)
 
 
+@st.cache_data(ttl=10, show_spinner=False, max_entries=10)
+def _overview_frames(url: str, consultation_id: int) -> dict[str, pd.DataFrame]:
+    engine = _engine_for(url)
+    return {"participants": store.participants_frame(engine, consultation_id),
+            "events": store.vote_events_frame(engine, consultation_id)[["created_ms"]],
+            "proposals": store.proposals_frame(engine, consultation_id)[["id", "tier", "status"]]}
+
+
+def overview_frames(consultation_id: int) -> dict[str, pd.DataFrame]:
+    """Participants, vote times and proposal tiers for the overview charts, up to 10 s old."""
+    return _overview_frames(database_url(), consultation_id)
+
+
+@st.cache_data(ttl=10, show_spinner=False, max_entries=10)
+def _moderation_queue(url: str, consultation_id: int) -> pd.DataFrame:
+    from consult import moderation
+
+    return moderation.queue(store.proposals_frame(_engine_for(url), consultation_id, statuses=("pending", "published")))
+
+
+def moderation_queue(consultation_id: int) -> pd.DataFrame:
+    """Pending and flagged proposals, up to 10 s old (moderation actions clear it)."""
+    return _moderation_queue(database_url(), consultation_id)
+
+
 def clear_officer_caches() -> None:
     _officer_table.clear()
     _opinion.clear()
+    _moderation_queue.clear()
 
 
 @st.cache_data(ttl=60, show_spinner="Finding opinion groups…", max_entries=10)

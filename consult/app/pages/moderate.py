@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from consult import moderation, regions, store
+from consult import regions, store
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, show_messages
 
@@ -14,8 +14,7 @@ st.title("Moderation")
 consultation = pick_consultation()
 show_messages("moderation_messages")
 
-proposals = store.proposals_frame(engine, consultation.id)
-needs = moderation.queue(proposals)
+needs = resources.moderation_queue(consultation.id)
 st.subheader(f"Needs a look ({len(needs)})", anchor=False)
 st.caption("Pending proposals, and published ones flagged for abusive language or personal data "
            "(emails, phone numbers, postcodes, names). Nothing is hidden automatically.")

@@ -19,7 +19,8 @@ cols[1].metric("Published proposals", f"{counts.published:,}")
 cols[2].metric("Waiting for moderation", f"{counts.pending:,}")
 cols[3].metric("Votes", f"{counts.votes:,}")
 
-table, test = support.representativeness(store.participants_frame(engine, consultation.id),
+frames = resources.overview_frames(consultation.id)
+table, test = support.representativeness(frames["participants"],
                                          store.baseline(engine, consultation.baseline))
 st.subheader("Participation by region against the baseline", anchor=False)
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
@@ -28,11 +29,10 @@ left, right = st.columns(2)
 left.plotly_chart(charts.region_tile_map(table), width="stretch", key="overview_tiles")
 right.plotly_chart(charts.participation_bars(table), width="stretch", key="overview_bars")
 st.subheader("Participation over time", anchor=False)
-st.plotly_chart(charts.participation_over_time(store.participants_frame(engine, consultation.id),
-                                               store.vote_events_frame(engine, consultation.id)),
+st.plotly_chart(charts.participation_over_time(frames["participants"], frames["events"]),
                 width="stretch", key="overview_time")
 st.subheader("Proposals by what they are about", anchor=False)
-st.plotly_chart(charts.tier_bars(store.proposals_frame(engine, consultation.id)), width="stretch",
+st.plotly_chart(charts.tier_bars(frames["proposals"]), width="stretch",
                 key="overview_tiers")
 st.dataframe(pd.DataFrame({
     "Region": table["name"], "Participants": table["participants"],
