@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint audit bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("consult needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -31,6 +31,10 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+
+# supply chain: bandit on our code, pip-audit on what is installed (.ci/audit.py explains the rules)
+audit: $(VENV)/.installed-dev
+	$(BIN)/python .ci/audit.py
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
