@@ -209,6 +209,23 @@ def run_hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_erase(args: argparse.Namespace) -> int:
+    from consult import privacy
+
+    engine = _engine(args)
+    consultation = _resolve_consultation(engine, args.consultation)
+    participant_id = privacy.find_by_pseudonym(engine, consultation.id, args.pseudonym)
+    if participant_id is None:
+        print(f"consult erase: no participant of {consultation.join_code} has the pseudonym {args.pseudonym}",
+              file=sys.stderr)
+        return 2
+    done = privacy.erase_participant(engine, participant_id, actor=args.actor, reason=args.reason,
+                                     remove_proposals=args.remove_proposals)
+    print(f"erased {args.pseudonym}: {done.votes_removed} votes removed, {done.proposals_anonymised} proposals "
+          f"anonymised, {done.proposals_removed} removed ({done.votes_on_removed_proposals} votes on them)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Policy consultation and devolution toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -254,6 +271,14 @@ def build_parser() -> argparse.ArgumentParser:
     grp.add_argument("source", help="a Polis export folder, or a consultation id or join code")
     grp.add_argument("--out", help="CSV to write with one row per participant: participant, group")
     grp.add_argument("--seed", type=int, default=0, help="random_state for clustering (default 0)")
+    era = add("erase", "erase a participant on request: votes and registration removed, proposals anonymised",
+              run_erase)
+    era.add_argument("consultation", help="consultation id or join code")
+    era.add_argument("pseudonym", help="the participant's pseudonym in the votes export (P followed by 12 hex digits)")
+    era.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    era.add_argument("--actor", default="cli", help="who is erasing (kept in the audit log)")
+    era.add_argument("--remove-proposals", action="store_true",
+                     help="also remove their proposals and the votes on them, rather than keep them without an author")
     return parser
 
 

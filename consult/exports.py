@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import tempfile
 import zipfile
@@ -11,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import polis, regions, store, support, theme_store
+from consult import polis, privacy, regions, store, support, theme_store
 from consult.spreadsheets import neutralise
 
 
@@ -42,22 +41,18 @@ def proposals_table(engine: Engine, consultation_id: int, *, min_votes: int = 10
     return joined.round(4)
 
 
-def pseudonym(participant_id: int, salt: str) -> str:
-    """A stable pseudonym that cannot be turned back into the database id without the salt."""
-    return "P" + hashlib.sha256(f"{salt}:{participant_id}".encode()).hexdigest()[:12]
-
-
 def votes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
-    """Current votes with pseudonymous participants (salted per consultation) and the voter's region."""
+    """Current votes with pseudonymous participants (salted per consultation) and the voter's region; regions
+    with fewer than 10 voters are suppressed, as a pseudonym plus a rare region can point to a person."""
     consultation = store.get_consultation(engine, consultation_id)
     votes = store.votes_frame(engine, consultation_id)
-    salt = f"{consultation.join_code}:{consultation.created_ms}"
-    names = {pid: pseudonym(pid, salt) for pid in votes["participant_id"].unique()}
-    return pd.DataFrame({
+    salt = privacy.pseudonym_salt(consultation)
+    names = {pid: privacy.pseudonym(pid, salt) for pid in votes["participant_id"].unique()}
+    return privacy.suppress_small_regions(pd.DataFrame({
         "participant": votes["participant_id"].map(names),
         "region": votes["region"].map(regions.region_names()), "proposal_id": votes["proposal_id"],
         "vote": votes["value"].map({1: "agree", -1: "disagree", 0: "pass"}),
-    })
+    }))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

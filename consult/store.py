@@ -429,6 +429,13 @@ def merge_proposals(engine: Engine, duplicate_id: int, kept_id: int, *, actor: s
     return len(movable)
 
 
+def proposal_author(engine: Engine, proposal_id: int, consultation_id: int) -> int | None:
+    """The participant who wrote a proposal of this consultation, or None (unknown proposal, or no author)."""
+    with engine.connect() as conn:
+        return conn.execute(select(s.proposals.c.author_id).where(
+            s.proposals.c.id == proposal_id, s.proposals.c.consultation_id == consultation_id)).scalar()
+
+
 def get_proposal(engine: Engine, proposal_id: int) -> Proposal:
     columns = [s.proposals.c[name] for name in Proposal.__dataclass_fields__]
     with engine.connect() as conn:

@@ -84,6 +84,26 @@ def test_joining_makes_a_participant_and_keeps_them_in_the_url(app_db):
     assert len(store.participants_frame(engine, consultation.id)) == len(people)
 
 
+def test_member_erases_their_own_participation(app_db):
+    engine, url, consultation = app_db
+    at, member = _joined(url, engine, consultation)
+    mine = store.add_proposal(engine, consultation.id, body="Regional banks for every nation", author_id=member.id)
+    store.cast_vote(engine, member.id, mine.id - 1, -1)
+    at.run()
+    erase = [b.label for b in at.button].index("Erase my participation")
+    at.button[erase].click().run()
+    assert any("Tick the box" in e.value for e in at.error)
+    assert store.participant_by_token(engine, member.token) is not None
+    at.radio[0].set_value("remove")
+    at.checkbox[[c.label for c in at.checkbox].index("I understand this cannot be undone")].check()
+    at.button[erase].click().run()
+    assert not at.exception
+    assert any("has been erased" in m.value for m in at.success)
+    assert store.participant_by_token(engine, member.token) is None
+    assert store.get_proposal(engine, mine.id).status == "hidden"
+    assert "p" not in at.query_params
+
+
 def test_member_pages_ask_strangers_to_join(app_db):
     _, url, _ = app_db
     for page in ("vote", "propose", "my_region"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from consult import demo, store, theme_store
+from consult import demo, privacy, store, theme_store
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export", "audit"]
@@ -45,11 +45,17 @@ def test_officer_page_renders(demo_db, page):
     assert at.title[0].value
 
 
-@pytest.mark.parametrize("role", [None, "facilitator"])
-@pytest.mark.parametrize("page", PAGES)
-def test_officer_pages_refuse_others(demo_db, page, role):
-    _, url, _ = demo_db
-    at = _app(url, role=role).run()
+@pytest.mark.parametrize(("page", "who"), [(page, who) for page in [*PAGES, "facilitator"]
+                                           for who in (None, "member", "facilitator")
+                                           if (page, who) != ("facilitator", "facilitator")])
+def test_staff_pages_refuse_others(demo_db, page, who):
+    """Signed out, a member's session (their link) and, for officer pages, a facilitator: none reach them."""
+    engine, url, consultation_id = demo_db
+    at = _app(url, role="facilitator" if who == "facilitator" else None)
+    if who == "member":
+        at.query_params["p"] = store.add_participant(engine, consultation_id, region="E12000007").token
+    at.run()
+    assert not any(t.value in ("Overview", "Exports", "Moderation") for t in at.title)
     with pytest.raises(ValueError, match="registered"):
         at.switch_page(f"consult/app/pages/{page}.py").run()
 
@@ -88,3 +94,26 @@ def test_moderation_bulk_hide_needs_a_reason_and_is_audited(demo_db):
     at.switch_page("consult/app/pages/audit.py").run()
     log = at.dataframe[0].value
     assert (log["Reason"] == "personal data").any()
+
+
+def test_officer_erases_a_participant_found_by_pseudonym(demo_db):
+    engine, url, consultation_id = demo_db
+    member = store.add_participant(engine, consultation_id, region="E12000007")
+    proposal = store.add_proposal(engine, consultation_id, body="Please erase me later, thanks", author_id=member.id)
+    published = store.proposals_frame(engine, consultation_id, statuses=("published",))
+    store.cast_vote(engine, member.id, int(published.iloc[0]["id"]), 1)
+    name = privacy.pseudonym(member.id, privacy.pseudonym_salt(store.get_consultation(engine, consultation_id)))
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/moderate.py").run()
+    at.text_input(key="erase_reason").set_value("")
+    at.text_input[[t.label for t in at.text_input].index("Pseudonym from the votes export (P…)")].set_value(name)
+    erase = [b.label for b in at.button].index("Erase")
+    at.button[erase].click().run()
+    assert any("Give a reason" in e.value for e in at.error)
+    assert store.participant_by_token(engine, member.token) is not None
+    at.text_input(key="erase_reason").set_value("request by letter")
+    at.button[erase].click().run()
+    assert not at.exception
+    assert any("Erased: 1 vote(s); 1 proposal(s) anonymised" in m.value for m in at.success)
+    assert store.participant_by_token(engine, member.token) is None
+    assert store.get_proposal(engine, proposal.id).author_id is None

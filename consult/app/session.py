@@ -30,6 +30,12 @@ def set_member(participant: store.Participant) -> None:
     st.query_params[TOKEN_PARAM] = participant.token
 
 
+def forget_member() -> None:
+    """Drop the member from this tab (after they erased their participation)."""
+    st.session_state.pop("member", None)
+    st.query_params.pop(TOKEN_PARAM, None)
+
+
 def keep_token_in_url() -> None:
     """Put the member's token back in the URL after a page change dropped it, so a reload keeps them."""
     current = st.session_state.get("member")

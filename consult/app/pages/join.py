@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import regions, store
+from consult import privacy, regions, store
 from consult.app import session
 from consult.app.resources import engine
 
@@ -14,6 +14,9 @@ party you give (optional), your proposals and your votes. We do not ask for your
 only for this consultation, publish them only as totals (never for groups of fewer than 10 people) and delete
 them when the consultation's retention period ends. You can ask the organisers to erase your contributions.
 """
+
+ERASE_CHOICES = {"keep": "Keep them, with no link to me",
+                 "remove": "Remove them and the votes on them"}
 
 st.title("Have your say")
 current = session.member()
@@ -30,6 +33,21 @@ if current is not None:
                  query_params=params)
     st.page_link("consult/app/pages/my_region.py", label="Where my region stands", icon=":material/map:",
                  query_params=params)
+    with st.expander("Your data: erase my participation"):
+        st.write("This deletes your votes and your registration (region and local party) for good. Your proposals "
+                 "either stay without any link to you, or are removed with the votes on them.")
+        with st.form("erase_me"):
+            removal = st.radio("My proposals", ["keep", "remove"], format_func=ERASE_CHOICES.get)
+            sure = st.checkbox("I understand this cannot be undone")
+            if st.form_submit_button("Erase my participation"):
+                if not sure:
+                    st.error("Tick the box to confirm.", icon=":material/error:")
+                else:
+                    privacy.erase_participant(engine(), current.id, actor="member (own request)",
+                                              reason="member's own request", remove_proposals=removal == "remove")
+                    session.forget_member()
+                    st.success("Your participation has been erased. Thank you for taking part.",
+                               icon=":material/delete:")
     st.stop()
 
 st.write("Join with the code from the organisers. It takes a few seconds.")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from consult import regions, store
+from consult import privacy, regions, store
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, show_messages
 
@@ -73,3 +73,30 @@ with st.form("merge_proposals"):
         else:
             resources.clear_officer_caches()
             st.success(f"Merged: {moved} vote(s) moved; members who had voted on both keep one vote.")
+
+st.subheader("Erasure requests", anchor=False)
+st.caption("Erase a member's votes and registration: find them by the pseudonym in the votes export, or as the "
+           "author of a proposal. Their proposals are kept without an author, or removed with the votes on them.")
+with st.form("erase_participant"):
+    cols = st.columns(2)
+    pseudonym = cols[0].text_input("Pseudonym from the votes export (P…)", max_chars=20)
+    author_of = cols[1].number_input("…or the author of proposal (#)", min_value=0, step=1)
+    remove = st.checkbox("Also remove their proposals (and the votes on them)")
+    reason = st.text_input("Reason (kept in the audit log)", max_chars=500, key="erase_reason")
+    if st.form_submit_button("Erase"):
+        participant_id = None
+        if pseudonym.strip():
+            participant_id = privacy.find_by_pseudonym(engine, consultation.id, pseudonym)
+        elif author_of:
+            participant_id = store.proposal_author(engine, int(author_of), consultation.id)
+        if not reason.strip():
+            st.error("Give a reason: it is kept in the audit log.")
+        elif participant_id is None:
+            st.error("No participant matches: check the pseudonym, or the proposal has no known author "
+                     "(imported, seeded or already erased).")
+        else:
+            done = privacy.erase_participant(engine, participant_id, actor=actor, reason=reason,
+                                             remove_proposals=remove)
+            resources.clear_officer_caches()
+            st.success(f"Erased: {done.votes_removed} vote(s); {done.proposals_anonymised} proposal(s) anonymised, "
+                       f"{done.proposals_removed} removed.")
