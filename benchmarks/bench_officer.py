@@ -10,7 +10,6 @@ the demo consultation. Baseline, measured in the same run: the member join page,
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
+from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from benchmarks.common import load_synthetic, row  # noqa: E402
@@ -68,9 +68,7 @@ def measure(url: str, code: str, label: str) -> None:
 
 def main(argv=None) -> int:
     # AppTest outside a server logs "missing ScriptRunContext" on every cached call
-    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api",
-                 "streamlit.runtime.scriptrunner_utils.script_run_context"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    streamlit_logger.set_log_level("error")
     parser = argparse.ArgumentParser(description="officer page benchmark")
     parser.add_argument("--proposals", type=int, default=100_000)
     parser.add_argument("--votes", type=int, default=500_000)

@@ -127,7 +127,11 @@ def import_responses(engine: Engine, frame: pd.DataFrame, mapping: Mapping, *, t
     votes = pd.DataFrame({"participant_external_id": stances["respondent"],
                           "proposal_external_id": stances["respondent"],
                           "value": stances["stance"].astype(int), "created_ms": store.now_ms()})
-    bulk.load(engine, consultation.id, participants=participants, proposals=proposals, votes=votes)
+    try:
+        bulk.load(engine, consultation.id, participants=participants, proposals=proposals, votes=votes)
+    except Exception:
+        store.delete_consultation(engine, consultation.id)  # nothing half-written: no empty consultation left
+        raise
     report.duplicates = int(accepted["text"].duplicated().sum())
     report.consultation_id = consultation.id
     return report

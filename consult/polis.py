@@ -149,8 +149,12 @@ def import_export(engine: Engine, folder: str | Path, *, title: str | None = Non
                              "proposal_external_id": frame["comment-id"].astype(str), "value": frame["vote"],
                              "created_ms": frame["timestamp"]})
 
-    bulk.load(engine, consultation.id, participants=participants, proposals=proposals,
-              votes=as_ours(export.votes), events=as_ours(export.events))
+    try:
+        bulk.load(engine, consultation.id, participants=participants, proposals=proposals,
+                  votes=as_ours(export.votes), events=as_ours(export.events))
+    except Exception:
+        store.delete_consultation(engine, consultation.id)  # nothing half-written: no empty consultation left
+        raise
     return consultation.id
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from consult.tables import decode
+
 REGIONS_CSV = Path(__file__).resolve().parents[1] / "data" / "regions.csv"
 
 OUTSIDE_UK = "OUTSIDE"
@@ -67,10 +69,10 @@ def parse_baseline_csv(data: bytes | str) -> pd.Series:
     The file needs a region column (ONS code, name or short label) and a count column. Every one of the
     12 regions must appear once with a non-negative count, and at least one count must be positive.
     """
-    text = data.decode("utf-8-sig", errors="strict") if isinstance(data, bytes) else data
+    text = decode(data)[0] if isinstance(data, bytes) else data
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise BaselineError(f"The baseline file is not a readable CSV: {exc}") from exc
     if frame.shape[1] < 2:
         raise BaselineError("The baseline file needs two columns: region and count.")

@@ -178,6 +178,14 @@ def create_consultation(
     raise StoreError("Could not find a free join code; try again.")
 
 
+def delete_consultation(engine: Engine, consultation_id: int) -> None:
+    """Remove a consultation and everything in it (an import that failed half-way is rolled back this way)."""
+    with db.writing(engine) as conn:
+        conn.execute(update(s.proposals).where(s.proposals.c.consultation_id == consultation_id)
+                     .values(merged_into_id=None, status="hidden"))
+        conn.execute(delete(s.consultations).where(s.consultations.c.id == consultation_id))
+
+
 def _consultation_from_row(row: Any) -> Consultation:
     return Consultation(**{field: getattr(row, field) for field in Consultation.__dataclass_fields__})
 

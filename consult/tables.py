@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 MAX_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED = 500 * 1024 * 1024
 
 
 class TableError(ValueError):
@@ -35,6 +38,18 @@ def decode(data: bytes) -> tuple[str, int]:
     return "\n".join(lines), fixed
 
 
+def check_workbook_size(data: bytes, name: str) -> None:
+    """Refuse a workbook that unpacks to more than MAX_UNPACKED bytes (an XLSX is a zip: a few KB can hold a bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise TableError(f"{name} is not a readable Excel workbook (not a zip archive).") from exc
+    if unpacked > MAX_UNPACKED:
+        raise TableError(f"{name} unpacks to {unpacked // 1024 // 1024} MB, more than the "
+                         f"{MAX_UNPACKED // 1024 // 1024} MB a response workbook should need.")
+
+
 def read_table(path: str | Path | None = None, *, data: bytes | None = None, name: str | None = None) -> pd.DataFrame:
     """A CSV or XLSX file as text columns. Give a path, or the bytes and the file name."""
     if data is None:
@@ -45,10 +60,13 @@ def read_table(path: str | Path | None = None, *, data: bytes | None = None, nam
             raise TableError(f"{path.name} is larger than {MAX_BYTES // 1024 // 1024} MB.")
         data, name = path.read_bytes(), path.name
     name = name or "upload"
+    if len(data) > MAX_BYTES:
+        raise TableError(f"{name} is larger than {MAX_BYTES // 1024 // 1024} MB.")
     if not data.strip():
         raise TableError(f"{name} is empty.")
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
+        check_workbook_size(data, name)
         try:
             frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
@@ -57,8 +75,11 @@ def read_table(path: str | Path | None = None, *, data: bytes | None = None, nam
     else:
         text, fixed = decode(data)
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            try:
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+            except csv.Error:  # the sniffer found no delimiter: a one-column file, read as plain CSV
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
             raise TableError(f"{name} is not a readable CSV file: {str(exc)[:200]}") from exc
         frame.attrs["fallback_lines"] = fixed
     if frame.empty:
