@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from consult import db, regions, tallies
 from consult import schema as s
@@ -31,6 +32,35 @@ class NotFound(StoreError):
 
 class Refused(StoreError):
     """The action breaks a rule of the consultation (limits, phase, duplicates, moderation)."""
+
+
+class Unavailable(StoreError):
+    """The database connection was lost and did not come back in time; nothing was saved."""
+
+
+RECONNECT_DELAYS = (0.1, 0.5, 2.0)
+
+
+def retry_on_disconnect(action):
+    """Run a member's write again when the connection drops under it (a restarted or failed-over PostgreSQL).
+
+    A dropped transaction was rolled back by the server, so a retry cannot count twice: the vote upsert and the
+    duplicate-text rule make the writes safe to repeat even when the drop came after the commit.
+    """
+    @functools.wraps(action)
+    def wrapper(*args, **kwargs):
+        for delay in (*RECONNECT_DELAYS, None):
+            try:
+                return action(*args, **kwargs)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                if delay is None:
+                    raise Unavailable("The database could not be reached, so this was not saved. Your text is "
+                                      "still here: please try again in a moment.") from exc
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -246,6 +276,7 @@ def update_settings(engine: Engine, consultation_id: int, *, actor: str, **setti
 # -- participants ----------------------------------------------------------------------------------------------
 
 
+@retry_on_disconnect
 def add_participant(
     engine: Engine,
     consultation_id: int,
@@ -312,6 +343,7 @@ def check_proposal_text(body: str, consultation: Consultation) -> list[str]:
     return problems
 
 
+@retry_on_disconnect
 def add_proposal(
     engine: Engine,
     consultation_id: int,
@@ -484,6 +516,7 @@ def _vote_upsert(dialect: str) -> Any:
     return _UPSERTS[dialect]
 
 
+@retry_on_disconnect
 def cast_vote(engine: Engine, participant_id: int, proposal_id: int, value: int) -> None:
     """Record a vote (+1 agree, -1 disagree, 0 pass): it replaces the current one and is logged as an event."""
     if value not in VOTE_VALUES:

@@ -34,34 +34,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def streamlit_server(database_url: str, *, secrets: Path | None = None, port: int | None = None):
-    """Serve streamlit_app.py on 127.0.0.1 and yield its base URL; stop it afterwards."""
-    port = port or free_port()
+def start_server(database_url: str, *, port: int, secrets: Path | None = None) -> subprocess.Popen:
+    """Start `streamlit run` on 127.0.0.1:port and wait until it answers its health check."""
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     if secrets is not None:
         command += ["--secrets.files", str(secrets)]
     env = dict(os.environ, CONSULT_DATABASE_URL=database_url)
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the Streamlit server did not become healthy in 60 s")
-        yield base
-    finally:
-        server.terminate()
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(120):
         try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise RuntimeError("the Streamlit server did not become healthy in 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
+
+
+@contextmanager
+def streamlit_server(database_url: str, *, secrets: Path | None = None, port: int | None = None):
+    """Serve streamlit_app.py on 127.0.0.1 and yield its base URL; stop it afterwards."""
+    port = port or free_port()
+    server = start_server(database_url, port=port, secrets=secrets)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(server)
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
