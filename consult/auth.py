@@ -11,6 +11,11 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
+from sqlalchemy import delete, select
+
+from consult import db
+from consult import schema as s
+
 ROLES = ("officer", "facilitator")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -67,7 +72,10 @@ def accounts_from(secrets: dict, environ: dict | None = None) -> dict[str, Accou
 
 
 class Throttle:
-    """Slows repeated wrong passwords for one account name: after 3 failures each try waits 2^(n-3) s (max 60 s)."""
+    """Slows repeated wrong passwords for one account name: after 3 failures each try waits 2^(n-3) s (max 60 s).
+
+    Counts live in this process; `SharedThrottle` keeps them in the database for several app servers.
+    """
 
     def __init__(self, free_tries: int = 3, max_wait: float = 60.0, clock=time.monotonic) -> None:
         self.free_tries, self.max_wait, self.clock = free_tries, max_wait, clock
@@ -76,21 +84,62 @@ class Throttle:
 
     def wait_seconds(self, name: str) -> float:
         """How long before `name` may try again (0 when it may try now)."""
-        with self._lock:
-            count, last = self._failures.get(name.lower(), (0, 0.0))
+        count, last = self._load(name.lower()[:120])
         if count < self.free_tries:
             return 0.0
         wait = min(self.max_wait, 2.0 ** (count - self.free_tries))
         return max(0.0, last + wait - self.clock())
 
     def failed(self, name: str) -> None:
-        with self._lock:
-            count, _ = self._failures.get(name.lower(), (0, 0.0))
-            self._failures[name.lower()] = (count + 1, self.clock())
+        self._add_failure(name.lower()[:120], self.clock())
 
     def succeeded(self, name: str) -> None:
+        self._clear(name.lower()[:120])
+
+    def _load(self, key: str) -> tuple[int, float]:
         with self._lock:
-            self._failures.pop(name.lower(), None)
+            return self._failures.get(key, (0, 0.0))
+
+    def _add_failure(self, key: str, now: float) -> None:
+        with self._lock:
+            count, _ = self._failures.get(key, (0, 0.0))
+            self._failures[key] = (count + 1, now)
+
+    def _clear(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+class SharedThrottle(Throttle):
+    """The same policy with counts in the database, so every app server behind a load balancer sees them."""
+
+    def __init__(self, engine, **kwargs) -> None:
+        kwargs.setdefault("clock", time.time)  # wall-clock time: servers share it, monotonic clocks they do not
+        super().__init__(**kwargs)
+        self.engine = engine
+
+    def _load(self, key: str) -> tuple[int, float]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.sign_in_failures.c.failures, s.sign_in_failures.c.last_ms)
+                               .where(s.sign_in_failures.c.name == key)).first()
+        return (0, 0.0) if row is None else (row.failures, row.last_ms / 1000)
+
+    def _add_failure(self, key: str, now: float) -> None:
+        table = s.sign_in_failures
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table).values(name=key, failures=1, last_ms=int(now * 1000))
+        # one statement, so two servers counting the same guesser at once both count
+        stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={
+            "failures": table.c.failures + 1, "last_ms": stmt.excluded.last_ms})
+        with db.writing(self.engine) as conn:
+            conn.execute(stmt)
+
+    def _clear(self, key: str) -> None:
+        with db.writing(self.engine) as conn:
+            conn.execute(delete(s.sign_in_failures).where(s.sign_in_failures.c.name == key))
 
 
 def sign_in(accounts: dict[str, Account], throttle: Throttle, name: str, password: str) -> Account:

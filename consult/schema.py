@@ -278,3 +278,14 @@ proposal_stats = Table(
     CheckConstraint("agree >= 0 AND disagree >= 0 AND passes >= 0", name="counts"),
     Index(None, "consultation_id", "log_gic"),
 )
+
+# Wrong-password counts per account name, shared by every app server (an in-memory count per process would give
+# an attacker a fresh allowance on each replica behind the load balancer).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_ms", BigInteger, nullable=False),
+    CheckConstraint("failures >= 1", name="failures"),
+)

@@ -28,9 +28,18 @@ def test_accounts_from_secrets_and_environment():
     assert found["facilitator"].role == "facilitator"
 
 
-def test_sign_in_and_throttle():
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def make_throttle(request):
+    """The in-process throttle, and the database one (on SQLite and PostgreSQL) that app servers share."""
+    if request.param == "memory":
+        return lambda clock: auth.Throttle(clock=clock)
+    engine = request.getfixturevalue(f"{request.param}_engine")
+    return lambda clock: auth.SharedThrottle(engine, clock=clock)
+
+
+def test_sign_in_and_throttle(make_throttle):
     now = [1000.0]
-    throttle = auth.Throttle(clock=lambda: now[0])
+    throttle = make_throttle(lambda: now[0])
     accounts = {"alice": auth.Account("alice", "officer", auth.hash_password("right one"))}
     assert auth.sign_in(accounts, throttle, "alice", "right one").role == "officer"
     for _ in range(3):
@@ -43,3 +52,20 @@ def test_sign_in_and_throttle():
     now[0] += 2
     assert auth.sign_in(accounts, throttle, "alice", "right one").name == "alice"
     assert throttle.wait_seconds("alice") == 0
+
+
+def test_servers_sharing_a_database_share_the_count(engine):
+    now = [5000.0]
+    first, second = (auth.SharedThrottle(engine, clock=lambda: now[0]) for _ in range(2))
+    accounts = {"alice": auth.Account("alice", "officer", auth.hash_password("right one"))}
+    for server in (first, second, first):
+        with pytest.raises(PermissionError, match="do not match"):
+            auth.sign_in(accounts, server, "Alice", "wrong")
+    with pytest.raises(PermissionError, match="Try again in 1 seconds"):
+        auth.sign_in(accounts, second, "alice", "right one")
+    for _ in range(8):  # 11 failures: 2^8 s, capped
+        second.failed("alice")
+    assert 59 < first.wait_seconds("ALICE") <= 60  # capped at a minute
+    now[0] += 61
+    assert auth.sign_in(accounts, first, "alice", "right one").name == "alice"
+    assert second.wait_seconds("alice") == 0

@@ -154,3 +154,38 @@ def test_officer_journey(officer_server):
         assert offline.locator(".js-plotly-plot").count() >= 2
         offline.screenshot(path=str(folder / "report.png"), full_page=False)
         browser.close()
+
+
+STAFF_PATHS = {"overview": "Overview", "themes": "Themes", "consensus": "Consensus and division",
+               "moderation": "Moderation", "import": "Import", "export": "Export and report", "audit": "Audit log",
+               "facilitate": "Run a session"}
+
+
+def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server):
+    """Typing a staff page's address, signed out or with a member's link, never shows it (nor its downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    base, engine, consultation_id, _ = officer_server
+    token = store.add_participant(engine, consultation_id, region="E12000002").token
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context().new_page()
+        for query in ("", f"?p={token}"):
+            for path, title in STAFF_PATHS.items():
+                page.goto(f"{base}/{path}{query}")
+                page.get_by_role("heading", name="Have your say").wait_for(timeout=60_000)  # sent to the join page
+                wait_for_app(page)
+                assert page.get_by_role("heading", name=title, exact=True).count() == 0, (path, query)
+                assert page.get_by_test_id("stDownloadButton").count() == 0
+                assert page.get_by_test_id("stSidebarNavLink").filter(has_text=title).count() == 0
+        # and a wrong password, tried again and again, is slowed down
+        page.goto(f"{base}/signin")
+        page.get_by_label("Account name").wait_for(timeout=60_000)
+        wait_for_app(page)
+        for _ in range(4):
+            page.get_by_label("Account name").fill("olivia")
+            page.get_by_role("textbox", name="Password").fill("not the password")
+            page.get_by_role("button", name="Sign in").click()
+            wait_for_app(page)
+        expect(page.get_by_text("Too many wrong passwords")).to_be_visible(timeout=30_000)
+        browser.close()

@@ -82,8 +82,13 @@ def opinion_coords(consultation_id: int) -> pd.DataFrame | None:
 
 
 @st.cache_resource(show_spinner=False)
+def _throttle(url: str) -> auth.Throttle:
+    return auth.SharedThrottle(_engine_for(url))
+
+
 def throttle() -> auth.Throttle:
-    return auth.Throttle()
+    """Wrong-password counts, kept in the database so that every app server slows the same guesser."""
+    return _throttle(database_url())
 
 
 def accounts() -> dict[str, auth.Account]:

@@ -17,7 +17,7 @@ if not accounts and not resources.oidc_configured():
     st.warning("No staff accounts are set up yet. See 'Staff accounts' in the README.", icon=":material/key_off:")
     st.stop()
 
-with st.form("signin"):
+with st.form("signin", clear_on_submit=True):  # the password does not stay in the session
     name = st.text_input("Account name", max_chars=60, autocomplete="username")
     password = st.text_input("Password", type="password", max_chars=200)
     submitted = st.form_submit_button("Sign in", type="primary")
