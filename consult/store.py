@@ -469,6 +469,22 @@ def merge_proposals(engine: Engine, duplicate_id: int, kept_id: int, *, actor: s
     return len(movable)
 
 
+def proposals_written(engine: Engine, participant_id: int) -> int:
+    """How many proposals a member has made (against the per-member limit)."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).where(s.proposals.c.author_id == participant_id)).scalar()
+
+
+def proposals_since(engine: Engine, consultation_id: int, after_id: int,
+                    statuses: tuple[str, ...] = ("published", "pending")) -> pd.DataFrame:
+    """Proposals (id, body) newer than `after_id`: what a similarity index built earlier has not seen."""
+    query = select(s.proposals.c.id, s.proposals.c.body).where(
+        s.proposals.c.consultation_id == consultation_id, s.proposals.c.id > after_id,
+        s.proposals.c.status.in_(statuses)).order_by(s.proposals.c.id)
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
 def proposal_author(engine: Engine, proposal_id: int, consultation_id: int) -> int | None:
     """The participant who wrote a proposal of this consultation, or None (unknown proposal, or no author)."""
     with engine.connect() as conn:

@@ -20,7 +20,7 @@ if consultation.phase not in store.PROPOSAL_PHASES:
     st.page_link("consult/app/pages/vote.py", label="Vote on proposals", query_params=session.member_params())
     st.stop()
 
-written = int((store.proposals_frame(engine, consultation.id)["author_id"] == member.id).sum())
+written = store.proposals_written(engine, member.id)
 remaining = consultation.max_proposals_per_participant - written
 
 
@@ -53,8 +53,7 @@ def _check() -> None:
         st.session_state["propose_messages"] = {"error": problems}
         return
     index = resources.similarity_index(consultation.id)
-    newer = store.proposals_frame(engine, consultation.id, statuses=("published", "pending"))
-    newer = newer[newer["id"] > index.max_id][["id", "body"]]
+    newer = store.proposals_since(engine, consultation.id, index.max_id)
     similar = index.query(text, top=3, extra=newer)
     if similar.empty:
         _save()

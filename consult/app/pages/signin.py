@@ -17,17 +17,22 @@ if not accounts and not resources.oidc_configured():
     st.warning("No staff accounts are set up yet. See 'Staff accounts' in the README.", icon=":material/key_off:")
     st.stop()
 
-with st.form("signin", clear_on_submit=True):  # the password does not stay in the session
-    name = st.text_input("Account name", max_chars=60, autocomplete="username")
-    password = st.text_input("Password", type="password", max_chars=200)
-    submitted = st.form_submit_button("Sign in", type="primary")
-
-if submitted:
+def _sign_in() -> None:
     try:
-        account = auth.sign_in(accounts, resources.throttle(), name, password)
+        account = auth.sign_in(accounts, resources.throttle(), st.session_state.get("signin_name", ""),
+                               st.session_state.get("signin_password", ""))
     except PermissionError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.session_state["signin_error"] = str(exc)
     else:
         st.session_state["role"] = account.role
         st.session_state["account"] = account.name
-        st.rerun()
+    st.session_state["signin_password"] = ""  # the password is not kept in the session, right or wrong
+
+
+with st.form("signin"):
+    st.text_input("Account name", max_chars=60, autocomplete="username", key="signin_name")
+    st.text_input("Password", type="password", max_chars=200, key="signin_password")
+    st.form_submit_button("Sign in", type="primary", on_click=_sign_in)
+
+if "signin_error" in st.session_state:
+    st.error(st.session_state.pop("signin_error"), icon=":material/error:")
