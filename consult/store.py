@@ -504,10 +504,14 @@ def get_proposal(engine: Engine, proposal_id: int) -> Proposal:
 # -- votes -----------------------------------------------------------------------------------------------------
 
 
+# Votes on one proposal take turns (PostgreSQL row lock; SQLite's single writer does the same): the tally
+# refresh reads the other regions' rows, and two members in different regions voting at once would otherwise
+# each write a total that misses the other's vote. NO KEY UPDATE leaves foreign-key checks unblocked.
 _VOTE_TARGET = (
     select(s.proposals.c.consultation_id, s.proposals.c.status, s.consultations.c.phase)
     .join(s.consultations, s.consultations.c.id == s.proposals.c.consultation_id)
     .where(s.proposals.c.id == bindparam("proposal_id"))
+    .with_for_update(key_share=True, of=s.proposals)
 )
 _VOTER = select(s.participants.c.consultation_id, s.participants.c.region).where(
     s.participants.c.id == bindparam("participant_id"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
+import pandas as pd
 import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from consult import db, store
+from consult import db, regions, store, tallies
 from consult import schema as s
 
 
@@ -154,8 +155,24 @@ def _setup_for_concurrency(engine, consultation, writers):
     store.update_settings(engine, consultation.id, actor="t", max_proposals_per_participant=50)
     proposals = [store.add_proposal(engine, consultation.id, body=f"Concurrent proposal {i}",
                                     author_id=author.id).id for i in range(5)]
-    members = [[_member(engine, consultation).id for _ in range(2)] for _ in range(writers)]
+    # voters in every region, so that concurrent votes on one proposal touch different tally rows
+    codes = regions.region_codes()
+    members = [[_member(engine, consultation, codes[(2 * w + i) % len(codes)]).id for i in range(2)]
+               for w in range(writers)]
     return proposals, members
+
+
+def _tallies_match_the_votes(engine, consultation_id: int) -> None:
+    """The running tallies, kept vote by vote under concurrency, equal a rebuild from the stored votes."""
+    def stats():
+        with engine.connect() as conn:
+            return pd.read_sql(select(s.proposal_stats).where(s.proposal_stats.c.consultation_id == consultation_id)
+                               .order_by(s.proposal_stats.c.proposal_id), conn)
+    running = stats()
+    assert running[["agree", "disagree", "passes"]].to_numpy().sum() == len(store.votes_frame(engine, consultation_id))
+    with db.writing(engine) as conn:
+        tallies.rebuild(conn, consultation_id)
+    pd.testing.assert_frame_equal(running, stats(), check_exact=False, rtol=1e-9)
 
 
 def test_32_concurrent_writer_threads_lose_nothing(engine, consultation):
@@ -172,6 +189,7 @@ def test_32_concurrent_writer_threads_lose_nothing(engine, consultation):
     assert len(votes) == 32 * 2 * 5
     assert not votes.duplicated(["participant_id", "proposal_id"]).any()
     assert len(store.vote_events_frame(engine, consultation.id)) == 32 * 2 * 5
+    _tallies_match_the_votes(engine, consultation.id)
 
 
 def _process_writer(url, consultation_id, proposal_ids, participant_ids, queue):
@@ -211,6 +229,7 @@ def test_32_concurrent_writer_processes_lose_nothing(request, backend):
     assert len(votes) == 32 * 2 * 5
     bodies = store.proposals_frame(engine_obj, consultation.id)["body"]
     assert sorted(b for b in bodies if b.startswith("Raced")) == [f"Raced proposal number {i}" for i in range(3)]
+    _tallies_match_the_votes(engine_obj, consultation.id)
     if backend == "sqlite":
         with engine_obj.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
