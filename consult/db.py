@@ -47,7 +47,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_pre_ping", True)  # a connection the server dropped is replaced, not handed out
+    # every app server holds up to 2 x CONSULT_DB_POOL_SIZE connections: keep replicas x that under max_connections
+    kwargs.setdefault("pool_size", int(os.environ.get("CONSULT_DB_POOL_SIZE", "10")))
+    kwargs.setdefault("max_overflow", kwargs["pool_size"])
+    kwargs.setdefault("pool_recycle", 1800)  # load balancers and firewalls cut idle connections
     return create_engine(url, **kwargs)
 
 
