@@ -217,9 +217,9 @@ def _count(acked: dict) -> int:
 async def _member(browser, base: str, code: str, number: int, region: str, stats: dict) -> None:
     from playwright.async_api import expect
 
-    context = await browser.new_context(viewport={"width": 800, "height": 900})
+    context = await browser.new_context(viewport={"width": 390, "height": 700})  # a phone, as members use
     page = await context.new_page()
-    page.set_default_timeout(180_000)
+    page.set_default_timeout(300_000)
     rng = random.Random(number)
 
     async def read() -> None:
@@ -228,8 +228,8 @@ async def _member(browser, base: str, code: str, number: int, region: str, stats
 
     try:
         start = time.perf_counter()
-        await page.goto(f"{base}/?join={code}")
-        await expect(page.get_by_label("Join code")).to_have_value(code, timeout=180_000)
+        await page.goto(f"{base}/?join={code}", wait_until="domcontentloaded")
+        await expect(page.get_by_label("Join code")).to_have_value(code, timeout=300_000)
         await page.get_by_test_id("stSelectbox").click()
         await page.get_by_role("option", name=region).click()
         await page.get_by_text("I have read the privacy notice").click()
@@ -281,7 +281,7 @@ async def _browsers(base: str, code: str, n: int, ramp: float) -> dict:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync", "--renderer-process-limit=8"])
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
 
         async def staggered(i: int) -> None:
             await asyncio.sleep(ramp * i / n)
@@ -350,7 +350,8 @@ def browsers_report(n: int, ramp: float) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="load benchmark")
     parser.add_argument("--browsers", type=int, default=50)
-    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the browsers arrive")
+    parser.add_argument("--ramp", type=float, default=60.0,
+                        help="seconds over which the browsers arrive (a room scanning the QR code)")
     parser.add_argument("--writers", type=int, default=200)
     parser.add_argument("--processes", type=int, default=25, help="processes the writers are spread over")
     parser.add_argument("--skip-browsers", action="store_true")
