@@ -214,10 +214,9 @@ def _count(acked: dict) -> int:
 
 # -- browsers --------------------------------------------------------------------------------------------------
 
-async def _member(browser, base: str, code: str, number: int, region: str, stats: dict) -> None:
+async def _member(context, base: str, code: str, number: int, region: str, stats: dict) -> None:
     from playwright.async_api import expect
 
-    context = await browser.new_context(viewport={"width": 390, "height": 700})  # a phone, as members use
     page = await context.new_page()
     page.set_default_timeout(300_000)
     rng = random.Random(number)
@@ -226,6 +225,7 @@ async def _member(browser, base: str, code: str, number: int, region: str, stats
         """A member reads what is on the screen before acting (1 to 3 s)."""
         await asyncio.sleep(rng.uniform(1.0, 3.0))
 
+    step = "open the join link"
     try:
         start = time.perf_counter()
         await page.goto(f"{base}/?join={code}", wait_until="domcontentloaded")
@@ -235,7 +235,7 @@ async def _member(browser, base: str, code: str, number: int, region: str, stats
         await page.get_by_text("I have read the privacy notice").click()
         page_loaded = time.perf_counter()
         await read()
-        clicked = time.perf_counter()
+        clicked, step = time.perf_counter(), "join"
         await page.get_by_role("button", name="Join").click()
         await page.get_by_role("heading", name="Vote on proposals").wait_for()
         stats["latency"]["join"].append(time.perf_counter() - clicked)
@@ -246,30 +246,39 @@ async def _member(browser, base: str, code: str, number: int, region: str, stats
             # locator.wait_for checks on every animation frame; expect() backs off to 1 s between checks
             await page.get_by_text(f"You have voted on {voted} of").wait_for()
             await read()
-            clicked = time.perf_counter()
+            clicked, step = time.perf_counter(), f"vote {voted + 1}"
             await page.get_by_role("button", name="Agree", exact=True).click()
             await page.get_by_text(f"You have voted on {voted + 1} of").wait_for()
             stats["latency"]["vote"].append(time.perf_counter() - clicked)
             stats["votes"] += 1
+        step = "open the propose page"
         await page.goto(f"{base}/propose?p={token}")
         box = page.get_by_role("textbox", name="Your proposal")
         await box.wait_for()
         await read()
         await box.fill(f"Member {number} wants {WORDS[number % len(WORDS)]} decided in {region} ({token[:5]})")
-        clicked = time.perf_counter()
+        clicked, step = time.perf_counter(), "propose"
         await page.get_by_role("button", name="Continue").click()
         different = page.get_by_role("button", name="No, mine is different: submit it")
         published = page.get_by_text("Your proposal is published")
-        await different.or_(published).wait_for()
+        refused = page.get_by_test_id("stAlertContentError")
+        await different.or_(published).or_(refused).first.wait_for()
         if await different.is_visible():
+            step = "propose (after the similar proposals)"
             await different.click()
-            await published.wait_for()
+            await published.or_(refused).first.wait_for()
+        if await refused.count():
+            raise RuntimeError(f"the page said: {await refused.first.inner_text()}")
         stats["latency"]["propose"].append(time.perf_counter() - clicked)
         stats["proposals"].append(token)
     except Exception as exc:  # noqa: BLE001 - reported with the figures
-        stats["errors"].append(f"member {number}: {exc.__class__.__name__}: {str(exc).splitlines()[0][:160]}")
+        alerts = await page.get_by_test_id("stAlert").all_inner_texts()
+        if alerts:
+            exc = RuntimeError(f"{exc.__class__.__name__}; the page shows: {' | '.join(alerts)[:200]}")
+        stats["errors"].append(f"member {number} at '{step}': {exc.__class__.__name__}: "
+                               f"{str(exc).splitlines()[0][:160]}")
     finally:
-        await context.close()
+        await page.close()
 
 
 async def _browsers(base: str, code: str, n: int, ramp: float) -> dict:
@@ -283,21 +292,64 @@ async def _browsers(base: str, code: str, n: int, ramp: float) -> dict:
             "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
             "--disable-component-update", "--no-first-run", "--disable-sync"])
 
+        # Every member is a tab with its own Streamlit session and WebSocket (the server sees 50 members); the
+        # tabs share one browser profile so that the harness, on the same 2 cores as the server, compiles
+        # Streamlit's JavaScript once rather than 50 times. Identity is in each tab's link, not in cookies.
+        context = await browser.new_context(viewport={"width": 390, "height": 700})  # a phone, as members use
+
         async def staggered(i: int) -> None:
             await asyncio.sleep(ramp * i / n)
-            await _member(browser, base, code, i, names[i % len(names)], stats)
+            await _member(context, base, code, i, names[i % len(names)], stats)
 
         await asyncio.gather(*(staggered(i) for i in range(n)))
+        await context.close()
         await browser.close()
     return stats
 
 
-def browsers_report(n: int, ramp: float) -> None:
-    from tests.e2e_support import free_port, start_server, stop_server
+def _cpu_seconds(pid: int | None = None) -> float:
+    """CPU time of one process (user + system), or of the whole machine (all cores, busy time)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    if pid is None:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        return (int(fields[0]) + int(fields[1]) + int(fields[2])) / ticks
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / ticks
 
+
+def browsers_report(n: int, ramp: float) -> None:
     if not Path("/usr/bin/chromium").exists():
         print("browser load: skipped, Debian's chromium is not installed (apt-get install chromium)")
         return
+    widths = (34, 10, 18, 18, 18)
+    print(row("browsers against one server", "members", "join p50/p95 ms", "vote p50/p95 ms",
+              "propose p50/p95", widths=widths))
+    baseline = None
+    for members, arrival in ((1, 0.0), (n, ramp)):
+        stats, wall, server_cpu, machine_cpu, problems = _browser_run(members, arrival)
+        cells = []
+        for action in ACTIONS:
+            p50, p95 = _percentiles(stats["latency"][action])
+            ratio = f" x{p50 / baseline[action]:.1f}" if baseline and baseline.get(action) else ""
+            cells.append(f"{p50:.0f}/{p95:.0f}{ratio}")
+        label = "1 member alone (baseline)" if members == 1 else f"{members} members, arriving over {arrival:.0f} s"
+        print(row(label, f"{len(stats['proposals'])}/{members}", *cells, widths=widths))
+        load_p50, load_p95 = _percentiles(stats["page_load"])
+        cores = os.cpu_count() or 1
+        print(f"    first page load p50/p95 {load_p50:.0f}/{load_p95:.0f} ms; {len(stats['tokens'])} joined, "
+              f"{stats['votes']} votes and {len(stats['proposals'])} proposals acknowledged in {wall:.0f} s; "
+              f"server CPU {server_cpu:.0f} s ({100 * server_cpu / wall:.0f}% of one core), whole machine "
+              f"{100 * machine_cpu / wall / cores:.0f}% of {cores} cores; {len(stats['errors'])} errors; "
+              f"checks {'ok' if not problems else 'FAILED'}")
+        for problem in problems + stats["errors"][:10]:
+            print(f"    ! {problem}")
+        if members == 1:
+            baseline = {a: _percentiles(stats["latency"][a])[0] for a in ACTIONS}
+
+
+def _browser_run(n: int, ramp: float):
+    from tests.e2e_support import free_port, start_server, stop_server
+
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/load.db"
         engine = db.make_engine(url)
@@ -310,9 +362,10 @@ def browsers_report(n: int, ramp: float) -> None:
         port = free_port()
         server = start_server(url, port=port)
         try:
-            start = time.perf_counter()
+            start, server_start, machine_start = time.perf_counter(), _cpu_seconds(server.pid), _cpu_seconds()
             stats = asyncio.run(_browsers(f"http://127.0.0.1:{port}", "LOAD50", n, ramp))
             wall = time.perf_counter() - start
+            server_cpu, machine_cpu = _cpu_seconds(server.pid) - server_start, _cpu_seconds() - machine_start
         finally:
             stop_server(server)
         people = store.participants_frame(engine, consultation.id)
@@ -334,17 +387,7 @@ def browsers_report(n: int, ramp: float) -> None:
         if counted != len(votes):
             problems.append(f"tallies count {counted} votes for {len(votes)} stored")
         engine.dispose()
-    widths = (34, 10, 18, 18, 18)
-    print(row(f"browsers ({n} at once, one server)", "members", "join p50/p95 ms", "vote p50/p95 ms",
-              "propose p50/p95", widths=widths))
-    cells = ["{:.0f}/{:.0f}".format(*_percentiles(stats["latency"][a])) for a in ACTIONS]
-    print(row("streamlit run + SQLite", f"{len(stats['proposals'])}/{n}", *cells, widths=widths))
-    load_p50, load_p95 = _percentiles(stats["page_load"])
-    print(f"first page load p50/p95 {load_p50:.0f}/{load_p95:.0f} ms; {len(stats['tokens'])} joined, "
-          f"{stats['votes']} votes and {len(stats['proposals'])} proposals acknowledged in {wall:.0f} s; "
-          f"{len(stats['errors'])} errors; checks {'ok' if not problems else 'FAILED'}")
-    for problem in problems + stats["errors"][:10]:
-        print(f"    ! {problem}")
+    return stats, wall, server_cpu, machine_cpu, problems
 
 
 def main(argv=None) -> int:
