@@ -81,6 +81,23 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(150)
 
 
+def join_by_link(page, link: str, code: str, region: str) -> str:
+    """Open a join link, choose the region, accept the notice and join; returns the member's token."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(link)
+    expect(page.get_by_label("Join code")).to_have_value(code, timeout=30_000)
+    wait_for_app(page)
+    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=region).click()
+    page.get_by_text("I have read the privacy notice").click()
+    page.get_by_role("button", name="Join").click()
+    page.get_by_role("heading", name="Vote on proposals").wait_for(timeout=30_000)
+    return re.search(r"p=([^&]+)", page.url).group(1)
+
+
 def shoot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

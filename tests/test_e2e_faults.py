@@ -5,7 +5,6 @@ carry on where they were (their link still identifies them)."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 
 import pytest
@@ -13,6 +12,7 @@ from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
+    join_by_link,
     require_chromium,
     start_server,
     stop_server,
@@ -60,15 +60,7 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
             pages = []
             for region in ("Wales", "North East"):
                 page = browser.new_context().new_page()
-                page.goto(f"{base}/?join=KILL01")
-                expect(page.get_by_label("Join code")).to_have_value("KILL01", timeout=30_000)
-                wait_for_app(page)
-                page.get_by_test_id("stSelectbox").click()
-                page.get_by_role("option", name=region).click()
-                page.get_by_text("I have read the privacy notice").click()
-                page.get_by_role("button", name="Join").click()
-                page.get_by_role("heading", name="Vote on proposals").wait_for(timeout=30_000)
-                token = re.search(r"p=([^&]+)", page.url).group(1)
+                token = join_by_link(page, f"{base}/?join=KILL01", "KILL01", region)
                 page.goto(f"{base}/propose?p={token}")
                 page.get_by_role("textbox", name="Your proposal").wait_for(timeout=30_000)
                 wait_for_app(page)

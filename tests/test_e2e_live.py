@@ -6,7 +6,15 @@ import io
 import time
 
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    join_by_link,
+    require_chromium,
+    shoot,
+    streamlit_server,
+    wait_for_app,
+)
 from playwright.sync_api import expect
 
 from consult import auth, store
@@ -37,14 +45,7 @@ def live_server(tmp_path_factory):
 def member_joins_and_proposes(browser, join_link: str, region: str, text: str):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(join_link)
-    expect(page.get_by_label("Join code")).to_have_value("LIVE42", timeout=30_000)
-    wait_for_app(page)
-    page.get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name=region).click()
-    page.get_by_text("I have read the privacy notice").click()
-    page.get_by_role("button", name="Join").click()
-    page.get_by_role("heading", name="Vote on proposals").wait_for(timeout=30_000)
+    join_by_link(page, join_link, "LIVE42", region)
     page.goto(page.url.replace("/vote", "/propose"))
     page.get_by_role("textbox", name="Your proposal").wait_for(timeout=30_000)
     wait_for_app(page)

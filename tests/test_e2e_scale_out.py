@@ -3,10 +3,15 @@ server submits a proposal, and the presenter view served by the other shows it w
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, streamlit_server, wait_for_app
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    join_by_link,
+    require_chromium,
+    streamlit_server,
+    wait_for_app,
+)
 from playwright.sync_api import expect, sync_playwright
 
 from consult import store
@@ -31,15 +36,7 @@ def test_proposal_on_one_server_appears_on_the_other_servers_presenter(postgres_
         wait_for_app(presenter)
 
         member = browser.new_context().new_page()
-        member.goto(f"{first}/?join=TWOSRV")
-        expect(member.get_by_label("Join code")).to_have_value("TWOSRV", timeout=30_000)
-        wait_for_app(member)
-        member.get_by_test_id("stSelectbox").click()
-        member.get_by_role("option", name="South West").click()
-        member.get_by_text("I have read the privacy notice").click()
-        member.get_by_role("button", name="Join").click()
-        member.get_by_role("heading", name="Vote on proposals").wait_for(timeout=30_000)
-        token = re.search(r"p=([^&]+)", member.url).group(1)
+        token = join_by_link(member, f"{first}/?join=TWOSRV", "TWOSRV", "South West")
         member.goto(f"{first}/propose?p={token}")
         box = member.get_by_role("textbox", name="Your proposal")
         box.wait_for(timeout=30_000)
