@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -244,11 +245,20 @@ async def _member(context, base: str, code: str, number: int, region: str, stats
         stats["tokens"].append(token)
         for voted in range(3):
             # locator.wait_for checks on every animation frame; expect() backs off to 1 s between checks
-            await page.get_by_text(f"You have voted on {voted} of").wait_for()
+            await page.get_by_text(f"You have voted on {voted} of").first.wait_for()
             await read()
             clicked, step = time.perf_counter(), f"vote {voted + 1}"
-            await page.get_by_role("button", name="Agree", exact=True).click()
-            await page.get_by_text(f"You have voted on {voted + 1} of").wait_for()
+            counted = page.get_by_text(f"You have voted on {voted + 1} of").first
+            for attempt in range(6):  # pressed again after 30 s without a response, as for proposals
+                stats["repeated_clicks"] += attempt > 0
+                await page.get_by_role("button", name="Agree", exact=True).click()
+                try:
+                    await counted.wait_for(timeout=30_000)
+                    break
+                except Exception:  # noqa: BLE001 - nothing happened in 30 s: press again
+                    continue
+            else:
+                raise TimeoutError("no vote counted after 6 presses, 30 s apart")
             stats["latency"]["vote"].append(time.perf_counter() - clicked)
             stats["votes"] += 1
         step = "open the propose page"
@@ -258,14 +268,14 @@ async def _member(context, base: str, code: str, number: int, region: str, stats
         await read()
         await box.fill(f"Member {number} wants {WORDS[number % len(WORDS)]} decided in {region} ({token[:5]})")
         clicked, step = time.perf_counter(), "propose"
-        different = page.get_by_role("button", name="No, mine is different: submit it")
-        published = page.get_by_text("Your proposal is published")
-        refused = page.get_by_test_id("stAlertContentError")
+        different = page.get_by_role("button", name="No, mine is different: submit it").first
+        published = page.get_by_text("Your proposal is published").first
+        refused = page.get_by_test_id("stAlertContentError").first
         # as a member would, press again when nothing has happened after 30 s (counted in the report); a
-        # repeated submission is safe: the store refuses the same text twice from one member
-        unanswered = False
+        # repeated submission is safe: a member who sends the same text again gets their first proposal back
+        unanswered = answered = False
         for _ in range(6):
-            button = page.get_by_role("button", name="Continue")
+            button = page.get_by_role("button", name="Continue").first
             if await different.count():
                 step, button = "propose (after the similar proposals)", different
             stats["repeated_clicks"] += unanswered
@@ -276,29 +286,37 @@ async def _member(context, base: str, code: str, number: int, region: str, stats
                     unanswered = False
                     continue  # similar proposals offered: the member says theirs is different
                 await published.or_(refused).first.wait_for(timeout=30_000)
+                answered = True
                 break
             except Exception:  # noqa: BLE001 - nothing happened in 30 s: press again
                 unanswered = True
+        if not answered:
+            raise TimeoutError("no answer after 6 presses, 30 s apart")
         if await refused.count():
-            raise RuntimeError(f"the page said: {await refused.first.inner_text()}")
-        await published.wait_for(timeout=1_000)
+            raise RuntimeError(f"the page said: {await refused.inner_text()}")
         stats["latency"]["propose"].append(time.perf_counter() - clicked)
         stats["proposals"].append(token)
     except Exception as exc:  # noqa: BLE001 - reported with the figures
         alerts = await page.get_by_test_id("stAlert").all_inner_texts()
         if alerts:
-            exc = RuntimeError(f"{exc.__class__.__name__}; the page shows: {' | '.join(alerts)[:200]}")
-        stats["errors"].append(f"member {number} at '{step}': {exc.__class__.__name__}: "
+            exc = RuntimeError(f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:100]}; the page shows: "
+                               f"{' | '.join(alerts)[:200]}")
+        app = page.get_by_test_id("stApp")
+        state = (f"script {await app.get_attribute('data-test-script-state', timeout=5_000)}, "
+                 f"connection {await app.get_attribute('data-test-connection-state', timeout=5_000)}"
+                 if await app.count() else "no app on the page")
+        await page.screenshot(path=str(stats["evidence"] / f"member-{number}.png"), full_page=True)
+        stats["errors"].append(f"member {number} at '{step}' ({state}): {exc.__class__.__name__}: "
                                f"{str(exc).splitlines()[0][:160]}")
     finally:
         await page.close()
 
 
-async def _browsers(base: str, code: str, n: int, ramp: float) -> dict:
+async def _browsers(base: str, code: str, n: int, ramp: float, evidence: Path) -> dict:
     from playwright.async_api import async_playwright
 
     stats = {"latency": {a: [] for a in ACTIONS}, "page_load": [], "tokens": [], "proposals": [], "votes": 0,
-             "errors": [], "repeated_clicks": 0}
+             "errors": [], "repeated_clicks": 0, "evidence": evidence}
     names = [regions.region_name(c) for c in regions.region_codes()]
     async with async_playwright() as p:
         # Every member is a tab with its own Streamlit session and WebSocket, so the server sees n members.
@@ -361,6 +379,10 @@ def browsers_report(n: int, ramp: float) -> None:
               f"checks {'ok' if not problems else 'FAILED'}")
         for problem in problems + stats["errors"][:10]:
             print(f"    ! {problem}")
+        if stats["errors"]:
+            print(f"    screenshots of the members who did not finish, and the server's log: {stats['evidence']}")
+        else:
+            shutil.rmtree(stats["evidence"], ignore_errors=True)
         if members == 1:
             baseline = {a: _percentiles(stats["latency"][a])[0] for a in ACTIONS}
 
@@ -378,10 +400,11 @@ def _browser_run(n: int, ramp: float):
             store.add_proposal(engine, consultation.id, author_id=None, is_seed=True,
                                body=f"Seed {i}: let the regions run {WORDS[i]}")
         port = free_port()
-        server = start_server(url, port=port)
+        evidence = Path(tempfile.mkdtemp(prefix="consult-load-"))
+        server = start_server(url, port=port, log=evidence / "server.log")
         try:
             start, server_start, machine_start = time.perf_counter(), _cpu_seconds(server.pid), _cpu_seconds()
-            stats = asyncio.run(_browsers(f"http://127.0.0.1:{port}", "LOAD50", n, ramp))
+            stats = asyncio.run(_browsers(f"http://127.0.0.1:{port}", "LOAD50", n, ramp, evidence))
             wall = time.perf_counter() - start
             server_cpu, machine_cpu = _cpu_seconds(server.pid) - server_start, _cpu_seconds() - machine_start
         finally:

@@ -20,6 +20,7 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misr
 VOTE_VALUES = {1: "agree", -1: "disagree", 0: "pass"}
 PROPOSAL_PHASES = {"collecting"}
 VOTING_PHASES = {"collecting", "voting"}
+MEMBER_VISIBLE = ("pending", "published")  # a member's own proposal as they can still see it
 
 
 class StoreError(ValueError):
@@ -370,6 +371,8 @@ def add_proposal(
         if problems:
             raise StoreError(" ".join(problems))
         if author_id is not None:
+            # the lock on the author's row makes one member's submissions take turns, so a repeated press
+            # (or a callback run twice) finds the first one here
             author = conn.execute(
                 select(s.participants.c.region, s.participants.c.consultation_id)
                 .where(s.participants.c.id == author_id)
@@ -378,6 +381,18 @@ def add_proposal(
             if author is None or author.consultation_id != consultation_id:
                 raise NotFound("You are not registered in this consultation; please join again.")
             region = region or author.region
+        key = dedupe_key(text)
+        columns = [s.proposals.c[name] for name in Proposal.__dataclass_fields__]
+        duplicate = conn.execute(
+            select(*columns).where(s.proposals.c.consultation_id == consultation_id, s.proposals.c.dedupe_key == key)
+        ).first()
+        if duplicate is not None:
+            if author_id is not None and duplicate.author_id == author_id and duplicate.status in MEMBER_VISIBLE:
+                return Proposal(*duplicate)  # the same member sent the same text again: it is saved once
+            raise Refused(
+                "This proposal has already been made. Find it in the voting queue and agree with it instead."
+            )
+        if author_id is not None:
             written = conn.execute(
                 select(func.count()).where(
                     s.proposals.c.author_id == author_id, s.proposals.c.consultation_id == consultation_id
@@ -388,16 +403,6 @@ def add_proposal(
                     f"You have reached this consultation's limit of {consultation.max_proposals_per_participant}"
                     " proposals. You can still vote on everyone else's."
                 )
-        key = dedupe_key(text)
-        duplicate = conn.execute(
-            select(s.proposals.c.id).where(
-                s.proposals.c.consultation_id == consultation_id, s.proposals.c.dedupe_key == key
-            )
-        ).first()
-        if duplicate is not None:
-            raise Refused(
-                "This proposal has already been made. Find it in the voting queue and agree with it instead."
-            )
         status = "pending" if consultation.moderation == "pre" and not is_seed else "published"
         try:
             new_id = conn.execute(

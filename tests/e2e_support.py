@@ -34,15 +34,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(database_url: str, *, port: int, secrets: Path | None = None) -> subprocess.Popen:
-    """Start `streamlit run` on 127.0.0.1:port and wait until it answers its health check."""
+def start_server(database_url: str, *, port: int, secrets: Path | None = None,
+                 log: Path | None = None) -> subprocess.Popen:
+    """Start `streamlit run` on 127.0.0.1:port and wait until it answers its health check.
+
+    The server's output goes to `log` when given, and is discarded otherwise.
+    """
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     if secrets is not None:
         command += ["--secrets.files", str(secrets)]
     env = dict(os.environ, CONSULT_DATABASE_URL=database_url)
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - the server owns it
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    if log is not None:
+        output.close()  # the child keeps its own descriptor
     for _ in range(120):
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":

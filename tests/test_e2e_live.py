@@ -91,7 +91,8 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         presenter.wait_for_timeout(500)
         shoot(presenter, "presenter-1920x1080")
 
-        # the facilitator moves the session to voting: the member's propose page stops taking proposals
+        # the facilitator moves the session to voting: the member's next proposal is refused and their page
+        # says why; the page then follows the facilitator live, and shows the form again when proposals reopen
         facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         facilitator.goto(f"{base}/signin")
         facilitator.get_by_label("Account name").wait_for(timeout=30_000)
@@ -104,12 +105,20 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         facilitator.get_by_role("heading", name="Run a session").wait_for(timeout=30_000)
         wait_for_app(facilitator)
         shoot(facilitator, "facilitator-desktop")
+        a_page.get_by_role("textbox", name="Your proposal").fill("Let the North East keep its business rates")
         facilitator.get_by_text("Voting only", exact=True).click()
-        changed = time.monotonic()
         wait_for_app(facilitator)
-        expect(a_page.get_by_text("not taking new proposals")).to_be_visible(timeout=8_000)
-        assert time.monotonic() - changed < 8.5
         assert store.get_consultation(engine, consultation.id).phase == "voting"
+        a_page.get_by_role("button", name="Continue").click()
+        expect(a_page.get_by_text("not taking new proposals")).to_be_visible(timeout=8_000)
+        bodies = store.proposals_frame(engine, consultation.id)["body"].tolist()
+        assert "Let the North East keep its business rates" not in bodies
+        facilitator.get_by_text("Collect proposals", exact=True).click()
+        reopened = time.monotonic()
+        expect(a_page.get_by_role("textbox", name="Your proposal")).to_be_visible(timeout=8_000)
+        assert time.monotonic() - reopened < 8.5
+        facilitator.get_by_text("Voting only", exact=True).click()
+        wait_for_app(facilitator)
         assert "set_phase" in store.audit_frame(engine, consultation.id)["action"].tolist()
         for context in (a_context, b_context):
             context.close()

@@ -76,6 +76,21 @@ def test_database_rejects_bad_states(engine, consultation):
                                             proposal_id=proposal.id, value=-1, updated_ms=2))
 
 
+def test_a_member_sending_the_same_proposal_again_gets_the_first_one_back(engine, consultation):
+    """A double press, or a page that runs its callback twice, must not turn a saved proposal into an error."""
+    member = _member(engine, consultation)
+    first = store.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
+    again = store.add_proposal(engine, consultation.id, body="fund RURAL buses, properly!", author_id=member.id)
+    assert again == first
+    assert store.proposals_written(engine, member.id) == 1
+    for n in range(2):  # the repeat of a member's last allowed proposal is not refused for the limit either
+        store.add_proposal(engine, consultation.id, body=f"Distinct proposal number {n}", author_id=member.id)
+    assert store.add_proposal(engine, consultation.id, body="Distinct proposal number 1", author_id=member.id).id
+    store.set_proposal_status(engine, first.id, "hidden", actor="officer", reason="test")
+    with pytest.raises(store.Refused, match="already been made"):
+        store.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
+
+
 def test_refusals_have_clear_messages(engine, consultation):
     member = _member(engine, consultation)
     with pytest.raises(store.StoreError, match="at least 10"):
@@ -85,8 +100,9 @@ def test_refusals_have_clear_messages(engine, consultation):
     with pytest.raises(store.StoreError, match="Write your proposal"):
         store.add_proposal(engine, consultation.id, body=" \u200b\n\t ", author_id=member.id)
     first = store.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
+    other = _member(engine, consultation)
     with pytest.raises(store.Refused, match="already been made"):
-        store.add_proposal(engine, consultation.id, body="fund RURAL buses, properly!", author_id=member.id)
+        store.add_proposal(engine, consultation.id, body="fund RURAL buses, properly!", author_id=other.id)
     store.add_proposal(engine, consultation.id, body="Second distinct proposal", author_id=member.id)
     store.add_proposal(engine, consultation.id, body="Third distinct proposal", author_id=member.id)
     with pytest.raises(store.Refused, match="limit of 3"):

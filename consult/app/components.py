@@ -41,14 +41,21 @@ def percent(value: float | None) -> str:
     return "–" if value is None or value != value else f"{value:.0%}"
 
 
-def watch_phase(consultation_id: int, phase: str, every: str = "3s") -> None:
-    """Rerun the page within seconds when the facilitator moves the consultation to another phase."""
+def follow_live(consultation_id: int, phase: str, *, published: int | None = None, every: str = "3s") -> None:
+    """Rerun the page within seconds when the phase changes (or, given `published`, new proposals appear).
+
+    Only for screens where the member has nothing left to press: in Streamlit 1.67 a button press that meets
+    one of these automatic reruns is sometimes lost, or its callback runs twice (measured with
+    benchmarks/bench_load.py). Screens with buttons read the phase afresh on every press instead.
+    """
     from consult import store
-    from consult.app.resources import engine
+    from consult.app import resources
 
     @st.fragment(run_every=every)
     def _watch() -> None:
-        if store.get_consultation(engine(), consultation_id).phase != phase:
+        if store.get_consultation(resources.engine(), consultation_id).phase != phase:
+            st.rerun()
+        if published is not None and len(resources.published(consultation_id)) != published:
             st.rerun()
 
     _watch()

@@ -4,12 +4,11 @@ import streamlit as st
 
 from consult import store
 from consult.app import resources, session
-from consult.app.components import TIER_NAMES, proposal_card, show_messages, tier_label, watch_phase
+from consult.app.components import TIER_NAMES, follow_live, proposal_card, show_messages, tier_label
 
 member = session.require_member()
 engine = resources.engine()
 consultation = store.get_consultation(engine, member.consultation_id)
-watch_phase(consultation.id, consultation.phase)
 st.title("Make a proposal")
 st.caption(consultation.title)
 st.text(consultation.question)
@@ -18,6 +17,7 @@ if consultation.phase not in store.PROPOSAL_PHASES:
     st.info("This consultation is not taking new proposals at the moment. You can still vote.",
             icon=":material/lock:")
     st.page_link("consult/app/pages/vote.py", label="Vote on proposals", query_params=session.member_params())
+    follow_live(consultation.id, consultation.phase)  # the facilitator may reopen proposals
     st.stop()
 
 written = store.proposals_written(engine, member.id)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from consult import participation, store
 from consult.app import resources, session
-from consult.app.components import proposal_card, show_messages, watch_phase
+from consult.app.components import follow_live, proposal_card, show_messages
 from consult.text import shorten
 
 # bandit reads "Pass" as a password: it is a vote choice
@@ -14,7 +14,6 @@ NAMES = {value: name for name, value in CHOICES.items()}
 member = session.require_member()
 engine = resources.engine()
 consultation = store.get_consultation(engine, member.consultation_id)
-watch_phase(consultation.id, consultation.phase)
 st.title("Vote on proposals")
 st.caption(consultation.title)
 
@@ -39,6 +38,7 @@ show_messages("vote_messages")
 if consultation.phase not in store.VOTING_PHASES:
     st.info("Voting is closed in this consultation. Thank you for taking part.", icon=":material/lock:")
     st.page_link("consult/app/pages/my_region.py", label="See where your region stands", query_params=session.member_params())
+    follow_live(consultation.id, consultation.phase)
     st.stop()
 
 published = resources.published(consultation.id)
@@ -55,7 +55,9 @@ if current is None or current in mine or current not in published.index:
     st.session_state["current_proposal"] = current
 
 if current is None:
-    st.success("You have voted on every proposal. Thank you!", icon=":material/celebration:")
+    st.success("You have voted on every proposal. Thank you! New ones appear here as members add them.",
+               icon=":material/celebration:")
+    follow_live(consultation.id, consultation.phase, published=total)
 else:
     row = published.loc[current]
     proposal_card(row["body"], tier=row["tier"], region=row["region"])
