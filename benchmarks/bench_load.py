@@ -357,8 +357,8 @@ def browsers_report(n: int, ramp: float) -> None:
         print("browser load: skipped, Debian's chromium is not installed (apt-get install chromium)")
         return
     widths = (34, 10, 18, 18, 18)
-    print(row("browsers against one server", "members", "join p50/p95 ms", "vote p50/p95 ms",
-              "propose p50/p95", widths=widths))
+    print(row("browsers against one server", "members", *(f"{action} p50/p95 ms" for action in ACTIONS),
+              widths=widths))
     baseline = None
     for members, arrival in ((1, 0.0), (n, ramp)):
         stats, wall, server_cpu, machine_cpu, problems = _browser_run(members, arrival)
@@ -385,6 +385,9 @@ def browsers_report(n: int, ramp: float) -> None:
             shutil.rmtree(stats["evidence"], ignore_errors=True)
         if members == 1:
             baseline = {a: _percentiles(stats["latency"][a])[0] for a in ACTIONS}
+    print("(ms from a member's press to the page's answer; propose includes the similar-proposals step, where the "
+          "member presses 'mine is different' at once; xN = p50 against the lone member; the members' Chromium "
+          "tabs run on the same cores as the server)")
 
 
 def _browser_run(n: int, ramp: float):
