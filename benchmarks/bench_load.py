@@ -356,7 +356,7 @@ def browsers_report(n: int, ramp: float) -> None:
     if not Path("/usr/bin/chromium").exists():
         print("browser load: skipped, Debian's chromium is not installed (apt-get install chromium)")
         return
-    widths = (34, 10, 18, 18, 18)
+    widths = (34, 10, 20, 20, 20)
     print(row("browsers against one server", "members", *(f"{action} p50/p95 ms" for action in ACTIONS),
               widths=widths))
     baseline = None
