@@ -164,6 +164,36 @@ def test_propose_validates_offers_similar_and_saves(app_db):
     assert store.proposals_frame(engine, consultation.id)["body"].str.contains("more control").any()
 
 
+def test_sending_the_same_proposal_twice_thanks_the_member_and_keeps_one(app_db):
+    engine, url, consultation = app_db
+    at, member = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/propose.py").run()
+    for _ in range(2):  # a second press that arrives after the first was saved, as on a slow connection
+        at.text_area(key="draft_text").input("Let every island council run its own ferry timetable").run()
+        at.button[0].click().run()
+        if at.warning:  # similar proposals by others are offered: the member says theirs is different
+            shown = [t.value for t in at.text]
+            assert "Let every island council run its own ferry timetable" not in shown  # never their own
+            at.button[-1].click().run()
+        assert not at.error
+        assert "is published" in at.success[0].value
+    assert store.proposals_written(engine, member.id) == 1
+
+
+def test_a_proposal_sent_after_proposals_close_is_refused_and_explained(app_db):
+    engine, url, consultation = app_db
+    at, member = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/propose.py").run()
+    at.text_area(key="draft_text").input("Let every island council run its own ferry timetable").run()
+    store.set_phase(engine, consultation.id, "voting", actor="facilitator")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "not taking new proposals" in at.info[0].value
+    assert store.proposals_written(engine, member.id) == 0
+
+
 def test_pre_moderation_and_limits_are_explained(app_db):
     engine, url, consultation = app_db
     store.update_settings(engine, consultation.id, actor="t", moderation="pre", max_proposals_per_participant=1)

@@ -55,6 +55,9 @@ def _check() -> None:
     index = resources.similarity_index(consultation.id)
     newer = store.proposals_since(engine, consultation.id, index.max_id)
     similar = index.query(text, top=3, extra=newer)
+    # a member is not offered their own proposals (sending one again just thanks them again)
+    similar = similar[[store.proposal_author(engine, int(pid), consultation.id) != member.id
+                       for pid in similar["proposal_id"]]]
     if similar.empty:
         _save()
     else:
