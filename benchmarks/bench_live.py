@@ -23,12 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from benchmarks.common import load_synthetic, row, scratch_engine  # noqa: E402
-from consult import charts, live, store, support, theme_store  # noqa: E402
+from consult import charts, live, storage, support  # noqa: E402
+from consult.storage import themes as theme_store  # noqa: E402
 
 
 def populate(engine, n_people: int, n_props: int, n_votes: int) -> int:
     rng = np.random.default_rng(0)
-    consultation = store.create_consultation(engine, title="Bench live", question="Bench?", min_chars=5)
+    consultation = storage.create_consultation(engine, title="Bench live", question="Bench?", min_chars=5)
     load_synthetic(engine, consultation.id, [f"Proposal number {i} about regional powers" for i in range(n_props)],
                    n_people=n_people, n_votes=n_votes, rng=rng)
     return consultation.id
@@ -53,12 +54,12 @@ def main(argv=None) -> int:
     with scratch_engine("sqlite") as engine:
         start = time.perf_counter()
         cid = populate(engine, args.participants, args.proposals, args.votes)
-        counts = store.counts(engine, cid)
+        counts = storage.counts(engine, cid)
         print(f"{counts.proposals:,} proposals, {counts.votes:,} votes, {counts.participants:,} participants "
               f"(loaded in {time.perf_counter() - start:.0f} s)")
         def common() -> None:
-            consultation = store.get_consultation(engine, cid)
-            store.counts(engine, cid)
+            consultation = storage.get_consultation(engine, cid)
+            storage.counts(engine, cid)
             charts.region_tile_map(live.representation(engine, cid, consultation.baseline))
             live.newest_proposals(engine, cid, 4)
             theme_store.themes_frame(engine, cid)
@@ -69,7 +70,7 @@ def main(argv=None) -> int:
 
         def naive_tick() -> None:
             common()
-            support.cross_region_consensus(store.votes_frame(engine, cid, published_only=True))
+            support.cross_region_consensus(storage.votes_frame(engine, cid, published_only=True))
 
         ticks = timed_runs(tick, args.repeats)
         naive = timed_runs(naive_tick, 3)

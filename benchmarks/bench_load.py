@@ -7,7 +7,7 @@ proposal through the pages, all at once against one `streamlit run` server on SQ
 each action as a member would. An action's latency runs from the click to the page showing its result (what the
 member waits for); "first page load" runs from opening the link to a usable join form.
 
-Writers: N concurrent writers each join, propose and cast five votes through `consult.store`, as N threads in one
+Writers: N concurrent writers each join, propose and cast five votes through `consult.storage`, as N threads in one
 process (one app server, one connection pool) and as N threads spread over several processes (several app
 servers), on SQLite and on PostgreSQL. Baseline, measured in the same run: one writer alone.
 
@@ -38,8 +38,9 @@ import pandas as pd  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from benchmarks.common import postgres_available, row, scratch_engine  # noqa: E402
-from consult import db, regions, store, tallies  # noqa: E402
-from consult import schema as s  # noqa: E402
+from consult import regions, storage  # noqa: E402
+from consult.storage import db, tallies  # noqa: E402
+from consult.storage import schema as s  # noqa: E402
 
 ACTIONS = ("join", "propose", "vote")
 WORDS = ["buses", "trams", "housing", "skills", "ports", "rail", "health", "police", "energy", "water", "roads",
@@ -63,20 +64,20 @@ def _write_one(engine, consultation_id: int, seed: int, targets: list[int]) -> d
         out["latency"][action].append(time.perf_counter() - start)
         return True, result
 
-    joined, member = timed("join", lambda: store.add_participant(engine, consultation_id,
+    joined, member = timed("join", lambda: storage.add_participant(engine, consultation_id,
                                                                  region=rng.choice(regions.region_codes())))
     if not joined:
         return out
     out["participants"].append(member.id)
     words = rng.sample(WORDS, 3)
-    proposed, saved = timed("propose", lambda: store.add_proposal(
+    proposed, saved = timed("propose", lambda: storage.add_proposal(
         engine, consultation_id, author_id=member.id,
         body=f"Writer {seed} asks that {words[0]}, {words[1]} and {words[2]} be run by the regions"))
     if proposed:
         out["proposals"].append(saved.id)
     for proposal_id in rng.sample(targets, 5):
         value = rng.choice([1, 1, -1, 0])
-        if timed("vote", lambda p=proposal_id, v=value: store.cast_vote(engine, member.id, p, v))[0]:
+        if timed("vote", lambda p=proposal_id, v=value: storage.cast_vote(engine, member.id, p, v))[0]:
             out["votes"].append((member.id, proposal_id, value))
     return out
 
@@ -110,9 +111,9 @@ def _threads(url: str, consultation_id: int, seeds: list[int], targets: list[int
 
 
 def _prepare(engine) -> tuple[int, list[int]]:
-    consultation = store.create_consultation(engine, title="Load test", question="What should the regions run?",
+    consultation = storage.create_consultation(engine, title="Load test", question="What should the regions run?",
                                              min_chars=10, max_proposals_per_participant=10)
-    targets = [store.add_proposal(engine, consultation.id, author_id=None, is_seed=True,
+    targets = [storage.add_proposal(engine, consultation.id, author_id=None, is_seed=True,
                                   body=f"Seed proposal {i}: regional control of {WORDS[i % len(WORDS)]}").id
                for i in range(40)]
     return consultation.id, targets
@@ -121,9 +122,9 @@ def _prepare(engine) -> tuple[int, list[int]]:
 def _check(engine, consultation_id: int, acked: dict) -> list[str]:
     """Everything acknowledged is stored, nothing is counted twice; returns the problems found."""
     problems = []
-    people = set(store.participants_frame(engine, consultation_id)["id"])
-    proposals = set(store.proposals_frame(engine, consultation_id)["id"])
-    votes = store.votes_frame(engine, consultation_id)
+    people = set(storage.participants_frame(engine, consultation_id)["id"])
+    proposals = set(storage.proposals_frame(engine, consultation_id)["id"])
+    votes = storage.votes_frame(engine, consultation_id)
     if not set(acked["participants"]) <= people:
         problems.append(f"{len(set(acked['participants']) - people)} acknowledged joins missing")
     if not set(acked["proposals"]) <= proposals:
@@ -396,11 +397,11 @@ def _browser_run(n: int, ramp: float):
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/load.db"
         engine = db.make_engine(url)
-        store.init_db(engine)
-        consultation = store.create_consultation(engine, title="Browser load test", join_code="LOAD50",
+        storage.init_db(engine)
+        consultation = storage.create_consultation(engine, title="Browser load test", join_code="LOAD50",
                                                  question="What should the regions run?", min_chars=10)
         for i in range(12):
-            store.add_proposal(engine, consultation.id, author_id=None, is_seed=True,
+            storage.add_proposal(engine, consultation.id, author_id=None, is_seed=True,
                                body=f"Seed {i}: let the regions run {WORDS[i]}")
         port = free_port()
         evidence = Path(tempfile.mkdtemp(prefix="consult-load-"))
@@ -412,17 +413,17 @@ def _browser_run(n: int, ramp: float):
             server_cpu, machine_cpu = _cpu_seconds(server.pid) - server_start, _cpu_seconds() - machine_start
         finally:
             stop_server(server)
-        people = store.participants_frame(engine, consultation.id)
-        votes = store.votes_frame(engine, consultation.id)
-        proposals = store.proposals_frame(engine, consultation.id)
+        people = storage.participants_frame(engine, consultation.id)
+        votes = storage.votes_frame(engine, consultation.id)
+        proposals = storage.proposals_frame(engine, consultation.id)
         stored_authors = set(proposals["author_id"].dropna().astype(int))
-        acked_people = {store.participant_by_token(engine, t).id for t in stats["tokens"]}
+        acked_people = {storage.participant_by_token(engine, t).id for t in stats["tokens"]}
         problems = []
         if len(acked_people) != len(stats["tokens"]) or not acked_people <= set(people["id"]):
             problems.append("an acknowledged join is missing")
         if len(votes) < stats["votes"] or votes.duplicated(["participant_id", "proposal_id"]).any():
             problems.append(f"{len(votes)} votes stored for {stats['votes']} acknowledged")
-        authored = {store.participant_by_token(engine, t).id for t in stats["proposals"]}
+        authored = {storage.participant_by_token(engine, t).id for t in stats["proposals"]}
         if not authored <= stored_authors:
             problems.append("an acknowledged proposal is missing")
         with engine.connect() as conn:

@@ -23,7 +23,9 @@ from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from benchmarks.common import load_synthetic, row  # noqa: E402
-from consult import db, demo, store, theme_store  # noqa: E402
+from consult import demo, storage  # noqa: E402
+from consult.storage import db  # noqa: E402
+from consult.storage import themes as theme_store  # noqa: E402
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export", "audit"]
@@ -32,7 +34,7 @@ PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export",
 def big_consultation(engine, n_props: int, n_votes: int, n_people: int = 20_000) -> int:
     rng = np.random.default_rng(1)
     pool = demo.generate(seed=5, n_participants=3000, n_proposals=12_000).proposals["body"].to_numpy()
-    consultation = store.create_consultation(engine, title="Scale test", question="Scale?", min_chars=5,
+    consultation = storage.create_consultation(engine, title="Scale test", question="Scale?", min_chars=5,
                                              join_code="SCALE1")
     load_synthetic(engine, consultation.id, [f"{pool[i % len(pool)]} ({i})" for i in range(n_props)],
                    n_people=n_people, n_votes=n_votes, rng=rng)
@@ -76,13 +78,13 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/officer.db"
         engine = db.make_engine(url)
-        store.init_db(engine)
+        storage.init_db(engine)
         cid = demo.install(engine)
         theme_store.run(engine, cid)
         start = time.perf_counter()
         big = big_consultation(engine, args.proposals, args.votes)
         print(f"scale consultation built in {time.perf_counter() - start:.0f} s "
-              f"({store.counts(engine, big).proposals:,} proposals, {store.counts(engine, big).votes:,} votes)")
+              f"({storage.counts(engine, big).proposals:,} proposals, {storage.counts(engine, big).votes:,} votes)")
         baseline = time_page(url, "join", demo.JOIN_CODE, role=None)
         print(f"baseline: the member join page renders in {baseline:.2f} s")
         measure(url, demo.JOIN_CODE, "demo")

@@ -19,11 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd  # noqa: E402
 
 from benchmarks.common import postgres_available, row, scratch_engine, timed  # noqa: E402
-from consult import bulk, store  # noqa: E402
+from consult import storage  # noqa: E402
+from consult.storage import bulk  # noqa: E402
 
 
 def _setup(engine, n_members: int, n_proposals: int):
-    consultation = store.create_consultation(engine, title="Bench", question="Bench?", min_chars=5,
+    consultation = storage.create_consultation(engine, title="Bench", question="Bench?", min_chars=5,
                                              max_proposals_per_participant=n_proposals)
     people = pd.DataFrame({"external_id": [f"m{i}" for i in range(n_members)], "region": "E12000001"})
     props = pd.DataFrame({"external_id": [f"p{i}" for i in range(n_proposals)], "author_external_id": "m0",
@@ -63,7 +64,7 @@ def consult_votes(engine, pairs, threads: int) -> float:
 
     def work(chunk):
         for member, proposal in chunk:
-            store.cast_vote(engine, member, proposal, 1)
+            storage.cast_vote(engine, member, proposal, 1)
 
     def run():
         workers = [threading.Thread(target=work, args=(c,)) for c in chunks]
@@ -82,7 +83,7 @@ def bulk_votes(engine, n: int) -> float:
     votes = pd.DataFrame({"participant_external_id": [f"m{members.index(m)}" for m, _ in pairs],
                           "proposal_external_id": [f"p{proposals.index(p)}" for _, p in pairs],
                           "value": 1, "created_ms": 0})
-    c2 = store.create_consultation(engine, title="Bench2", question="Bench?")
+    c2 = storage.create_consultation(engine, title="Bench2", question="Bench?")
     people = pd.DataFrame({"external_id": [f"m{i}" for i in range(1000)], "region": "E12000001"})
     props = pd.DataFrame({"external_id": [f"p{i}" for i in range(100)], "author_external_id": "m0",
                           "body": [f"Bulk proposal {i}" for i in range(100)]})

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from consult import db, store
+from consult import storage
+from consult.storage import db
 
 POSTGRES_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -23,7 +24,7 @@ def scratch_engine(backend: str) -> Iterator:
     if backend == "sqlite":
         with tempfile.TemporaryDirectory() as tmp:
             engine = db.make_engine(f"sqlite:///{tmp}/bench.db")
-            store.init_db(engine)
+            storage.init_db(engine)
             yield engine
             engine.dispose()
         return
@@ -33,7 +34,7 @@ def scratch_engine(backend: str) -> Iterator:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine = db.make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
     try:
-        store.init_db(engine)
+        storage.init_db(engine)
         yield engine
     finally:
         engine.dispose()
@@ -69,7 +70,8 @@ def load_synthetic(engine, consultation_id: int, bodies: list[str], *, n_people:
     import numpy as np
     import pandas as pd
 
-    from consult import bulk, regions
+    from consult import regions
+    from consult.storage import bulk
 
     n_props = len(bodies)
     people = pd.DataFrame({"external_id": [f"m{i}" for i in range(n_people)],

@@ -1,47 +1,87 @@
-"""Passwords for officers and facilitators: scrypt hashes, constant-time checks, and slowing down guessers."""
+"""Staff sign-in: argon2id password hashes, a throttle per account and client address, idle expiry, audit.
+
+Hashes are argon2id (argon2-cffi's defaults, RFC 9106's low-memory profile). Older `scrypt$` hashes from
+`consult hash-password` still verify, at any cost parameter, and are upgraded at the next right sign-in: the
+app cannot rewrite secrets, so the argon2id hash is kept in the database for as long as the configured hash
+stays the one it was made from (`storage.sign_in`).
+
+Throttle: each (account, client address) gets 3 free tries; after that every failure doubles the wait, from
+1 s up to `MAX_WAIT_SECONDS`. A guesser elsewhere never delays the right password from another address, and
+from the same address it waits at most `MAX_WAIT_SECONDS`. Unknown account names share one key per address.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import math
 import os
 import threading
 import time
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import delete, select
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine
 
-from consult import db
-from consult import schema as s
+from consult.storage import db
+from consult.storage import sign_in as sign_in_records
+from consult.storage.audit import audit
 
 ROLES = ("officer", "facilitator")
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+FREE_TRIES = 3
+MAX_WAIT_SECONDS = 30.0
+DEFAULT_IDLE_MINUTES = 30
+UNKNOWN_ACCOUNT = "?"  # the throttle key for names that are not accounts (so made-up names add no rows)
+_HASHER = PasswordHasher()
+_SCRYPT_MAX_N = 2**20  # above this a configured hash is refused rather than allowed to take gigabytes
 
 
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """A self-describing scrypt hash: scrypt$n$r$p$salt$hash (base64)."""
+def hash_password(password: str) -> str:
+    """An argon2id hash (self-describing: parameters and salt are in the string)."""
     if not password:
         raise ValueError("A password cannot be empty.")
-    salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt).decode()}${b64(digest).decode()}"
+    return _HASHER.hash(password)
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
+    scheme, n, r, p, salt, digest = stored.split("$")
+    n, r, p = int(n), int(r), int(p)
+    if scheme != "scrypt" or not (1 < n <= _SCRYPT_MAX_N and 1 <= r <= 32 and 1 <= p <= 16):
+        return False
+    expected = base64.b64decode(digest)
+    # hashlib's default memory cap (32 MiB) refuses N = 2^17 and above; scrypt needs about 128 * r * N bytes
+    actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=n, r=r, p=p,
+                            maxmem=129 * r * n * p + 2**20, dklen=len(expected))
+    return hmac.compare_digest(actual, expected)
 
 
 def verify_password(password: str, stored: str) -> bool:
-    """True when `password` matches the stored hash; the comparison takes the same time either way."""
+    """True when `password` matches the stored hash (argon2id, or a legacy scrypt$ hash)."""
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected))
-    except (ValueError, TypeError):
+        if stored.startswith("$argon2"):
+            return _HASHER.verify(stored, password)
+        if stored.startswith("scrypt$"):
+            return _verify_scrypt(password, stored)
+    except (VerifyMismatchError, VerificationError, InvalidHashError, ValueError, TypeError):
         return False
-    return hmac.compare_digest(actual, expected)
+    return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """True for hashes made with older schemes or parameters than today's."""
+    if not stored.startswith("$argon2"):
+        return True
+    try:
+        return _HASHER.check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
+
+
+def _usable_hash(digest: str) -> bool:
+    return digest.startswith(("$argon2id$", "scrypt$"))
 
 
 @dataclass(frozen=True)
@@ -62,102 +102,121 @@ def accounts_from(secrets: dict, environ: dict | None = None) -> dict[str, Accou
     for name, entry in (secrets.get("accounts") or {}).items():
         role = str(entry.get("role", "officer"))
         digest = str(entry.get("password_hash", ""))
-        if role in ROLES and digest.startswith("scrypt$"):
+        if role in ROLES and _usable_hash(digest):
             found[str(name)] = Account(str(name), role, digest)
     for role in ROLES:
         digest = environ.get(f"CONSULT_{role.upper()}_PASSWORD_HASH", "")
-        if digest.startswith("scrypt$") and role not in found:
+        if _usable_hash(digest) and role not in found:
             found[role] = Account(role, role, digest)
     return found
 
 
+def wait_after(failures: int) -> float:
+    """Seconds to wait after `failures` wrong passwords in a row: none for the first three, then 1, 2, 4 … 30."""
+    if failures <= FREE_TRIES:
+        return 0.0
+    return min(MAX_WAIT_SECONDS, 2.0 ** (failures - FREE_TRIES - 1))
+
+
+def throttle_key(name: str, accounts: dict[str, Account], client: str | None) -> str:
+    account = name if name in accounts else UNKNOWN_ACCOUNT
+    return f"{account}|{(client or 'local')[:64]}"
+
+
 class Throttle:
-    """Slows repeated wrong passwords for one account name: after 3 failures each try waits 2^(n-3) s (max 60 s).
+    """The throttle in this process (tests, a single server without a database)."""
 
-    Counts live in this process; `SharedThrottle` keeps them in the database for several app servers.
-    """
-
-    def __init__(self, free_tries: int = 3, max_wait: float = 60.0, clock=time.monotonic) -> None:
-        self.free_tries, self.max_wait, self.clock = free_tries, max_wait, clock
-        self._failures: dict[str, tuple[int, float]] = {}
+    def __init__(self, clock=time.time) -> None:
+        self.clock = clock
+        self._rows: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
 
-    def wait_seconds(self, name: str) -> float:
-        """How long before `name` may try again (0 when it may try now)."""
-        count, last = self._load(name.lower()[:120])
-        if count < self.free_tries:
+    def reserve(self, key: str) -> float:
+        with self._lock:
+            failures, next_try = self._rows.get(key, (0, 0.0))
+            now = self.clock()
+            if next_try > now:
+                return next_try - now
+            self._rows[key] = (failures + 1, now + wait_after(failures + 1))
             return 0.0
-        wait = min(self.max_wait, 2.0 ** (count - self.free_tries))
-        return max(0.0, last + wait - self.clock())
 
-    def failed(self, name: str) -> None:
-        self._add_failure(name.lower()[:120], self.clock())
-
-    def succeeded(self, name: str) -> None:
-        self._clear(name.lower()[:120])
-
-    def _load(self, key: str) -> tuple[int, float]:
+    def clear(self, key: str) -> None:
         with self._lock:
-            return self._failures.get(key, (0, 0.0))
-
-    def _add_failure(self, key: str, now: float) -> None:
-        with self._lock:
-            count, _ = self._failures.get(key, (0, 0.0))
-            self._failures[key] = (count + 1, now)
-
-    def _clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+            self._rows.pop(key, None)
 
 
 class SharedThrottle(Throttle):
-    """The same policy with counts in the database, so every app server behind a load balancer sees them."""
+    """The same policy in the database, so every app server behind a load balancer counts the same tries."""
 
-    def __init__(self, engine, **kwargs) -> None:
-        kwargs.setdefault("clock", time.time)  # wall-clock time: servers share it, monotonic clocks they do not
-        super().__init__(**kwargs)
+    def __init__(self, engine: Engine, clock=time.time) -> None:
+        super().__init__(clock)
         self.engine = engine
 
-    def _load(self, key: str) -> tuple[int, float]:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(s.sign_in_failures.c.failures, s.sign_in_failures.c.last_ms)
-                               .where(s.sign_in_failures.c.name == key)).first()
-        return (0, 0.0) if row is None else (row.failures, row.last_ms / 1000)
+    def reserve(self, key: str) -> float:
+        return sign_in_records.reserve_try(self.engine, key, wait_after, stamp=int(self.clock() * 1000))
 
-    def _add_failure(self, key: str, now: float) -> None:
-        table = s.sign_in_failures
-        if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table).values(name=key, failures=1, last_ms=int(now * 1000))
-        # one statement, so two servers counting the same guesser at once both count
-        stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={
-            "failures": table.c.failures + 1, "last_ms": stmt.excluded.last_ms})
-        with db.writing(self.engine) as conn:
-            conn.execute(stmt)
-
-    def _clear(self, key: str) -> None:
-        with db.writing(self.engine) as conn:
-            conn.execute(delete(s.sign_in_failures).where(s.sign_in_failures.c.name == key))
+    def clear(self, key: str) -> None:
+        sign_in_records.clear(self.engine, key)
 
 
-def sign_in(accounts: dict[str, Account], throttle: Throttle, name: str, password: str) -> Account:
-    """The account for a correct name and password; raises PermissionError with a message otherwise."""
+def wait_message(seconds: float) -> str:
+    whole = max(1, math.ceil(seconds))
+    return f"Too many wrong passwords from here. Try again in {whole} second{'s' if whole != 1 else ''}."
+
+
+def sign_in(accounts: dict[str, Account], throttle: Throttle, name: str, password: str, *,
+            client: str | None = None, engine: Engine | None = None) -> Account:
+    """The account for a correct name and password; raises PermissionError with a message otherwise.
+
+    With `engine`, every try is in the audit log (unknown names are not written down: people type passwords
+    into the name field) and an old-style hash is upgraded to argon2id after a right password.
+    """
     name = (name or "").strip()
-    wait = throttle.wait_seconds(name)
+    key = throttle_key(name, accounts, client)
+    wait = throttle.reserve(key)
     if wait > 0:
-        raise PermissionError(f"Too many wrong passwords. Try again in {wait:.0f} seconds.")
+        _audit(engine, name, accounts, "sign_in_refused", f"throttled; from {client or 'local'}")
+        raise PermissionError(wait_message(wait))
     account = accounts.get(name)
-    # check a dummy hash for unknown names so that timing does not reveal which names exist
-    ok = verify_password(password or "", account.password_hash if account else _dummy_hash())
+    stored = account.password_hash if account else _dummy_hash()
+    upgraded = sign_in_records.upgraded_hash(engine, name, stored) if (engine is not None and account) else None
+    # a dummy hash is checked for unknown names so that timing does not reveal which names exist
+    ok = verify_password(password or "", upgraded or stored)
     if not account or not ok:
-        throttle.failed(name)
+        _audit(engine, name, accounts, "sign_in_failed", f"wrong name or password; from {client or 'local'}")
         raise PermissionError("That name and password do not match an account.")
-    throttle.succeeded(name)
+    throttle.clear(key)
+    note = ""
+    if engine is not None and needs_rehash(upgraded or stored):
+        sign_in_records.save_upgraded_hash(engine, name, stored, hash_password(password))
+        note = "; password hash upgraded to argon2id (update the configured hash with `consult hash-password`)"
+    _audit(engine, name, accounts, "sign_in", f"{account.role}; from {client or 'local'}{note}")
     return account
+
+
+def _audit(engine: Engine | None, name: str, accounts: dict[str, Account], action: str, detail: str) -> None:
+    if engine is None:
+        return
+    actor = name if name in accounts else "(unknown account name)"
+    with db.writing(engine) as conn:
+        audit(conn, None, actor, action, "account", None, detail=detail)
+
+
+def session_expired(last_seen: float | None, now: float, idle_minutes: float = DEFAULT_IDLE_MINUTES) -> bool:
+    """True when a staff session has been idle longer than `idle_minutes`."""
+    return last_seen is not None and now - last_seen > idle_minutes * 60
+
+
+def idle_minutes(secrets: dict, environ: dict | None = None) -> float:
+    """CONSULT_STAFF_IDLE_MINUTES, else secrets' staff_idle_minutes, else 30."""
+    environ = os.environ if environ is None else environ
+    value = environ.get("CONSULT_STAFF_IDLE_MINUTES") or secrets.get("staff_idle_minutes") or DEFAULT_IDLE_MINUTES
+    try:
+        return max(1.0, float(value))
+    except (TypeError, ValueError):
+        return float(DEFAULT_IDLE_MINUTES)
 
 
 @cache
 def _dummy_hash() -> str:
-    return hash_password("not a real password", salt=b"0123456789abcdef")
+    return hash_password("not a real password")

@@ -6,12 +6,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from consult import db, store
+from consult import storage
+from consult.storage import db
 
 
 def _engine(args: argparse.Namespace):
     engine = db.make_engine(args.db)
-    store.init_db(engine)
+    storage.init_db(engine)
     return engine
 
 
@@ -25,12 +26,12 @@ def run_demo(args: argparse.Namespace) -> int:
     from consult import demo
 
     engine = _engine(args)
-    if args.if_empty and not store.list_consultations(engine).empty:
+    if args.if_empty and not storage.list_consultations(engine).empty:
         print("the database already holds a consultation; demo not loaded")
         return 0
     consultation_id = demo.install(engine, seed=args.seed)
-    counts = store.counts(engine, consultation_id)
-    consultation = store.get_consultation(engine, consultation_id)
+    counts = storage.counts(engine, consultation_id)
+    consultation = storage.get_consultation(engine, consultation_id)
     print(f"demo consultation {consultation_id} (join code {consultation.join_code}): {counts.participants} "
           f"participants, {counts.proposals} proposals, {counts.votes} votes")
     return 0
@@ -38,22 +39,22 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    frame = store.list_consultations(engine)
+    frame = storage.list_consultations(engine)
     if frame.empty:
         print("no consultations yet: run `consult demo` to load the demo")
         return 0
     for row in frame.itertuples():
-        c = store.counts(engine, row.id)
+        c = storage.counts(engine, row.id)
         print(f"{row.id:>4}  {row.join_code:<8} {row.phase:<10} {c.participants:>7} participants "
               f"{c.proposals:>8} proposals {c.votes:>9} votes  {row.title}")
     return 0
 
 
-def _resolve_consultation(engine, ref: str) -> store.Consultation:
+def _resolve_consultation(engine, ref: str) -> storage.Consultation:
     """A consultation by id or join code."""
     if ref.isdigit():
-        return store.get_consultation(engine, int(ref))
-    return store.find_consultation(engine, ref)
+        return storage.get_consultation(engine, int(ref))
+    return storage.find_consultation(engine, ref)
 
 
 def run_import_polis(args: argparse.Namespace) -> int:
@@ -61,8 +62,8 @@ def run_import_polis(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     consultation_id = polis.import_export(engine, args.folder, title=args.title)
-    c = store.counts(engine, consultation_id)
-    code = store.get_consultation(engine, consultation_id).join_code
+    c = storage.counts(engine, consultation_id)
+    code = storage.get_consultation(engine, consultation_id).join_code
     print(f"imported consultation {consultation_id} (join code {code}): {c.participants} participants, "
           f"{c.proposals} proposals ({c.published} published), {c.votes} current votes")
     return 0
@@ -95,11 +96,11 @@ def run_groups(args: argparse.Namespace) -> int:
     else:
         engine = _engine(args)
         consultation = _resolve_consultation(engine, args.source)
-        votes = store.votes_frame(engine, consultation.id)
-        proposals = store.proposals_frame(engine, consultation.id)
+        votes = storage.votes_frame(engine, consultation.id)
+        proposals = storage.proposals_frame(engine, consultation.id)
         zeroed = set(proposals.loc[(proposals["status"] != "published") | proposals["is_meta"], "id"])
         texts = dict(zip(proposals["id"], proposals["body"], strict=True))
-        people = store.participants_frame(engine, consultation.id)
+        people = storage.participants_frame(engine, consultation.id)
         source_ids = {row.id: (row.external_id or str(row.id)) for row in people.itertuples()}
     if votes.empty:
         print("no votes yet: there is nothing to group")
@@ -127,16 +128,16 @@ def run_support(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.consultation)
-    base = store.baseline(engine, args.baseline or consultation.baseline)
-    people = store.participants_frame(engine, consultation.id)
+    base = storage.baseline(engine, args.baseline or consultation.baseline)
+    people = storage.participants_frame(engine, consultation.id)
     table, test = support.representativeness(people, base)
     print(f"participation against the {args.baseline or consultation.baseline} baseline "
           f"(chi-square {test['chi2']:.1f}, p = {test['p_value']:.2g}; {test['not_in_a_region']} not in a UK region)")
     for r in table.itertuples():
         print(f"  {r.name:<26} {r.participants:>6}  {r.sample_share:6.1%} vs {r.baseline_share:6.1%}  x{r.ratio:4.2f}")
-    votes = store.votes_frame(engine, consultation.id, published_only=True)
+    votes = storage.votes_frame(engine, consultation.id, published_only=True)
     summary = support.proposal_summary(votes, base, min_votes=args.min_votes)
-    texts = store.proposals_frame(engine, consultation.id).set_index("id")["body"]
+    texts = storage.proposals_frame(engine, consultation.id).set_index("id")["body"]
     summary.insert(0, "body", texts.reindex(summary.index))
     print(f"\ntop {args.top} proposals by cross-region consensus (raw / weighted support)")
     for r in summary.head(args.top).itertuples():
@@ -287,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (store.StoreError, ValueError, OSError) as exc:
+    except (storage.StoreError, ValueError, OSError) as exc:
         print(f"consult {args.command}: {exc}", file=sys.stderr)
         return 2
 

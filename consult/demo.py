@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import bulk, regions, store
 from consult import demo_text as t
+from consult import regions, storage
+from consult.storage import bulk
 from consult.text import dedupe_key
 
 TITLE = "Devolution and regional assemblies: where should power sit?"
@@ -219,7 +220,7 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, **kw
     """Write the demo consultation into the database and return its id."""
     data = data or generate(seed, **kwargs)
     join_code = JOIN_CODE if seed == 2026 else None
-    consultation = store.create_consultation(
+    consultation = storage.create_consultation(
         engine, title=TITLE, question=QUESTION, description=DESCRIPTION, phase="collecting", moderation="post",
         min_chars=20, max_chars=500, max_proposals_per_participant=10, join_code=join_code, source="demo",
         actor="consult demo", created_ms=START_MS - DAY_MS,

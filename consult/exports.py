@@ -10,16 +10,17 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import polis, privacy, regions, store, support, theme_store
+from consult import polis, privacy, regions, storage, support
 from consult.spreadsheets import neutralise
+from consult.storage import themes as theme_store
 
 
 def proposals_table(engine: Engine, consultation_id: int, *, min_votes: int = 10) -> pd.DataFrame:
     """Every proposal with its theme, author region, support (raw and weighted, with intervals) and consensus."""
-    consultation = store.get_consultation(engine, consultation_id)
-    proposals = store.proposals_frame(engine, consultation_id)
-    votes = store.votes_frame(engine, consultation_id)
-    summary = support.proposal_summary(votes, store.baseline(engine, consultation.baseline), min_votes=min_votes)
+    consultation = storage.get_consultation(engine, consultation_id)
+    proposals = storage.proposals_frame(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id)
+    summary = support.proposal_summary(votes, storage.baseline(engine, consultation.baseline), min_votes=min_votes)
     assignments = theme_store.assignments_frame(engine, consultation_id)
     themes = theme_store.themes_frame(engine, consultation_id, include_inactive=True).set_index("id")["label"]
     primary = assignments[assignments["rank"] == 1].set_index("proposal_id")
@@ -44,8 +45,8 @@ def proposals_table(engine: Engine, consultation_id: int, *, min_votes: int = 10
 def votes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
     """Current votes with pseudonymous participants (salted per consultation) and the voter's region; regions
     with fewer than 10 voters are suppressed, as a pseudonym plus a rare region can point to a person."""
-    consultation = store.get_consultation(engine, consultation_id)
-    votes = store.votes_frame(engine, consultation_id)
+    consultation = storage.get_consultation(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id)
     salt = privacy.pseudonym_salt(consultation)
     names = {pid: privacy.pseudonym(pid, salt) for pid in votes["participant_id"].unique()}
     return privacy.suppress_small_regions(pd.DataFrame({
@@ -70,9 +71,9 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 def workbook(engine: Engine, consultation_id: int) -> bytes:
     """The officer's workbook: proposals, votes, participation by region and themes."""
-    consultation = store.get_consultation(engine, consultation_id)
-    table, _ = support.representativeness(store.participants_frame(engine, consultation_id),
-                                          store.baseline(engine, consultation.baseline))
+    consultation = storage.get_consultation(engine, consultation_id)
+    table, _ = support.representativeness(storage.participants_frame(engine, consultation_id),
+                                          storage.baseline(engine, consultation.baseline))
     themes = theme_store.themes_frame(engine, consultation_id)
     return xlsx_bytes({
         "Proposals": proposals_table(engine, consultation_id),

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import bulk, polis, regions, store
+from consult import polis, regions, storage
+from consult.storage import bulk
 from consult.text import clean_text
 
 # bandit reads "pass" as a password: it is an answer label
@@ -116,7 +117,7 @@ def import_responses(engine: Engine, frame: pd.DataFrame, mapping: Mapping, *, t
     accepted, report = validate(frame, mapping)
     if accepted.empty:
         raise ValueError("No rows could be imported: " + "; ".join(f"line {r}: {why}" for r, why in report.rejected[:5]))
-    consultation = store.create_consultation(engine, title=title, question=question, phase="results",
+    consultation = storage.create_consultation(engine, title=title, question=question, phase="results",
                                              min_chars=1, max_chars=10_000, max_proposals_per_participant=10_000,
                                              source="import", actor=actor)
     participants = pd.DataFrame({"external_id": accepted["respondent"], "region": accepted["region"],
@@ -126,11 +127,11 @@ def import_responses(engine: Engine, frame: pd.DataFrame, mapping: Mapping, *, t
     stances = accepted.dropna(subset=["stance"])
     votes = pd.DataFrame({"participant_external_id": stances["respondent"],
                           "proposal_external_id": stances["respondent"],
-                          "value": stances["stance"].astype(int), "created_ms": store.now_ms()})
+                          "value": stances["stance"].astype(int), "created_ms": storage.now_ms()})
     try:
         bulk.load(engine, consultation.id, participants=participants, proposals=proposals, votes=votes)
     except Exception:
-        store.delete_consultation(engine, consultation.id)  # nothing half-written: no empty consultation left
+        storage.delete_consultation(engine, consultation.id)  # nothing half-written: no empty consultation left
         raise
     report.duplicates = int(accepted["text"].duplicated().sum())
     report.consultation_id = consultation.id

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from consult import schema as s
-from consult import store, support
+from consult import storage, support
+from consult.storage import schema as s
+from consult.storage import visibility
 
 
 def participants_by_region(engine: Engine, consultation_id: int) -> pd.DataFrame:
@@ -20,16 +21,13 @@ def participants_by_region(engine: Engine, consultation_id: int) -> pd.DataFrame
 
 def representation(engine: Engine, consultation_id: int, baseline_name: str) -> pd.DataFrame:
     table, _ = support.representativeness(participants_by_region(engine, consultation_id),
-                                          store.baseline(engine, baseline_name))
+                                          storage.baseline(engine, baseline_name))
     return table
 
 
 def newest_proposals(engine: Engine, consultation_id: int, n: int = 5) -> pd.DataFrame:
-    query = (select(s.proposals.c.id, s.proposals.c.body, s.proposals.c.region)
-             .where(s.proposals.c.consultation_id == consultation_id, s.proposals.c.status == "published")
-             .order_by(s.proposals.c.id.desc()).limit(n))
-    with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+    """The newest proposals the room may see (the member-visibility rule)."""
+    return visibility.newest(engine, consultation_id, n)
 
 
 def pending_proposals(engine: Engine, consultation_id: int, n: int = 20) -> pd.DataFrame:
@@ -42,6 +40,6 @@ def pending_proposals(engine: Engine, consultation_id: int, n: int = 20) -> pd.D
 
 def top_consensus(engine: Engine, consultation_id: int, *, n: int = 5, min_votes: int = 10) -> pd.DataFrame:
     """The proposals with the highest cross-region consensus (from the running tallies: an index read)."""
-    from consult import tallies
+    from consult.storage import tallies
 
     return tallies.top_consensus(engine, consultation_id, n=n, min_votes=min_votes)

@@ -52,3 +52,8 @@ def queue(proposals: pd.DataFrame) -> pd.DataFrame:
     needs = flagged[(flagged["status"] == "pending") | ((flagged["status"] == "published") & flagged["flags"].map(bool))]
     return needs.sort_values(["status", "id"], key=lambda c: c.map({"pending": 0, "published": 1})
                              if c.name == "status" else c).reset_index(drop=True)
+
+
+def forget_cached_text() -> None:
+    """Drop every text remembered by `flags` (after an erasure or a status change: the cache holds members' words)."""
+    flags.cache_clear()

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import bulk, regions, store
+from consult import regions, storage
 from consult.opinion import OpinionGroups
+from consult.storage import bulk
 
 
 class PolisFormatError(ValueError):
@@ -129,7 +130,7 @@ def import_export(engine: Engine, folder: str | Path, *, title: str | None = Non
     comments = export.comments
     topic = title or export.summary.get("topic") or f"Polis import: {Path(folder).name}"
     question = export.summary.get("conversation-description") or topic
-    consultation = store.create_consultation(
+    consultation = storage.create_consultation(
         engine, title=topic[:200], question=question, description=f"Imported from the Polis export {Path(folder).name}.",
         phase="results", min_chars=1, max_chars=10_000, max_proposals_per_participant=10_000, source="polis",
         actor=actor,
@@ -153,7 +154,7 @@ def import_export(engine: Engine, folder: str | Path, *, title: str | None = Non
         bulk.load(engine, consultation.id, participants=participants, proposals=proposals,
                   votes=as_ours(export.votes), events=as_ours(export.events))
     except Exception:
-        store.delete_consultation(engine, consultation.id)  # nothing half-written: no empty consultation left
+        storage.delete_consultation(engine, consultation.id)  # nothing half-written: no empty consultation left
         raise
     return consultation.id
 
@@ -167,10 +168,10 @@ def export_consultation(engine: Engine, consultation_id: int, folder: str | Path
     """Write a consultation as a Polis export folder; participant and comment ids are consult's own ids."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    consultation = store.get_consultation(engine, consultation_id)
-    proposals = store.proposals_frame(engine, consultation_id)
-    votes = store.votes_frame(engine, consultation_id)
-    events = store.vote_events_frame(engine, consultation_id)
+    consultation = storage.get_consultation(engine, consultation_id)
+    proposals = storage.proposals_frame(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id)
+    events = storage.vote_events_frame(engine, consultation_id)
     tally = votes.groupby("proposal_id")["value"].agg(agrees=lambda v: int((v == 1).sum()),
                                                       disagrees=lambda v: int((v == -1).sum()))
     comments = pd.DataFrame({

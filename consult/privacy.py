@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, delete, select, update
 
-from consult import db, store, tallies
-from consult import schema as s
+from consult import storage
+from consult.storage import db, tallies
+from consult.storage import schema as s
 
 SMALL_CELL = 10
 REMOVED_TEXT = "[Removed at the author's request]"
@@ -24,7 +25,7 @@ class Erasure:
     votes_on_removed_proposals: int
 
 
-def pseudonym_salt(consultation: store.Consultation) -> str:
+def pseudonym_salt(consultation: storage.Consultation) -> str:
     return f"{consultation.join_code}:{consultation.created_ms}"
 
 
@@ -38,7 +39,7 @@ def find_by_pseudonym(engine: Engine, consultation_id: int, name: str) -> int | 
     name = name.strip().lower()
     if len(name) != 13 or not name.startswith("p"):
         return None
-    salt = pseudonym_salt(store.get_consultation(engine, consultation_id))
+    salt = pseudonym_salt(storage.get_consultation(engine, consultation_id))
     with engine.connect() as conn:
         ids = conn.execute(select(s.participants.c.id).where(s.participants.c.consultation_id == consultation_id))
         for (participant_id,) in ids:
@@ -57,7 +58,7 @@ def erase_participant(engine: Engine, participant_id: int, *, actor: str, reason
     with db.writing(engine) as conn:
         consultation_id = conn.execute(select(p.c.consultation_id).where(p.c.id == participant_id)).scalar()
         if consultation_id is None:
-            raise store.NotFound(f"There is no participant {participant_id} (already erased?).")
+            raise storage.NotFound(f"There is no participant {participant_id} (already erased?).")
         voted_on = set(conn.execute(select(v.c.proposal_id).where(v.c.participant_id == participant_id)).scalars())
         own = list(conn.execute(select(pr.c.id).where(pr.c.author_id == participant_id)).scalars())
         conn.execute(delete(ev).where(ev.c.participant_id == participant_id))
@@ -68,16 +69,16 @@ def erase_participant(engine: Engine, participant_id: int, *, actor: str, reason
             conn.execute(delete(ev).where(ev.c.proposal_id.in_(own)))
             conn.execute(update(pr).where(pr.c.id.in_(own)).values(
                 author_id=None, body=REMOVED_TEXT, dedupe_key=None, external_id=None, status="hidden",
-                merged_into_id=None, updated_ms=store.now_ms()))
+                merged_into_id=None, updated_ms=storage.now_ms()))
         elif own:
-            conn.execute(update(pr).where(pr.c.id.in_(own)).values(author_id=None, updated_ms=store.now_ms()))
+            conn.execute(update(pr).where(pr.c.id.in_(own)).values(author_id=None, updated_ms=storage.now_ms()))
         conn.execute(delete(p).where(p.c.id == participant_id))
         touched = sorted(voted_on | set(own))
         if touched:
             tallies.rebuild(conn, consultation_id, touched)
         result = Erasure(votes_removed, 0 if remove_proposals else len(own), len(own) if remove_proposals else 0,
                          others)
-        store.audit(conn, consultation_id, actor, "erase", "participant", participant_id, reason=reason,
+        storage.audit(conn, consultation_id, actor, "erase", "participant", participant_id, reason=reason,
                     detail=f"{votes_removed} votes removed; {len(own)} proposals "
                            f"{'removed' if remove_proposals else 'anonymised'}")
     return result

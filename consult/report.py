@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import charts, opinion, regions, store, support, theme_store
+from consult import charts, opinion, regions, storage, support
 from consult.exports import proposals_table
+from consult.storage import themes as theme_store
 
 
 def _esc(value: object) -> str:
@@ -25,10 +26,10 @@ def _table(frame: pd.DataFrame) -> str:
 
 def build(engine: Engine, consultation_id: int, *, top: int = 15, min_cell: int = 10) -> str:
     """The whole report as one HTML document (plotly.js is embedded once, so it opens offline)."""
-    consultation = store.get_consultation(engine, consultation_id)
-    counts = store.counts(engine, consultation_id)
-    people = store.participants_frame(engine, consultation_id)
-    baseline = store.baseline(engine, consultation.baseline)
+    consultation = storage.get_consultation(engine, consultation_id)
+    counts = storage.counts(engine, consultation_id)
+    people = storage.participants_frame(engine, consultation_id)
+    baseline = storage.baseline(engine, consultation.baseline)
     representation, test = support.representativeness(people, baseline)
     table = proposals_table(engine, consultation_id, min_votes=min_cell)
     published = table[table["status"] == "published"]
@@ -49,7 +50,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15, min_cell: int 
 
     themes = theme_store.themes_frame(engine, consultation_id)
     assignments = theme_store.assignments_frame(engine, consultation_id)
-    proposals = store.proposals_frame(engine, consultation_id).set_index("id")
+    proposals = storage.proposals_frame(engine, consultation_id).set_index("id")
     theme_sections = []
     for theme in themes[~themes["is_other"]].itertuples():
         members = assignments[(assignments["theme_id"] == theme.id) & (assignments["rank"] == 1)]
@@ -68,7 +69,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15, min_cell: int 
     if not theme_sections:
         theme_sections.append("<p>No theme analysis has been run for this consultation yet.</p>")
 
-    votes = store.votes_frame(engine, consultation_id, published_only=True)
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
     group_html = "<p>Not enough votes to find opinion groups.</p>"
     if len(votes) and votes["participant_id"].nunique() >= 15:
         model = opinion.OpinionGroups().fit(votes)

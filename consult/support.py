@@ -1,6 +1,6 @@
 """Support for proposals overall and by region: Wilson intervals, post-stratified support, cross-region consensus.
 
-Input everywhere is the current-votes frame from `store.votes_frame`: participant_id, proposal_id, value
+Input everywhere is the current-votes frame from `storage.votes_frame`: participant_id, proposal_id, value
 (+1 agree, -1 disagree, 0 pass) and region (the voter's). "Support" is the share of voters who agree,
 agree / (agree + disagree + pass); "net support" is (agree - disagree) / votes.
 """

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from consult import db, store
-from consult import schema as s
+from consult import storage
+from consult.storage import db
+from consult.storage import schema as s
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -35,7 +36,7 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def sqlite_engine(sqlite_url: str):
     engine = db.make_engine(sqlite_url)
-    store.init_db(engine)
+    storage.init_db(engine)
     yield engine
     engine.dispose()
 
@@ -66,7 +67,7 @@ def postgres_database_url():
 @pytest.fixture
 def postgres_engine(postgres_database_url: str):
     engine = db.make_engine(postgres_database_url)
-    store.init_db(engine)
+    storage.init_db(engine)
     yield engine
     names = ", ".join(t.name for t in s.metadata.sorted_tables if t.name not in ("regions", "baselines"))
     with engine.begin() as conn:
@@ -82,5 +83,5 @@ def engine(request):
 
 @pytest.fixture
 def consultation(engine):
-    return store.create_consultation(engine, title="Test consultation", question="What should change?",
+    return storage.create_consultation(engine, title="Test consultation", question="What should change?",
                                      min_chars=10, max_chars=200, max_proposals_per_participant=3)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 import sys
 
-from consult import db, store
+from consult import storage
+from consult.storage import db
 
 
 def main() -> None:
@@ -21,16 +22,16 @@ def main() -> None:
     proposals: list[int] = [int(p) for p in sys.argv[4:]]
     number = 0
     while True:
-        member = store.add_participant(engine, consultation_id, region=rng.choice(["E12000001", "E12000007"]))
+        member = storage.add_participant(engine, consultation_id, region=rng.choice(["E12000001", "E12000007"]))
         print(f"P {member.id}", flush=True)
         number += 1
-        saved = store.add_proposal(engine, consultation_id, body=f"Proposal {seed}-{number}: devolve power {number}",
+        saved = storage.add_proposal(engine, consultation_id, body=f"Proposal {seed}-{number}: devolve power {number}",
                                    author_id=member.id)
         print(f"S {saved.id}", flush=True)
         proposals.append(saved.id)
         for proposal_id in rng.sample(proposals, min(5, len(proposals))):
             value = rng.choice([1, -1, 0])
-            store.cast_vote(engine, member.id, proposal_id, value)
+            storage.cast_vote(engine, member.id, proposal_id, value)
             print(f"V {member.id} {proposal_id} {value}", flush=True)
 
 

@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from consult import auth, cli, db, demo, exports, report, store, theme_store
+from consult import auth, cli, demo, exports, report, storage
+from consult.storage import db
+from consult.storage import themes as theme_store
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PASSWORD = "Tr0ub4dor&3-staff"
@@ -27,7 +29,7 @@ def secret_world(postgres_database_url):
     # trust authentication accepts any password: the URL carries one as a production URL would
     url = make_url(postgres_database_url).set(password=DB_PASSWORD).render_as_string(hide_password=False)
     engine = db.make_engine(url)
-    store.init_db(engine)
+    storage.init_db(engine)
     consultation_id = demo.install(engine, seed=3, data=demo.generate(seed=3, n_participants=120, n_proposals=150))
     theme_store.run(engine, consultation_id)
     digest = auth.hash_password(PASSWORD)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from consult import auth, store
+from consult import auth, storage
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PASSWORD = "correct horse battery"
@@ -15,7 +15,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def app_db(sqlite_engine, sqlite_url):
-    consultation = store.create_consultation(
+    consultation = storage.create_consultation(
         sqlite_engine, title="Devolution test", question="What powers should regions have?", join_code="TEST42",
         min_chars=15, max_chars=300, max_proposals_per_participant=3)
     bodies = ["Give the North East control over its bus services", "Elect regional assemblies by STV",
@@ -23,7 +23,7 @@ def app_db(sqlite_engine, sqlite_url):
               "Publish every assembly decision online", "Protect the Welsh language in schools",
               "**bold** <img src=x onerror=alert(1)> [link](http://example.com)"]
     for body in bodies:
-        store.add_proposal(sqlite_engine, consultation.id, body=body, author_id=None, is_seed=True, region="E12000001")
+        storage.add_proposal(sqlite_engine, consultation.id, body=body, author_id=None, is_seed=True, region="E12000001")
     return sqlite_engine, sqlite_url, consultation
 
 
@@ -36,8 +36,8 @@ def _app(url: str, **secrets) -> AppTest:
     return at
 
 
-def _joined(url: str, engine, consultation, region="W92000004") -> tuple[AppTest, store.Participant]:
-    member = store.add_participant(engine, consultation.id, region=region)
+def _joined(url: str, engine, consultation, region="W92000004") -> tuple[AppTest, storage.Participant]:
+    member = storage.add_participant(engine, consultation.id, region=region)
     at = _app(url)
     at.query_params["p"] = member.token
     return at, member
@@ -72,7 +72,7 @@ def test_joining_makes_a_participant_and_keeps_them_in_the_url(app_db):
     at.checkbox[0].check()
     at.button[0].click().run()
     assert not at.exception
-    people = store.participants_frame(engine, consultation.id)
+    people = storage.participants_frame(engine, consultation.id)
     assert people.iloc[-1]["region"] == "S92000003" and people.iloc[-1]["constituency"] == "Glasgow Kelvin"
     assert at.query_params["p"]
     assert at.title[0].value == "Vote on proposals"
@@ -81,26 +81,26 @@ def test_joining_makes_a_participant_and_keeps_them_in_the_url(app_db):
     again.query_params["p"] = at.query_params["p"]
     again.run()
     assert "You are taking part" in again.success[0].value
-    assert len(store.participants_frame(engine, consultation.id)) == len(people)
+    assert len(storage.participants_frame(engine, consultation.id)) == len(people)
 
 
 def test_member_erases_their_own_participation(app_db):
     engine, url, consultation = app_db
     at, member = _joined(url, engine, consultation)
-    mine = store.add_proposal(engine, consultation.id, body="Regional banks for every nation", author_id=member.id)
-    store.cast_vote(engine, member.id, mine.id - 1, -1)
+    mine = storage.add_proposal(engine, consultation.id, body="Regional banks for every nation", author_id=member.id)
+    storage.cast_vote(engine, member.id, mine.id - 1, -1)
     at.run()
     erase = [b.label for b in at.button].index("Erase my participation")
     at.button[erase].click().run()
     assert any("Tick the box" in e.value for e in at.error)
-    assert store.participant_by_token(engine, member.token) is not None
+    assert storage.participant_by_token(engine, member.token) is not None
     at.radio[0].set_value("remove")
     at.checkbox[[c.label for c in at.checkbox].index("I understand this cannot be undone")].check()
     at.button[erase].click().run()
     assert not at.exception
     assert any("has been erased" in m.value for m in at.success)
-    assert store.participant_by_token(engine, member.token) is None
-    assert store.get_proposal(engine, mine.id).status == "hidden"
+    assert storage.participant_by_token(engine, member.token) is None
+    assert storage.get_proposal(engine, mine.id).status == "hidden"
     assert "p" not in at.query_params
 
 
@@ -122,9 +122,9 @@ def test_voting_records_votes_and_moves_on(app_db):
     shown = at.text[0].value
     at.button(key="vote_agree").click().run()
     assert not at.exception
-    votes = store.participant_votes(engine, member.id)
+    votes = storage.participant_votes(engine, member.id)
     assert len(votes) == 1 and list(votes.values()) == [1]
-    assert store.get_proposal(engine, next(iter(votes))).body == shown
+    assert storage.get_proposal(engine, next(iter(votes))).body == shown
     assert "1 of 7" in at.get("progress")[0].proto.text
     assert at.text[0].value != shown
     for _ in range(6):
@@ -135,7 +135,7 @@ def test_voting_records_votes_and_moves_on(app_db):
 def test_voting_closed_is_explained(app_db):
     engine, url, consultation = app_db
     at, _ = _joined(url, engine, consultation)
-    store.set_phase(engine, consultation.id, "results", actor="t")
+    storage.set_phase(engine, consultation.id, "results", actor="t")
     at.run()
     at.switch_page("consult/app/pages/vote.py").run()
     assert "Voting is closed" in at.info[0].value
@@ -156,12 +156,12 @@ def test_propose_validates_offers_similar_and_saves(app_db):
     assert "Give the North East control over its bus services" in [t.value for t in at.text]
     at.button(key=[b.key for b in at.button if b.key and b.key.startswith("support_")][0]).click().run()
     assert "agreed with the existing proposal" in at.success[0].value
-    assert list(store.participant_votes(engine, member.id).values()) == [1]
+    assert list(storage.participant_votes(engine, member.id).values()) == [1]
     at.text_area(key="draft_text").input("Give the North East more control over bus services").run()
     at.button[0].click().run()
     at.button[-1].click().run()  # "No, mine is different"
     assert "is published" in at.success[0].value
-    assert store.proposals_frame(engine, consultation.id)["body"].str.contains("more control").any()
+    assert storage.proposals_frame(engine, consultation.id)["body"].str.contains("more control").any()
 
 
 def test_sending_the_same_proposal_twice_thanks_the_member_and_keeps_one(app_db):
@@ -178,7 +178,7 @@ def test_sending_the_same_proposal_twice_thanks_the_member_and_keeps_one(app_db)
             at.button[-1].click().run()
         assert not at.error
         assert "is published" in at.success[0].value
-    assert store.proposals_written(engine, member.id) == 1
+    assert storage.proposals_written(engine, member.id) == 1
 
 
 def test_a_proposal_sent_after_proposals_close_is_refused_and_explained(app_db):
@@ -187,16 +187,16 @@ def test_a_proposal_sent_after_proposals_close_is_refused_and_explained(app_db):
     at.run()
     at.switch_page("consult/app/pages/propose.py").run()
     at.text_area(key="draft_text").input("Let every island council run its own ferry timetable").run()
-    store.set_phase(engine, consultation.id, "voting", actor="facilitator")
+    storage.set_phase(engine, consultation.id, "voting", actor="facilitator")
     at.button[0].click().run()
     assert not at.exception
     assert "not taking new proposals" in at.info[0].value
-    assert store.proposals_written(engine, member.id) == 0
+    assert storage.proposals_written(engine, member.id) == 0
 
 
 def test_pre_moderation_and_limits_are_explained(app_db):
     engine, url, consultation = app_db
-    store.update_settings(engine, consultation.id, actor="t", moderation="pre", max_proposals_per_participant=1)
+    storage.update_settings(engine, consultation.id, actor="t", moderation="pre", max_proposals_per_participant=1)
     at, _ = _joined(url, engine, consultation)
     at.run()
     at.switch_page("consult/app/pages/propose.py").run()
@@ -213,8 +213,8 @@ def test_my_region_needs_five_votes_then_compares(app_db):
     at.run()
     at.switch_page("consult/app/pages/my_region.py").run()
     assert "at least 5" in at.info[0].value
-    for proposal_id in store.proposals_frame(engine, consultation.id)["id"][:5]:
-        store.cast_vote(engine, member.id, int(proposal_id), 1)
+    for proposal_id in storage.proposals_frame(engine, consultation.id)["id"][:5]:
+        storage.cast_vote(engine, member.id, int(proposal_id), 1)
     at.run()
     assert not at.exception
     captions = [c.value for c in at.caption]
@@ -283,26 +283,26 @@ def test_facilitator_creates_a_consultation_and_changes_phase(app_db):
     at.text_area[0].set_value("What should the region do about buses?")
     at.button[0].click().run()
     assert any("Members join with the code" in s.value for s in at.success)
-    created = store.list_consultations(engine).iloc[0]
+    created = storage.list_consultations(engine).iloc[0]
     assert created["title"] == "Evening call: transport"
     at.selectbox[0].set_value("TEST42").run()
     at.get("button_group")[0].set_value("voting").run()
-    assert store.get_consultation(engine, consultation.id).phase == "voting"
+    assert storage.get_consultation(engine, consultation.id).phase == "voting"
     assert any("Voting only" in s.value for s in at.success)
 
 
 def test_facilitator_moderates_the_live_queue(app_db):
     engine, url, consultation = app_db
-    store.update_settings(engine, consultation.id, actor="t", moderation="pre")
-    member = store.add_participant(engine, consultation.id, region="E12000001")
-    pending = store.add_proposal(engine, consultation.id, body="Waiting for a facilitator to approve", author_id=member.id)
+    storage.update_settings(engine, consultation.id, actor="t", moderation="pre")
+    member = storage.add_participant(engine, consultation.id, region="E12000001")
+    pending = storage.add_proposal(engine, consultation.id, body="Waiting for a facilitator to approve", author_id=member.id)
     at = _signed_in(url).run()
     at.switch_page("consult/app/pages/facilitator.py").run()
     at.selectbox[0].set_value("TEST42").run()
     assert "Waiting for a facilitator to approve" in [t.value for t in at.text]
     at.button(key=f"approve_{pending.id}").click().run()
-    assert store.get_proposal(engine, pending.id).status == "published"
-    assert store.audit_frame(engine, consultation.id).iloc[0]["reason"] == "approved live"
+    assert storage.get_proposal(engine, pending.id).status == "published"
+    assert storage.audit_frame(engine, consultation.id).iloc[0]["reason"] == "approved live"
 
 
 def test_facilitator_page_is_not_for_members(app_db):
@@ -324,7 +324,7 @@ def test_presenter_view_shows_code_counts_and_hides_results_until_revealed(app_d
     assert not at.exception
     assert "# TEST42" in [m.value for m in at.markdown]
     assert [m.value for m in at.metric][:2] == ["0", "7"]
-    store.update_settings(engine, consultation.id, actor="t", results_visible=False)
+    storage.update_settings(engine, consultation.id, actor="t", results_visible=False)
     at.run()
     assert "hidden until the facilitator reveals" in at.info[0].value
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from consult import demo, privacy, store, theme_store
+from consult import demo, privacy, storage
+from consult.storage import themes as theme_store
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export", "audit"]
@@ -15,11 +16,11 @@ PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export",
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from consult import db
+    from consult.storage import db
 
     url = f"sqlite:///{tmp_path_factory.mktemp('officer') / 'demo.db'}"
     engine = db.make_engine(url)
-    store.init_db(engine)
+    storage.init_db(engine)
     consultation_id = demo.install(engine, seed=21, data=demo.generate(seed=21, n_participants=300, n_proposals=500))
     theme_store.run(engine, consultation_id)
     yield engine, url, consultation_id
@@ -53,7 +54,7 @@ def test_staff_pages_refuse_others(demo_db, page, who):
     engine, url, consultation_id = demo_db
     at = _app(url, role="facilitator" if who == "facilitator" else None)
     if who == "member":
-        at.query_params["p"] = store.add_participant(engine, consultation_id, region="E12000007").token
+        at.query_params["p"] = storage.add_participant(engine, consultation_id, region="E12000007").token
     at.run()
     assert not any(t.value in ("Overview", "Exports", "Moderation") for t in at.title)
     with pytest.raises(ValueError, match="registered"):
@@ -80,8 +81,8 @@ def test_themes_page_renames_and_filters(demo_db):
 
 def test_moderation_bulk_hide_needs_a_reason_and_is_audited(demo_db):
     engine, url, consultation_id = demo_db
-    member = store.add_participant(engine, consultation_id, region="E12000007")
-    flagged = store.add_proposal(engine, consultation_id, body="Call my neighbour John Smith on 07700 900123",
+    member = storage.add_participant(engine, consultation_id, region="E12000007")
+    flagged = storage.add_proposal(engine, consultation_id, body="Call my neighbour John Smith on 07700 900123",
                                  author_id=member.id)
     at = _app(url).run()
     at.switch_page("consult/app/pages/moderate.py").run()
@@ -90,7 +91,7 @@ def test_moderation_bulk_hide_needs_a_reason_and_is_audited(demo_db):
     assert int(needs.split("(")[1].rstrip(")")) >= 1
     at.button[[b.label for b in at.button].index("Apply to selected")].click().run()
     assert any("Select at least one" in e.value for e in at.error)
-    store.set_proposal_status(engine, flagged.id, "hidden", actor="olivia", reason="personal data")
+    storage.set_proposal_status(engine, flagged.id, "hidden", actor="olivia", reason="personal data")
     at.switch_page("consult/app/pages/audit.py").run()
     log = at.dataframe[0].value
     assert (log["Reason"] == "personal data").any()
@@ -98,11 +99,11 @@ def test_moderation_bulk_hide_needs_a_reason_and_is_audited(demo_db):
 
 def test_officer_erases_a_participant_found_by_pseudonym(demo_db):
     engine, url, consultation_id = demo_db
-    member = store.add_participant(engine, consultation_id, region="E12000007")
-    proposal = store.add_proposal(engine, consultation_id, body="Please erase me later, thanks", author_id=member.id)
-    published = store.proposals_frame(engine, consultation_id, statuses=("published",))
-    store.cast_vote(engine, member.id, int(published.iloc[0]["id"]), 1)
-    name = privacy.pseudonym(member.id, privacy.pseudonym_salt(store.get_consultation(engine, consultation_id)))
+    member = storage.add_participant(engine, consultation_id, region="E12000007")
+    proposal = storage.add_proposal(engine, consultation_id, body="Please erase me later, thanks", author_id=member.id)
+    published = storage.proposals_frame(engine, consultation_id, statuses=("published",))
+    storage.cast_vote(engine, member.id, int(published.iloc[0]["id"]), 1)
+    name = privacy.pseudonym(member.id, privacy.pseudonym_salt(storage.get_consultation(engine, consultation_id)))
     at = _app(url).run()
     at.switch_page("consult/app/pages/moderate.py").run()
     at.text_input(key="erase_reason").set_value("")
@@ -110,10 +111,10 @@ def test_officer_erases_a_participant_found_by_pseudonym(demo_db):
     erase = [b.label for b in at.button].index("Erase")
     at.button[erase].click().run()
     assert any("Give a reason" in e.value for e in at.error)
-    assert store.participant_by_token(engine, member.token) is not None
+    assert storage.participant_by_token(engine, member.token) is not None
     at.text_input(key="erase_reason").set_value("request by letter")
     at.button[erase].click().run()
     assert not at.exception
     assert any("Erased: 1 vote(s); 1 proposal(s) anonymised" in m.value for m in at.success)
-    assert store.participant_by_token(engine, member.token) is None
-    assert store.get_proposal(engine, proposal.id).author_id is None
+    assert storage.participant_by_token(engine, member.token) is None
+    assert storage.get_proposal(engine, proposal.id).author_id is None

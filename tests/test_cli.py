@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consult import cli, store
+from consult import cli, storage
 
 
 def test_demo_loads_once_with_if_empty(sqlite_url, capsys):
@@ -16,7 +16,7 @@ def test_demo_loads_once_with_if_empty(sqlite_url, capsys):
 
 def test_migrate_reports_revision(sqlite_url, capsys):
     assert cli.main(["migrate", "--db", sqlite_url]) == 0
-    assert "revision 0003" in capsys.readouterr().out
+    assert "revision 0004" in capsys.readouterr().out
 
 
 def test_list_on_empty_database_says_what_to_do(sqlite_url, capsys):
@@ -26,9 +26,9 @@ def test_list_on_empty_database_says_what_to_do(sqlite_url, capsys):
 
 def test_store_errors_become_messages_not_tracebacks(sqlite_url, capsys, monkeypatch):
     def refuse(*_args, **_kwargs):
-        raise store.Refused("nope, and here is why")
+        raise storage.Refused("nope, and here is why")
 
-    monkeypatch.setattr(store, "list_consultations", refuse)
+    monkeypatch.setattr(storage, "list_consultations", refuse)
     assert cli.main(["list", "--db", sqlite_url]) == 2
     assert "nope, and here is why" in capsys.readouterr().err
 

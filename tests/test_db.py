@@ -6,8 +6,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from consult import db
-from consult.schema import metadata
+from consult.storage import db
+from consult.storage.schema import metadata
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(sqlite_engine):
@@ -23,7 +23,7 @@ def test_in_memory_sqlite_is_refused_with_a_reason():
 
 
 def test_migrations_build_exactly_the_declared_schema(engine):
-    assert db.current_revision(engine) == "0003"
+    assert db.current_revision(engine) == "0004"
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []

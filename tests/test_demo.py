@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from consult import demo, regions, store
+from consult import demo, regions, storage
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +62,9 @@ def test_three_latent_opinion_groups_with_london_leaning_to_one(data):
 
 def test_install_writes_everything(sqlite_engine, data):
     consultation_id = demo.install(sqlite_engine, data=data)
-    counts = store.counts(sqlite_engine, consultation_id)
+    counts = storage.counts(sqlite_engine, consultation_id)
     assert counts.participants == len(data.participants)
     assert counts.proposals == counts.published == len(data.proposals)
     assert counts.votes == len(data.votes)
-    assert len(store.vote_events_frame(sqlite_engine, consultation_id)) == len(data.events)
-    assert store.get_consultation(sqlite_engine, consultation_id).join_code == demo.JOIN_CODE
+    assert len(storage.vote_events_frame(sqlite_engine, consultation_id)) == len(data.events)
+    assert storage.get_consultation(sqlite_engine, consultation_id).join_code == demo.JOIN_CODE

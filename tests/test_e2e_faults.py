@@ -20,7 +20,8 @@ from e2e_support import (
 )
 from playwright.sync_api import expect, sync_playwright
 
-from consult import db, store
+from consult import storage
+from consult.storage import db
 
 pytestmark = pytest.mark.e2e
 TOPICS = ["ferries", "libraries", "broadband", "tram lines", "river flooding", "fishing quotas", "apprenticeships",
@@ -47,8 +48,8 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
     require_chromium()
     url = f"sqlite:///{tmp_path / 'kill.db'}"
     engine = db.make_engine(url)
-    store.init_db(engine)
-    consultation = store.create_consultation(engine, title="Kill test", question="What should regions run?",
+    storage.init_db(engine)
+    consultation = storage.create_consultation(engine, title="Kill test", question="What should regions run?",
                                              join_code="KILL01", min_chars=10, max_proposals_per_participant=50)
     port = free_port()
     server = start_server(url, port=port)
@@ -81,9 +82,9 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             server = start_server(url, port=port)
             for page, token in pages:
-                member = store.participant_by_token(engine, token)
+                member = storage.participant_by_token(engine, token)
                 assert member is not None
-                saved = set(store.proposals_frame(engine, consultation.id).query("author_id == @member.id")["body"])
+                saved = set(storage.proposals_frame(engine, consultation.id).query("author_id == @member.id")["body"])
                 assert set(acknowledged[token]) <= saved, "an acknowledged proposal was lost"
                 # the member reloads their link and carries on as the same person
                 page.goto(f"{base}/propose?p={token}")
@@ -91,7 +92,7 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
                 wait_for_app(page)
                 body = f"After the restart: {TOPICS[14]} for {token[:4]}"
                 submit(page, body)
-                saved = set(store.proposals_frame(engine, consultation.id).query("author_id == @member.id")["body"])
+                saved = set(storage.proposals_frame(engine, consultation.id).query("author_id == @member.id")["body"])
                 assert body in saved
             browser.close()
     finally:

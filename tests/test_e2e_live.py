@@ -17,7 +17,7 @@ from e2e_support import (
 )
 from playwright.sync_api import expect
 
-from consult import auth, store
+from consult import auth, storage
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "facilitate-this-session"
@@ -26,13 +26,13 @@ PASSWORD = "facilitate-this-session"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     require_chromium()
-    from consult import db
+    from consult.storage import db
 
     folder = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{folder / 'live.db'}"
     engine = db.make_engine(url)
-    store.init_db(engine)
-    consultation = store.create_consultation(engine, title="Live session: powers for the regions",
+    storage.init_db(engine)
+    consultation = storage.create_consultation(engine, title="Live session: powers for the regions",
                                              question="What one power should your region have?",
                                              join_code="LIVE42", min_chars=10, max_chars=300)
     secrets = folder / "secrets.toml"
@@ -108,10 +108,10 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         a_page.get_by_role("textbox", name="Your proposal").fill("Let the North East keep its business rates")
         facilitator.get_by_text("Voting only", exact=True).click()
         wait_for_app(facilitator)
-        assert store.get_consultation(engine, consultation.id).phase == "voting"
+        assert storage.get_consultation(engine, consultation.id).phase == "voting"
         a_page.get_by_role("button", name="Continue").click()
         expect(a_page.get_by_text("not taking new proposals")).to_be_visible(timeout=8_000)
-        bodies = store.proposals_frame(engine, consultation.id)["body"].tolist()
+        bodies = storage.proposals_frame(engine, consultation.id)["body"].tolist()
         assert "Let the North East keep its business rates" not in bodies
         facilitator.get_by_text("Collect proposals", exact=True).click()
         reopened = time.monotonic()
@@ -119,7 +119,7 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         assert time.monotonic() - reopened < 8.5
         facilitator.get_by_text("Voting only", exact=True).click()
         wait_for_app(facilitator)
-        assert "set_phase" in store.audit_frame(engine, consultation.id)["action"].tolist()
+        assert "set_phase" in storage.audit_frame(engine, consultation.id)["action"].tolist()
         for context in (a_context, b_context):
             context.close()
         browser.close()

@@ -8,7 +8,7 @@ import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from consult import store
+from consult import storage
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "**bold** <img src=x onerror=alert(1)> [link](http://example.com)"
@@ -22,16 +22,16 @@ PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     require_chromium()
-    from consult import db
+    from consult.storage import db
 
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
     engine = db.make_engine(url)
-    store.init_db(engine)
-    consultation = store.create_consultation(engine, title="Devolution: where should power sit?",
+    storage.init_db(engine)
+    consultation = storage.create_consultation(engine, title="Devolution: where should power sit?",
                                              question="Which powers should move to regional assemblies?",
                                              join_code="E2ETST", min_chars=15, max_chars=400)
     for body in SEEDS:
-        store.add_proposal(engine, consultation.id, body=body, author_id=None, is_seed=True, region="E12000001")
+        storage.add_proposal(engine, consultation.id, body=body, author_id=None, is_seed=True, region="E12000001")
     with streamlit_server(url) as base:
         yield base, engine, consultation
     engine.dispose()
@@ -113,9 +113,9 @@ def test_member_journey_join_propose_similar_vote_reload(server, browser):
     expect(page.get_by_text("You have voted on 5 of")).to_be_visible(timeout=30_000)
     assert progress(page) == 5  # same participant, same votes
     assert re.search(r"p=([^&]+)", page.url).group(1) == token
-    participant = store.participant_by_token(engine, token)
+    participant = storage.participant_by_token(engine, token)
     assert participant is not None and participant.region == "W92000004"
-    assert len(store.participant_votes(engine, participant.id)) == 5
+    assert len(storage.participant_votes(engine, participant.id)) == 5
 
     page.goto(f"{base}/my-region?p={token}")
     page.get_by_role("heading", name="Where my region stands").wait_for(timeout=30_000)
@@ -126,8 +126,8 @@ def test_member_journey_join_propose_similar_vote_reload(server, browser):
 
 def test_second_member_sees_the_new_proposal_and_hostile_text_stays_inert(server, browser):
     base, engine, consultation = server
-    store.add_proposal(engine, consultation.id, body="Ferries to the islands run by the assembly",
-                       author_id=store.add_participant(engine, consultation.id, region="S92000003").id)
+    storage.add_proposal(engine, consultation.id, body="Ferries to the islands run by the assembly",
+                       author_id=storage.add_participant(engine, consultation.id, region="S92000003").id)
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     join(page, base, "Scotland")

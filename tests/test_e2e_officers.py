@@ -13,7 +13,8 @@ from conftest import shared_data
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from consult import auth, demo, store, theme_store
+from consult import auth, demo, storage
+from consult.storage import themes as theme_store
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "officer-password-123"
@@ -22,12 +23,12 @@ PASSWORD = "officer-password-123"
 @pytest.fixture(scope="module")
 def officer_server(tmp_path_factory):
     require_chromium()
-    from consult import db
+    from consult.storage import db
 
     folder = tmp_path_factory.mktemp("officer")
     url = f"sqlite:///{folder / 'officer.db'}"
     engine = db.make_engine(url)
-    store.init_db(engine)
+    storage.init_db(engine)
     consultation_id = demo.install(engine, seed=2026, data=demo.generate(n_participants=400, n_proposals=700))
     theme_store.run(engine, consultation_id)
     secrets = folder / "secrets.toml"
@@ -95,7 +96,7 @@ def test_officer_journey(officer_server):
         shoot(page, "officer-consensus")
 
         # hide a proposal with a reason and find it in the audit log
-        victim = int(store.proposals_frame(engine, consultation_id)["id"].iloc[3])
+        victim = int(storage.proposals_frame(engine, consultation_id)["id"].iloc[3])
         go_to(page, "Moderation", "Moderation")
         page.get_by_label("Proposal number (#)").first.fill(str(victim))
         page.get_by_text("Hidden", exact=True).click()
@@ -128,9 +129,9 @@ def test_officer_journey(officer_server):
         page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_text("Imported 100 responses").wait_for(timeout=60_000)
         shoot(page, "officer-import")
-        imported = store.list_consultations(engine)
+        imported = storage.list_consultations(engine)
         assert "gambling" in imported.iloc[0]["title"]
-        regions_seen = set(store.participants_frame(engine, int(imported.iloc[0]["id"]))["region"])
+        regions_seen = set(storage.participants_frame(engine, int(imported.iloc[0]["id"]))["region"])
         assert {"S92000003", "W92000004", "N92000002"} <= regions_seen
 
         # download the HTML report and the workbook, and open both
@@ -166,7 +167,7 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
     from playwright.sync_api import sync_playwright
 
     base, engine, consultation_id, _ = officer_server
-    token = store.add_participant(engine, consultation_id, region="E12000002").token
+    token = storage.add_participant(engine, consultation_id, region="E12000002").token
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context().new_page()

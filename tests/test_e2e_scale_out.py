@@ -14,17 +14,17 @@ from e2e_support import (
 )
 from playwright.sync_api import expect, sync_playwright
 
-from consult import store
+from consult import storage
 
 pytestmark = pytest.mark.e2e
 
 
 def test_proposal_on_one_server_appears_on_the_other_servers_presenter(postgres_engine, postgres_database_url):
     require_chromium()
-    consultation = store.create_consultation(postgres_engine, title="Two servers, one database",
+    consultation = storage.create_consultation(postgres_engine, title="Two servers, one database",
                                              question="Which powers should move to the regions?",
                                              join_code="TWOSRV", min_chars=10)
-    store.add_proposal(postgres_engine, consultation.id, body="Give Cornwall a say over its harbours",
+    storage.add_proposal(postgres_engine, consultation.id, body="Give Cornwall a say over its harbours",
                        author_id=None, is_seed=True)
     with streamlit_server(postgres_database_url) as first, streamlit_server(postgres_database_url) as second, \
             sync_playwright() as p:

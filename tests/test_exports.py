@@ -11,20 +11,21 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consult import demo, exports, polis, report, store, theme_store
+from consult import demo, exports, polis, report, storage
+from consult.storage import themes as theme_store
 
 HOSTILE = '=HYPERLINK("http://evil.example","click") <script>alert(1)</script> **bold**'
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from consult import db
+    from consult.storage import db
 
     engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('exports') / 'demo.db'}")
-    store.init_db(engine)
+    storage.init_db(engine)
     consultation_id = demo.install(engine, seed=31, data=demo.generate(seed=31, n_participants=300, n_proposals=500))
-    member = store.add_participant(engine, consultation_id, region="E12000007")
-    store.add_proposal(engine, consultation_id, body=HOSTILE, author_id=member.id)
+    member = storage.add_participant(engine, consultation_id, region="E12000007")
+    storage.add_proposal(engine, consultation_id, body=HOSTILE, author_id=member.id)
     theme_store.run(engine, consultation_id)
     yield engine, consultation_id
     engine.dispose()
@@ -35,7 +36,7 @@ def test_proposals_table_has_the_analysis(demo_db):
     table = exports.proposals_table(engine, consultation_id)
     assert {"theme", "author_region", "support", "support_low", "weighted_support", "consensus",
             "weakest_region"} <= set(table.columns)
-    assert len(table) == store.counts(engine, consultation_id).proposals
+    assert len(table) == storage.counts(engine, consultation_id).proposals
     assert (table["theme"] != "").mean() > 0.9
 
 
@@ -53,7 +54,7 @@ def test_csv_and_xlsx_neutralise_formulas(demo_db):
 def test_votes_are_pseudonymised(demo_db):
     engine, consultation_id = demo_db
     votes = exports.votes_table(engine, consultation_id)
-    ids = set(store.votes_frame(engine, consultation_id)["participant_id"].astype(str))
+    ids = set(storage.votes_frame(engine, consultation_id)["participant_id"].astype(str))
     assert votes["participant"].str.match(r"^P[0-9a-f]{12}$").all()
     assert not set(votes["participant"]) & ids
     assert votes["participant"].nunique() == len(ids)
@@ -64,7 +65,7 @@ def test_polis_zip_reads_back(demo_db):
     with tempfile.TemporaryDirectory() as folder:
         zipfile.ZipFile(io.BytesIO(exports.polis_zip(engine, consultation_id))).extractall(folder)
         again = polis.read_export(Path(folder))
-    assert len(again.votes) == store.counts(engine, consultation_id).votes
+    assert len(again.votes) == storage.counts(engine, consultation_id).votes
 
 
 def test_html_report_is_self_contained_and_escapes_member_text(demo_db):
@@ -80,7 +81,7 @@ def test_html_report_is_self_contained_and_escapes_member_text(demo_db):
 
 def test_report_escapes_text_it_quotes(demo_db):
     engine, consultation_id = demo_db
-    hostile_id = int(store.proposals_frame(engine, consultation_id).set_index("body").loc[HOSTILE, "id"])
+    hostile_id = int(storage.proposals_frame(engine, consultation_id).set_index("body").loc[HOSTILE, "id"])
     theme_id = int(theme_store.themes_frame(engine, consultation_id).iloc[0]["id"])
     theme_store.rename(engine, theme_id, "<b>Theme</b> & co", actor="t")
     theme_store.move_proposal(engine, hostile_id, theme_id, actor="t")

@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.pool import NullPool
 
-from consult import db, store, tallies
-from consult import schema as s
+from consult import storage
+from consult.storage import db, tallies
+from consult.storage import errors as storage_errors
+from consult.storage import schema as s
 
 WRITER = Path(__file__).with_name("fault_writer.py")
 
@@ -45,8 +47,8 @@ def _acks(paths: list[Path]) -> tuple[set[int], set[int], dict[tuple[int, int], 
 def test_sigkill_mid_burst_keeps_every_acknowledged_write(request, tmp_path, backend):
     url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "postgres_database_url")
     engine = db.make_engine(url)
-    store.init_db(engine)
-    consultation = store.create_consultation(engine, title="Kill test", question="Q?", min_chars=5,
+    storage.init_db(engine)
+    consultation = storage.create_consultation(engine, title="Kill test", question="Q?", min_chars=5,
                                              max_proposals_per_participant=100)
     outputs = [tmp_path / f"writer{i}.log" for i in range(4)]
     writers = []
@@ -71,9 +73,9 @@ def test_sigkill_mid_burst_keeps_every_acknowledged_write(request, tmp_path, bac
     if backend == "sqlite":
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    stored_people = set(store.participants_frame(engine, consultation.id)["id"])
-    stored_proposals = set(store.proposals_frame(engine, consultation.id)["id"])
-    current = store.votes_frame(engine, consultation.id).set_index(["participant_id", "proposal_id"])["value"]
+    stored_people = set(storage.participants_frame(engine, consultation.id)["id"])
+    stored_proposals = set(storage.proposals_frame(engine, consultation.id)["id"])
+    current = storage.votes_frame(engine, consultation.id).set_index(["participant_id", "proposal_id"])["value"]
     assert people <= stored_people
     assert proposals <= stored_proposals
     assert all(current.get(key) == value for key, value in votes.items()), "an acknowledged vote was lost"
@@ -84,8 +86,8 @@ def test_sigkill_mid_burst_keeps_every_acknowledged_write(request, tmp_path, bac
         tallies.rebuild(conn, consultation.id)
     pd.testing.assert_frame_equal(running, _stats(engine, consultation.id), check_exact=False, rtol=1e-9)
     # and the database takes new writes at once
-    member = store.add_participant(engine, consultation.id, region="E12000003")
-    store.cast_vote(engine, member.id, next(iter(proposals)), 1)
+    member = storage.add_participant(engine, consultation.id, region="E12000003")
+    storage.cast_vote(engine, member.id, next(iter(proposals)), 1)
     engine.dispose()
 
 
@@ -102,14 +104,14 @@ def _terminate(admin, pid: int | None = None) -> int:
 def test_postgres_connection_drop_is_recovered(postgres_engine, postgres_database_url):
     engine = postgres_engine
     admin = create_engine(postgres_database_url, poolclass=NullPool)
-    consultation = store.create_consultation(engine, title="Drop test", question="Q?", min_chars=5)
-    member = store.add_participant(engine, consultation.id, region="E12000004")
-    first = store.add_proposal(engine, consultation.id, body="Buses run by the region", author_id=None, is_seed=True)
-    store.cast_vote(engine, member.id, first.id, 1)
+    consultation = storage.create_consultation(engine, title="Drop test", question="Q?", min_chars=5)
+    member = storage.add_participant(engine, consultation.id, region="E12000004")
+    first = storage.add_proposal(engine, consultation.id, body="Buses run by the region", author_id=None, is_seed=True)
+    storage.cast_vote(engine, member.id, first.id, 1)
 
     # 1. between actions: the pooled connections die; the next action reconnects (pre-ping)
     assert _terminate(admin) >= 1
-    store.cast_vote(engine, member.id, first.id, -1)
+    storage.cast_vote(engine, member.id, first.id, -1)
 
     # 2. during an action: the connection dies just before the member's write is sent
     killed = []
@@ -121,30 +123,30 @@ def test_postgres_connection_drop_is_recovered(postgres_engine, postgres_databas
             time.sleep(0.2)
 
     try:
-        saved = store.add_proposal(engine, consultation.id, body="Regional assemblies elected by STV",
+        saved = storage.add_proposal(engine, consultation.id, body="Regional assemblies elected by STV",
                                    author_id=member.id)
     finally:
         event.remove(engine, "before_cursor_execute", drop_once)
     assert killed == [1]
-    assert store.get_proposal(engine, saved.id).body == "Regional assemblies elected by STV"
-    bodies = store.proposals_frame(engine, consultation.id)["body"].tolist()
+    assert storage.get_proposal(engine, saved.id).body == "Regional assemblies elected by STV"
+    bodies = storage.proposals_frame(engine, consultation.id)["body"].tolist()
     assert bodies.count("Regional assemblies elected by STV") == 1
-    assert store.participant_votes(engine, member.id) == {first.id: -1}
+    assert storage.participant_votes(engine, member.id) == {first.id: -1}
     admin.dispose()
 
 
 def test_a_database_that_stays_down_gives_a_clear_message(monkeypatch, sqlite_engine):
     from sqlalchemy.exc import OperationalError
 
-    consultation = store.create_consultation(sqlite_engine, title="Down", question="Q?", min_chars=5)
-    monkeypatch.setattr(store, "RECONNECT_DELAYS", (0.0,))
+    consultation = storage.create_consultation(sqlite_engine, title="Down", question="Q?", min_chars=5)
+    monkeypatch.setattr(storage_errors, "RECONNECT_DELAYS", (0.0,))
     calls = []
 
     def always_dropped(*_args, **_kwargs):
         calls.append(1)
         raise OperationalError("INSERT", {}, Exception("server closed the connection"), connection_invalidated=True)
 
-    monkeypatch.setattr(store.db, "writing", always_dropped)
-    with pytest.raises(store.Unavailable, match="Your text is still here"):
-        store.add_proposal(sqlite_engine, consultation.id, body="This will not be saved today", author_id=None)
+    monkeypatch.setattr(storage.db, "writing", always_dropped)
+    with pytest.raises(storage.Unavailable, match="Your text is still here"):
+        storage.add_proposal(sqlite_engine, consultation.id, body="This will not be saved today", author_id=None)
     assert len(calls) == 2  # the first try and one retry

@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from consult import auth, db, exports, imports, polis, regions, store, tables, theme_store
-from consult import schema as s
+from consult import auth, exports, imports, polis, regions, storage, tables
+from consult.storage import db
+from consult.storage import schema as s
+from consult.storage import themes as theme_store
 from consult.text import clean_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -40,11 +42,11 @@ def _counts(engine) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}")
-    store.init_db(engine)
-    consultation = store.create_consultation(engine, title="Fuzz", question="Anything?", join_code="FUZZ01",
+    storage.init_db(engine)
+    consultation = storage.create_consultation(engine, title="Fuzz", question="Anything?", join_code="FUZZ01",
                                              min_chars=5, max_chars=500, max_proposals_per_participant=10_000)
-    member = store.add_participant(engine, consultation.id, region="E12000001")
-    proposal = store.add_proposal(engine, consultation.id, body="A first proposal to vote on", author_id=None,
+    member = storage.add_participant(engine, consultation.id, region="E12000001")
+    proposal = storage.add_proposal(engine, consultation.id, body="A first proposal to vote on", author_id=None,
                                   is_seed=True)
     yield engine, consultation, member, proposal
     engine.dispose()
@@ -65,7 +67,7 @@ def _attempt(engine, action):
 @given(body=TEXT, tier=st.sampled_from([*s.TIERS, "", "galaxy"]))
 def test_propose_form(world, body, tier):
     engine, consultation, member, _ = world
-    saved = _attempt(engine, lambda: store.add_proposal(engine, consultation.id, body=body, author_id=member.id,
+    saved = _attempt(engine, lambda: storage.add_proposal(engine, consultation.id, body=body, author_id=member.id,
                                                         tier=tier))
     if saved is not None:
         assert saved.body == clean_text(body) and 5 <= len(saved.body) <= 500
@@ -76,7 +78,7 @@ def test_propose_form(world, body, tier):
 @given(region=st.one_of(st.sampled_from(regions.answer_codes()), st.text(max_size=20)), constituency=TEXT)
 def test_join_form(world, region, constituency):
     engine, consultation, *_ = world
-    joined = _attempt(engine, lambda: store.add_participant(engine, consultation.id, region=region,
+    joined = _attempt(engine, lambda: storage.add_participant(engine, consultation.id, region=region,
                                                             constituency=constituency))
     assert (joined is not None) == (region in regions.answer_codes())
     if joined is not None:
@@ -87,7 +89,7 @@ def test_join_form(world, region, constituency):
 @given(code=TEXT)
 def test_join_code_lookup(world, code):
     engine, consultation, *_ = world
-    found = _attempt(engine, lambda: store.find_consultation(engine, code))
+    found = _attempt(engine, lambda: storage.find_consultation(engine, code))
     assert found is None or found.id == consultation.id
 
 
@@ -95,8 +97,8 @@ def test_join_code_lookup(world, code):
 @given(value=st.integers(-5, 5), proposal_offset=st.integers(-3, 3))
 def test_vote_handler(world, value, proposal_offset):
     engine, _, member, proposal = world
-    _attempt(engine, lambda: store.cast_vote(engine, member.id, proposal.id + proposal_offset, value))
-    assert store.participant_votes(engine, member.id).get(proposal.id, 0) in (-1, 0, 1)
+    _attempt(engine, lambda: storage.cast_vote(engine, member.id, proposal.id + proposal_offset, value))
+    assert storage.participant_votes(engine, member.id).get(proposal.id, 0) in (-1, 0, 1)
 
 
 @SETTINGS
@@ -104,7 +106,7 @@ def test_vote_handler(world, value, proposal_offset):
        max_chars=st.integers(-5, 20_000), limit=st.integers(-2, 50))
 def test_new_consultation_form(world, title, question, code, min_chars, max_chars, limit):
     engine, *_ = world
-    _attempt(engine, lambda: store.create_consultation(engine, title=title, question=question, join_code=code,
+    _attempt(engine, lambda: storage.create_consultation(engine, title=title, question=question, join_code=code,
                                                        min_chars=min_chars, max_chars=max_chars,
                                                        max_proposals_per_participant=limit))
 
@@ -173,7 +175,7 @@ def test_response_import(world, rows):
     report = _attempt(engine, lambda: imports.import_responses(engine, frame, mapping, title="Fuzz import"))
     if report is not None:
         assert report.accepted + len(report.rejected) == len(rows)
-        assert store.counts(engine, report.consultation_id).proposals == report.accepted
+        assert storage.counts(engine, report.consultation_id).proposals == report.accepted
 
 
 def _polis_zip(comments: bytes, votes: bytes) -> bytes:

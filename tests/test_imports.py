@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import shared_data
 
-from consult import imports, polis, store
+from consult import imports, polis, storage
 
 
 def test_mapping_validation_report():
@@ -41,7 +41,7 @@ def test_gambling_responses_import_with_their_regions(sqlite_engine):
                                                                            respondent="response_id"),
                                       title="Gambling adverts")
     assert report.accepted == len(frame) and not report.rejected
-    people = store.participants_frame(sqlite_engine, report.consultation_id)
+    people = storage.participants_frame(sqlite_engine, report.consultation_id)
     assert {"S92000003", "W92000004", "N92000002"} <= set(people["region"])
     assert "England" not in report.unknown_regions  # England is a nation, not a region: kept as not said
 
@@ -61,4 +61,4 @@ def test_polis_zip_import_refuses_bombs_and_traversal(sqlite_engine, tmp_path):
         archive.writestr("export/votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n")
     consultation_id = imports.import_polis_zip(sqlite_engine, buffer.getvalue(), directory=tmp_path / "c")
     assert (tmp_path / "c" / "comments.csv").exists() and not (tmp_path / "evil").exists()
-    assert store.counts(sqlite_engine, consultation_id).votes == 1
+    assert storage.counts(sqlite_engine, consultation_id).votes == 1

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from consult import db, demo, live, store, support, tallies
-from consult import schema as s
+from consult import demo, live, storage, support
+from consult.storage import db, tallies
+from consult.storage import schema as s
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def demo_db(engine):
 
 
 def _full_consensus(engine, consultation_id):
-    votes = store.votes_frame(engine, consultation_id, published_only=True)
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
     return support.cross_region_consensus(votes).sort_values("consensus", ascending=False, kind="stable")
 
 
@@ -26,12 +27,12 @@ def test_running_tallies_match_a_full_recomputation(demo_db):
     full = _full_consensus(engine, consultation_id)
     assert top["consensus"].to_numpy() == pytest.approx(full["consensus"].to_numpy()[:5])
     # live votes, changes and a merge keep them exact
-    people = store.participants_frame(engine, consultation_id)["id"].tolist()
-    proposals = store.proposals_frame(engine, consultation_id)["id"].tolist()
+    people = storage.participants_frame(engine, consultation_id)["id"].tolist()
+    proposals = storage.proposals_frame(engine, consultation_id)["id"].tolist()
     rng = np.random.default_rng(0)
     for _ in range(150):
-        store.cast_vote(engine, int(rng.choice(people)), int(rng.choice(proposals[:30])), int(rng.choice([-1, 0, 1])))
-    store.merge_proposals(engine, proposals[1], proposals[0], actor="t")
+        storage.cast_vote(engine, int(rng.choice(people)), int(rng.choice(proposals[:30])), int(rng.choice([-1, 0, 1])))
+    storage.merge_proposals(engine, proposals[1], proposals[0], actor="t")
     with engine.connect() as conn:
         stored = pd.read_sql(s.proposal_stats.select().where(s.proposal_stats.c.consultation_id == consultation_id),
                              conn).set_index("proposal_id")
@@ -39,22 +40,27 @@ def test_running_tallies_match_a_full_recomputation(demo_db):
     common = full.index.intersection(stored.index)
     assert len(common) == len(full)
     assert np.exp(stored.loc[common, "log_gic"] / 12).to_numpy() == pytest.approx(full.loc[common, "consensus"].to_numpy())
-    support_table = support.support_table(store.votes_frame(engine, consultation_id))
+    support_table = support.support_table(storage.votes_frame(engine, consultation_id))
     assert stored.loc[support_table.index, "agree"].tolist() == support_table["agree"].tolist()
 
 
 def test_migration_backfills_tallies_for_existing_votes(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     db.upgrade(engine, "0001")
-    store.sync_reference_data(engine)
-    consultation = store.create_consultation(engine, title="Old", question="Before tallies?", min_chars=5)
-    member = store.add_participant(engine, consultation.id, region="W92000004")
-    proposal = store.add_proposal(engine, consultation.id, body="An older proposal", author_id=member.id)
-    with db.writing(engine) as conn:  # a vote written the 0001 way, without tallies
-        conn.execute(s.votes.insert().values(consultation_id=consultation.id, participant_id=member.id,
-                                             proposal_id=proposal.id, value=1, updated_ms=1))
+    storage.sync_reference_data(engine)
+    # rows written the 0001 way (raw inserts: today's code reads columns that 0001 does not have)
+    with db.writing(engine) as conn:
+        consultation_id = conn.execute(s.consultations.insert().values(
+            join_code="OLD1", title="Old", question="Before tallies?", min_chars=5, created_ms=1)).inserted_primary_key[0]
+        member_id = conn.execute(s.participants.insert().values(
+            consultation_id=consultation_id, token="t-old", region="W92000004", created_ms=1)).inserted_primary_key[0]
+        proposal_id = conn.execute(s.proposals.insert().values(
+            consultation_id=consultation_id, author_id=member_id, body="An older proposal", created_ms=1,
+            updated_ms=1)).inserted_primary_key[0]
+        conn.execute(s.votes.insert().values(consultation_id=consultation_id, participant_id=member_id,
+                                             proposal_id=proposal_id, value=1, updated_ms=1))
     db.upgrade(engine)
-    top = live.top_consensus(engine, consultation.id)
+    top = live.top_consensus(engine, consultation_id)
     assert top["votes"].tolist() == [1]
     assert top["consensus"].iloc[0] == pytest.approx(np.exp((11 * np.log(0.5) + np.log(2 / 3)) / 12))
 

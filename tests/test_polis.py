@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import shared_data
 
-from consult import cli, polis, store
+from consult import cli, polis, storage
 
 
 def _tiny_export(folder, votes_rows, comments_extra=""):
@@ -35,24 +35,24 @@ def test_latest_vote_wins_by_millisecond_timestamp(tmp_path):
 def test_import_keeps_moderation_seed_meta_and_the_event_log(sqlite_engine, tmp_path):
     folder = _tiny_export(tmp_path / "ex", "1500,x,0,5,-1\n1200,x,0,5,1\n1100,x,1,5,1\n")
     consultation_id = polis.import_export(sqlite_engine, folder)
-    proposals = store.proposals_frame(sqlite_engine, consultation_id).set_index("external_id")
+    proposals = storage.proposals_frame(sqlite_engine, consultation_id).set_index("external_id")
     assert proposals.loc["0", "is_seed"] and proposals.loc["1", "status"] == "hidden"
     assert proposals.loc["2", "is_meta"]
-    votes = store.votes_frame(sqlite_engine, consultation_id)
+    votes = storage.votes_frame(sqlite_engine, consultation_id)
     assert sorted(votes["value"]) == [-1, 1]
-    assert len(store.vote_events_frame(sqlite_engine, consultation_id)) == 3
+    assert len(storage.vote_events_frame(sqlite_engine, consultation_id)) == 3
 
 
 def test_real_export_round_trip(sqlite_engine, tmp_path):
     source = shared_data("polis", "brexit-consensus")
     consultation_id = polis.import_export(sqlite_engine, source)
     export = polis.read_export(source)
-    counts = store.counts(sqlite_engine, consultation_id)
+    counts = storage.counts(sqlite_engine, consultation_id)
     assert counts.votes == len(export.votes) and counts.proposals == len(export.comments)
     polis.export_consultation(sqlite_engine, consultation_id, tmp_path / "out")
     again = polis.read_export(tmp_path / "out")
     assert len(again.votes) == len(export.votes)
-    assert sorted(again.comments["comment-body"]) == sorted(store.proposals_frame(sqlite_engine, consultation_id)["body"])
+    assert sorted(again.comments["comment-body"]) == sorted(storage.proposals_frame(sqlite_engine, consultation_id)["body"])
     assert again.participants_votes is not None and "group-id" in again.participants_votes
 
 

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from consult import exports, privacy, store, tallies
-from consult import schema as s
+from consult import exports, privacy, storage
+from consult.storage import schema as s
+from consult.storage import tallies
 
 
 def _stats(engine, consultation_id: int) -> pd.DataFrame:
@@ -16,21 +17,21 @@ def _stats(engine, consultation_id: int) -> pd.DataFrame:
                            .order_by(s.proposal_stats.c.proposal_id), conn)
 
 
-def _people(engine, consultation, n: int, region: str = "E12000007") -> list[store.Participant]:
-    return [store.add_participant(engine, consultation.id, region=region) for _ in range(n)]
+def _people(engine, consultation, n: int, region: str = "E12000007") -> list[storage.Participant]:
+    return [storage.add_participant(engine, consultation.id, region=region) for _ in range(n)]
 
 
 @pytest.fixture
 def voted(engine, consultation):
     leaver, *others = _people(engine, consultation, 4)
-    own = store.add_proposal(engine, consultation.id, body="Give regions control over buses", author_id=leaver.id)
-    other = store.add_proposal(engine, consultation.id, body="Elect assemblies by proportional vote",
+    own = storage.add_proposal(engine, consultation.id, body="Give regions control over buses", author_id=leaver.id)
+    other = storage.add_proposal(engine, consultation.id, body="Elect assemblies by proportional vote",
                                author_id=others[0].id)
-    store.cast_vote(engine, leaver.id, other.id, 1)
-    store.cast_vote(engine, leaver.id, other.id, -1)  # a changed vote leaves an event to erase too
+    storage.cast_vote(engine, leaver.id, other.id, 1)
+    storage.cast_vote(engine, leaver.id, other.id, -1)  # a changed vote leaves an event to erase too
     for person in others:
-        store.cast_vote(engine, person.id, own.id, 1)
-        store.cast_vote(engine, person.id, other.id, 1)
+        storage.cast_vote(engine, person.id, own.id, 1)
+        storage.cast_vote(engine, person.id, other.id, 1)
     return engine, consultation, leaver, own, other
 
 
@@ -39,11 +40,11 @@ def test_erasure_anonymises_proposals_and_removes_votes(voted):
     done = privacy.erase_participant(engine, leaver.id, actor="officer", reason="request by email")
     assert done == privacy.Erasure(votes_removed=1, proposals_anonymised=1, proposals_removed=0,
                                    votes_on_removed_proposals=0)
-    assert store.participant_by_token(engine, leaver.token) is None
-    votes = store.votes_frame(engine, consultation.id)
+    assert storage.participant_by_token(engine, leaver.token) is None
+    votes = storage.votes_frame(engine, consultation.id)
     assert leaver.id not in set(votes["participant_id"])
-    assert leaver.id not in set(store.vote_events_frame(engine, consultation.id)["participant_id"])
-    kept = store.get_proposal(engine, own.id)
+    assert leaver.id not in set(storage.vote_events_frame(engine, consultation.id)["participant_id"])
+    kept = storage.get_proposal(engine, own.id)
     assert kept.author_id is None and kept.body == "Give regions control over buses" and kept.status == "published"
     # the running tallies equal a rebuild from the remaining votes
     before = _stats(engine, consultation.id)
@@ -51,7 +52,7 @@ def test_erasure_anonymises_proposals_and_removes_votes(voted):
         tallies.rebuild(conn, consultation.id)
     assert before.equals(_stats(engine, consultation.id))
     assert before.set_index("proposal_id").loc[other.id, "agree"] == 3
-    log = store.audit_frame(engine, consultation.id)
+    log = storage.audit_frame(engine, consultation.id)
     assert (log["action"] == "erase").sum() == 1 and "request by email" in set(log["reason"])
 
 
@@ -59,19 +60,19 @@ def test_erasure_can_remove_proposals_with_their_votes(voted):
     engine, consultation, leaver, own, _ = voted
     done = privacy.erase_participant(engine, leaver.id, actor="officer", remove_proposals=True)
     assert done.proposals_removed == 1 and done.votes_on_removed_proposals == 3
-    removed = store.get_proposal(engine, own.id)
+    removed = storage.get_proposal(engine, own.id)
     assert removed.body == privacy.REMOVED_TEXT and removed.status == "hidden"
-    assert own.id not in set(store.votes_frame(engine, consultation.id)["proposal_id"])
+    assert own.id not in set(storage.votes_frame(engine, consultation.id)["proposal_id"])
     assert own.id not in set(_stats(engine, consultation.id)["proposal_id"])
 
 
 def test_erasing_twice_says_so_and_changes_nothing(voted):
     engine, consultation, leaver, *_ = voted
     privacy.erase_participant(engine, leaver.id, actor="officer")
-    votes = len(store.votes_frame(engine, consultation.id))
-    with pytest.raises(store.NotFound, match="already erased"):
+    votes = len(storage.votes_frame(engine, consultation.id))
+    with pytest.raises(storage.NotFound, match="already erased"):
         privacy.erase_participant(engine, leaver.id, actor="officer")
-    assert len(store.votes_frame(engine, consultation.id)) == votes
+    assert len(storage.votes_frame(engine, consultation.id)) == votes
 
 
 def test_pseudonyms_lead_back_to_the_participant_only_with_the_database(voted):
@@ -88,9 +89,9 @@ def test_pseudonyms_lead_back_to_the_participant_only_with_the_database(voted):
 def test_votes_export_suppresses_regions_with_few_voters(engine, consultation):
     london = _people(engine, consultation, 12, "E12000007")
     wales = _people(engine, consultation, 3, "W92000004")
-    proposal = store.add_proposal(engine, consultation.id, body="Devolve rail to the regions", author_id=None)
+    proposal = storage.add_proposal(engine, consultation.id, body="Devolve rail to the regions", author_id=None)
     for person in london + wales:
-        store.cast_vote(engine, person.id, proposal.id, 1)
+        storage.cast_vote(engine, person.id, proposal.id, 1)
     regions_shown = set(exports.votes_table(engine, consultation.id)["region"])
     assert "London" in regions_shown
     assert "Wales" not in regions_shown and privacy.SUPPRESSED_REGION in regions_shown
@@ -99,12 +100,12 @@ def test_votes_export_suppresses_regions_with_few_voters(engine, consultation):
 def test_cli_erases_by_pseudonym(sqlite_engine, sqlite_url, capsys):
     from consult import cli
 
-    consultation = store.create_consultation(sqlite_engine, title="T", question="Q?", join_code="ERASE1")
-    member = store.add_participant(sqlite_engine, consultation.id, region="E12000001")
-    store.add_proposal(sqlite_engine, consultation.id, body="A proposal to erase later", author_id=member.id)
+    consultation = storage.create_consultation(sqlite_engine, title="T", question="Q?", join_code="ERASE1")
+    member = storage.add_participant(sqlite_engine, consultation.id, region="E12000001")
+    storage.add_proposal(sqlite_engine, consultation.id, body="A proposal to erase later", author_id=member.id)
     name = privacy.pseudonym(member.id, privacy.pseudonym_salt(consultation))
     assert cli.main(["erase", "ERASE1", "P123", "--reason", "x", "--db", sqlite_url]) == 2
     assert "no participant" in capsys.readouterr().err
     assert cli.main(["erase", "ERASE1", name, "--reason", "asked", "--db", sqlite_url]) == 0
     assert "1 proposals anonymised" in capsys.readouterr().out
-    assert store.participant_by_token(sqlite_engine, member.token) is None
+    assert storage.participant_by_token(sqlite_engine, member.token) is None

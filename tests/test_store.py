@@ -10,43 +10,44 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from consult import db, regions, store, tallies
-from consult import schema as s
+from consult import regions, storage
+from consult.storage import db, tallies
+from consult.storage import schema as s
 
 
 def _member(engine, consultation, region="E12000001"):
-    return store.add_participant(engine, consultation.id, region=region)
+    return storage.add_participant(engine, consultation.id, region=region)
 
 
 def test_round_trip_consultation_participant_proposal_vote(engine, consultation):
-    assert store.find_consultation(engine, consultation.join_code.lower()) == consultation
+    assert storage.find_consultation(engine, consultation.join_code.lower()) == consultation
     member = _member(engine, consultation, region="W92000004")
-    assert store.participant_by_token(engine, member.token) == member
-    proposal = store.add_proposal(engine, consultation.id, body="  Give Wales   control over rail  ",
+    assert storage.participant_by_token(engine, member.token) == member
+    proposal = storage.add_proposal(engine, consultation.id, body="  Give Wales   control over rail  ",
                                   author_id=member.id, tier="nation")
     assert proposal.body == "Give Wales control over rail"
     assert proposal.region == "W92000004" and proposal.status == "published"
     other = _member(engine, consultation)
-    store.cast_vote(engine, other.id, proposal.id, 1)
-    votes = store.votes_frame(engine, consultation.id)
+    storage.cast_vote(engine, other.id, proposal.id, 1)
+    votes = storage.votes_frame(engine, consultation.id)
     assert votes[["participant_id", "proposal_id", "value"]].values.tolist() == [[other.id, proposal.id, 1]]
     assert votes["region"].tolist() == ["E12000001"]
-    assert store.counts(engine, consultation.id) == store.Counts(2, 1, 1, 0, 1)
+    assert storage.counts(engine, consultation.id) == storage.Counts(2, 1, 1, 0, 1)
 
 
 def test_vote_change_keeps_one_current_vote_and_logs_every_event(engine, consultation):
     author, voter = _member(engine, consultation), _member(engine, consultation)
-    proposal = store.add_proposal(engine, consultation.id, body="Elect the assembly by STV", author_id=author.id)
+    proposal = storage.add_proposal(engine, consultation.id, body="Elect the assembly by STV", author_id=author.id)
     for value in (1, -1, 0):
-        store.cast_vote(engine, voter.id, proposal.id, value)
-    assert store.participant_votes(engine, voter.id) == {proposal.id: 0}
-    assert len(store.votes_frame(engine, consultation.id)) == 1
-    assert store.vote_events_frame(engine, consultation.id)["value"].tolist() == [1, -1, 0]
+        storage.cast_vote(engine, voter.id, proposal.id, value)
+    assert storage.participant_votes(engine, voter.id) == {proposal.id: 0}
+    assert len(storage.votes_frame(engine, consultation.id)) == 1
+    assert storage.vote_events_frame(engine, consultation.id)["value"].tolist() == [1, -1, 0]
 
 
 def test_database_rejects_bad_states(engine, consultation):
     member = _member(engine, consultation)
-    proposal = store.add_proposal(engine, consultation.id, body="A perfectly good proposal", author_id=member.id)
+    proposal = storage.add_proposal(engine, consultation.id, body="A perfectly good proposal", author_id=member.id)
     bad_rows = [
         (s.votes, {"consultation_id": consultation.id, "participant_id": member.id, "proposal_id": proposal.id,
                    "value": 2, "updated_ms": 1}),
@@ -65,12 +66,12 @@ def test_database_rejects_bad_states(engine, consultation):
         with pytest.raises(IntegrityError), db.writing(engine) as conn:
             conn.execute(insert(table).values(**row))
     # a vote cannot point into another consultation's proposal
-    elsewhere = store.create_consultation(engine, title="Other", question="Other?")
+    elsewhere = storage.create_consultation(engine, title="Other", question="Other?")
     with pytest.raises(IntegrityError), db.writing(engine) as conn:
         conn.execute(insert(s.votes).values(consultation_id=elsewhere.id, participant_id=member.id,
                                             proposal_id=proposal.id, value=1, updated_ms=1))
     # a second current vote for the same pair is impossible
-    store.cast_vote(engine, member.id, proposal.id, 1)
+    storage.cast_vote(engine, member.id, proposal.id, 1)
     with pytest.raises(IntegrityError), db.writing(engine) as conn:
         conn.execute(insert(s.votes).values(consultation_id=consultation.id, participant_id=member.id,
                                             proposal_id=proposal.id, value=-1, updated_ms=2))
@@ -79,81 +80,81 @@ def test_database_rejects_bad_states(engine, consultation):
 def test_a_member_sending_the_same_proposal_again_gets_the_first_one_back(engine, consultation):
     """A double press, or a page that runs its callback twice, must not turn a saved proposal into an error."""
     member = _member(engine, consultation)
-    first = store.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
-    again = store.add_proposal(engine, consultation.id, body="fund RURAL buses, properly!", author_id=member.id)
+    first = storage.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
+    again = storage.add_proposal(engine, consultation.id, body="fund RURAL buses, properly!", author_id=member.id)
     assert again == first
-    assert store.proposals_written(engine, member.id) == 1
+    assert storage.proposals_written(engine, member.id) == 1
     for n in range(2):  # the repeat of a member's last allowed proposal is not refused for the limit either
-        store.add_proposal(engine, consultation.id, body=f"Distinct proposal number {n}", author_id=member.id)
-    assert store.add_proposal(engine, consultation.id, body="Distinct proposal number 1", author_id=member.id).id
-    store.set_proposal_status(engine, first.id, "hidden", actor="officer", reason="test")
-    with pytest.raises(store.Refused, match="already been made"):
-        store.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
+        storage.add_proposal(engine, consultation.id, body=f"Distinct proposal number {n}", author_id=member.id)
+    assert storage.add_proposal(engine, consultation.id, body="Distinct proposal number 1", author_id=member.id).id
+    storage.set_proposal_status(engine, first.id, "hidden", actor="officer", reason="test")
+    with pytest.raises(storage.Refused, match="already been made"):
+        storage.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
 
 
 def test_refusals_have_clear_messages(engine, consultation):
     member = _member(engine, consultation)
-    with pytest.raises(store.StoreError, match="at least 10"):
-        store.add_proposal(engine, consultation.id, body="too short", author_id=member.id)
-    with pytest.raises(store.StoreError, match="limit is 200"):
-        store.add_proposal(engine, consultation.id, body="x" * 201, author_id=member.id)
-    with pytest.raises(store.StoreError, match="Write your proposal"):
-        store.add_proposal(engine, consultation.id, body=" \u200b\n\t ", author_id=member.id)
-    first = store.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
+    with pytest.raises(storage.StoreError, match="at least 10"):
+        storage.add_proposal(engine, consultation.id, body="too short", author_id=member.id)
+    with pytest.raises(storage.StoreError, match="limit is 200"):
+        storage.add_proposal(engine, consultation.id, body="x" * 201, author_id=member.id)
+    with pytest.raises(storage.StoreError, match="Write your proposal"):
+        storage.add_proposal(engine, consultation.id, body=" \u200b\n\t ", author_id=member.id)
+    first = storage.add_proposal(engine, consultation.id, body="Fund rural buses properly", author_id=member.id)
     other = _member(engine, consultation)
-    with pytest.raises(store.Refused, match="already been made"):
-        store.add_proposal(engine, consultation.id, body="fund RURAL buses, properly!", author_id=other.id)
-    store.add_proposal(engine, consultation.id, body="Second distinct proposal", author_id=member.id)
-    store.add_proposal(engine, consultation.id, body="Third distinct proposal", author_id=member.id)
-    with pytest.raises(store.Refused, match="limit of 3"):
-        store.add_proposal(engine, consultation.id, body="Fourth distinct proposal", author_id=member.id)
-    with pytest.raises(store.StoreError, match="agree"):
-        store.cast_vote(engine, member.id, first.id, 5)
-    with pytest.raises(store.NotFound, match="join code"):
-        store.find_consultation(engine, "NOPE99")
-    with pytest.raises(store.StoreError, match="region"):
-        store.add_participant(engine, consultation.id, region="Mordor")
-    with pytest.raises(store.Refused, match="privacy"):
-        store.add_participant(engine, consultation.id, region="E12000007", consented=False)
-    with pytest.raises(store.StoreError, match="title is required"):
-        store.create_consultation(engine, title="  ", question="Why?")
-    assert store.participant_by_token(engine, "not-a-token") is None
+    with pytest.raises(storage.Refused, match="already been made"):
+        storage.add_proposal(engine, consultation.id, body="fund RURAL buses, properly!", author_id=other.id)
+    storage.add_proposal(engine, consultation.id, body="Second distinct proposal", author_id=member.id)
+    storage.add_proposal(engine, consultation.id, body="Third distinct proposal", author_id=member.id)
+    with pytest.raises(storage.Refused, match="limit of 3"):
+        storage.add_proposal(engine, consultation.id, body="Fourth distinct proposal", author_id=member.id)
+    with pytest.raises(storage.StoreError, match="agree"):
+        storage.cast_vote(engine, member.id, first.id, 5)
+    with pytest.raises(storage.NotFound, match="join code"):
+        storage.find_consultation(engine, "NOPE99")
+    with pytest.raises(storage.StoreError, match="region"):
+        storage.add_participant(engine, consultation.id, region="Mordor")
+    with pytest.raises(storage.Refused, match="privacy"):
+        storage.add_participant(engine, consultation.id, region="E12000007", consented=False)
+    with pytest.raises(storage.StoreError, match="title is required"):
+        storage.create_consultation(engine, title="  ", question="Why?")
+    assert storage.participant_by_token(engine, "not-a-token") is None
 
 
 def test_phases_and_moderation_gate_writes(engine, consultation):
     member = _member(engine, consultation)
-    published = store.add_proposal(engine, consultation.id, body="Published before the change",
+    published = storage.add_proposal(engine, consultation.id, body="Published before the change",
                                    author_id=member.id)
-    store.update_settings(engine, consultation.id, actor="officer", moderation="pre")
-    pending = store.add_proposal(engine, consultation.id, body="Waits for an officer", author_id=member.id)
+    storage.update_settings(engine, consultation.id, actor="officer", moderation="pre")
+    pending = storage.add_proposal(engine, consultation.id, body="Waits for an officer", author_id=member.id)
     assert pending.status == "pending"
-    with pytest.raises(store.Refused, match="not open for votes"):
-        store.cast_vote(engine, member.id, pending.id, 1)
-    store.set_phase(engine, consultation.id, "voting", actor="facilitator")
-    with pytest.raises(store.Refused, match="not taking new proposals"):
-        store.add_proposal(engine, consultation.id, body="Too late for this one", author_id=member.id)
-    store.cast_vote(engine, member.id, published.id, 1)
-    store.set_phase(engine, consultation.id, "closed", actor="facilitator")
-    with pytest.raises(store.Refused, match="Voting is closed"):
-        store.cast_vote(engine, member.id, published.id, -1)
-    actions = store.audit_frame(engine, consultation.id)["action"].tolist()
+    with pytest.raises(storage.Refused, match="not open for votes"):
+        storage.cast_vote(engine, member.id, pending.id, 1)
+    storage.set_phase(engine, consultation.id, "voting", actor="facilitator")
+    with pytest.raises(storage.Refused, match="not taking new proposals"):
+        storage.add_proposal(engine, consultation.id, body="Too late for this one", author_id=member.id)
+    storage.cast_vote(engine, member.id, published.id, 1)
+    storage.set_phase(engine, consultation.id, "closed", actor="facilitator")
+    with pytest.raises(storage.Refused, match="Voting is closed"):
+        storage.cast_vote(engine, member.id, published.id, -1)
+    actions = storage.audit_frame(engine, consultation.id)["action"].tolist()
     assert actions[:3] == ["set_phase", "set_phase", "update_settings"]
 
 
 def test_merge_moves_votes_without_double_counting(engine, consultation):
     a, b, c = (_member(engine, consultation) for _ in range(3))
-    kept = store.add_proposal(engine, consultation.id, body="Scrap the bidding pots", author_id=a.id)
-    dup = store.add_proposal(engine, consultation.id, body="End competitive bidding for funds", author_id=b.id)
-    store.cast_vote(engine, a.id, kept.id, 1)
-    store.cast_vote(engine, a.id, dup.id, -1)  # already voted on the kept one: not moved
-    store.cast_vote(engine, c.id, dup.id, 1)  # moved
-    moved = store.merge_proposals(engine, dup.id, kept.id, actor="officer", reason="same idea")
+    kept = storage.add_proposal(engine, consultation.id, body="Scrap the bidding pots", author_id=a.id)
+    dup = storage.add_proposal(engine, consultation.id, body="End competitive bidding for funds", author_id=b.id)
+    storage.cast_vote(engine, a.id, kept.id, 1)
+    storage.cast_vote(engine, a.id, dup.id, -1)  # already voted on the kept one: not moved
+    storage.cast_vote(engine, c.id, dup.id, 1)  # moved
+    moved = storage.merge_proposals(engine, dup.id, kept.id, actor="officer", reason="same idea")
     assert moved == 1
-    votes = store.votes_frame(engine, consultation.id).sort_values("participant_id")
+    votes = storage.votes_frame(engine, consultation.id).sort_values("participant_id")
     assert votes[["participant_id", "proposal_id", "value"]].values.tolist() == [[a.id, kept.id, 1],
                                                                                   [c.id, kept.id, 1]]
-    assert store.get_proposal(engine, dup.id).status == "merged"
-    log = store.audit_frame(engine, consultation.id)
+    assert storage.get_proposal(engine, dup.id).status == "merged"
+    log = storage.audit_frame(engine, consultation.id)
     assert log.iloc[0]["action"] == "merge" and log.iloc[0]["reason"] == "same idea"
 
 
@@ -161,15 +162,15 @@ def _hammer(engine, consultation_id, proposal_ids, participant_ids, errors):
     try:
         for participant_id in participant_ids:
             for proposal_id in proposal_ids:
-                store.cast_vote(engine, participant_id, proposal_id, 1 if (participant_id + proposal_id) % 2 else -1)
+                storage.cast_vote(engine, participant_id, proposal_id, 1 if (participant_id + proposal_id) % 2 else -1)
     except Exception as exc:  # noqa: BLE001 - the test reports every failure
         errors.append(repr(exc))
 
 
 def _setup_for_concurrency(engine, consultation, writers):
     author = _member(engine, consultation)
-    store.update_settings(engine, consultation.id, actor="t", max_proposals_per_participant=50)
-    proposals = [store.add_proposal(engine, consultation.id, body=f"Concurrent proposal {i}",
+    storage.update_settings(engine, consultation.id, actor="t", max_proposals_per_participant=50)
+    proposals = [storage.add_proposal(engine, consultation.id, body=f"Concurrent proposal {i}",
                                     author_id=author.id).id for i in range(5)]
     # voters in every region, so that concurrent votes on one proposal touch different tally rows
     codes = regions.region_codes()
@@ -185,7 +186,7 @@ def _tallies_match_the_votes(engine, consultation_id: int) -> None:
             return pd.read_sql(select(s.proposal_stats).where(s.proposal_stats.c.consultation_id == consultation_id)
                                .order_by(s.proposal_stats.c.proposal_id), conn)
     running = stats()
-    assert running[["agree", "disagree", "passes"]].to_numpy().sum() == len(store.votes_frame(engine, consultation_id))
+    assert running[["agree", "disagree", "passes"]].to_numpy().sum() == len(storage.votes_frame(engine, consultation_id))
     with db.writing(engine) as conn:
         tallies.rebuild(conn, consultation_id)
     pd.testing.assert_frame_equal(running, stats(), check_exact=False, rtol=1e-9)
@@ -201,10 +202,10 @@ def test_32_concurrent_writer_threads_lose_nothing(engine, consultation):
     for thread in threads:
         thread.join()
     assert errors == []
-    votes = store.votes_frame(engine, consultation.id)
+    votes = storage.votes_frame(engine, consultation.id)
     assert len(votes) == 32 * 2 * 5
     assert not votes.duplicated(["participant_id", "proposal_id"]).any()
-    assert len(store.vote_events_frame(engine, consultation.id)) == 32 * 2 * 5
+    assert len(storage.vote_events_frame(engine, consultation.id)) == 32 * 2 * 5
     _tallies_match_the_votes(engine, consultation.id)
 
 
@@ -215,9 +216,9 @@ def _process_writer(url, consultation_id, proposal_ids, participant_ids, queue):
     # each process also writes proposals, racing on the duplicate rule
     for i in range(3):
         try:
-            store.add_proposal(engine, consultation_id, body=f"Raced proposal number {i}",
+            storage.add_proposal(engine, consultation_id, body=f"Raced proposal number {i}",
                                author_id=participant_ids[0])
-        except store.Refused:
+        except storage.Refused:
             pass
         except Exception as exc:  # noqa: BLE001
             errors.append(repr(exc))
@@ -228,7 +229,7 @@ def _process_writer(url, consultation_id, proposal_ids, participant_ids, queue):
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_32_concurrent_writer_processes_lose_nothing(request, backend):
     engine_obj = request.getfixturevalue(f"{backend}_engine")
-    consultation = store.create_consultation(engine_obj, title="Processes", question="Race?", min_chars=5)
+    consultation = storage.create_consultation(engine_obj, title="Processes", question="Race?", min_chars=5)
     proposals, members = _setup_for_concurrency(engine_obj, consultation, 32)
     url = engine_obj.url.render_as_string(hide_password=False)
     ctx = multiprocessing.get_context("fork")  # children build their own engines
@@ -241,9 +242,9 @@ def test_32_concurrent_writer_processes_lose_nothing(request, backend):
     for proc in procs:
         proc.join(timeout=60)
     assert [e for errs in results for e in errs] == []
-    votes = store.votes_frame(engine_obj, consultation.id)
+    votes = storage.votes_frame(engine_obj, consultation.id)
     assert len(votes) == 32 * 2 * 5
-    bodies = store.proposals_frame(engine_obj, consultation.id)["body"]
+    bodies = storage.proposals_frame(engine_obj, consultation.id)["body"]
     assert sorted(b for b in bodies if b.startswith("Raced")) == [f"Raced proposal number {i}" for i in range(3)]
     _tallies_match_the_votes(engine_obj, consultation.id)
     if backend == "sqlite":
@@ -252,16 +253,16 @@ def test_32_concurrent_writer_processes_lose_nothing(request, backend):
 
 
 def test_reference_data_loaded_once(engine):
-    store.sync_reference_data(engine)
+    storage.sync_reference_data(engine)
     with engine.connect() as conn:
         assert conn.execute(select(s.regions.c.code)).scalars().all().__len__() == 14
-    population = store.baseline(engine)
+    population = storage.baseline(engine)
     assert len(population) == 12 and population["E12000007"] == 8_799_800
 
 
 def test_save_and_read_an_officer_baseline(engine):
-    members = store.baseline(engine) / 100
-    store.save_baseline(engine, "membership", members, source="party records", actor="officer")
-    assert store.baseline(engine, "membership").round(2).equals(members.round(2))
-    with pytest.raises(store.NotFound):
-        store.baseline(engine, "nothing")
+    members = storage.baseline(engine) / 100
+    storage.save_baseline(engine, "membership", members, source="party records", actor="officer")
+    assert storage.baseline(engine, "membership").round(2).equals(members.round(2))
+    with pytest.raises(storage.NotFound):
+        storage.baseline(engine, "nothing")

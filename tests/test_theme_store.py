@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from consult import demo, store, theme_store
+from consult import demo, storage
+from consult.storage import themes as theme_store
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def test_rename_survives_a_rerun_and_ids_are_stable(engine, consultation_id):
     after = theme_store.themes_frame(engine, consultation_id)
     assert after.set_index("id").loc[int(target["id"]), "label"] == "Buses & <b>trains</b>"
     assert len(before & set(after["id"])) >= 0.8 * len(before)
-    assert "theme_rename" in store.audit_frame(engine, consultation_id)["action"].tolist()
+    assert "theme_rename" in storage.audit_frame(engine, consultation_id)["action"].tolist()
 
 
 def test_move_and_merge_are_respected_by_later_runs(engine, consultation_id):
@@ -44,7 +45,7 @@ def test_move_and_merge_are_respected_by_later_runs(engine, consultation_id):
     primary = _primary(engine, consultation_id)
     assert primary[moved] == b
     assert int(real.iloc[2]["id"]) not in set(theme_store.themes_frame(engine, consultation_id)["id"])
-    with pytest.raises(store.StoreError, match="itself"):
+    with pytest.raises(storage.StoreError, match="itself"):
         theme_store.merge(engine, a, a, actor="officer")
 
 
@@ -61,9 +62,9 @@ def test_split_makes_a_new_theme_that_persists(engine, consultation_id):
 def test_bad_edits_are_refused(engine, consultation_id):
     theme_store.run(engine, consultation_id)
     theme_id = int(theme_store.themes_frame(engine, consultation_id).iloc[0]["id"])
-    with pytest.raises(store.StoreError, match="needs a name"):
+    with pytest.raises(storage.StoreError, match="needs a name"):
         theme_store.rename(engine, theme_id, "   ", actor="officer")
-    with pytest.raises(store.NotFound):
+    with pytest.raises(storage.NotFound):
         theme_store.rename(engine, 99999, "x", actor="officer")
-    with pytest.raises(store.NotFound):
+    with pytest.raises(storage.NotFound):
         theme_store.move_proposal(engine, 99999, theme_id, actor="officer")

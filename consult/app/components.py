@@ -48,12 +48,12 @@ def follow_live(consultation_id: int, phase: str, *, published: int | None = Non
     one of these automatic reruns is sometimes lost, or its callback runs twice (measured with
     benchmarks/bench_load.py). Screens with buttons read the phase afresh on every press instead.
     """
-    from consult import store
+    from consult import storage
     from consult.app import resources
 
     @st.fragment(run_every=every)
     def _watch() -> None:
-        if store.get_consultation(resources.engine(), consultation_id).phase != phase:
+        if storage.get_consultation(resources.engine(), consultation_id).phase != phase:
             st.rerun()
         if published is not None and len(resources.published(consultation_id)) != published:
             st.rerun()
@@ -63,10 +63,10 @@ def follow_live(consultation_id: int, phase: str, *, published: int | None = Non
 
 def pick_consultation():
     """A consultation chooser for staff pages (by join code), remembered across pages in this tab."""
-    from consult import store
+    from consult import storage
     from consult.app.resources import engine
 
-    frame = store.list_consultations(engine())
+    frame = storage.list_consultations(engine())
     if frame.empty:
         st.info("There are no consultations yet. Create one on 'Run a session' or import responses.")
         st.stop()
@@ -75,7 +75,7 @@ def pick_consultation():
     choice = st.selectbox("Consultation (join code)", codes,
                           index=codes.index(remembered) if remembered in codes else 0, key="consultation_picker")
     st.session_state["staff_consultation"] = choice
-    consultation = store.find_consultation(engine(), choice)
+    consultation = storage.find_consultation(engine(), choice)
     st.text(f"{consultation.title} · phase: {consultation.phase}")
     return consultation
 

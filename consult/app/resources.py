@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from consult import auth, db, opinion, store
+from consult import auth, opinion, storage
 from consult.similar import SimilarityIndex
+from consult.storage import changes, db, visibility
 
 
-def _secrets() -> dict:
+def secrets() -> dict:
     try:
         return st.secrets.to_dict()
     except FileNotFoundError:
@@ -18,13 +19,13 @@ def _secrets() -> dict:
 
 
 def database_url() -> str:
-    return (_secrets().get("connections", {}).get("consult", {}).get("url")) or db.database_url()
+    return (secrets().get("connections", {}).get("consult", {}).get("url")) or db.database_url()
 
 
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str) -> Engine:
     engine = db.make_engine(url)
-    store.init_db(engine)
+    storage.init_db(engine)
     return engine
 
 
@@ -38,7 +39,7 @@ def engine() -> Engine:
 
 @st.cache_data(ttl=3, show_spinner=False, max_entries=50)
 def _votes(url: str, consultation_id: int) -> pd.DataFrame:
-    return store.votes_frame(_engine_for(url), consultation_id, published_only=True)
+    return storage.votes_frame(_engine_for(url), consultation_id, published_only=True)
 
 
 def votes(consultation_id: int) -> pd.DataFrame:
@@ -46,26 +47,32 @@ def votes(consultation_id: int) -> pd.DataFrame:
     return _votes(database_url(), consultation_id)
 
 
+# What members may see is keyed by the consultation's visibility version (storage.changes): a hidden or merged
+# proposal leaves every cache at the next read, on every app server; the short TTL only brings in new proposals.
+
+
 @st.cache_data(ttl=3, show_spinner=False, max_entries=50)
-def _published(url: str, consultation_id: int) -> pd.DataFrame:
-    frame = store.proposals_frame(_engine_for(url), consultation_id, statuses=("published",))
-    return frame[["id", "body", "tier", "region", "created_ms"]].set_index("id")
+def _published(url: str, consultation_id: int, version: int) -> pd.DataFrame:
+    return visibility.visible_proposals(_engine_for(url), consultation_id)[["body", "tier", "region", "created_ms"]]
 
 
 def published(consultation_id: int) -> pd.DataFrame:
-    """Published proposals (index id; body, tier, region, created_ms), at most a few seconds old."""
-    return _published(database_url(), consultation_id)
+    """What members may see (index id; body, tier, region, created_ms), at most a few seconds old."""
+    url = database_url()
+    return _published(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
-# rebuilt every 10 minutes (6.6 s at 100,000 proposals); newer proposals are compared directly
-@st.cache_resource(ttl=600, show_spinner=False, max_entries=20)
-def _similarity(url: str, consultation_id: int) -> SimilarityIndex:
-    frame = store.proposals_frame(_engine_for(url), consultation_id, statuses=("published", "pending"))
-    return SimilarityIndex(frame["id"].tolist(), frame["body"].tolist())
+# rebuilt when what members may see changes (6.6 s at 100,000 proposals); newer proposals are compared directly
+@st.cache_resource(show_spinner=False, max_entries=20)
+def _similarity(url: str, consultation_id: int, version: int) -> SimilarityIndex:
+    frame = visibility.visible_proposals(_engine_for(url), consultation_id)
+    return SimilarityIndex(frame.index.tolist(), frame["body"].tolist())
 
 
 def similarity_index(consultation_id: int) -> SimilarityIndex:
-    return _similarity(database_url(), consultation_id)
+    """Published proposals only (the member-visibility rule), for the 'similar proposals' check."""
+    url = database_url()
+    return _similarity(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=20)
@@ -91,18 +98,26 @@ def throttle() -> auth.Throttle:
     return _throttle(database_url())
 
 
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees it (None on localhost), for the sign-in throttle."""
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no connection
+        return None
+
+
 def accounts() -> dict[str, auth.Account]:
-    return auth.accounts_from(_secrets())
+    return auth.accounts_from(secrets())
 
 
 def oidc_configured() -> bool:
-    return bool(_secrets().get("auth"))
+    return bool(secrets().get("auth"))
 
 
 def oidc_roles() -> dict[str, str]:
     """email -> role from secrets [roles] officer = [...], facilitator = [...]."""
     mapping = {}
-    for role, emails in (_secrets().get("roles") or {}).items():
+    for role, emails in (secrets().get("roles") or {}).items():
         if role in auth.ROLES:
             for email in emails:
                 mapping[str(email).lower()] = role
@@ -113,7 +128,7 @@ def public_base_url() -> str:
     """The address members reach this app on: CONSULT_PUBLIC_URL or secrets' public_url, else this request's."""
     import os
 
-    configured = os.environ.get("CONSULT_PUBLIC_URL") or _secrets().get("public_url")
+    configured = os.environ.get("CONSULT_PUBLIC_URL") or secrets().get("public_url")
     if configured:
         return str(configured)
     try:
@@ -186,9 +201,9 @@ def officer_table(consultation_id: int) -> pd.DataFrame:
 @st.cache_data(ttl=10, show_spinner=False, max_entries=10)
 def _overview_frames(url: str, consultation_id: int) -> dict[str, pd.DataFrame]:
     engine = _engine_for(url)
-    return {"participants": store.participants_frame(engine, consultation_id),
-            "events": store.vote_events_frame(engine, consultation_id)[["created_ms"]],
-            "proposals": store.proposals_frame(engine, consultation_id)[["id", "tier", "status"]]}
+    return {"participants": storage.participants_frame(engine, consultation_id),
+            "events": storage.vote_events_frame(engine, consultation_id)[["created_ms"]],
+            "proposals": storage.proposals_frame(engine, consultation_id)[["id", "tier", "status"]]}
 
 
 def overview_frames(consultation_id: int) -> dict[str, pd.DataFrame]:
@@ -200,7 +215,7 @@ def overview_frames(consultation_id: int) -> dict[str, pd.DataFrame]:
 def _moderation_queue(url: str, consultation_id: int) -> pd.DataFrame:
     from consult import moderation
 
-    return moderation.queue(store.proposals_frame(_engine_for(url), consultation_id, statuses=("pending", "published")))
+    return moderation.queue(storage.proposals_frame(_engine_for(url), consultation_id, statuses=("pending", "published")))
 
 
 def moderation_queue(consultation_id: int) -> pd.DataFrame:
@@ -212,6 +227,22 @@ def clear_officer_caches() -> None:
     _officer_table.clear()
     _opinion.clear()
     _moderation_queue.clear()
+
+
+def _forget_member_views(_consultation_ids: set[int]) -> None:
+    """After a status change or an erasure: this process drops the old text now (other servers at their next
+    read, by the version key)."""
+    from consult import moderation
+
+    _published.clear()
+    _similarity.clear()
+    _votes.clear()
+    clear_officer_caches()
+    _overview_frames.clear()
+    moderation.forget_cached_text()
+
+
+changes.subscribe(_forget_member_views)
 
 
 @st.cache_data(ttl=60, show_spinner="Finding opinion groups…", max_entries=10)

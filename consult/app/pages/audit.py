@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from consult import store
+from consult import storage
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role
 
 require_role("officer")
 st.title("Audit log")
 consultation = pick_consultation()
-log = store.audit_frame(resources.engine(), consultation.id)
+log = storage.audit_frame(resources.engine(), consultation.id)
 st.subheader("Latest", anchor=False)
 for row in log.head(8).itertuples():
     when = pd.to_datetime(row.created_ms, unit="ms", utc=True).strftime("%d %b %H:%M")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from consult import live, store, theme_store
+from consult import live, storage
 from consult.app import resources, session
 from consult.app.components import show_messages
+from consult.storage import themes as theme_store
 
 if session.role() not in ("officer", "facilitator"):
     st.error("This page is for signed-in facilitators.", icon=":material/lock:")
@@ -16,7 +17,7 @@ PHASES = {"collecting": "Collect proposals", "voting": "Voting only", "results":
 st.title("Run a session")
 show_messages("facilitator_messages")
 
-with st.expander("Create a consultation", expanded=store.list_consultations(engine).empty):
+with st.expander("Create a consultation", expanded=storage.list_consultations(engine).empty):
     with st.form("create"):
         title = st.text_input("Title", max_chars=200)
         question = st.text_area("Question for members", max_chars=1000)
@@ -32,35 +33,35 @@ with st.expander("Create a consultation", expanded=store.list_consultations(engi
         created = st.form_submit_button("Create", type="primary")
     if created:
         try:
-            made = store.create_consultation(
+            made = storage.create_consultation(
                 engine, title=title, question=question, description=description, min_chars=int(min_chars),
                 max_chars=int(max_chars), max_proposals_per_participant=int(limit), moderation=moderation,
                 results_visible=visible, join_code=join_code or None, actor=actor)
-        except store.StoreError as exc:
+        except storage.StoreError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
             st.session_state["running"] = made.join_code
             st.success(f"Created. Members join with the code {made.join_code}.", icon=":material/check_circle:")
 
-frame = store.list_consultations(engine)
+frame = storage.list_consultations(engine)
 if frame.empty:
     st.stop()
 codes = frame["join_code"].tolist()
 running = st.session_state.get("running")
 choice = st.selectbox("Consultation (join code)", codes, index=codes.index(running) if running in codes else 0)
-consultation = store.find_consultation(engine, choice)
+consultation = storage.find_consultation(engine, choice)
 st.text(consultation.title)
 
 
 def set_phase() -> None:
     chosen = st.session_state.get("phase_choice")
     if chosen and chosen != consultation.phase:
-        store.set_phase(engine, consultation.id, chosen, actor=actor)
+        storage.set_phase(engine, consultation.id, chosen, actor=actor)
         st.session_state["facilitator_messages"] = {"success": [f"Phase changed to: {PHASES[chosen]}."]}
 
 
 def set_visibility() -> None:
-    store.update_settings(engine, consultation.id, actor=actor,
+    storage.update_settings(engine, consultation.id, actor=actor,
                           results_visible=bool(st.session_state.get("results_toggle")))
 
 
@@ -77,7 +78,7 @@ if st.button("Find themes now", help="Groups the published proposals into themes
 
 
 def moderate(proposal_id: int, status: str) -> None:
-    store.set_proposal_status(engine, proposal_id, status, actor=actor,
+    storage.set_proposal_status(engine, proposal_id, status, actor=actor,
                               reason="approved live" if status == "published" else "hidden live")
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import privacy, regions, store
+from consult import privacy, regions, storage
 from consult.app import session
 from consult.app.resources import engine
 
@@ -21,7 +21,7 @@ ERASE_CHOICES = {"keep": "Keep them, with no link to me",
 st.title("Have your say")
 current = session.member()
 if current is not None:
-    consultation = store.get_consultation(engine(), current.consultation_id)
+    consultation = storage.get_consultation(engine(), current.consultation_id)
     st.success(f"You are taking part as a member from {regions.region_name(current.region)}.",
                icon=":material/how_to_vote:")
     st.subheader(consultation.title, anchor=False)
@@ -74,8 +74,8 @@ if submitted:
     consultation = None
     if code.strip():
         try:
-            consultation = store.find_consultation(engine(), code)
-        except store.NotFound as exc:
+            consultation = storage.find_consultation(engine(), code)
+        except storage.NotFound as exc:
             problems.append(str(exc))
     if consultation is not None and consultation.phase in ("draft", "closed"):
         problems.append("This consultation is not open for members at the moment.")
@@ -84,9 +84,9 @@ if submitted:
             st.error(problem, icon=":material/error:")
     else:
         try:
-            participant = store.add_participant(engine(), consultation.id, region=region,
+            participant = storage.add_participant(engine(), consultation.id, region=region,
                                                 constituency=constituency, consented=consent)
-        except store.StoreError as exc:
+        except storage.StoreError as exc:
             st.error(str(exc), icon=":material/error:")
         else:
             session.set_member(participant)

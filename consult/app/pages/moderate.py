@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from consult import privacy, regions, store
+from consult import privacy, regions, storage
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, show_messages
 
@@ -38,7 +38,7 @@ with st.form("bulk"):
             st.error("Give a reason for hiding: it is kept in the audit log.")
         else:
             for pid in picked:
-                store.set_proposal_status(engine, int(pid), action, actor=actor, reason=reason)
+                storage.set_proposal_status(engine, int(pid), action, actor=actor, reason=reason)
             resources.clear_officer_caches()
             st.session_state["moderation_messages"] = {"success": [f"{len(picked)} proposal(s) updated."]}
             st.rerun()
@@ -52,8 +52,8 @@ with st.form("single"):
     reason = st.text_input("Reason", max_chars=500, key="single_reason")
     if st.form_submit_button("Apply"):
         try:
-            store.set_proposal_status(engine, int(pid), status, actor=actor, reason=reason)
-        except store.StoreError as exc:
+            storage.set_proposal_status(engine, int(pid), status, actor=actor, reason=reason)
+        except storage.StoreError as exc:
             st.error(str(exc))
         else:
             resources.clear_officer_caches()
@@ -67,8 +67,8 @@ with st.form("merge_proposals"):
     reason = st.text_input("Reason", max_chars=500, key="merge_reason")
     if st.form_submit_button("Merge"):
         try:
-            moved = store.merge_proposals(engine, int(duplicate), int(kept), actor=actor, reason=reason)
-        except store.StoreError as exc:
+            moved = storage.merge_proposals(engine, int(duplicate), int(kept), actor=actor, reason=reason)
+        except storage.StoreError as exc:
             st.error(str(exc))
         else:
             resources.clear_officer_caches()
@@ -88,7 +88,7 @@ with st.form("erase_participant"):
         if pseudonym.strip():
             participant_id = privacy.find_by_pseudonym(engine, consultation.id, pseudonym)
         elif author_of:
-            participant_id = store.proposal_author(engine, int(author_of), consultation.id)
+            participant_id = storage.proposal_author(engine, int(author_of), consultation.id)
         if not reason.strip():
             st.error("Give a reason: it is kept in the audit log.")
         elif participant_id is None:

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from consult import participation, regions, store
+from consult import participation, regions, storage
 from consult.app import resources, session
 
 member = session.require_member()
 engine = resources.engine()
-consultation = store.get_consultation(engine, member.consultation_id)
+consultation = storage.get_consultation(engine, member.consultation_id)
 region_name = regions.region_name(member.region)
 st.title("Where my region stands")
 st.caption(consultation.title)
 
-mine = store.participant_votes(engine, member.id)
+mine = storage.participant_votes(engine, member.id)
 if len(mine) < participation.MIN_VOTES_FOR_REGION_VIEW:
     st.info(f"Vote on at least {participation.MIN_VOTES_FOR_REGION_VIEW} proposals to see how members in "
             f"{region_name} compare with the rest of the UK. You have voted on {len(mine)}.", icon=":material/info:")

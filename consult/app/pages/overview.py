@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts, store, support
+from consult import charts, storage, support
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role
 
@@ -12,7 +12,7 @@ require_role("officer")
 engine = resources.engine()
 st.title("Overview")
 consultation = pick_consultation()
-counts = store.counts(engine, consultation.id)
+counts = storage.counts(engine, consultation.id)
 cols = st.columns(4)
 cols[0].metric("Participants", f"{counts.participants:,}")
 cols[1].metric("Published proposals", f"{counts.published:,}")
@@ -21,7 +21,7 @@ cols[3].metric("Votes", f"{counts.votes:,}")
 
 frames = resources.overview_frames(consultation.id)
 table, test = support.representativeness(frames["participants"],
-                                         store.baseline(engine, consultation.baseline))
+                                         storage.baseline(engine, consultation.baseline))
 st.subheader("Participation by region against the baseline", anchor=False)
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
            f"{test['not_in_a_region']} participants gave no UK region.")

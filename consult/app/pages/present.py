@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from consult import charts, qr, regions, store, theme_store
+from consult import charts, qr, regions, storage
 from consult import live as live_data
 from consult.app import resources
 from consult.app.components import proposal_card
+from consult.storage import themes as theme_store
 from consult.text import shorten
 
 engine = resources.engine()
@@ -14,12 +15,12 @@ if not code:
     st.title("Presenter view")
     entered = st.text_input("Join code of the consultation to present", max_chars=14)
     if entered:
-        st.query_params["code"] = store.normalise_join_code(entered)
+        st.query_params["code"] = storage.normalise_join_code(entered)
         st.rerun()
     st.stop()
 try:
-    consultation = store.find_consultation(engine, code)
-except store.NotFound as exc:
+    consultation = storage.find_consultation(engine, code)
+except storage.NotFound as exc:
     st.error(str(exc), icon=":material/error:")
     st.stop()
 
@@ -35,15 +36,15 @@ join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
 left, right = st.columns([1, 2.2], gap="large")
 with left:
     st.image(qr.qr_png(join_link), caption="Scan to take part", width="stretch")
-    # join codes are letters and digits only (store.normalise_join_code), so Markdown cannot be injected here
+    # join codes are letters and digits only (storage.normalise_join_code), so Markdown cannot be injected here
     st.markdown(f"# {consultation.join_code}")
     st.text(join_link)
 
 
 @st.fragment(run_every="2s")
 def live() -> None:
-    current = store.get_consultation(engine, consultation.id)
-    counts = store.counts(engine, current.id)
+    current = storage.get_consultation(engine, consultation.id)
+    counts = storage.counts(engine, current.id)
     st.title(current.title, anchor=False)
     phase_text = {"collecting": "Proposals open", "voting": "Voting open", "results": "Results",
                   "closed": "Closed", "draft": "Not open yet"}[current.phase]

@@ -2,25 +2,26 @@
 
 import streamlit as st
 
-from consult import store
+from consult import storage
 from consult.app import resources, session
 from consult.app.components import TIER_NAMES, follow_live, proposal_card, show_messages, tier_label
+from consult.storage import visibility
 
 member = session.require_member()
 engine = resources.engine()
-consultation = store.get_consultation(engine, member.consultation_id)
+consultation = storage.get_consultation(engine, member.consultation_id)
 st.title("Make a proposal")
 st.caption(consultation.title)
 st.text(consultation.question)
 
-if consultation.phase not in store.PROPOSAL_PHASES:
+if consultation.phase not in storage.PROPOSAL_PHASES:
     st.info("This consultation is not taking new proposals at the moment. You can still vote.",
             icon=":material/lock:")
     st.page_link("consult/app/pages/vote.py", label="Vote on proposals", query_params=session.member_params())
     follow_live(consultation.id, consultation.phase)  # the facilitator may reopen proposals
     st.stop()
 
-written = store.proposals_written(engine, member.id)
+written = storage.proposals_written(engine, member.id)
 remaining = consultation.max_proposals_per_participant - written
 
 
@@ -31,9 +32,9 @@ def _reset() -> None:
 
 def _save() -> None:
     try:
-        saved = store.add_proposal(engine, consultation.id, body=st.session_state.get("draft_text", ""),
+        saved = storage.add_proposal(engine, consultation.id, body=st.session_state.get("draft_text", ""),
                                    author_id=member.id, tier=st.session_state.get("draft_tier", "uk"))
-    except store.StoreError as exc:
+    except storage.StoreError as exc:
         st.session_state["propose_messages"] = {"error": [str(exc)]}
         st.session_state.pop("similar", None)
         return
@@ -48,15 +49,15 @@ def _save() -> None:
 def _check() -> None:
     """Validate, then look for similar proposals; save at once when there are none."""
     text = st.session_state.get("draft_text", "")
-    problems = store.check_proposal_text(text, consultation)
+    problems = storage.check_proposal_text(text, consultation)
     if problems:
         st.session_state["propose_messages"] = {"error": problems}
         return
     index = resources.similarity_index(consultation.id)
-    newer = store.proposals_since(engine, consultation.id, index.max_id)
+    newer = visibility.published_since(engine, consultation.id, index.max_id)
     similar = index.query(text, top=3, extra=newer)
     # a member is not offered their own proposals (sending one again just thanks them again)
-    similar = similar[[store.proposal_author(engine, int(pid), consultation.id) != member.id
+    similar = similar[[storage.proposal_author(engine, int(pid), consultation.id) != member.id
                        for pid in similar["proposal_id"]]]
     if similar.empty:
         _save()
@@ -66,8 +67,8 @@ def _check() -> None:
 
 def _support_instead(proposal_id: int) -> None:
     try:
-        store.cast_vote(engine, member.id, proposal_id, 1)
-    except store.StoreError as exc:
+        storage.cast_vote(engine, member.id, proposal_id, 1)
+    except storage.StoreError as exc:
         st.session_state["propose_messages"] = {"error": [str(exc)]}
         return
     st.session_state["propose_messages"] = {"success": ["You agreed with the existing proposal. Thank you."]}
@@ -96,9 +97,8 @@ else:
     st.warning("Similar proposals already exist. Would you rather agree with one of these?",
                icon=":material/content_copy:")
     published = resources.published(consultation.id)
-    for pid in similar_ids:
-        body = published.loc[pid, "body"] if pid in published.index else store.get_proposal(engine, pid).body
-        proposal_card(body)
-        if pid in published.index:
-            st.button("Agree with this instead", key=f"support_{pid}", on_click=_support_instead, args=(pid,))
+    # only what members may see now: a proposal hidden since the check is no longer offered
+    for pid in [pid for pid in similar_ids if pid in published.index]:
+        proposal_card(published.loc[pid, "body"])
+        st.button("Agree with this instead", key=f"support_{pid}", on_click=_support_instead, args=(pid,))
     st.button("No, mine is different: submit it", type="primary", on_click=_save, width="stretch")

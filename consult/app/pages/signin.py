@@ -3,7 +3,7 @@
 import streamlit as st
 
 from consult import auth
-from consult.app import resources
+from consult.app import resources, session
 
 st.title("Staff sign-in")
 st.write("Policy officers and facilitators sign in here. Members do not need an account.")
@@ -20,12 +20,12 @@ if not accounts and not resources.oidc_configured():
 def _sign_in() -> None:
     try:
         account = auth.sign_in(accounts, resources.throttle(), st.session_state.get("signin_name", ""),
-                               st.session_state.get("signin_password", ""))
+                               st.session_state.get("signin_password", ""), client=resources.client_address(),
+                               engine=resources.engine())
     except PermissionError as exc:
         st.session_state["signin_error"] = str(exc)
     else:
-        st.session_state["role"] = account.role
-        st.session_state["account"] = account.name
+        session.start_staff_session(account.role, account.name)
     # the password is not kept in the session, right or wrong (bandit reads the emptying as a hard-coded password)
     st.session_state["signin_password"] = ""  # nosec B105
 
@@ -37,3 +37,5 @@ with st.form("signin"):
 
 if "signin_error" in st.session_state:
     st.error(st.session_state.pop("signin_error"), icon=":material/error:")
+if "signed_out_reason" in st.session_state:
+    st.info(st.session_state.pop("signed_out_reason"), icon=":material/schedule:")

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts, filters, regions, theme_store
+from consult import charts, filters, regions
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role
+from consult.storage import themes as theme_store
 from consult.text import escape_markdown
 from consult.theme_regions import theme_by_region
 

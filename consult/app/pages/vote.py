@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import participation, store
+from consult import participation, storage
 from consult.app import resources, session
 from consult.app.components import follow_live, proposal_card, show_messages
 from consult.text import shorten
@@ -13,15 +13,15 @@ NAMES = {value: name for name, value in CHOICES.items()}
 
 member = session.require_member()
 engine = resources.engine()
-consultation = store.get_consultation(engine, member.consultation_id)
+consultation = storage.get_consultation(engine, member.consultation_id)
 st.title("Vote on proposals")
 st.caption(consultation.title)
 
 
 def cast(proposal_id: int, value: int) -> None:
     try:
-        store.cast_vote(engine, member.id, proposal_id, value)
-    except store.StoreError as exc:
+        storage.cast_vote(engine, member.id, proposal_id, value)
+    except storage.StoreError as exc:
         st.session_state["vote_messages"] = {"error": [str(exc)]}
     st.session_state.pop("current_proposal", None)
 
@@ -35,14 +35,14 @@ def change(proposal_id: int) -> None:
 
 
 show_messages("vote_messages")
-if consultation.phase not in store.VOTING_PHASES:
+if consultation.phase not in storage.VOTING_PHASES:
     st.info("Voting is closed in this consultation. Thank you for taking part.", icon=":material/lock:")
     st.page_link("consult/app/pages/my_region.py", label="See where your region stands", query_params=session.member_params())
     follow_live(consultation.id, consultation.phase)
     st.stop()
 
 published = resources.published(consultation.id)
-mine = store.participant_votes(engine, member.id)
+mine = storage.participant_votes(engine, member.id)
 voted_here = [pid for pid in mine if pid in published.index]
 total = len(published)
 st.progress(len(voted_here) / total if total else 0.0,

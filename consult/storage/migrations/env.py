@@ -1,12 +1,12 @@
-"""Alembic environment: consult passes its own connection in (see consult.db.upgrade)."""
+"""Alembic environment: consult passes its own connection in (see consult.storage.db.upgrade)."""
 
 from alembic import context
 
-from consult.schema import metadata
+from consult.storage.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("Run migrations through `consult migrate` (consult.db.upgrade), which supplies the connection.")
+    raise RuntimeError("Run migrations through `consult migrate` (consult.storage.db.upgrade), which supplies the connection.")
 
 context.configure(
     connection=connection,

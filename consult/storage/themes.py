@@ -12,8 +12,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, func, select, update
 
-from consult import db, store
-from consult import schema as s
+from consult.storage import db, reads
+from consult.storage import schema as s
+from consult.storage.audit import audit
+from consult.storage.errors import NotFound, StoreError
+from consult.storage.records import now_ms
 from consult.text import clean_text
 from consult.themes import OTHER, OTHER_LABEL, ThemeModel
 
@@ -31,7 +34,7 @@ def _other_theme(conn, consultation_id: int, stamp: int) -> int:
 def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_ids: list[int], *,
              actor: str = "theme run", match_above: float = 0.5) -> dict[int, int]:
     """Store a fitted model's themes and assignments; returns model theme -> database theme id."""
-    stamp = store.now_ms()
+    stamp = now_ms()
     proposal_ids = np.asarray(proposal_ids)
     assignments = model.assignments_.assign(proposal_id=proposal_ids[model.assignments_["text"].to_numpy()])
     primary = assignments[assignments["rank"] == 1]
@@ -86,7 +89,7 @@ def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_i
                    for p, t, sc, r in rows[["proposal_id", "theme_id", "score", "rank"]].itertuples(index=False)]
         for start in range(0, len(records), 20_000):
             conn.execute(s.theme_assignments.insert(), records[start:start + 20_000])
-        store.audit(conn, consultation_id, actor, "theme_run", detail=f"{model.k_} themes, {len(records)} assignments")
+        audit(conn, consultation_id, actor, "theme_run", detail=f"{model.k_} themes, {len(records)} assignments")
     return mapping
 
 
@@ -98,7 +101,7 @@ def _has_officer_assignments(conn, theme_id: int) -> bool:
 
 def run(engine: Engine, consultation_id: int, *, actor: str = "theme run", **params) -> ThemeModel:
     """Fit themes on the consultation's published proposals and save them."""
-    proposals = store.proposals_frame(engine, consultation_id, statuses=("published",))
+    proposals = reads.proposals_frame(engine, consultation_id, statuses=("published",))
     model = ThemeModel(**params).fit(proposals["body"].tolist(), proposals["region"].fillna("UNDISCLOSED").tolist())
     save_run(engine, consultation_id, model, proposals["id"].tolist(), actor=actor)
     return model
@@ -130,32 +133,32 @@ def assignments_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
 def _theme(conn, theme_id: int):
     row = conn.execute(select(s.themes).where(s.themes.c.id == theme_id)).first()
     if row is None:
-        raise store.NotFound("That theme does not exist.")
+        raise NotFound("That theme does not exist.")
     return row
 
 
 def rename(engine: Engine, theme_id: int, label: str, *, actor: str) -> None:
     label = clean_text(label)
     if not label:
-        raise store.StoreError("A theme needs a name.")
+        raise StoreError("A theme needs a name.")
     if len(label) > 200:
-        raise store.StoreError("Theme names are at most 200 characters.")
+        raise StoreError("Theme names are at most 200 characters.")
     with db.writing(engine) as conn:
         theme = _theme(conn, theme_id)
         conn.execute(update(s.themes).where(s.themes.c.id == theme_id)
-                     .values(label=label, label_edited=True, updated_ms=store.now_ms()))
-        store.audit(conn, theme.consultation_id, actor, "theme_rename", "theme", theme_id,
+                     .values(label=label, label_edited=True, updated_ms=now_ms()))
+        audit(conn, theme.consultation_id, actor, "theme_rename", "theme", theme_id,
                     detail=f"{theme.label} -> {label}")
 
 
 def merge(engine: Engine, source_id: int, target_id: int, *, actor: str) -> None:
     """Fold one theme into another: its proposals move (as officer decisions) and it is retired."""
     if source_id == target_id:
-        raise store.StoreError("A theme cannot be merged into itself.")
+        raise StoreError("A theme cannot be merged into itself.")
     with db.writing(engine) as conn:
         source, target = _theme(conn, source_id), _theme(conn, target_id)
         if source.consultation_id != target.consultation_id:
-            raise store.StoreError("Both themes must belong to the same consultation.")
+            raise StoreError("Both themes must belong to the same consultation.")
         moving = conn.execute(select(s.theme_assignments).where(s.theme_assignments.c.theme_id == source_id)).all()
         already = set(conn.execute(select(s.theme_assignments.c.proposal_id)
                                    .where(s.theme_assignments.c.theme_id == target_id)).scalars())
@@ -166,8 +169,8 @@ def merge(engine: Engine, source_id: int, target_id: int, *, actor: str) -> None
             conn.execute(s.theme_assignments.insert().values(
                 consultation_id=row.consultation_id, proposal_id=row.proposal_id, theme_id=target_id,
                 score=row.score, rank=row.rank, source="officer"))
-        conn.execute(update(s.themes).where(s.themes.c.id == source_id).values(active=False, updated_ms=store.now_ms()))
-        store.audit(conn, source.consultation_id, actor, "theme_merge", "theme", source_id,
+        conn.execute(update(s.themes).where(s.themes.c.id == source_id).values(active=False, updated_ms=now_ms()))
+        audit(conn, source.consultation_id, actor, "theme_merge", "theme", source_id,
                     detail=f"{source.label} into {target.label} ({target_id})")
 
 
@@ -177,12 +180,12 @@ def move_proposal(engine: Engine, proposal_id: int, theme_id: int, *, actor: str
         theme = _theme(conn, theme_id)
         proposal = conn.execute(select(s.proposals.c.consultation_id).where(s.proposals.c.id == proposal_id)).first()
         if proposal is None or proposal.consultation_id != theme.consultation_id:
-            raise store.NotFound("That proposal is not in this theme's consultation.")
+            raise NotFound("That proposal is not in this theme's consultation.")
         conn.execute(delete(s.theme_assignments).where(s.theme_assignments.c.proposal_id == proposal_id))
         conn.execute(s.theme_assignments.insert().values(
             consultation_id=theme.consultation_id, proposal_id=proposal_id, theme_id=theme_id, score=1.0, rank=1,
             source="officer"))
-        store.audit(conn, theme.consultation_id, actor, "theme_move", "proposal", proposal_id,
+        audit(conn, theme.consultation_id, actor, "theme_move", "proposal", proposal_id,
                     detail=f"to {theme.label} ({theme_id})")
 
 
@@ -196,14 +199,14 @@ def split(engine: Engine, theme_id: int, *, actor: str, random_state: int = 0) -
                                             s.theme_assignments.c.theme_id == theme_id))
             .order_by(s.proposals.c.id), conn)
     if len(members) < 4:
-        raise store.StoreError("A theme needs at least four proposals to be split.")
+        raise StoreError("A theme needs at least four proposals to be split.")
     model = ThemeModel(n_themes=2, min_theme_size=2, semantic=False, merge_above=1.01,
                        random_state=random_state).fit(members["body"].tolist())
     if model.k_ < 2:
-        raise store.StoreError("These proposals are too alike to split automatically; move them by hand instead.")
+        raise StoreError("These proposals are too alike to split automatically; move them by hand instead.")
     second = members["id"].to_numpy()[model.labels_ == 1]
     label = model.themes_.set_index("theme").loc[1, "label"]
-    stamp = store.now_ms()
+    stamp = now_ms()
     with db.writing(engine) as conn:
         new_id = conn.execute(s.themes.insert().values(
             consultation_id=theme.consultation_id, label=label, keywords=", ".join(
@@ -214,6 +217,6 @@ def split(engine: Engine, theme_id: int, *, actor: str, random_state: int = 0) -
         ).values(theme_id=new_id, source="officer"))
         conn.execute(update(s.theme_assignments).where(s.theme_assignments.c.theme_id == theme_id)
                      .values(source="officer"))
-        store.audit(conn, theme.consultation_id, actor, "theme_split", "theme", theme_id,
+        audit(conn, theme.consultation_id, actor, "theme_split", "theme", theme_id,
                     detail=f"{len(second)} proposals to new theme {new_id} ({label})")
     return new_id

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from consult import db, regions, tallies
-from consult import schema as s
-from consult.store import now_ms
+from consult import regions
+from consult.storage import db, tallies
+from consult.storage import schema as s
+from consult.storage.records import now_ms
 from consult.text import clean_text, dedupe_key
 
 CHUNK = 20_000

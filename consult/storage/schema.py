@@ -1,4 +1,4 @@
-"""The database schema as SQLAlchemy Core tables. Migrations in `consult/migrations` create it."""
+"""The database schema as SQLAlchemy Core tables. Migrations in `consult/storage/migrations` create it."""
 
 from __future__ import annotations
 
@@ -69,6 +69,8 @@ consultations = Table(
     Column("baseline", String(40), nullable=False, server_default="population"),
     Column("source", String(40), nullable=False, server_default="consult"),
     Column("created_ms", BigInteger, nullable=False),
+    # bumped whenever what members may see changes (storage.changes): caches of member views are keyed by it
+    Column("visibility_version", Integer, nullable=False, server_default="0"),
     CheckConstraint(_one_of("phase", PHASES), name="phase"),
     CheckConstraint(_one_of("moderation", MODERATION_MODES), name="moderation"),
     CheckConstraint("min_chars >= 1 AND max_chars >= min_chars AND max_chars <= 10000", name="lengths"),
@@ -279,13 +281,28 @@ proposal_stats = Table(
     Index(None, "consultation_id", "log_gic"),
 )
 
-# Wrong-password counts per account name, shared by every app server (an in-memory count per process would give
-# an attacker a fresh allowance on each replica behind the load balancer).
-sign_in_failures = Table(
-    "sign_in_failures",
+# Sign-in attempts per (account, client address) and per account, shared by every app server (an in-memory count
+# per process would give an attacker a fresh allowance on each replica). Unknown account names share one key per
+# address, so made-up names cannot grow the table; rows idle for an hour are swept.
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("next_try_ms", BigInteger, nullable=False),
+    Column("last_ms", BigInteger, nullable=False),
+    CheckConstraint("failures >= 0", name="failures"),
+    Index(None, "last_ms"),
+)
+
+# A staff password hash upgraded at sign-in (argon2id) for an account whose configured hash (in secrets or the
+# environment, which the app cannot rewrite) uses older parameters. It applies only while the configured hash is
+# the one it was made from (`configured_fingerprint`), so changing the password in secrets still takes effect.
+staff_password_upgrades = Table(
+    "staff_password_upgrades",
     metadata,
     Column("name", String(120), primary_key=True),
-    Column("failures", Integer, nullable=False),
-    Column("last_ms", BigInteger, nullable=False),
-    CheckConstraint("failures >= 1", name="failures"),
+    Column("configured_fingerprint", String(64), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
 )

@@ -1,18 +1,19 @@
-"""Engines for SQLite and PostgreSQL, where the database URL comes from, and schema migrations."""
+"""Engines for SQLite and PostgreSQL, where the database URL comes from, transactions, upserts and migrations."""
 
 from __future__ import annotations
 
 import os
 import tomllib
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "consult.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -90,9 +91,24 @@ def _writer(engine: Engine) -> Engine:
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """One write transaction: committed on success, rolled back on any error."""
+    """One write transaction: committed on success, rolled back on any error.
+
+    Changes to what members may see (`changes.bump`) are announced to this process's listeners after the commit.
+    """
+    from consult.storage import changes
+
     with _writer(engine).begin() as conn:
-        yield conn
+        try:
+            yield conn
+        except BaseException:
+            # the info dict outlives this checkout (it belongs to the pooled connection): empty it, unless the
+            # connection itself is gone (then touching it would try to reconnect inside a failed transaction)
+            if not conn.invalidated:
+                conn.info.pop(changes.PENDING_KEY, None)
+            raise
+        changed = conn.info.pop(changes.PENDING_KEY, set())
+    if changed:
+        changes.notify(changed)
 
 
 @contextmanager
@@ -133,3 +149,26 @@ def current_revision(engine: Engine) -> str | None:
 
 def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("consultations")
+
+
+_UPSERTS: dict[tuple, Any] = {}
+
+
+def upsert(conn: Connection, table: Table, index_elements: tuple[str, ...], update: Callable[[Any], dict]) -> Any:
+    """INSERT ... ON CONFLICT (index_elements) DO UPDATE SET update(stmt), for the connection's dialect.
+
+    Written once for PostgreSQL and SQLite (both speak ON CONFLICT); the statement is built once per dialect,
+    table and key and reused, as the hot paths (votes, tallies) run it on every write. `update` receives the
+    insert statement so it can refer to `stmt.excluded`.
+    """
+    key = (conn.dialect.name, table.name, index_elements, update.__module__, update.__qualname__)
+    statement = _UPSERTS.get(key)
+    if statement is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table)
+        statement = _UPSERTS[key] = stmt.on_conflict_do_update(index_elements=list(index_elements),
+                                                               set_=update(stmt))
+    return statement

@@ -10,13 +10,13 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from consult import regions
-from consult import schema as s
+from consult.storage import db
+from consult.storage import schema as s
 
 COLUMN_FOR = {1: "agree", -1: "disagree", 0: "passes"}
 _TALLY_ROWS = select(s.proposal_region_tallies.c.region, s.proposal_region_tallies.c.agree,
                      s.proposal_region_tallies.c.disagree, s.proposal_region_tallies.c.passes).where(
     s.proposal_region_tallies.c.proposal_id == bindparam("proposal_id"))
-_UPSERTS: dict[tuple[str, str], object] = {}
 
 
 def log_gic(rows: Iterable[tuple[str, int, int, int]]) -> float:
@@ -29,26 +29,14 @@ def log_gic(rows: Iterable[tuple[str, int, int, int]]) -> float:
     return total
 
 
-def _upsert(dialect: str, table_name: str):
-    key = (dialect, table_name)
-    if key not in _UPSERTS:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        if table_name == "tallies":
-            stmt = insert(s.proposal_region_tallies)
-            t = s.proposal_region_tallies.c
-            _UPSERTS[key] = stmt.on_conflict_do_update(
-                index_elements=["proposal_id", "region"],
-                set_={"agree": t.agree + stmt.excluded.agree, "disagree": t.disagree + stmt.excluded.disagree,
-                      "passes": t.passes + stmt.excluded.passes})
-        else:
-            stmt = insert(s.proposal_stats)
-            _UPSERTS[key] = stmt.on_conflict_do_update(
-                index_elements=["proposal_id"],
-                set_={c: stmt.excluded[c] for c in ("agree", "disagree", "passes", "log_gic")})
-    return _UPSERTS[key]
+def _add_counts(stmt) -> dict:
+    t = s.proposal_region_tallies.c
+    return {"agree": t.agree + stmt.excluded.agree, "disagree": t.disagree + stmt.excluded.disagree,
+            "passes": t.passes + stmt.excluded.passes}
+
+
+def _replace_stats(stmt) -> dict:
+    return {c: stmt.excluded[c] for c in ("agree", "disagree", "passes", "log_gic")}
 
 
 def apply_vote(conn: Connection, consultation_id: int, proposal_id: int, region: str, old: int | None,
@@ -60,7 +48,7 @@ def apply_vote(conn: Connection, consultation_id: int, proposal_id: int, region:
     if old is None:
         delta = {"agree": 0, "disagree": 0, "passes": 0}
         delta[COLUMN_FOR[new]] = 1
-        conn.execute(_upsert(conn.dialect.name, "tallies"),
+        conn.execute(db.upsert(conn, s.proposal_region_tallies, ("proposal_id", "region"), _add_counts),
                      [{"consultation_id": consultation_id, "proposal_id": proposal_id, "region": region, **delta}])
     else:
         # a changed vote: the row exists (the first vote made it); the CHECK forbids inserting negatives
@@ -72,7 +60,7 @@ def apply_vote(conn: Connection, consultation_id: int, proposal_id: int, region:
 
 def _refresh_stats(conn: Connection, consultation_id: int, proposal_id: int) -> None:
     rows = conn.execute(_TALLY_ROWS, {"proposal_id": proposal_id}).all()
-    conn.execute(_upsert(conn.dialect.name, "stats"), [{
+    conn.execute(db.upsert(conn, s.proposal_stats, ("proposal_id",), _replace_stats), [{
         "consultation_id": consultation_id, "proposal_id": proposal_id,
         "agree": sum(r.agree for r in rows), "disagree": sum(r.disagree for r in rows),
         "passes": sum(r.passes for r in rows), "log_gic": log_gic(rows),

@@ -1,0 +1,163 @@
+"""Consultations: join codes, creating and finding them, their phase and settings."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from consult.storage import changes, db
+from consult.storage import schema as s
+from consult.storage.audit import audit
+from consult.storage.errors import NotFound, Refused, StoreError
+from consult.storage.records import Consultation, now_ms
+from consult.text import clean_text
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread from a screen
+PROPOSAL_PHASES = {"collecting"}
+VOTING_PHASES = {"collecting", "voting"}
+PRESENTABLE_PHASES = {"collecting", "voting", "results", "closed"}  # a draft is not shown to a room
+
+
+def _new_join_code(rng: secrets.SystemRandom | None = None, length: int = 6) -> str:
+    rng = rng or secrets.SystemRandom()
+    return "".join(rng.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_join_code(code: str) -> str:
+    """What a member typed, as a join code: upper case, no spaces or dashes, 0/O and 1/I read as the code means."""
+    cleaned = "".join(ch for ch in str(code).upper() if ch.isalnum())
+    return cleaned.replace("0", "O").replace("1", "I")
+
+
+def create_consultation(
+    engine: Engine,
+    *,
+    title: str,
+    question: str,
+    description: str = "",
+    phase: str = "collecting",
+    moderation: str = "post",
+    min_chars: int = 20,
+    max_chars: int = 500,
+    max_proposals_per_participant: int = 10,
+    results_visible: bool = True,
+    join_code: str | None = None,
+    source: str = "consult",
+    actor: str = "system",
+    created_ms: int | None = None,
+) -> Consultation:
+    title, question, description = clean_text(title), clean_text(question), clean_text(description)
+    problems = []
+    if not title:
+        problems.append("a title is required")
+    if len(title) > 200:
+        problems.append("the title is longer than 200 characters")
+    if not question:
+        problems.append("a question is required")
+    if phase not in s.PHASES:
+        problems.append(f"phase must be one of {', '.join(s.PHASES)}")
+    if moderation not in s.MODERATION_MODES:
+        problems.append("moderation must be 'post' (publish at once) or 'pre' (officer approves first)")
+    if not 1 <= min_chars <= max_chars <= 10_000:
+        problems.append("proposal length limits must satisfy 1 <= minimum <= maximum <= 10,000")
+    if max_proposals_per_participant < 1:
+        problems.append("each member must be allowed at least one proposal")
+    if problems:
+        raise StoreError("Cannot create the consultation: " + "; ".join(problems) + ".")
+    if join_code is not None:
+        join_code = normalise_join_code(join_code)
+        if not 4 <= len(join_code) <= 12:
+            raise StoreError("A join code has 4 to 12 letters and digits.")
+    created = created_ms if created_ms is not None else now_ms()
+    for _attempt in range(20):
+        code = join_code or _new_join_code()
+        try:
+            with db.writing(engine) as conn:
+                new_id = conn.execute(
+                    s.consultations.insert().values(
+                        join_code=code, title=title, question=question, description=description, phase=phase,
+                        moderation=moderation, min_chars=min_chars, max_chars=max_chars,
+                        max_proposals_per_participant=max_proposals_per_participant,
+                        results_visible=results_visible, source=source, created_ms=created,
+                    )
+                ).inserted_primary_key[0]
+                audit(conn, new_id, actor, "create_consultation", "consultation", new_id, detail=title)
+            return get_consultation(engine, new_id)
+        except IntegrityError as exc:
+            if join_code is not None:
+                raise Refused(f"The join code {join_code} is already in use.") from exc
+    raise StoreError("Could not find a free join code; try again.")
+
+
+def delete_consultation(engine: Engine, consultation_id: int) -> None:
+    """Remove a consultation and everything in it (an import that failed half-way is rolled back this way)."""
+    with db.writing(engine) as conn:
+        conn.execute(update(s.proposals).where(s.proposals.c.consultation_id == consultation_id)
+                     .values(merged_into_id=None, status="hidden"))
+        changes.bump(conn, consultation_id)
+        conn.execute(delete(s.consultations).where(s.consultations.c.id == consultation_id))
+
+
+def get_consultation(engine: Engine, consultation_id: int) -> Consultation:
+    with engine.connect() as conn:
+        row = conn.execute(select(s.consultations).where(s.consultations.c.id == consultation_id)).first()
+    if row is None:
+        raise NotFound(f"There is no consultation {consultation_id}.")
+    return Consultation.from_row(row)
+
+
+def find_consultation(engine: Engine, join_code: str) -> Consultation:
+    code = normalise_join_code(join_code)
+    with engine.connect() as conn:
+        row = conn.execute(select(s.consultations).where(s.consultations.c.join_code == code)).first()
+    if row is None:
+        raise NotFound(f"No consultation has the join code {code or '(empty)'}. Check the code and try again.")
+    return Consultation.from_row(row)
+
+
+def list_consultations(engine: Engine) -> pd.DataFrame:
+    query = select(s.consultations).order_by(s.consultations.c.created_ms.desc(), s.consultations.c.id.desc())
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def set_phase(engine: Engine, consultation_id: int, phase: str, *, actor: str) -> Consultation:
+    if phase not in s.PHASES:
+        raise StoreError(f"Unknown phase {phase!r}: use one of {', '.join(s.PHASES)}.")
+    with db.writing(engine) as conn:
+        old = conn.execute(
+            select(s.consultations.c.phase).where(s.consultations.c.id == consultation_id)
+        ).scalar_one_or_none()
+        if old is None:
+            raise NotFound(f"There is no consultation {consultation_id}.")
+        conn.execute(update(s.consultations).where(s.consultations.c.id == consultation_id).values(phase=phase))
+        audit(conn, consultation_id, actor, "set_phase", "consultation", consultation_id, detail=f"{old} -> {phase}")
+    return get_consultation(engine, consultation_id)
+
+
+def update_settings(engine: Engine, consultation_id: int, *, actor: str, **settings: Any) -> Consultation:
+    allowed = {"title", "question", "description", "moderation", "min_chars", "max_chars",
+               "max_proposals_per_participant", "results_visible", "baseline"}
+    unknown = set(settings) - allowed
+    if unknown:
+        raise StoreError(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    try:
+        with db.writing(engine) as conn:
+            conn.execute(update(s.consultations).where(s.consultations.c.id == consultation_id).values(**settings))
+            audit(conn, consultation_id, actor, "update_settings", "consultation", consultation_id,
+                  detail=", ".join(f"{k}={v!r}" for k, v in sorted(settings.items())))
+    except IntegrityError as exc:
+        raise StoreError("Those settings are not valid (check the length limits and moderation mode).") from exc
+    return get_consultation(engine, consultation_id)
+
+
+def find_presentable(engine: Engine, join_code: str) -> Consultation:
+    """The consultation a presenter screen may show: open or closed, never a draft (which answers as unknown)."""
+    consultation = find_consultation(engine, join_code)
+    if consultation.phase not in PRESENTABLE_PHASES:
+        raise NotFound(f"No consultation has the join code {consultation.join_code}. Check the code and try again.")
+    return consultation

@@ -1,0 +1,81 @@
+"""Reading a consultation as frames for analysis and staff pages, and its headline counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from consult.storage import schema as s
+
+
+def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = False) -> pd.DataFrame:
+    """Current votes: participant_id, proposal_id, value, updated_ms, region (the voter's)."""
+    query = (
+        select(s.votes.c.participant_id, s.votes.c.proposal_id, s.votes.c.value, s.votes.c.updated_ms,
+               s.participants.c.region)
+        .join(s.participants, s.participants.c.id == s.votes.c.participant_id)
+        .where(s.votes.c.consultation_id == consultation_id)
+    )
+    if published_only:
+        query = query.join(s.proposals, s.proposals.c.id == s.votes.c.proposal_id).where(
+            s.proposals.c.status == "published"
+        )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    return frame.astype({"participant_id": "int64", "proposal_id": "int64", "value": "int8"})
+
+
+def vote_events_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    query = select(s.vote_events).where(s.vote_events.c.consultation_id == consultation_id).order_by(
+        s.vote_events.c.id
+    )
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def proposals_frame(engine: Engine, consultation_id: int, statuses: tuple[str, ...] | None = None) -> pd.DataFrame:
+    query = select(
+        s.proposals.c.id, s.proposals.c.author_id, s.proposals.c.region, s.proposals.c.tier, s.proposals.c.body,
+        s.proposals.c.status, s.proposals.c.merged_into_id, s.proposals.c.is_seed, s.proposals.c.is_meta,
+        s.proposals.c.external_id, s.proposals.c.created_ms,
+    ).where(s.proposals.c.consultation_id == consultation_id).order_by(s.proposals.c.id)
+    if statuses:
+        query = query.where(s.proposals.c.status.in_(statuses))
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def participants_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    query = select(
+        s.participants.c.id, s.participants.c.region, s.participants.c.constituency, s.participants.c.channel,
+        s.participants.c.verified, s.participants.c.external_id, s.participants.c.created_ms,
+    ).where(s.participants.c.consultation_id == consultation_id).order_by(s.participants.c.id)
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+@dataclass(frozen=True)
+class Counts:
+    participants: int
+    proposals: int
+    published: int
+    pending: int
+    votes: int
+
+
+def counts(engine: Engine, consultation_id: int) -> Counts:
+    """Headline counts in one round trip (cheap enough for a live view)."""
+    p, pr, v = s.participants, s.proposals, s.votes
+    query = select(
+        select(func.count()).where(p.c.consultation_id == consultation_id).scalar_subquery(),
+        select(func.count()).where(pr.c.consultation_id == consultation_id).scalar_subquery(),
+        select(func.count()).where(pr.c.consultation_id == consultation_id, pr.c.status == "published")
+        .scalar_subquery(),
+        select(func.count()).where(pr.c.consultation_id == consultation_id, pr.c.status == "pending")
+        .scalar_subquery(),
+        select(func.count()).where(v.c.consultation_id == consultation_id).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        return Counts(*conn.execute(query).one())

@@ -1,0 +1,56 @@
+"""What storage hands back: plain, frozen records of a consultation, a participant and a proposal."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class Consultation:
+    id: int
+    join_code: str
+    title: str
+    question: str
+    description: str
+    phase: str
+    moderation: str
+    min_chars: int
+    max_chars: int
+    max_proposals_per_participant: int
+    results_visible: bool
+    baseline: str
+    source: str
+    created_ms: int
+
+    @classmethod
+    def from_row(cls, row: Any) -> Consultation:
+        return cls(**{field: getattr(row, field) for field in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    consultation_id: int
+    token: str
+    region: str
+    constituency: str | None
+    verified: bool
+    channel: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    consultation_id: int
+    author_id: int | None
+    region: str | None
+    tier: str
+    body: str
+    status: str
+    created_ms: int

@@ -1,0 +1,76 @@
+"""Staff sign-in records shared by every app server: attempts per (account, client address), upgraded hashes.
+
+A try is *reserved* before the password is checked: in one transaction the key's row is locked, a wait still
+running refuses the try, and otherwise the try is counted as a failure in advance (a right password clears
+it afterwards). Parallel guesses therefore take turns and cannot all slip through before the first is counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from sqlalchemy import Engine, delete, select
+
+from consult.storage import db
+from consult.storage import schema as s
+from consult.storage.records import now_ms
+
+IDLE_ROWS_KEPT_MS = 3_600_000  # a key with no try for an hour is forgotten, so the table stays small
+
+
+def _placeholder_row(stmt) -> dict:
+    return {"key": stmt.excluded.key}  # a no-op update: the row exists, and the lock below does the work
+
+
+def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *, stamp: int | None = None) -> float:
+    """Seconds before `key` may try again (the try is refused), or 0.0 when it may try now (and it is counted).
+
+    `wait_after(failures)` is the policy: seconds to wait after that many failures in a row.
+    """
+    t = s.sign_in_throttle
+    stamp = now_ms() if stamp is None else stamp
+    with db.writing(engine) as conn:
+        conn.execute(delete(t).where(t.c.last_ms < stamp - IDLE_ROWS_KEPT_MS))
+        conn.execute(db.upsert(conn, t, ("key",), _placeholder_row),
+                     [{"key": key, "failures": 0, "next_try_ms": 0, "last_ms": stamp}])
+        row = conn.execute(select(t.c.failures, t.c.next_try_ms).where(t.c.key == key).with_for_update()).one()
+        if row.next_try_ms > stamp:
+            return (row.next_try_ms - stamp) / 1000
+        failures = row.failures + 1
+        conn.execute(t.update().where(t.c.key == key).values(
+            failures=failures, next_try_ms=stamp + int(wait_after(failures) * 1000), last_ms=stamp))
+    return 0.0
+
+
+def clear(engine: Engine, key: str) -> None:
+    """A right password: the key starts afresh."""
+    with db.writing(engine) as conn:
+        conn.execute(delete(s.sign_in_throttle).where(s.sign_in_throttle.c.key == key))
+
+
+def fingerprint(configured_hash: str) -> str:
+    return hashlib.sha256(configured_hash.encode()).hexdigest()
+
+
+def upgraded_hash(engine: Engine, name: str, configured_hash: str) -> str | None:
+    """The argon2id hash made at an earlier sign-in from this configured hash, if the configuration is unchanged."""
+    t = s.staff_password_upgrades
+    with engine.connect() as conn:
+        row = conn.execute(select(t.c.configured_fingerprint, t.c.password_hash).where(t.c.name == name)).first()
+    if row is None or row.configured_fingerprint != fingerprint(configured_hash):
+        return None
+    return row.password_hash
+
+
+def _replace_hash(stmt) -> dict:
+    return {"configured_fingerprint": stmt.excluded.configured_fingerprint,
+            "password_hash": stmt.excluded.password_hash, "updated_ms": stmt.excluded.updated_ms}
+
+
+def save_upgraded_hash(engine: Engine, name: str, configured_hash: str, new_hash: str) -> None:
+    t = s.staff_password_upgrades
+    with db.writing(engine) as conn:
+        conn.execute(db.upsert(conn, t, ("name",), _replace_hash), [{
+            "name": name[:120], "configured_fingerprint": fingerprint(configured_hash), "password_hash": new_hash,
+            "updated_ms": now_ms()}])

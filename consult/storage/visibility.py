@@ -1,0 +1,72 @@
+"""The one rule for what a member (or the room, on the presenter's screen) may see of the proposals.
+
+A member sees published proposals only: never another member's pending proposal, and never a hidden or
+merged-away one. Their own pending proposal may be shown back to them, marked as waiting for moderation.
+Every member-facing read goes through `may_see`: the voting queue, the similar-proposal check, the propose
+page, "my region", the presenter. Caches of these reads are keyed by `changes.version`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Engine, and_, or_, select
+
+from consult.storage import schema as s
+from consult.storage.records import Proposal
+
+PUBLIC_STATUS = "published"
+OWN_STATUSES = ("pending", "published")  # what an author still sees of their own proposals
+_P = s.proposals.c
+
+
+def may_see(viewer_id: int | None = None) -> ColumnElement[bool]:
+    """The SQL condition on `proposals` for what this viewer may see (None: anyone, e.g. the room)."""
+    published = _P.status == PUBLIC_STATUS
+    if viewer_id is None:
+        return published
+    return or_(published, and_(_P.author_id == viewer_id, _P.status.in_(OWN_STATUSES)))
+
+
+def visible_proposals(engine: Engine, consultation_id: int, viewer_id: int | None = None) -> pd.DataFrame:
+    """What the viewer may see: index id; body, tier, region, status, author_is_viewer, created_ms."""
+    query = (select(_P.id, _P.body, _P.tier, _P.region, _P.status, _P.author_id, _P.created_ms)
+             .where(_P.consultation_id == consultation_id, may_see(viewer_id)).order_by(_P.id))
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["author_is_viewer"] = (frame["author_id"] == viewer_id) if viewer_id is not None else False
+    return frame.drop(columns=["author_id"]).set_index("id")
+
+
+def visible_proposal(engine: Engine, consultation_id: int, proposal_id: int,
+                     viewer_id: int | None = None) -> Proposal | None:
+    """One proposal if the viewer may see it, else None (unknown, other consultation, pending, hidden, merged)."""
+    columns = [s.proposals.c[name] for name in Proposal.__dataclass_fields__]
+    with engine.connect() as conn:
+        row = conn.execute(select(*columns).where(_P.id == proposal_id, _P.consultation_id == consultation_id,
+                                                  may_see(viewer_id))).first()
+    return None if row is None else Proposal(*row)
+
+
+def published_since(engine: Engine, consultation_id: int, after_id: int) -> pd.DataFrame:
+    """Published proposals (id, body) newer than `after_id`: what a similarity index built earlier has not seen."""
+    query = (select(_P.id, _P.body).where(_P.consultation_id == consultation_id, _P.id > after_id, may_see(None))
+             .order_by(_P.id))
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def newest(engine: Engine, consultation_id: int, n: int = 5) -> pd.DataFrame:
+    """The newest proposals the room may see (id, body, region)."""
+    query = (select(_P.id, _P.body, _P.region).where(_P.consultation_id == consultation_id, may_see(None))
+             .order_by(_P.id.desc()).limit(n))
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def own_proposals(engine: Engine, consultation_id: int, viewer_id: int) -> pd.DataFrame:
+    """A member's own proposals that they still see (published or pending), newest first."""
+    query = (select(_P.id, _P.body, _P.status, _P.created_ms)
+             .where(_P.consultation_id == consultation_id, _P.author_id == viewer_id, _P.status.in_(OWN_STATUSES))
+             .order_by(_P.id.desc()))
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
