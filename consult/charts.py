@@ -18,26 +18,41 @@ def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against 
     `table` is `support.representativeness(...)[0]` (region, participants, sample_share, baseline_share, ratio).
     The colour scale is logarithmic around 1 (fair): half and double sit at the ends.
     """
-    tiles = regions.regions().merge(table[["region", "participants", "sample_share", "baseline_share", "ratio"]],
+    columns = ["region", "participants", "sample_share", "baseline_share", "ratio"]
+    tiles = regions.regions().merge(table[columns + (["suppressed"] if "suppressed" in table else [])],
                                     left_on="code", right_on="region", how="left")
-    ratio = tiles["ratio"].fillna(0).clip(lower=0.01)
+    hidden = tiles["suppressed"].fillna(False).astype(bool) if "suppressed" in tiles else pd.Series(False, tiles.index)
+    min_cell = table.attrs.get("min_cell", 10)
     import numpy as np
 
-    position = (np.log2(ratio).clip(-1, 1) + 1) / 2
-    labels = [f"<b>{short}</b><br>{int(n or 0)}<br>×{r:.1f}" for short, n, r in
-              zip(tiles["short"], tiles["participants"].fillna(0), tiles["ratio"].fillna(0), strict=True)]
-    hover = [f"{name}: {int(n or 0)} participants, {s:.1%} of those taking part vs {b:.1%} of the baseline"
-             for name, n, s, b in zip(tiles["name"], tiles["participants"].fillna(0), tiles["sample_share"].fillna(0),
-                                      tiles["baseline_share"].fillna(0), strict=True)]
+    position = (np.log2(tiles["ratio"].fillna(0).clip(lower=0.01)).clip(-1, 1) + 1) / 2
+    labels = [f"<b>{short}</b><br>under {min_cell}" if h else f"<b>{short}</b><br>{int(n or 0)}<br>×{r:.1f}"
+              for short, n, r, h in zip(tiles["short"], tiles["participants"].fillna(0), tiles["ratio"].fillna(0),
+                                        hidden, strict=True)]
+    hover = [f"{name}: fewer than {min_cell} taking part, so no figure is shown" if h else
+             f"{name}: {int(n or 0)} participants, {s:.1%} of those taking part vs {b:.1%} of the baseline"
+             for name, n, s, b, h in zip(tiles["name"], tiles["participants"].fillna(0),
+                                         tiles["sample_share"].fillna(0), tiles["baseline_share"].fillna(0), hidden,
+                                         strict=True)]
+    shown = ~hidden.to_numpy()
     figure = go.Figure(go.Scatter(
-        x=tiles["grid_x"], y=-tiles["grid_y"], mode="markers+text", text=labels, hovertext=hover,
+        x=tiles["grid_x"][shown], y=-tiles["grid_y"][shown], mode="markers+text",
+        text=[label for label, keep in zip(labels, shown, strict=True) if keep],
+        hovertext=[text for text, keep in zip(hover, shown, strict=True) if keep],
         hoverinfo="text", textfont={"size": font_size, "color": "#111111"},
-        marker={"symbol": "square", "size": 84, "color": position, "cmin": 0, "cmax": 1,
+        marker={"symbol": "square", "size": 84, "color": position[shown], "cmin": 0, "cmax": 1,
                 "colorscale": REPRESENTATION_SCALE, "line": {"color": "#444444", "width": 1},
                 "colorbar": {"title": "taking part<br>vs baseline", "tickvals": [0, 0.25, 0.5, 0.75, 1],
                              "ticktext": ["½ or less", "", "fair", "", "2× or more"]}},
-        customdata=tiles["code"],
+        customdata=tiles["code"][shown],
     ))
+    if hidden.any():  # small regions: grey, with no figure (small-cell suppression)
+        figure.add_scatter(
+            x=tiles["grid_x"][~shown], y=-tiles["grid_y"][~shown], mode="markers+text",
+            text=[label for label, keep in zip(labels, shown, strict=True) if not keep],
+            hovertext=[text for text, keep in zip(hover, shown, strict=True) if not keep], hoverinfo="text",
+            textfont={"size": font_size, "color": "#111111"}, customdata=tiles["code"][~shown],
+            marker={"symbol": "square", "size": 84, "color": "#dddddd", "line": {"color": "#444444", "width": 1}})
     figure.update_layout(
         title=title, height=520, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
         xaxis={"visible": False, "range": [-0.6, 4.6]}, yaxis={"visible": False, "range": [-4.6, 0.6]},

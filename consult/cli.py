@@ -70,11 +70,11 @@ def run_import_polis(args: argparse.Namespace) -> int:
 
 
 def run_export_polis(args: argparse.Namespace) -> int:
-    from consult import polis
+    from consult.publishing import polis_export
 
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.consultation)
-    for path in polis.export_consultation(engine, consultation.id, args.out):
+    for path in polis_export.export_consultation(engine, consultation.id, args.out):
         print(path)
     return 0
 
@@ -85,6 +85,7 @@ def run_groups(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from consult import opinion, polis
+    from consult.publishing import files, pseudonyms
     from consult.text import shorten
 
     if Path(args.source).is_dir():
@@ -100,8 +101,8 @@ def run_groups(args: argparse.Namespace) -> int:
         proposals = storage.proposals_frame(engine, consultation.id)
         zeroed = set(proposals.loc[(proposals["status"] != "published") | proposals["is_meta"], "id"])
         texts = dict(zip(proposals["id"], proposals["body"], strict=True))
-        people = storage.participants_frame(engine, consultation.id)
-        source_ids = {row.id: (row.external_id or str(row.id)) for row in people.itertuples()}
+        # a consultation's participants leave as keyed pseudonyms, as in every export
+        source_ids = pseudonyms.pseudonyms(consultation.id, votes["participant_id"])
     if votes.empty:
         print("no votes yet: there is nothing to group")
         return 0
@@ -117,34 +118,56 @@ def run_groups(args: argparse.Namespace) -> int:
     if args.out:
         out = pd.DataFrame({"participant": [source_ids.get(p, str(p)) for p in model.labels_.index],
                             "group": model.labels_.astype("Int64").reset_index(drop=True)})
-        out.to_csv(args.out, index=False)
+        files.write(out, args.out, {"participant": "text", "group": "number"})
         print(f"\nwrote {len(out)} rows to {args.out}")
     return 0
 
 
 def run_support(args: argparse.Namespace) -> int:
     from consult import support
+    from consult.publishing import files, suppression
     from consult.text import shorten
 
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.consultation)
+    min_cell = max(args.min_votes, consultation.min_cell)  # never below the consultation's own minimum
     base = storage.baseline(engine, args.baseline or consultation.baseline)
     people = storage.participants_frame(engine, consultation.id)
     table, test = support.representativeness(people, base)
+    table = suppression.participation_table(table, min_cell)
+    outside = suppression.suppress_count(test["not_in_a_region"], min_cell)
     print(f"participation against the {args.baseline or consultation.baseline} baseline "
-          f"(chi-square {test['chi2']:.1f}, p = {test['p_value']:.2g}; {test['not_in_a_region']} not in a UK region)")
+          f"(chi-square {test['chi2']:.1f}, p = {test['p_value']:.2g}; "
+          f"{outside if outside is not None else f'fewer than {min_cell}'} not in a UK region)")
     for r in table.itertuples():
-        print(f"  {r.name:<26} {r.participants:>6}  {r.sample_share:6.1%} vs {r.baseline_share:6.1%}  x{r.ratio:4.2f}")
+        if r.suppressed:
+            print(f"  {r.name:<26} {'<' + str(min_cell):>6}  {'-':>6} vs {r.baseline_share:6.1%}")
+        else:
+            print(f"  {r.name:<26} {int(r.participants):>6}  {r.sample_share:6.1%} vs {r.baseline_share:6.1%}  "
+                  f"x{r.ratio:4.2f}")
     votes = storage.votes_frame(engine, consultation.id, published_only=True)
-    summary = support.proposal_summary(votes, base, min_votes=args.min_votes)
+    summary = support.proposal_summary(votes, base, min_votes=min_cell)
     texts = storage.proposals_frame(engine, consultation.id).set_index("id")["body"]
     summary.insert(0, "body", texts.reindex(summary.index))
     print(f"\ntop {args.top} proposals by cross-region consensus (raw / weighted support)")
     for r in summary.head(args.top).itertuples():
         print(f"  {r.consensus:5.2f}  {r.support:4.0%} / {r.weighted_support:4.0%}  {shorten(str(r.body), 80)}")
     if args.out:
-        summary.reset_index().to_csv(args.out, index=False)
+        out = summary.reset_index().rename(columns={"proposal_id": "proposal"})
+        files.write(out[list(files.SCHEMAS["support"])], args.out, "support")
         print(f"\nwrote {len(summary)} rows to {args.out}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from consult.publishing import tables
+
+    engine = _engine(args)
+    consultation = _resolve_consultation(engine, args.consultation)
+    path = tables.export(engine, consultation.id, args.out)
+    what = "workbook (proposals, votes, participation, themes)" if str(path).lower().endswith(".xlsx") else \
+        "proposals with support, weighted support and consensus"
+    print(f"wrote the {what} of {consultation.join_code} to {path}")
     return 0
 
 
@@ -168,14 +191,9 @@ def run_themes(args: argparse.Namespace) -> int:
     out["theme_id"] = primary["theme"].reindex(range(len(frame))).to_numpy()
     out["theme_label"] = out["theme_id"].map(labels)
     out["theme_score"] = primary["score"].reindex(range(len(frame))).round(4).to_numpy()
-    if args.out.lower().endswith(".xlsx"):
-        from consult.spreadsheets import neutralise
+    from consult.publishing import files
 
-        neutralise(out).to_excel(args.out, index=False)
-    else:
-        from consult.spreadsheets import neutralise
-
-        neutralise(out).to_csv(args.out, index=False)
+    files.write(out, args.out, files.passthrough_schema(out, theme_id="number", theme_score="number"))
     mode = "semantic + LSA" if model.semantic_in_use_ else "TF-IDF + LSA"
     print(f"{model.k_} themes in {len(frame)} responses ({mode}; wrote {args.out})")
     print(f"{'id':>4} {'size':>6}  {'label':<34} keywords")
@@ -211,16 +229,17 @@ def run_hash_password(args: argparse.Namespace) -> int:
 
 
 def run_erase(args: argparse.Namespace) -> int:
-    from consult import privacy
+    from consult.publishing import pseudonyms
+    from consult.storage import erasure
 
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.consultation)
-    participant_id = privacy.find_by_pseudonym(engine, consultation.id, args.pseudonym)
+    participant_id = pseudonyms.find_participant(engine, consultation.id, args.pseudonym)
     if participant_id is None:
         print(f"consult erase: no participant of {consultation.join_code} has the pseudonym {args.pseudonym}",
               file=sys.stderr)
         return 2
-    done = privacy.erase_participant(engine, participant_id, actor=args.actor, reason=args.reason,
+    done = erasure.erase_participant(engine, participant_id, actor=args.actor, reason=args.reason,
                                      remove_proposals=args.remove_proposals)
     print(f"erased {args.pseudonym}: {done.votes_removed} votes removed, {done.proposals_anonymised} proposals "
           f"anonymised, {done.proposals_removed} removed ({done.votes_on_removed_proposals} votes on them)")
@@ -255,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     sup.add_argument("--top", type=int, default=10)
     sup.add_argument("--min-votes", type=int, default=10, help="smallest regional cell shown (default 10)")
     sup.add_argument("--out", help="CSV with every proposal's support and consensus")
+    ex = add("export", "export a consultation: proposals with their analysis (.csv) or the whole workbook (.xlsx)",
+             run_export)
+    ex.add_argument("consultation", help="consultation id or join code")
+    ex.add_argument("--out", required=True, help="FILE.csv (proposals) or FILE.xlsx (workbook)")
     thm = add("themes", "find themes in any consultation export (CSV or XLSX)", run_themes)
     thm.add_argument("file", help="CSV or XLSX file")
     thm.add_argument("--text-col", required=True, help="the column holding the responses")

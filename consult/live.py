@@ -19,10 +19,13 @@ def participants_by_region(engine: Engine, consultation_id: int) -> pd.DataFrame
     return pd.DataFrame({"region": [r for r, n in rows for _ in range(n)]})
 
 
-def representation(engine: Engine, consultation_id: int, baseline_name: str) -> pd.DataFrame:
+def representation(engine: Engine, consultation_id: int, baseline_name: str, min_cell: int = 10) -> pd.DataFrame:
+    """Participation against the baseline for the room: regions with fewer than `min_cell` people blanked."""
+    from consult.publishing import suppression
+
     table, _ = support.representativeness(participants_by_region(engine, consultation_id),
                                           storage.baseline(engine, baseline_name))
-    return table
+    return suppression.participation_table(table, min_cell)
 
 
 def newest_proposals(engine: Engine, consultation_id: int, n: int = 5) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Reading and writing Polis export folders (comments.csv, votes.csv, participants-votes.csv, summary.csv).
+"""Reading Polis export folders (comments.csv, votes.csv, participants-votes.csv, summary.csv).
 
 In these CSV exports agree is +1, disagree -1 and pass 0, as in consult. The votes file is an event log: the
 latest event by millisecond `timestamp` is a participant's current vote.
@@ -7,9 +7,7 @@ latest event by millisecond `timestamp` is a participant's current vote.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +15,6 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from consult import regions, storage
-from consult.opinion import OpinionGroups
 from consult.storage import bulk
 
 
@@ -157,61 +154,3 @@ def import_export(engine: Engine, folder: str | Path, *, title: str | None = Non
         storage.delete_consultation(engine, consultation.id)  # nothing half-written: no empty consultation left
         raise
     return consultation.id
-
-
-def _stamp(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
-
-
-def export_consultation(engine: Engine, consultation_id: int, folder: str | Path,
-                        groups: pd.Series | None = None) -> list[Path]:
-    """Write a consultation as a Polis export folder; participant and comment ids are consult's own ids."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    consultation = storage.get_consultation(engine, consultation_id)
-    proposals = storage.proposals_frame(engine, consultation_id)
-    votes = storage.votes_frame(engine, consultation_id)
-    events = storage.vote_events_frame(engine, consultation_id)
-    tally = votes.groupby("proposal_id")["value"].agg(agrees=lambda v: int((v == 1).sum()),
-                                                      disagrees=lambda v: int((v == -1).sum()))
-    comments = pd.DataFrame({
-        "timestamp": proposals["created_ms"], "datetime": proposals["created_ms"].map(_stamp),
-        "comment-id": proposals["id"], "author-id": proposals["author_id"].astype("Int64"),
-        "agrees": proposals["id"].map(tally["agrees"]).fillna(0).astype(int) if len(tally) else 0,
-        "disagrees": proposals["id"].map(tally["disagrees"]).fillna(0).astype(int) if len(tally) else 0,
-        "moderated": proposals["status"].map({"published": 1, "pending": 0}).fillna(-1).astype(int),
-        "is-meta": proposals["is_meta"].astype(bool).map(str).str.lower(),
-        "is-seed": proposals["is_seed"].astype(bool).map(str).str.lower(),
-        "comment-body": proposals["body"],
-    })
-    vote_log = pd.DataFrame({"timestamp": events["created_ms"], "datetime": events["created_ms"].map(_stamp),
-                             "comment-id": events["proposal_id"], "voter-id": events["participant_id"],
-                             "vote": events["value"]})
-    if groups is None:
-        groups = OpinionGroups().fit(votes).labels_ if not votes.empty else pd.Series(dtype=float)
-    wide = votes.pivot(index="participant_id", columns="proposal_id", values="value") if len(votes) else None
-    authored = proposals.groupby("author_id").size()
-    rows = []
-    for participant_id in sorted(votes["participant_id"].unique()):
-        mine = wide.loc[participant_id]
-        group = groups.get(participant_id, np.nan)
-        rows.append({
-            "participant": participant_id, "group-id": "" if pd.isna(group) else int(group),
-            "n-comments": int(authored.get(participant_id, 0)), "n-votes": int(mine.notna().sum()),
-            "n-agree": int((mine == 1).sum()), "n-disagree": int((mine == -1).sum()),
-            **{str(c): ("" if pd.isna(mine.get(c)) else int(mine.get(c))) for c in proposals["id"]},
-        })
-    participants_votes = pd.DataFrame(rows)
-    paths = [folder / "comments.csv", folder / "votes.csv", folder / "participants-votes.csv", folder / "summary.csv"]
-    comments.to_csv(paths[0], index=False)
-    vote_log.to_csv(paths[1], index=False)
-    participants_votes.to_csv(paths[2], index=False)
-    summary = io.StringIO()
-    writer = csv.writer(summary)
-    for key, value in [("topic", consultation.title), ("url", f"consult:{consultation.join_code}"),
-                       ("voters", votes["participant_id"].nunique()), ("comments", len(proposals)),
-                       ("groups", int(pd.Series(groups).dropna().nunique())),
-                       ("conversation-description", consultation.question)]:
-        writer.writerow([key, value])
-    paths[3].write_text(summary.getvalue(), encoding="utf-8")
-    return paths

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from consult import auth, cli, demo, exports, report, storage
+from consult import auth, cli, demo, storage
+from consult.publishing import polis_export, report, tables
 from consult.storage import db
 from consult.storage import themes as theme_store
 
@@ -84,13 +85,13 @@ def test_no_secret_on_any_page_or_in_the_logs(secret_world, caplog):
 
 def test_no_secret_in_exports_or_cli_output(secret_world, capsys):
     engine, url, consultation_id, digest = secret_world
-    blobs = {"workbook": exports.workbook(engine, consultation_id),
+    blobs = {"workbook": tables.workbook(engine, consultation_id),
              "report": report.build(engine, consultation_id).encode(),
-             "votes": exports.csv_bytes(exports.votes_table(engine, consultation_id)),
-             "proposals": exports.csv_bytes(exports.proposals_table(engine, consultation_id))}
-    with zipfile.ZipFile(io.BytesIO(exports.workbook(engine, consultation_id))) as book:
+             "votes": tables.votes_csv(engine, consultation_id),
+             "proposals": tables.proposals_csv(engine, consultation_id)}
+    with zipfile.ZipFile(io.BytesIO(tables.workbook(engine, consultation_id))) as book:
         blobs["workbook xml"] = b"".join(book.read(name) for name in book.namelist())
-    with zipfile.ZipFile(io.BytesIO(exports.polis_zip(engine, consultation_id))) as polis:
+    with zipfile.ZipFile(io.BytesIO(polis_export.polis_zip(engine, consultation_id))) as polis:
         blobs["polis"] = b"".join(polis.read(name) for name in polis.namelist())
     for name, blob in blobs.items():
         assert DB_PASSWORD.encode() not in blob, name

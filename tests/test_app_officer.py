@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from consult import demo, privacy, storage
+from consult import demo, storage
+from consult.publishing import pseudonyms
 from consult.storage import themes as theme_store
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -103,7 +104,7 @@ def test_officer_erases_a_participant_found_by_pseudonym(demo_db):
     proposal = storage.add_proposal(engine, consultation_id, body="Please erase me later, thanks", author_id=member.id)
     published = storage.proposals_frame(engine, consultation_id, statuses=("published",))
     storage.cast_vote(engine, member.id, int(published.iloc[0]["id"]), 1)
-    name = privacy.pseudonym(member.id, privacy.pseudonym_salt(storage.get_consultation(engine, consultation_id)))
+    name = pseudonyms.pseudonym(consultation_id, member.id)
     at = _app(url).run()
     at.switch_page("consult/app/pages/moderate.py").run()
     at.text_input(key="erase_reason").set_value("")

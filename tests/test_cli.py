@@ -42,7 +42,7 @@ def test_support_command_prints_participation_and_consensus(sqlite_url, tmp_path
     import pandas as pd
 
     frame = pd.read_csv(out)
-    assert {"proposal_id", "support", "weighted_support", "consensus", "weakest_region"} <= set(frame.columns)
+    assert {"proposal", "support", "weighted_support", "consensus", "weakest_region"} <= set(frame.columns)
     assert frame["consensus"].is_monotonic_decreasing
 
 

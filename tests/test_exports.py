@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consult import demo, exports, polis, report, storage
+from consult import demo, polis, storage
+from consult.publishing import polis_export, report, tables
 from consult.storage import themes as theme_store
 
 HOSTILE = '=HYPERLINK("http://evil.example","click") <script>alert(1)</script> **bold**'
@@ -33,7 +34,7 @@ def demo_db(tmp_path_factory):
 
 def test_proposals_table_has_the_analysis(demo_db):
     engine, consultation_id = demo_db
-    table = exports.proposals_table(engine, consultation_id)
+    table = tables.proposals_table(engine, consultation_id)
     assert {"theme", "author_region", "support", "support_low", "weighted_support", "consensus",
             "weakest_region"} <= set(table.columns)
     assert len(table) == storage.counts(engine, consultation_id).proposals
@@ -42,9 +43,9 @@ def test_proposals_table_has_the_analysis(demo_db):
 
 def test_csv_and_xlsx_neutralise_formulas(demo_db):
     engine, consultation_id = demo_db
-    csv = exports.csv_bytes(exports.proposals_table(engine, consultation_id)).decode("utf-8-sig")
+    csv = tables.proposals_csv(engine, consultation_id).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
-    book = openpyxl.load_workbook(io.BytesIO(exports.workbook(engine, consultation_id)))
+    book = openpyxl.load_workbook(io.BytesIO(tables.workbook(engine, consultation_id)))
     assert book.sheetnames == ["Proposals", "Votes", "Participation by region", "Themes"]
     cells = [c.value for row in book["Proposals"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any(v.startswith("'=HYPERLINK") for v in cells)
@@ -53,9 +54,9 @@ def test_csv_and_xlsx_neutralise_formulas(demo_db):
 
 def test_votes_are_pseudonymised(demo_db):
     engine, consultation_id = demo_db
-    votes = exports.votes_table(engine, consultation_id)
+    votes = tables.votes_table(engine, consultation_id)
     ids = set(storage.votes_frame(engine, consultation_id)["participant_id"].astype(str))
-    assert votes["participant"].str.match(r"^P[0-9a-f]{12}$").all()
+    assert votes["participant"].str.match(r"^P[0-9a-f]{16}$").all()
     assert not set(votes["participant"]) & ids
     assert votes["participant"].nunique() == len(ids)
 
@@ -63,7 +64,7 @@ def test_votes_are_pseudonymised(demo_db):
 def test_polis_zip_reads_back(demo_db):
     engine, consultation_id = demo_db
     with tempfile.TemporaryDirectory() as folder:
-        zipfile.ZipFile(io.BytesIO(exports.polis_zip(engine, consultation_id))).extractall(folder)
+        zipfile.ZipFile(io.BytesIO(polis_export.polis_zip(engine, consultation_id))).extractall(folder)
         again = polis.read_export(Path(folder))
     assert len(again.votes) == storage.counts(engine, consultation_id).votes
 

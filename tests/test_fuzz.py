@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from consult import auth, exports, imports, polis, regions, storage, tables
+from consult import auth, imports, polis, regions, storage, tables
+from consult.publishing import files
 from consult.storage import db
 from consult.storage import schema as s
 from consult.storage import themes as theme_store
@@ -264,7 +265,7 @@ def test_uploads_over_the_limit_are_refused(tmp_path):
 @given(body=TEXT)
 def test_spreadsheet_cells_never_run_as_formulas(body):
     frame = pd.DataFrame({"text": [body]})
-    header, *rows = csv.reader(io.StringIO(exports.csv_bytes(frame).decode("utf-8-sig"), newline=""))
+    header, *rows = csv.reader(io.StringIO(files.csv_bytes(frame, files.passthrough_schema(frame)).decode("utf-8-sig"), newline=""))
     assert header == ["text"]
     for row in rows:
         assert not row or not row[0].startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -55,7 +55,7 @@ def test_migration_backfills_tallies_for_existing_votes(tmp_path):
         member_id = conn.execute(s.participants.insert().values(
             consultation_id=consultation_id, token="t-old", region="W92000004", created_ms=1)).inserted_primary_key[0]
         proposal_id = conn.execute(s.proposals.insert().values(
-            consultation_id=consultation_id, author_id=member_id, body="An older proposal", created_ms=1,
+            consultation_id=consultation_id, author_id=member_id, body="An older proposal", status="published", created_ms=1,
             updated_ms=1)).inserted_primary_key[0]
         conn.execute(s.votes.insert().values(consultation_id=consultation_id, participant_id=member_id,
                                              proposal_id=proposal_id, value=1, updated_ms=1))

@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from consult import exports, privacy, storage
+from consult import storage
+from consult.publishing import pseudonyms, suppression, tables
+from consult.storage import erasure, tallies
 from consult.storage import schema as s
-from consult.storage import tallies
 
 
 def _stats(engine, consultation_id: int) -> pd.DataFrame:
@@ -37,8 +38,8 @@ def voted(engine, consultation):
 
 def test_erasure_anonymises_proposals_and_removes_votes(voted):
     engine, consultation, leaver, own, other = voted
-    done = privacy.erase_participant(engine, leaver.id, actor="officer", reason="request by email")
-    assert done == privacy.Erasure(votes_removed=1, proposals_anonymised=1, proposals_removed=0,
+    done = erasure.erase_participant(engine, leaver.id, actor="officer", reason="request by email")
+    assert done == erasure.Erasure(votes_removed=1, proposals_anonymised=1, proposals_removed=0,
                                    votes_on_removed_proposals=0)
     assert storage.participant_by_token(engine, leaver.token) is None
     votes = storage.votes_frame(engine, consultation.id)
@@ -58,43 +59,45 @@ def test_erasure_anonymises_proposals_and_removes_votes(voted):
 
 def test_erasure_can_remove_proposals_with_their_votes(voted):
     engine, consultation, leaver, own, _ = voted
-    done = privacy.erase_participant(engine, leaver.id, actor="officer", remove_proposals=True)
+    done = erasure.erase_participant(engine, leaver.id, actor="officer", remove_proposals=True)
     assert done.proposals_removed == 1 and done.votes_on_removed_proposals == 3
     removed = storage.get_proposal(engine, own.id)
-    assert removed.body == privacy.REMOVED_TEXT and removed.status == "hidden"
+    assert removed.body == erasure.REMOVED_TEXT and removed.status == "hidden"
     assert own.id not in set(storage.votes_frame(engine, consultation.id)["proposal_id"])
     assert own.id not in set(_stats(engine, consultation.id)["proposal_id"])
 
 
 def test_erasing_twice_says_so_and_changes_nothing(voted):
     engine, consultation, leaver, *_ = voted
-    privacy.erase_participant(engine, leaver.id, actor="officer")
+    erasure.erase_participant(engine, leaver.id, actor="officer")
     votes = len(storage.votes_frame(engine, consultation.id))
     with pytest.raises(storage.NotFound, match="already erased"):
-        privacy.erase_participant(engine, leaver.id, actor="officer")
+        erasure.erase_participant(engine, leaver.id, actor="officer")
     assert len(storage.votes_frame(engine, consultation.id)) == votes
 
 
 def test_pseudonyms_lead_back_to_the_participant_only_with_the_database(voted):
     engine, consultation, leaver, *_ = voted
-    table = exports.votes_table(engine, consultation.id)
+    table = tables.votes_table(engine, consultation.id)
     assert not table["participant"].astype(str).str.fullmatch(r"\d+").any()
-    name = privacy.pseudonym(leaver.id, privacy.pseudonym_salt(consultation))
+    name = pseudonyms.pseudonym(consultation.id, leaver.id)
     assert name in set(table["participant"])
-    assert privacy.find_by_pseudonym(engine, consultation.id, name.lower()) == leaver.id
-    assert privacy.find_by_pseudonym(engine, consultation.id, "P000000000000") is None
-    assert privacy.find_by_pseudonym(engine, consultation.id, "not a pseudonym") is None
+    assert pseudonyms.find_participant(engine, consultation.id, name.lower()) == leaver.id
+    assert pseudonyms.find_participant(engine, consultation.id, "P0000000000000000") is None
+    assert pseudonyms.find_participant(engine, consultation.id, "not a pseudonym") is None
 
 
 def test_votes_export_suppresses_regions_with_few_voters(engine, consultation):
     london = _people(engine, consultation, 12, "E12000007")
     wales = _people(engine, consultation, 3, "W92000004")
+    scotland = _people(engine, consultation, 11, "S92000003")  # joins Wales under the label: 3 alone is too few
     proposal = storage.add_proposal(engine, consultation.id, body="Devolve rail to the regions", author_id=None)
-    for person in london + wales:
+    for person in london + wales + scotland:
         storage.cast_vote(engine, person.id, proposal.id, 1)
-    regions_shown = set(exports.votes_table(engine, consultation.id)["region"])
+    regions_shown = set(tables.votes_table(engine, consultation.id)["region"])
     assert "London" in regions_shown
-    assert "Wales" not in regions_shown and privacy.SUPPRESSED_REGION in regions_shown
+    assert "Wales" not in regions_shown and "Scotland" not in regions_shown
+    assert suppression.SUPPRESSED_REGION in regions_shown
 
 
 def test_cli_erases_by_pseudonym(sqlite_engine, sqlite_url, capsys):
@@ -103,7 +106,7 @@ def test_cli_erases_by_pseudonym(sqlite_engine, sqlite_url, capsys):
     consultation = storage.create_consultation(sqlite_engine, title="T", question="Q?", join_code="ERASE1")
     member = storage.add_participant(sqlite_engine, consultation.id, region="E12000001")
     storage.add_proposal(sqlite_engine, consultation.id, body="A proposal to erase later", author_id=member.id)
-    name = privacy.pseudonym(member.id, privacy.pseudonym_salt(consultation))
+    name = pseudonyms.pseudonym(consultation.id, member.id)
     assert cli.main(["erase", "ERASE1", "P123", "--reason", "x", "--db", sqlite_url]) == 2
     assert "no participant" in capsys.readouterr().err
     assert cli.main(["erase", "ERASE1", name, "--reason", "asked", "--db", sqlite_url]) == 0

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from consult import tables
-from consult.spreadsheets import neutralise
+from consult.publishing.cells import neutralise
 
 
 def test_csv_xlsx_and_mixed_encodings(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from consult import regions
+from consult.text import escape_markdown
 
 TIER_NAMES = {"uk": "the whole UK", "nation": "a nation", "region": "a region", "local": "a local area"}
 
@@ -26,15 +27,25 @@ def proposal_card(body: str, *, tier: str | None = None, region: str | None = No
             st.caption(" · ".join(details))
 
 
+def say(kind: str, text: object, *, icon: str | None = None) -> None:
+    """A message box whose text is shown as text: Markdown in it (from a file name, a cell, a title, an error
+    that quotes what someone typed) stays inert."""
+    icons = {"error": ":material/error:", "success": ":material/check_circle:", "info": ":material/info:",
+             "warning": ":material/warning:"}
+    getattr(st, kind)(escape_markdown(str(text)), icon=icon or icons[kind])
+
+
+def caption(text: object) -> None:
+    """st.caption for text that may come from users or files (Markdown escaped)."""
+    st.caption(escape_markdown(str(text)))
+
+
 def show_messages(key: str) -> None:
     """Show and clear the messages a callback left under `key` ({'error': [...], 'success': [...]})."""
     messages = st.session_state.pop(key, None) or {}
-    for text in messages.get("error", []):
-        st.error(text, icon=":material/error:")
-    for text in messages.get("success", []):
-        st.success(text, icon=":material/check_circle:")
-    for text in messages.get("info", []):
-        st.info(text, icon=":material/info:")
+    for kind in ("error", "success", "info"):
+        for text in messages.get(kind, []):
+            say(kind, text)
 
 
 def percent(value: float | None) -> str:

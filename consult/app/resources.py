@@ -142,14 +142,14 @@ def public_base_url() -> str:
 
 
 @st.cache_data(ttl=2, show_spinner=False, max_entries=50)
-def _representation(url: str, consultation_id: int, baseline: str) -> pd.DataFrame:
+def _representation(url: str, consultation_id: int, baseline: str, min_cell: int) -> pd.DataFrame:
     from consult import live
 
-    return live.representation(_engine_for(url), consultation_id, baseline)
+    return live.representation(_engine_for(url), consultation_id, baseline, min_cell)
 
 
-def representation(consultation_id: int, baseline: str) -> pd.DataFrame:
-    return _representation(database_url(), consultation_id, baseline)
+def representation(consultation_id: int, baseline: str, min_cell: int = 10) -> pd.DataFrame:
+    return _representation(database_url(), consultation_id, baseline, min_cell)
 
 
 @st.cache_data(ttl=2, show_spinner=False, max_entries=20)
@@ -185,9 +185,9 @@ def opinion_group_count(consultation_id: int) -> int:
 
 @st.cache_data(ttl=30, show_spinner="Working out support and consensus…", max_entries=10)
 def _officer_table(url: str, consultation_id: int) -> pd.DataFrame:
-    from consult import exports
+    from consult.publishing import tables
 
-    table = exports.proposals_table(_engine_for(url), consultation_id)
+    table = tables.proposal_analysis(_engine_for(url), consultation_id)
     table["region"] = table["author_region_code"]
     table["body"] = table["text"]
     return table

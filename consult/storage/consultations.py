@@ -141,7 +141,7 @@ def set_phase(engine: Engine, consultation_id: int, phase: str, *, actor: str) -
 
 def update_settings(engine: Engine, consultation_id: int, *, actor: str, **settings: Any) -> Consultation:
     allowed = {"title", "question", "description", "moderation", "min_chars", "max_chars",
-               "max_proposals_per_participant", "results_visible", "baseline"}
+               "max_proposals_per_participant", "results_visible", "baseline", "min_cell"}
     unknown = set(settings) - allowed
     if unknown:
         raise StoreError(f"Unknown settings: {', '.join(sorted(unknown))}.")

@@ -136,8 +136,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     with engine.connect().execution_options(consult_write=True) as conn:
-        command.upgrade(_alembic_config(conn), revision)
-        conn.commit()
+        sqlite = is_sqlite(engine)
+        if sqlite:
+            # SQLite's ALTERs rebuild a table (copy, drop, rename); with foreign keys on, dropping the old
+            # consultations table would cascade-delete every participant, proposal and vote. The pragma only
+            # takes effect outside a transaction, so it is set on the raw connection before ours begins.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(_alembic_config(conn), revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    conn.rollback()
+                    raise RuntimeError(f"the migration would leave {len(broken)} rows pointing at nothing; "
+                                       "nothing was changed")
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -27,6 +27,7 @@ class Consultation:
     baseline: str
     source: str
     created_ms: int
+    min_cell: int = 10
 
     @classmethod
     def from_row(cls, row: Any) -> Consultation:

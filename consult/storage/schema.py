@@ -71,10 +71,13 @@ consultations = Table(
     Column("created_ms", BigInteger, nullable=False),
     # bumped whenever what members may see changes (storage.changes): caches of member views are keyed by it
     Column("visibility_version", Integer, nullable=False, server_default="0"),
+    # the smallest number of people any published figure may describe (small-cell suppression)
+    Column("min_cell", Integer, nullable=False, server_default="10"),
     CheckConstraint(_one_of("phase", PHASES), name="phase"),
     CheckConstraint(_one_of("moderation", MODERATION_MODES), name="moderation"),
     CheckConstraint("min_chars >= 1 AND max_chars >= min_chars AND max_chars <= 10000", name="lengths"),
     CheckConstraint("max_proposals_per_participant >= 1", name="proposal_limit"),
+    CheckConstraint("min_cell >= 2", name="min_cell"),
     CheckConstraint("length(title) >= 1 AND length(question) >= 1", name="not_blank"),
 )
 

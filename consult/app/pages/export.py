@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from consult import exports, report
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role
+from consult.publishing import polis_export, report, tables
 
 require_role("officer")
 engine = resources.engine()
@@ -12,20 +12,21 @@ st.title("Export")
 consultation = pick_consultation()
 code = consultation.join_code
 st.caption("Spreadsheet cells that start with =, +, - or @ are made inert so they cannot run as formulas. "
-           "Participants appear only under pseudonyms.")
+           f"Participants appear only under pseudonyms, and regions with fewer than {consultation.min_cell} "
+           "participants are suppressed.")
 
 st.download_button("Proposals with support and consensus (CSV)", key="dl_csv", file_name=f"{code}-proposals.csv",
                    mime="text/csv", on_click="ignore", icon=":material/table:",
-                   data=lambda: exports.csv_bytes(exports.proposals_table(engine, consultation.id)))
+                   data=lambda: tables.proposals_csv(engine, consultation.id))
 st.download_button("Workbook: proposals, votes, regions, themes (XLSX)", key="dl_xlsx", file_name=f"{code}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
-                   icon=":material/grid_on:", data=lambda: exports.workbook(engine, consultation.id))
+                   icon=":material/grid_on:", data=lambda: tables.workbook(engine, consultation.id))
 st.download_button("Pseudonymised votes (CSV)", key="dl_votes", file_name=f"{code}-votes.csv", mime="text/csv",
                    on_click="ignore", icon=":material/how_to_vote:",
-                   data=lambda: exports.csv_bytes(exports.votes_table(engine, consultation.id)))
+                   data=lambda: tables.votes_csv(engine, consultation.id))
 st.download_button("Polis export (zip)", key="dl_polis", file_name=f"{code}-polis.zip", mime="application/zip",
                    on_click="ignore", icon=":material/folder_zip:",
-                   data=lambda: exports.polis_zip(engine, consultation.id))
+                   data=lambda: polis_export.polis_zip(engine, consultation.id))
 st.download_button("Consultation report (HTML, works offline)", key="dl_report", file_name=f"{code}-report.html",
                    mime="text/html", on_click="ignore", icon=":material/description:", type="primary",
                    data=lambda: report.build(engine, consultation.id).encode("utf-8"))

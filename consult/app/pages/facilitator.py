@@ -4,7 +4,7 @@ import streamlit as st
 
 from consult import live, storage
 from consult.app import resources, session
-from consult.app.components import show_messages
+from consult.app.components import say, show_messages
 from consult.storage import themes as theme_store
 
 if session.role() not in ("officer", "facilitator"):
@@ -38,7 +38,7 @@ with st.expander("Create a consultation", expanded=storage.list_consultations(en
                 max_chars=int(max_chars), max_proposals_per_participant=int(limit), moderation=moderation,
                 results_visible=visible, join_code=join_code or None, actor=actor)
         except storage.StoreError as exc:
-            st.error(str(exc), icon=":material/error:")
+            say("error", exc)
         else:
             st.session_state["running"] = made.join_code
             st.success(f"Created. Members join with the code {made.join_code}.", icon=":material/check_circle:")

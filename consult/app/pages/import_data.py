@@ -7,7 +7,7 @@ import streamlit as st
 
 from consult import imports, polis, tables
 from consult.app import resources
-from consult.app.components import require_role
+from consult.app.components import require_role, say
 
 require_role("officer")
 engine = resources.engine()
@@ -23,9 +23,9 @@ if kind == "polis":
             with tempfile.TemporaryDirectory() as folder:
                 consultation_id = imports.import_polis_zip(engine, upload.getvalue(), directory=Path(folder))
         except (polis.PolisFormatError, ValueError) as exc:
-            st.error(str(exc))
+            say("error", exc)
         else:
-            st.success(f"Imported as consultation {consultation_id}.")
+            say("success", f"Imported as consultation {consultation_id}.")
     st.stop()
 
 upload = st.file_uploader("Responses file", type=["csv", "xlsx"])
@@ -34,7 +34,7 @@ if upload is None:
 try:
     frame = tables.read_table(data=upload.getvalue(), name=upload.name)
 except tables.TableError as exc:
-    st.error(str(exc))
+    say("error", exc)
     st.stop()
 if frame.attrs.get("fallback_lines"):
     st.warning(f"{frame.attrs['fallback_lines']} line(s) were not UTF-8 and were read as Windows-1252.")
@@ -59,13 +59,13 @@ if go:
         tables.text_column(frame, text_col)
         report = imports.import_responses(engine, frame, mapping, title=title or "Imported responses", actor=actor)
     except (tables.TableError, ValueError) as exc:
-        st.error(str(exc))
+        say("error", exc)
     else:
-        st.success(f"Imported {report.accepted:,} responses as consultation {report.consultation_id}.")
+        say("success", f"Imported {report.accepted:,} responses as consultation {report.consultation_id}.")
         if report.duplicates:
             st.info(f"{report.duplicates} responses repeat another word for word (kept: campaigns are evidence).")
         if report.unknown_regions:
-            st.warning("Regions not recognised (kept as 'prefer not to say'): " +
+            say("warning", "Regions not recognised (kept as 'prefer not to say'): " +
                        ", ".join(f"{name or '(blank)'} ×{n}" for name, n in report.unknown_regions.items()))
         if report.rejected:
             st.subheader(f"Rejected rows ({len(report.rejected)})", anchor=False)

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from consult import privacy, regions, storage
+from consult import regions, storage
 from consult.app import session
+from consult.app.components import say
 from consult.app.resources import engine
+from consult.storage import erasure
 
 PRIVACY = """
 **What we keep.** A random id for this browser (in the link you are using), the region you choose, the local
@@ -43,7 +45,7 @@ if current is not None:
                 if not sure:
                     st.error("Tick the box to confirm.", icon=":material/error:")
                 else:
-                    privacy.erase_participant(engine(), current.id, actor="member (own request)",
+                    erasure.erase_participant(engine(), current.id, actor="member (own request)",
                                               reason="member's own request", remove_proposals=removal == "remove")
                     session.forget_member()
                     st.success("Your participation has been erased. Thank you for taking part.",
@@ -87,7 +89,7 @@ if submitted:
             participant = storage.add_participant(engine(), consultation.id, region=region,
                                                 constituency=constituency, consented=consent)
         except storage.StoreError as exc:
-            st.error(str(exc), icon=":material/error:")
+            say("error", exc)
         else:
             session.set_member(participant)
             st.switch_page("consult/app/pages/vote.py", query_params={session.TOKEN_PARAM: participant.token})

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from consult import privacy, regions, storage
+from consult import regions, storage
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role, show_messages
+from consult.app.components import pick_consultation, require_role, say, show_messages
+from consult.publishing import pseudonyms
+from consult.storage import erasure
 
 require_role("officer")
 engine = resources.engine()
@@ -54,7 +56,7 @@ with st.form("single"):
         try:
             storage.set_proposal_status(engine, int(pid), status, actor=actor, reason=reason)
         except storage.StoreError as exc:
-            st.error(str(exc))
+            say("error", exc)
         else:
             resources.clear_officer_caches()
             st.success(f"Proposal {int(pid)} is now {status}.")
@@ -69,7 +71,7 @@ with st.form("merge_proposals"):
         try:
             moved = storage.merge_proposals(engine, int(duplicate), int(kept), actor=actor, reason=reason)
         except storage.StoreError as exc:
-            st.error(str(exc))
+            say("error", exc)
         else:
             resources.clear_officer_caches()
             st.success(f"Merged: {moved} vote(s) moved; members who had voted on both keep one vote.")
@@ -86,7 +88,7 @@ with st.form("erase_participant"):
     if st.form_submit_button("Erase"):
         participant_id = None
         if pseudonym.strip():
-            participant_id = privacy.find_by_pseudonym(engine, consultation.id, pseudonym)
+            participant_id = pseudonyms.find_participant(engine, consultation.id, pseudonym)
         elif author_of:
             participant_id = storage.proposal_author(engine, int(author_of), consultation.id)
         if not reason.strip():
@@ -95,7 +97,7 @@ with st.form("erase_participant"):
             st.error("No participant matches: check the pseudonym, or the proposal has no known author "
                      "(imported, seeded or already erased).")
         else:
-            done = privacy.erase_participant(engine, participant_id, actor=actor, reason=reason,
+            done = erasure.erase_participant(engine, participant_id, actor=actor, reason=reason,
                                              remove_proposals=remove)
             resources.clear_officer_caches()
             st.success(f"Erased: {done.votes_removed} vote(s); {done.proposals_anonymised} proposal(s) anonymised, "

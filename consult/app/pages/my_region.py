@@ -4,13 +4,14 @@ import streamlit as st
 
 from consult import participation, regions, storage
 from consult.app import resources, session
+from consult.app.components import caption
 
 member = session.require_member()
 engine = resources.engine()
 consultation = storage.get_consultation(engine, member.consultation_id)
 region_name = regions.region_name(member.region)
 st.title("Where my region stands")
-st.caption(consultation.title)
+caption(consultation.title)
 
 mine = storage.participant_votes(engine, member.id)
 if len(mine) < participation.MIN_VOTES_FOR_REGION_VIEW:

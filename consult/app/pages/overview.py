@@ -6,6 +6,7 @@ import streamlit as st
 from consult import charts, storage, support
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role
+from consult.publishing import suppression
 
 require_role("officer")
 
@@ -22,9 +23,13 @@ cols[3].metric("Votes", f"{counts.votes:,}")
 frames = resources.overview_frames(consultation.id)
 table, test = support.representativeness(frames["participants"],
                                          storage.baseline(engine, consultation.baseline))
+# figures about fewer people than the consultation's minimum are blanked here as in every export
+table = suppression.participation_table(table, consultation.min_cell)
+outside = suppression.suppress_count(test["not_in_a_region"], consultation.min_cell)
 st.subheader("Participation by region against the baseline", anchor=False)
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
-           f"{test['not_in_a_region']} participants gave no UK region.")
+           f"{outside if outside is not None else f'Fewer than {consultation.min_cell}'} participants gave no UK "
+           f"region. Regions with fewer than {consultation.min_cell} participants show no figure.")
 left, right = st.columns(2)
 left.plotly_chart(charts.region_tile_map(table), width="stretch", key="overview_tiles")
 right.plotly_chart(charts.participation_bars(table), width="stretch", key="overview_bars")

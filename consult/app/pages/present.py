@@ -5,7 +5,7 @@ import streamlit as st
 from consult import charts, qr, regions, storage
 from consult import live as live_data
 from consult.app import resources
-from consult.app.components import proposal_card
+from consult.app.components import proposal_card, say
 from consult.storage import themes as theme_store
 from consult.text import shorten
 
@@ -19,9 +19,9 @@ if not code:
         st.rerun()
     st.stop()
 try:
-    consultation = storage.find_consultation(engine, code)
+    consultation = storage.find_presentable(engine, code)  # never a draft
 except storage.NotFound as exc:
-    st.error(str(exc), icon=":material/error:")
+    say("error", exc)
     st.stop()
 
 # large type and high contrast for a projector; no member text goes into this block
@@ -53,7 +53,7 @@ def live() -> None:
     cols[0].metric("Taking part", f"{counts.participants:,}")
     cols[1].metric("Proposals", f"{counts.published:,}")
     cols[2].metric("Votes", f"{counts.votes:,}")
-    st.plotly_chart(charts.region_tile_map(resources.representation(current.id, current.baseline), font_size=15),
+    st.plotly_chart(charts.region_tile_map(resources.representation(current.id, current.baseline, current.min_cell), font_size=15),
                     width="stretch", config={"displayModeBar": False, "staticPlot": True},
                     key="tile_map")
     if current.results_visible or current.phase in ("results", "closed"):

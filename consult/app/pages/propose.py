@@ -4,14 +4,14 @@ import streamlit as st
 
 from consult import storage
 from consult.app import resources, session
-from consult.app.components import TIER_NAMES, follow_live, proposal_card, show_messages, tier_label
+from consult.app.components import TIER_NAMES, caption, follow_live, proposal_card, show_messages, tier_label
 from consult.storage import visibility
 
 member = session.require_member()
 engine = resources.engine()
 consultation = storage.get_consultation(engine, member.consultation_id)
 st.title("Make a proposal")
-st.caption(consultation.title)
+caption(consultation.title)
 st.text(consultation.question)
 
 if consultation.phase not in storage.PROPOSAL_PHASES:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from consult import charts, filters, regions
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role
+from consult.app.components import pick_consultation, require_role, say
 from consult.storage import themes as theme_store
 from consult.text import escape_markdown
 from consult.theme_regions import theme_by_region
@@ -94,7 +94,7 @@ with tab_rename, st.form("rename"):
         try:
             theme_store.rename(engine, target, new_label, actor=actor)
         except ValueError as exc:
-            st.error(str(exc))
+            say("error", exc)
         else:
             resources.clear_officer_caches()
             st.success("Renamed. Later re-runs keep this name.")
@@ -105,7 +105,7 @@ with tab_merge, st.form("merge"):
         try:
             theme_store.merge(engine, source, into, actor=actor)
         except ValueError as exc:
-            st.error(str(exc))
+            say("error", exc)
         else:
             resources.clear_officer_caches()
             st.success("Merged.")
@@ -115,7 +115,7 @@ with tab_split, st.form("split"):
         try:
             theme_store.split(engine, target, actor=actor)
         except ValueError as exc:
-            st.error(str(exc))
+            say("error", exc)
         else:
             resources.clear_officer_caches()
             st.success("Split into two themes.")
@@ -126,7 +126,7 @@ with tab_move, st.form("move"):
         try:
             theme_store.move_proposal(engine, int(proposal_id), target, actor=actor)
         except ValueError as exc:
-            st.error(str(exc))
+            say("error", exc)
         else:
             resources.clear_officer_caches()
             st.success("Moved. Later re-runs keep it there.")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from consult import participation, storage
 from consult.app import resources, session
-from consult.app.components import follow_live, proposal_card, show_messages
+from consult.app.components import caption, follow_live, proposal_card, show_messages
 from consult.text import shorten
 
 # bandit reads "Pass" as a password: it is a vote choice
@@ -15,7 +15,7 @@ member = session.require_member()
 engine = resources.engine()
 consultation = storage.get_consultation(engine, member.consultation_id)
 st.title("Vote on proposals")
-st.caption(consultation.title)
+caption(consultation.title)
 
 
 def cast(proposal_id: int, value: int) -> None:

@@ -1,4 +1,4 @@
-"""visibility version per consultation; sign-in throttle per account and address; upgraded staff hashes
+"""visibility version and small-cell minimum per consultation; sign-in throttle per account and address; upgraded staff hashes
 
 Revision ID: 0004
 Revises: 0003
@@ -17,6 +17,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("consultations") as batch:
         batch.add_column(sa.Column("visibility_version", sa.Integer, nullable=False, server_default="0"))
+        batch.add_column(sa.Column("min_cell", sa.Integer, nullable=False, server_default="10"))
+        batch.create_check_constraint(op.f("ck_consultations_min_cell"), "min_cell >= 2")
     op.drop_table("sign_in_failures")
     op.create_table(
         "sign_in_throttle",
@@ -48,4 +50,6 @@ def downgrade() -> None:
         sa.CheckConstraint("failures >= 1", name=op.f("ck_sign_in_failures_failures")),
     )
     with op.batch_alter_table("consultations") as batch:
+        batch.drop_constraint(op.f("ck_consultations_min_cell"), type_="check")
+        batch.drop_column("min_cell")
         batch.drop_column("visibility_version")

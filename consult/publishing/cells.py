@@ -1,10 +1,11 @@
-"""Making exported tables safe to open in a spreadsheet."""
+"""Making every text cell that leaves the system inert in a spreadsheet (CSV and formula injection)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list (=, +, -, @, tab, carriage return) and a line feed, which some spreadsheet imports also trim
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise_cell(value: object) -> object:
@@ -15,7 +16,7 @@ def neutralise_cell(value: object) -> object:
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell made inert (CSV and formula injection: =, +, -, @)."""
+    """A copy with every text cell made inert; numbers stay numbers."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):

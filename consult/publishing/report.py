@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import charts, opinion, regions, storage, support
-from consult.exports import proposals_table
+from consult import charts, opinion, regions, storage
+from consult.publishing import suppression, tables
 from consult.storage import themes as theme_store
 
 
@@ -24,14 +24,24 @@ def _table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def build(engine: Engine, consultation_id: int, *, top: int = 15, min_cell: int = 10) -> str:
-    """The whole report as one HTML document (plotly.js is embedded once, so it opens offline)."""
+def _not_in_a_region(count: int | None, min_cell: int) -> str:
+    if count is None:
+        return f"Fewer than {min_cell} participants gave no UK region."
+    return f"{count} participants gave no UK region."
+
+
+def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
+    """The whole report as one HTML document (plotly.js is embedded once, so it opens offline).
+
+    Regional figures about fewer people than the consultation's minimum are suppressed, as in every export.
+    """
     consultation = storage.get_consultation(engine, consultation_id)
+    min_cell = consultation.min_cell
     counts = storage.counts(engine, consultation_id)
     people = storage.participants_frame(engine, consultation_id)
-    baseline = storage.baseline(engine, consultation.baseline)
-    representation, test = support.representativeness(people, baseline)
-    table = proposals_table(engine, consultation_id, min_votes=min_cell)
+    representation, test = tables.participation_table(engine, consultation_id)
+    small = suppression.small_regions(people["region"].value_counts(), min_cell)
+    table = tables.proposals_table(engine, consultation_id)
     published = table[table["status"] == "published"]
     ranked = published.sort_values(["consensus", "support"], ascending=False).head(top)
     figures = [charts.region_tile_map(representation), charts.participation_bars(representation)]
@@ -40,12 +50,19 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15, min_cell: int 
     plots = [f.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False, config={"staticPlot": False})
              for i, f in enumerate(figures)]
 
+    hidden = f"fewer than {min_cell}"
     by_channel = people["channel"].value_counts().rename_axis("channel").reset_index(name="participants")
+    by_channel["participants"] = [hidden if suppression.suppress_count(int(n), min_cell) is None else int(n)
+                                  for n in by_channel["participants"]]
     region_rows = pd.DataFrame({
-        "Region": representation["name"], "Participants": representation["participants"],
-        "Share": (representation["sample_share"] * 100).round(1).astype(str) + "%",
+        "Region": representation["name"],
+        "Participants": [hidden if s else int(n) for n, s in zip(representation["participants"],
+                                                                 representation["suppressed"], strict=True)],
+        "Share": [("–" if s else f"{v:.1%}") for v, s in zip(representation["sample_share"],
+                                                              representation["suppressed"], strict=True)],
         "Baseline share": (representation["baseline_share"] * 100).round(1).astype(str) + "%",
-        "Ratio": representation["ratio"].round(2),
+        "Ratio": [("–" if s else f"{v:.2f}") for v, s in zip(representation["ratio"], representation["suppressed"],
+                                                              strict=True)],
     })
 
     themes = theme_store.themes_frame(engine, consultation_id)
@@ -59,7 +76,9 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15, min_cell: int 
         for pid in members["proposal_id"]:
             region = proposals.loc[pid, "region"] if pid in proposals.index else None
             if region not in seen_regions and pid in proposals.index:
-                quotes.append((proposals.loc[pid, "body"], regions.region_name(region) if region else "unknown"))
+                where = "a region with few participants" if region in small else (
+                    regions.region_name(region) if region else "unknown")
+                quotes.append((proposals.loc[pid, "body"], where))
                 seen_regions.add(region)
             if len(quotes) == 4:
                 break
@@ -115,7 +134,7 @@ cite {{ display: block; font-size: .8rem; color: #555; }} .kw {{ color: #555; fo
 <p>Members joined by link, QR code or join code, gave their region, wrote proposals and voted agree, disagree or pass
 on other members' proposals. Participation is compared with the <em>{_esc(consultation.baseline)}</em> baseline;
 a chi-square test of fit gives p = {test['p_value']:.2g} (a small p means participation does not match the baseline).
-{test['not_in_a_region']} participants gave no UK region.</p>
+{_not_in_a_region(test['not_in_a_region'], min_cell)}</p>
 {plots[0]}{plots[1]}
 {_table(region_rows)}
 <h3>By channel</h3>{_table(by_channel)}

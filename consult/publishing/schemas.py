@@ -1,0 +1,73 @@
+"""The declared columns of every export, and the one function every table passes through on its way out.
+
+A column's kind decides what `publish` does to it: `text` and `region` cells are made inert for
+spreadsheets; `participant` columns must hold pseudonyms (never a database id); `time` columns must already
+be coarsened. A frame whose columns differ from its declaration is refused, so a new column (say, a raw id)
+cannot slip into an export unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from consult.publishing import pseudonyms
+from consult.publishing.cells import neutralise
+
+TEXT, NUMBER, REGION, PARTICIPANT, ID, TIME = "text", "number", "region", "participant", "id", "time"
+
+SCHEMAS: dict[str, dict[str, str]] = {
+    "proposals": {
+        "proposal_id": ID, "text": TEXT, "status": TEXT, "tier": TEXT, "author_region": REGION, "theme_id": ID,
+        "theme": TEXT, "theme_score": NUMBER, "agree": NUMBER, "disagree": NUMBER, "passes": NUMBER,
+        "votes": NUMBER, "support": NUMBER, "support_low": NUMBER, "support_high": NUMBER,
+        "weighted_support": NUMBER, "weighted_low": NUMBER, "weighted_high": NUMBER, "n_eff": NUMBER,
+        "consensus": NUMBER, "weakest_region": REGION, "weakest_support": NUMBER, "divisiveness": NUMBER,
+        "regions_counted": NUMBER,
+    },
+    "votes": {"participant": PARTICIPANT, "region": REGION, "proposal_id": ID, "vote": TEXT},
+    "participation": {
+        "region": REGION, "name": REGION, "participants": NUMBER, "sample_share": NUMBER, "baseline_share": NUMBER,
+        "ratio": NUMBER, "share_low": NUMBER, "share_high": NUMBER, "suppressed": NUMBER,
+    },
+    "themes": {"id": ID, "label": TEXT, "keywords": TEXT, "size": NUMBER},
+    "groups": {"participant": PARTICIPANT, "group": NUMBER},
+    "support": {
+        "proposal": ID, "body": TEXT, "agree": NUMBER, "disagree": NUMBER, "passes": NUMBER, "votes": NUMBER,
+        "support": NUMBER, "support_low": NUMBER, "support_high": NUMBER, "weighted_support": NUMBER,
+        "weighted_low": NUMBER, "weighted_high": NUMBER, "n_eff": NUMBER, "consensus": NUMBER,
+        "weakest_region": REGION, "weakest_support": NUMBER, "divisiveness": NUMBER, "regions_counted": NUMBER,
+    },
+    "polis-comments": {
+        "timestamp": TIME, "datetime": TIME, "comment-id": ID, "author-id": ID, "agrees": NUMBER,
+        "disagrees": NUMBER, "moderated": NUMBER, "is-meta": TEXT, "is-seed": TEXT, "comment-body": TEXT,
+    },
+    "polis-votes": {"timestamp": TIME, "datetime": TIME, "comment-id": ID, "voter-id": ID, "vote": NUMBER},
+}
+
+_PSEUDONYM = re.compile(rf"^{pseudonyms.PREFIX}[0-9a-f]{{{pseudonyms.LENGTH}}}$")
+
+
+class SchemaError(ValueError):
+    """An export whose columns or contents break its declaration: a bug, refused before anything is written."""
+
+
+def publish(frame: pd.DataFrame, schema: str | dict[str, str]) -> pd.DataFrame:
+    """Check `frame` against its declared columns and make its cells safe to open; returns a new frame.
+
+    `schema` is a name in SCHEMAS, or a mapping (column -> kind) for tables the user brought (their own file).
+    Extra columns named like `polis-participant-votes` comment columns are declared by the caller.
+    """
+    declared = SCHEMAS[schema] if isinstance(schema, str) else schema
+    if list(frame.columns) != list(declared):
+        extra = [c for c in frame.columns if c not in declared]
+        missing = [c for c in declared if c not in frame.columns]
+        raise SchemaError(f"export {schema if isinstance(schema, str) else '(custom)'} does not match its "
+                          f"declaration: undeclared {extra}, missing {missing}")
+    for column, kind in declared.items():
+        if kind == PARTICIPANT:
+            values = frame[column].dropna().astype(str)
+            if not values.map(lambda v: bool(_PSEUDONYM.match(v))).all():
+                raise SchemaError(f"column {column!r} must hold pseudonyms, not raw participant ids")
+    return neutralise(frame)

@@ -1,0 +1,73 @@
+"""Small-cell suppression: no figure about fewer than the consultation's minimum of people leaves the system.
+
+Two rules, applied to every regional breakdown that is published (pages, report, spreadsheets, CLI):
+- primary: a count of 1 to minimum - 1 people is blanked (zero is shown: it describes nobody);
+- secondary: when the total is published and exactly one cell is blanked, it could be worked out by
+  subtraction, so the next smallest non-zero cell is blanked too.
+Row-level exports replace small regions by one label (`SUPPRESSED_REGION`) instead, and add regions to it
+until the label covers at least the minimum of people (`small_regions`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_MIN_CELL = 10
+SUPPRESSED_REGION = "Suppressed (a region with few participants)"
+
+
+def suppressed_cells(counts: pd.Series, min_cell: int = DEFAULT_MIN_CELL, *, total_published: bool = True) -> pd.Series:
+    """True for the cells of `counts` that must be blanked (primary and secondary suppression)."""
+    counts = counts.fillna(0)
+    hide = (counts > 0) & (counts < min_cell)
+    if total_published and int(hide.sum()) == 1:
+        candidates = counts[(counts > 0) & ~hide]
+        if len(candidates):
+            hide[candidates.idxmin()] = True
+    return hide
+
+
+def small_regions(people_by_region: pd.Series, min_cell: int = DEFAULT_MIN_CELL) -> set[str]:
+    """Regions whose people must not be singled out in a row-level export.
+
+    Every region with fewer than `min_cell` people, and then the next smallest regions until the people under
+    the shared "suppressed" label number at least `min_cell` (else the label itself would name a small group).
+    """
+    counts = people_by_region[people_by_region > 0].sort_values(kind="stable")
+    hidden = set(counts[counts < min_cell].index)
+    group = int(counts[list(hidden)].sum())
+    for region, n in counts.items():
+        if not hidden or group >= min_cell:
+            break
+        if region not in hidden:
+            hidden.add(region)
+            group += int(n)
+    return hidden
+
+
+def suppress_region_column(frame: pd.DataFrame, column: str, small: set[str]) -> pd.DataFrame:
+    """Replace the values of `column` that name a small region (by code or name) with a neutral label."""
+    out = frame.copy()
+    out[column] = out[column].where(~out[column].isin(small), SUPPRESSED_REGION)
+    return out
+
+
+def participation_table(table: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """`support.representativeness` output with small regions blanked (count, share, interval, ratio).
+
+    Adds `suppressed` (bool) so charts can say why a region shows no figure.
+    """
+    out = table.copy()
+    hide = suppressed_cells(out.set_index("region")["participants"], min_cell).to_numpy()
+    for column in ("participants", "sample_share", "share_low", "share_high", "ratio", "expected"):
+        if column in out:
+            out[column] = out[column].astype(float).where(~hide, np.nan)
+    out["suppressed"] = hide
+    out.attrs["min_cell"] = min_cell
+    return out
+
+
+def suppress_count(value: int, min_cell: int = DEFAULT_MIN_CELL) -> int | None:
+    """A single published count of people: None when it is 1 to minimum - 1."""
+    return None if 0 < value < min_cell else value

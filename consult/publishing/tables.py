@@ -1,0 +1,125 @@
+"""The tables that leave the system: proposals with their analysis, pseudonymised votes, participation, themes.
+
+Each builder returns a frame in its declared schema (`schemas.SCHEMAS`); `files` writes it, and nothing is
+written without passing `schemas.publish`. Officer pages read `proposal_analysis`, which keeps region codes
+for filtering; exports read `proposals_table`, where small regions are suppressed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from consult import regions, storage, support
+from consult.publishing import files, pseudonyms, suppression
+from consult.publishing.schemas import SCHEMAS
+from consult.storage import themes as theme_store
+
+ANALYSIS_COLUMNS = ["agree", "disagree", "passes", "votes", "support", "support_low", "support_high",
+                    "weighted_support", "weighted_low", "weighted_high", "n_eff", "consensus", "weakest_region",
+                    "weakest_support", "divisiveness", "regions_counted"]
+
+
+def min_cell(engine: Engine, consultation_id: int) -> int:
+    return storage.get_consultation(engine, consultation_id).min_cell
+
+
+def people_by_region(engine: Engine, consultation_id: int) -> pd.Series:
+    return storage.participants_frame(engine, consultation_id)["region"].value_counts()
+
+
+def proposal_analysis(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    """Every proposal with its theme, author region (code and name), support (raw and weighted, with
+    intervals) and cross-region consensus: for officer pages."""
+    consultation = storage.get_consultation(engine, consultation_id)
+    proposals = storage.proposals_frame(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id)
+    summary = support.proposal_summary(votes, storage.baseline(engine, consultation.baseline),
+                                       min_votes=consultation.min_cell)
+    assignments = theme_store.assignments_frame(engine, consultation_id)
+    themes = theme_store.themes_frame(engine, consultation_id, include_inactive=True).set_index("id")["label"]
+    primary = assignments[assignments["rank"] == 1].set_index("proposal_id")
+    out = pd.DataFrame({
+        "proposal_id": proposals["id"], "text": proposals["body"], "status": proposals["status"],
+        "tier": proposals["tier"], "author_region": proposals["region"].map(regions.region_names()).fillna(""),
+        "author_region_code": proposals["region"].fillna("UNDISCLOSED"),
+        "theme_id": proposals["id"].map(primary["theme_id"]).fillna(-1).astype(int),
+        "theme": proposals["id"].map(primary["theme_id"]).map(themes).fillna(""),
+        "theme_score": proposals["id"].map(primary["score"]).round(3),
+    })
+    joined = out.join(summary[ANALYSIS_COLUMNS], on="proposal_id")
+    joined["weakest_region"] = joined["weakest_region"].map(regions.region_names()).fillna("")
+    for column in ("agree", "disagree", "passes", "votes", "regions_counted"):
+        joined[column] = joined[column].fillna(0).astype(int)
+    return joined.round(4)
+
+
+def proposals_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    """The proposals export: authors' regions with few participants suppressed, so that joining it with any
+    other export (the Polis author ids, say) cannot single out the five members from a small region."""
+    analysis = proposal_analysis(engine, consultation_id)
+    small = suppression.small_regions(people_by_region(engine, consultation_id), min_cell(engine, consultation_id))
+    names = {regions.region_name(code) for code in small}
+    table = suppression.suppress_region_column(analysis, "author_region", names)
+    return table[list(SCHEMAS["proposals"])]
+
+
+def votes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    """Current votes with keyed pseudonyms and the voter's region; regions with few voters are suppressed, as a
+    pseudonym plus a rare region can point to a person."""
+    votes = storage.votes_frame(engine, consultation_id)
+    small = suppression.small_regions(votes.drop_duplicates("participant_id")["region"].value_counts(),
+                                      min_cell(engine, consultation_id))
+    table = pd.DataFrame({
+        "participant": votes["participant_id"].map(pseudonyms.pseudonyms(consultation_id, votes["participant_id"])),
+        "region": votes["region"], "proposal_id": votes["proposal_id"],
+        "vote": votes["value"].map(storage.VOTE_VALUES),
+    })
+    table = suppression.suppress_region_column(table, "region", small)
+    table["region"] = table["region"].map(lambda code: regions.region_names().get(code, code))
+    return table
+
+
+def participation_table(engine: Engine, consultation_id: int) -> tuple[pd.DataFrame, dict]:
+    """Participation by region against the baseline, small cells suppressed; and the test of fit."""
+    consultation = storage.get_consultation(engine, consultation_id)
+    table, test = support.representativeness(storage.participants_frame(engine, consultation_id),
+                                             storage.baseline(engine, consultation.baseline))
+    published = suppression.participation_table(table, consultation.min_cell)
+    test = dict(test, not_in_a_region=suppression.suppress_count(test["not_in_a_region"], consultation.min_cell))
+    return published, test
+
+
+def themes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    return theme_store.themes_frame(engine, consultation_id)[["id", "label", "keywords", "size"]]
+
+
+def proposals_csv(engine: Engine, consultation_id: int) -> bytes:
+    return files.csv_bytes(proposals_table(engine, consultation_id), "proposals")
+
+
+def votes_csv(engine: Engine, consultation_id: int) -> bytes:
+    return files.csv_bytes(votes_table(engine, consultation_id), "votes")
+
+
+def workbook(engine: Engine, consultation_id: int) -> bytes:
+    """The officer's workbook: proposals, votes, participation by region and themes."""
+    participation, _ = participation_table(engine, consultation_id)
+    return files.xlsx_bytes({
+        "Proposals": (proposals_table(engine, consultation_id), "proposals"),
+        "Votes": (votes_table(engine, consultation_id), "votes"),
+        "Participation by region": (participation.drop(columns=["expected"]), "participation"),
+        "Themes": (themes_table(engine, consultation_id), "themes"),
+    })
+
+
+def export(engine: Engine, consultation_id: int, path) -> object:
+    """`consult export`: the proposals table to a .csv, or the whole workbook to a .xlsx."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(workbook(engine, consultation_id))
+    else:
+        path.write_bytes(proposals_csv(engine, consultation_id))
+    return path

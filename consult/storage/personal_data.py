@@ -1,0 +1,70 @@
+"""The personal-data map: per table and column, what is personal and what erasure does to it.
+
+Political opinion is special-category data (UK GDPR Art. 9). `erasure.erase_participant` walks this list and
+does what each entry says, so adding a table or column that holds personal data means adding a line here;
+`tests/test_erasure.py` fails for any table missing from the map.
+
+Scopes (which rows an entry touches, for the participant being erased):
+- `participant`: their registration row;
+- `their rows`: rows with their `participant_id`;
+- `their proposals`: proposals they wrote (kept anonymised, or removed on request);
+- `their removed proposals`: the same, only when they asked for their proposals to be removed, and rows that
+  hang off those proposals (votes on them, theme assignments);
+- `about them`: audit entries whose target is them or a proposal of theirs that is removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DELETE, SET_NULL, REPLACE, SCRUB, REBUILD, KEEP = "delete", "set null", "replace", "scrub", "rebuild", "keep"
+
+
+@dataclass(frozen=True)
+class Entry:
+    table: str
+    columns: tuple[str, ...]  # ("*",) for the whole row
+    what: str
+    scope: str
+    action: str
+
+
+PERSONAL_DATA: tuple[Entry, ...] = (
+    Entry("vote_events", ("*",), "every vote they cast, with its time", "their rows", DELETE),
+    Entry("votes", ("*",), "their current votes: political opinion", "their rows", DELETE),
+    Entry("votes", ("*",), "others' votes on a proposal they asked to remove", "their removed proposals", DELETE),
+    Entry("vote_events", ("*",), "the history of those votes", "their removed proposals", DELETE),
+    Entry("theme_assignments", ("*",), "where their removed proposals sat in the themes", "their removed proposals",
+          DELETE),
+    Entry("themes", ("label", "keywords"), "words taken from proposals, possibly only from theirs",
+          "their removed proposals", SCRUB),
+    Entry("proposals", ("author_id",), "the link from a proposal to its author", "their proposals", SET_NULL),
+    Entry("proposals", ("region",), "the author's region, copied onto the proposal", "their proposals", SET_NULL),
+    Entry("proposals", ("external_id",), "an id from an imported file (may be an email)", "their proposals",
+          SET_NULL),
+    Entry("proposals", ("body", "dedupe_key"), "their words (kept without an author unless they ask)",
+          "their removed proposals", REPLACE),
+    Entry("audit_log", ("reason", "detail"), "staff notes about them or their removed proposals", "about them",
+          REPLACE),
+    Entry("proposal_region_tallies", ("agree", "disagree", "passes"), "counts including their votes",
+          "their rows", REBUILD),
+    Entry("proposal_stats", ("agree", "disagree", "passes", "log_gic"), "totals including their votes",
+          "their rows", REBUILD),
+    Entry("participants", ("*",), "registration: browser token, region, constituency, external id, consent time",
+          "participant", DELETE),
+)
+
+# Tables that hold no personal data about members (staff sign-in records are about staff accounts and client
+# addresses, kept an hour; the audit log's staff entries are the organisation's record).
+NOT_PERSONAL: dict[str, str] = {
+    "regions": "reference data",
+    "baselines": "population or membership totals by region",
+    "consultations": "the consultation's own settings",
+    "sign_in_throttle": "staff sign-in attempts per account and address, forgotten after an hour",
+    "staff_password_upgrades": "staff password hashes",
+    "alembic_version": "schema version",
+}
+
+
+def tables_covered() -> set[str]:
+    return {entry.table for entry in PERSONAL_DATA} | set(NOT_PERSONAL)
