@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from consult import demo
+from consult import demo, storage
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+def app_test(url: str, **secrets):
+    """The whole app under Streamlit's AppTest, on the database at `url`, nobody signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["connections"] = {"consult": {"url": url}}
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    at.user = {"is_logged_in": False}
+    return at
+
+
+def joined(url: str, engine, consultation, region: str = "W92000004"):
+    """An AppTest for a member who has joined `consultation` (their token in the URL), and the member."""
+    member = storage.add_participant(engine, consultation.id, region=region)
+    at = app_test(url)
+    at.query_params["p"] = member.token
+    return at, member
 
 
 def demo_votes(data: demo.DemoData) -> pd.DataFrame:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from helpers import app_test, joined
 from streamlit.testing.v1 import AppTest
 
 from consult import auth, storage
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PASSWORD = "correct horse battery"
 
 
@@ -27,20 +25,7 @@ def app_db(sqlite_engine, sqlite_url):
     return sqlite_engine, sqlite_url, consultation
 
 
-def _app(url: str, **secrets) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.secrets["connections"] = {"consult": {"url": url}}
-    for key, value in secrets.items():
-        at.secrets[key] = value
-    at.user = {"is_logged_in": False}
-    return at
-
-
-def _joined(url: str, engine, consultation, region="W92000004") -> tuple[AppTest, storage.Participant]:
-    member = storage.add_participant(engine, consultation.id, region=region)
-    at = _app(url)
-    at.query_params["p"] = member.token
-    return at, member
+_app, _joined = app_test, joined
 
 
 def test_join_prefills_the_code_from_the_link_and_explains_every_problem(app_db):

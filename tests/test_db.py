@@ -6,6 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from consult import storage
 from consult.storage import db
 from consult.storage.schema import metadata
 
@@ -42,3 +43,37 @@ def test_database_url_precedence(tmp_path, monkeypatch):
     assert db.database_url(secrets) == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("CONSULT_DATABASE_URL", "sqlite:////tmp/x.db")
     assert db.database_url(secrets) == "sqlite:////tmp/x.db"
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(tmp_path):
+    """SQLite rebuilds a table to alter it; with foreign keys on, dropping the old consultations table would
+    cascade-delete everything that refers to it. Every row must survive every migration."""
+    from sqlalchemy import func, select
+
+    from consult.storage import schema as s
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    db.upgrade(engine, "0003")
+    storage.sync_reference_data(engine)
+    with db.writing(engine) as conn:
+        cid = conn.execute(s.consultations.insert().values(
+            join_code="KEEP1", title="Old", question="Q?", created_ms=1)).inserted_primary_key[0]
+        pid = conn.execute(s.participants.insert().values(
+            consultation_id=cid, token="t", region="E12000001", created_ms=1)).inserted_primary_key[0]
+        prop = conn.execute(s.proposals.insert().values(
+            consultation_id=cid, author_id=pid, body="Kept", status="published", created_ms=1,
+            updated_ms=1)).inserted_primary_key[0]
+        conn.execute(s.votes.insert().values(consultation_id=cid, participant_id=pid, proposal_id=prop, value=1,
+                                             updated_ms=1))
+    tables = ("consultations", "participants", "proposals", "votes")
+
+    def counts():
+        with engine.connect() as conn:
+            return [conn.execute(select(func.count()).select_from(s.metadata.tables[t])).scalar() for t in tables]
+
+    before = counts()
+    db.upgrade(engine)
+    assert counts() == before == [1, 1, 1, 1]
+    with engine.connect() as conn:  # and foreign keys are enforced again afterwards
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

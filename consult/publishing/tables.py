@@ -44,7 +44,7 @@ def proposal_analysis(engine: Engine, consultation_id: int) -> pd.DataFrame:
         "tier": proposals["tier"], "author_region": proposals["region"].map(regions.region_names()).fillna(""),
         "author_region_code": proposals["region"].fillna("UNDISCLOSED"),
         "theme_id": proposals["id"].map(primary["theme_id"]).fillna(-1).astype(int),
-        "theme": proposals["id"].map(primary["theme_id"]).map(themes).fillna(""),
+        "theme": proposals["id"].map(primary["theme_id"]).map(themes).astype(object).fillna(""),
         "theme_score": proposals["id"].map(primary["score"]).round(3),
     })
     joined = out.join(summary[ANALYSIS_COLUMNS], on="proposal_id")

@@ -34,6 +34,7 @@ class _Subject:
     own: list[int]
     removed: list[int]
     removed_texts: list[str] = field(default_factory=list)
+    themes_of_removed: set[int] = field(default_factory=set)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
@@ -55,6 +56,8 @@ def erase_participant(engine: Engine, participant_id: int, *, actor: str, reason
         if subject.removed:
             subject.removed_texts = list(conn.execute(select(pr.c.body).where(pr.c.id.in_(subject.removed)))
                                          .scalars())
+            subject.themes_of_removed = set(conn.execute(select(s.theme_assignments.c.theme_id).where(
+                s.theme_assignments.c.proposal_id.in_(subject.removed))).scalars())
         touched = set(conn.execute(select(v.c.proposal_id).where(v.c.participant_id == participant_id)).scalars())
         touched |= set(own)
         rebuild = False
@@ -115,7 +118,7 @@ def _rows(table, scope: str, subject: _Subject):
 def _scrub_themes(conn: Connection, subject: _Subject) -> int:
     """Drop theme keywords (and model-made labels) that only the removed proposals supplied."""
     ta, th, pr = s.theme_assignments, s.themes, s.proposals
-    theme_ids = set(conn.execute(select(ta.c.theme_id).where(ta.c.proposal_id.in_(subject.removed))).scalars())
+    theme_ids = subject.themes_of_removed  # read before the map's entries removed their assignments
     removed_words = " ".join(subject.removed_texts).lower()
     scrubbed = 0
     for theme in conn.execute(select(th).where(th.c.id.in_(theme_ids))).all():
