@@ -183,7 +183,7 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
         page.goto(f"{base}/signin")
         page.get_by_label("Account name").wait_for(timeout=60_000)
         wait_for_app(page)
-        for _ in range(4):
+        for _ in range(auth.FREE_TRIES + 2):
             page.get_by_label("Account name").fill("olivia")
             page.get_by_role("textbox", name="Password").fill("not the password")
             page.get_by_role("button", name="Sign in").click()
