@@ -80,23 +80,42 @@ GROUP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"]  # Okabe
 
 
 def support_intervals(top: pd.DataFrame) -> go.Figure:
-    """Raw and weighted support with 95% intervals (columns proposal_id, support(_low/_high), weighted_*)."""
-    labels = [f"#{pid}" for pid in top["proposal_id"]]
+    """Raw and weighted (MRP) support with 95% intervals, one row per proposal labelled by its text.
+
+    Columns: proposal_id, support, support_low/high, weighted_support, weighted_low/high; `text` (optional)
+    labels the rows (shortened; '<' escaped, since plotly reads tags in text).
+    """
+    if "text" in top:
+        labels = [f"{_plain(shorten_label(str(text), 60))} (#{pid})" for pid, text in zip(top["proposal_id"], top["text"],
+                                                                                         strict=True)]
+    else:
+        labels = [f"#{pid}" for pid in top["proposal_id"]]
     figure = go.Figure()
-    figure.add_scatter(x=top["support"] * 100, y=labels, mode="markers", name="Raw",
+    figure.add_scatter(x=top["support"] * 100, y=labels, mode="markers", name="Raw share of voters",
                        marker={"color": "#555555", "size": 9},
                        error_x={"type": "data", "symmetric": False,
                                 "array": (top["support_high"] - top["support"]) * 100,
                                 "arrayminus": (top["support"] - top["support_low"]) * 100})
-    figure.add_scatter(x=top["weighted_support"] * 100, y=labels, mode="markers", name="Weighted to the baseline",
+    figure.add_scatter(x=top["weighted_support"] * 100, y=labels, mode="markers",
+                       name="Estimated for the whole baseline (regions pooled and weighted)",
                        marker={"color": "#b35806", "size": 9, "symbol": "diamond"},
                        error_x={"type": "data", "symmetric": False,
                                 "array": (top["weighted_high"] - top["weighted_support"]) * 100,
                                 "arrayminus": (top["weighted_support"] - top["weighted_low"]) * 100})
-    figure.update_layout(xaxis_title="Share agreeing (%), with 95% interval", yaxis_title="Proposal",
-                         height=80 + 28 * len(top), margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    figure.update_layout(xaxis_title="Share agreeing (%), with 95% interval", yaxis_title=None,
+                         height=120 + 30 * len(top), margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                         xaxis={"range": [0, 100]},
                          yaxis={"autorange": "reversed", "type": "category"}, legend={"orientation": "h"})
     return figure
+
+
+def shorten_label(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def _plain(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:

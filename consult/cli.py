@@ -124,19 +124,35 @@ def run_groups(args: argparse.Namespace) -> int:
 
 
 def run_support(args: argparse.Namespace) -> int:
-    from consult import support
+    from pathlib import Path
+
+    from consult import regional, regions, support
     from consult.publishing import files, suppression
     from consult.text import shorten
 
-    engine = _engine(args)
-    consultation = _resolve_consultation(engine, args.consultation)
-    min_cell = max(args.min_votes, consultation.min_cell)  # never below the consultation's own minimum
-    base = storage.baseline(engine, args.baseline or consultation.baseline)
-    people = storage.participants_frame(engine, consultation.id)
-    table, test = support.representativeness(people, base)
+    texts: dict = {}
+    if Path(args.source).is_file():
+        from consult import vote_files
+
+        votes, report = vote_files.read_votes(args.source, participant_col=args.participant_col,
+                                              proposal_col=args.proposal_col, region_col=args.region_col,
+                                              vote_col=args.vote_col)
+        print(f"{report['rows']} rows: {len(votes)} votes read, {report['unreadable_votes']} unreadable votes "
+              f"skipped, {report['unknown_regions']} unknown regions counted as not said")
+        min_cell, base = args.min_votes, None
+        people = votes.drop_duplicates("participant_id")[["region"]]
+    else:
+        engine = _engine(args)
+        consultation = _resolve_consultation(engine, args.source)
+        min_cell = max(args.min_votes, consultation.min_cell)  # never below the consultation's own minimum
+        base = storage.baseline(engine, args.baseline or consultation.baseline)
+        people = storage.participants_frame(engine, consultation.id)
+        votes = storage.votes_frame(engine, consultation.id, published_only=True)
+        texts = storage.proposals_frame(engine, consultation.id).set_index("id")["body"].to_dict()
+    table, test = support.representativeness(people, base if base is not None else regions.population_baseline())
     table = suppression.participation_table(table, min_cell)
     outside = suppression.suppress_count(test["not_in_a_region"], min_cell)
-    print(f"participation against the {args.baseline or consultation.baseline} baseline "
+    print(f"participation against the {args.baseline or 'population'} baseline "
           f"(chi-square {test['chi2']:.1f}, p = {test['p_value']:.2g}; "
           f"{outside if outside is not None else f'fewer than {min_cell}'} not in a UK region)")
     for r in table.itertuples():
@@ -145,17 +161,33 @@ def run_support(args: argparse.Namespace) -> int:
         else:
             print(f"  {r.name:<26} {int(r.participants):>6}  {r.sample_share:6.1%} vs {r.baseline_share:6.1%}  "
                   f"x{r.ratio:4.2f}")
-    votes = storage.votes_frame(engine, consultation.id, published_only=True)
-    summary = support.proposal_summary(votes, base, min_votes=min_cell)
-    texts = storage.proposals_frame(engine, consultation.id).set_index("id")["body"]
-    summary.insert(0, "body", texts.reindex(summary.index))
-    print(f"\ntop {args.top} proposals by cross-region consensus (raw / weighted support)")
-    for r in summary.head(args.top).itertuples():
-        print(f"  {r.consensus:5.2f}  {r.support:4.0%} / {r.weighted_support:4.0%}  {shorten(str(r.body), 80)}")
+    if votes.empty:
+        print("no votes yet")
+        return 0
+    summary, model = regional.proposal_summary(votes, base, min_cell=min_cell, random_state=args.seed)
+    names = regions.region_names()
+    print(f"\ntop {args.top} proposals supported in every region (pooled regional estimates; "
+          "P(all) = probability of a majority in all 12 regions)")
+    for pid, r in summary.head(args.top).iterrows():
+        print(f"  P(all) {r.prob_all:4.0%}  support {r.support:4.0%}  weighted {r.weighted_support:4.0%} "
+              f"({r.weighted_low:.0%}-{r.weighted_high:.0%})  weakest {names.get(r.weakest_region, '-')} "
+              f"{r.weakest_support:.0%}  {shorten(str(texts.get(pid, pid)), 60)}")
     if args.out:
-        out = summary.reset_index().rename(columns={"proposal_id": "proposal"})
+        out = summary.reset_index().rename(columns={
+            "proposal_id": "proposal", "support_low": "lower", "support_high": "upper",
+            "weighted_low": "weighted_lower", "weighted_high": "weighted_upper"})
+        out["body"] = out["proposal"].map(texts).fillna("")
         files.write(out[list(files.SCHEMAS["support"])], args.out, "support")
-        print(f"\nwrote {len(summary)} rows to {args.out}")
+        print(f"\nwrote {len(out)} rows to {args.out}")
+    if args.regions_out:
+        cells = model.regions_.rename(columns={"proposal_id": "proposal"})
+        cells["region_name"] = cells["region"].map(names)
+        # counts of people below the minimum stay suppressed; the estimate is not a count of people
+        hide = cells["n"].between(1, min_cell - 1)
+        cells["n"] = cells["n"].astype("Int64").mask(hide)
+        cells["agree"] = cells["agree"].astype("Int64").mask(hide)
+        files.write(cells[list(files.SCHEMAS["support-regions"])], args.regions_out, "support-regions")
+        print(f"wrote {len(cells)} rows to {args.regions_out}")
     return 0
 
 
@@ -268,12 +300,22 @@ def build_parser() -> argparse.ArgumentParser:
     exp = add("export-polis", "write a consultation as a Polis export folder", run_export_polis)
     exp.add_argument("consultation", help="consultation id or join code")
     exp.add_argument("--out", required=True, help="folder to write")
-    sup = add("support", "participation by region and proposals ranked by cross-region consensus", run_support)
-    sup.add_argument("consultation", help="consultation id or join code")
+    sup = add("support", "participation by region, and proposals ranked by support in every region (pooled "
+                         "regional estimates with intervals)", run_support)
+    sup.add_argument("source", help="a consultation (id or join code), or a CSV/XLSX of votes")
     sup.add_argument("--baseline", help="baseline name (default: the consultation's, usually population)")
     sup.add_argument("--top", type=int, default=10)
-    sup.add_argument("--min-votes", type=int, default=10, help="smallest regional cell shown (default 10)")
-    sup.add_argument("--out", help="CSV with every proposal's support and consensus")
+    sup.add_argument("--min-votes", type=int, default=10,
+                     help="regions with fewer votes are flagged as leaning on pooling (default 10)")
+    sup.add_argument("--out", help="CSV/XLSX: one row per proposal (proposal, consensus_rank, support, lower, "
+                                   "upper, weighted_support, weakest_region, ...)")
+    sup.add_argument("--regions-out", help="CSV/XLSX: one row per proposal and region (proposal, region, n, agree, "
+                                           "estimate, lower, upper)")
+    sup.add_argument("--participant-col", default="participant", help="votes file: participant column")
+    sup.add_argument("--proposal-col", default="proposal", help="votes file: proposal column")
+    sup.add_argument("--region-col", default="region", help="votes file: region column (ITL1 code or name)")
+    sup.add_argument("--vote-col", default="vote", help="votes file: vote column (1 agree, -1 disagree, 0 pass)")
+    sup.add_argument("--seed", type=int, default=0, help="random_state for the posterior draws (default 0)")
     ex = add("export", "export a consultation: proposals with their analysis (.csv) or the whole workbook (.xlsx)",
              run_export)
     ex.add_argument("consultation", help="consultation id or join code")

@@ -46,3 +46,26 @@ def top_consensus(engine: Engine, consultation_id: int, *, n: int = 5, min_votes
     from consult.storage import tallies
 
     return tallies.top_consensus(engine, consultation_id, n=n, min_votes=min_votes)
+
+
+def tallies_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    """Running per-region tallies of the published proposals (one indexed read; no vote is re-read)."""
+    t, pr = s.proposal_region_tallies, s.proposals
+    query = (select(t.c.proposal_id, t.c.region, t.c.agree, t.c.disagree, t.c.passes)
+             .join(pr, pr.c.id == t.c.proposal_id)
+             .where(t.c.consultation_id == consultation_id, pr.c.status == "published"))
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def top_supported_everywhere(engine: Engine, consultation_id: int, *, n: int = 5, baseline: pd.Series | None = None,
+                             min_cell: int = 10) -> pd.DataFrame:
+    """The proposals most likely to have a majority in every region (pooled regional estimates on the tallies):
+    proposal_id, prob_all, support, votes, weakest_region, weakest_support, consensus_rank."""
+    from consult.regional import RegionalSupport
+
+    model = RegionalSupport(baseline=baseline, min_cell=min_cell).fit(tallies=tallies_frame(engine, consultation_id))
+    columns = ["prob_all", "support", "votes", "weakest_region", "weakest_estimate", "weighted_support",
+               "consensus_rank"]
+    top = model.ranked()[columns].head(n).rename(columns={"weakest_estimate": "weakest_support"})
+    return top.reset_index()

@@ -193,12 +193,3 @@ def cross_region_consensus(votes: pd.DataFrame, *, min_votes: int = 10) -> pd.Da
     out["regions_counted"] = counted.astype("int64")
     out["regions_too_few"] = (len(codes) - counted).astype("int64")
     return out
-
-
-def proposal_summary(votes: pd.DataFrame, baseline: pd.Series, *, min_votes: int = 10) -> pd.DataFrame:
-    """One row per proposal with raw and weighted support and cross-region consensus, best consensus first."""
-    table = support_table(votes)
-    weighted = weighted_support(votes, baseline)[["weighted_support", "weighted_low", "weighted_high", "n_eff"]]
-    consensus = cross_region_consensus(votes, min_votes=min_votes)
-    out = table.join(weighted).join(consensus)
-    return out.sort_values(["consensus", "support"], ascending=False)

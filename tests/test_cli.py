@@ -38,12 +38,14 @@ def test_support_command_prints_participation_and_consensus(sqlite_url, tmp_path
     out = tmp_path / "support.csv"
     assert cli.main(["support", "DEVO26", "--db", sqlite_url, "--top", "3", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "London" in printed and "cross-region consensus" in printed
+    assert "London" in printed and "supported in every region" in printed
     import pandas as pd
 
     frame = pd.read_csv(out)
-    assert {"proposal", "support", "weighted_support", "consensus", "weakest_region"} <= set(frame.columns)
-    assert frame["consensus"].is_monotonic_decreasing
+    assert {"proposal", "consensus_rank", "support", "lower", "upper", "weighted_support",
+            "weakest_region"} <= set(frame.columns)
+    assert frame["consensus_rank"].tolist() == list(range(1, len(frame) + 1))
+    assert frame["prob_all"].is_monotonic_decreasing
 
 
 def test_themes_command_on_a_file_with_regions(tmp_path, capsys):

@@ -73,7 +73,7 @@ def test_html_report_is_self_contained_and_escapes_member_text(demo_db):
     engine, consultation_id = demo_db
     page = report.build(engine, consultation_id)
     assert page.startswith("<!doctype html>")
-    for section in ("Method and participation", "Themes", "Support and cross-region consensus", "Opinion groups",
+    for section in ("Method and participation", "Themes", "Supported in every region", "Opinion groups",
                     "Methods and caveats"):
         assert section in page
     assert "Plotly.newPlot" in page and not re.search(r"<script[^>]+src=", page)  # embedded: works offline

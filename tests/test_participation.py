@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
 from helpers import votes
 
-from consult import participation
+from consult import participation, regional
 
 WALES, LONDON = "W92000004", "E12000007"
 
 
-def test_region_comparison_suppresses_small_sides():
+def test_region_view_compares_the_pooled_estimate_with_the_uk():
     rows = [(1, 10, 1, WALES)] + [(100 + i, 10, 1, WALES) for i in range(11)]
     rows += [(200 + i, 10, -1 if i % 2 else 1, LONDON) for i in range(20)] + [(1, 11, -1, WALES)]
-    table = participation.region_comparison(votes(rows), 1, WALES).set_index("proposal_id")
-    assert table.loc[10, "my_vote"] == 1
-    assert table.loc[10, "region_support"] == 1.0 and table.loc[10, "rest_support"] == 0.5
-    assert table.loc[10, "difference"] == 0.5
-    assert table.loc[11, "region_too_few"] and np.isnan(table.loc[11, "region_support"])
+    summary, model = regional.proposal_summary(votes(rows))
+    table = participation.region_view(model.regions_, summary, {10: 1, 11: -1}, WALES).set_index("proposal_id")
+    assert table.loc[10, "my_vote"] == 1 and table.loc[11, "my_vote"] == -1
+    # 12 of 12 Welsh voters agree, London is split: Wales sits well above the UK, with a range, not suppressed
+    assert table.loc[10, "estimate"] > table.loc[10, "uk_estimate"]
+    assert table.loc[10, "lower"] < table.loc[10, "estimate"] < table.loc[10, "upper"]
+    assert not table.loc[10, "leans_on_pooling"] and table.loc[11, "leans_on_pooling"]  # one vote there
 
 
 def test_next_proposal_skips_what_the_member_voted_on_even_if_the_cache_is_stale():
@@ -28,8 +29,8 @@ def test_next_proposal_skips_what_the_member_voted_on_even_if_the_cache_is_stale
     assert participation.next_proposal(frame, [10, 11, 12], 1) == participation.next_proposal(frame, [10, 11, 12], 1)
 
 
-def test_widest_support_ranks_by_consensus():
+def test_widest_support_ranks_by_support_in_every_region():
     rows = [(i, 1, 1, code) for i, code in enumerate([WALES, LONDON] * 15)]
     rows += [(100 + i, 2, 1 if i < 15 else -1, WALES if i < 15 else LONDON) for i in range(30)]
-    table = participation.widest_support(votes(rows), top=2)
-    assert table.index.tolist() == [1, 2]
+    summary, _ = regional.proposal_summary(votes(rows))
+    assert participation.widest_support(summary, top=2).index.tolist() == [1, 2]

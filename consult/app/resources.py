@@ -152,16 +152,35 @@ def representation(consultation_id: int, baseline: str, min_cell: int = 10) -> p
     return _representation(database_url(), consultation_id, baseline, min_cell)
 
 
-@st.cache_data(ttl=2, show_spinner=False, max_entries=20)
-def _top_consensus(url: str, consultation_id: int) -> pd.DataFrame:
+@st.cache_data(ttl=3, show_spinner=False, max_entries=20)
+def _top_consensus(url: str, consultation_id: int, version: int) -> pd.DataFrame:
     from consult import live
 
-    return live.top_consensus(_engine_for(url), consultation_id)
+    return live.top_supported_everywhere(_engine_for(url), consultation_id)
 
 
 def top_consensus(consultation_id: int) -> pd.DataFrame:
-    """Top proposals by cross-region consensus (running tallies), at most 2 s old."""
-    return _top_consensus(database_url(), consultation_id)
+    """The proposals most likely supported in every region (pooled estimates on the running tallies), <= 3 s old."""
+    url = database_url()
+    return _top_consensus(url, consultation_id, changes.version(_engine_for(url), consultation_id))
+
+
+@st.cache_data(ttl=30, show_spinner="Estimating support in each region…", max_entries=10)
+def _regional(url: str, consultation_id: int, version: int):
+    from consult import regional
+
+    engine = _engine_for(url)
+    consultation = storage.get_consultation(engine, consultation_id)
+    votes = _votes(url, consultation_id)
+    summary, model = regional.proposal_summary(votes, storage.baseline(engine, consultation.baseline),
+                                               min_cell=consultation.min_cell)
+    return summary, model.regions_
+
+
+def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per proposal summary, per proposal and region estimates) for members' pages; up to 30 s old."""
+    url = database_url()
+    return _regional(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=20)
@@ -236,6 +255,8 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
 
     _published.clear()
     _similarity.clear()
+    _regional.clear()
+    _top_consensus.clear()
     _votes.clear()
     clear_officer_caches()
     _overview_frames.clear()

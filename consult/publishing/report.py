@@ -43,7 +43,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     small = suppression.small_regions(people["region"].value_counts(), min_cell)
     table = tables.proposals_table(engine, consultation_id)
     published = table[table["status"] == "published"]
-    ranked = published.sort_values(["consensus", "support"], ascending=False).head(top)
+    ranked = published.sort_values("consensus_rank").head(top)
     figures = [charts.region_tile_map(representation), charts.participation_bars(representation)]
     if len(ranked):
         figures.append(charts.support_intervals(ranked))
@@ -104,15 +104,23 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
             group_html = "".join(parts)
 
     ranked_view = pd.DataFrame({
-        "#": ranked["proposal_id"], "Proposal": ranked["text"], "Theme": ranked["theme"],
+        "Rank": ranked["consensus_rank"], "Proposal": ranked["text"], "Theme": ranked["theme"],
         "Votes": ranked["votes"],
+        "Majority in every region": [f"{p:.0%} likely" for p in ranked["prob_all"]],
         "Support (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" for s, lo, hi in
                              zip(ranked["support"], ranked["support_low"], ranked["support_high"], strict=True)],
-        "Weighted": [f"{s:.0%}" if s == s else "–" for s in ranked["weighted_support"]],
-        "Consensus": ranked["consensus"].round(2),
-        "Weakest region": ranked["weakest_region"],
+        "Weighted (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" if s == s else "–" for s, lo, hi in
+                              zip(ranked["weighted_support"], ranked["weighted_low"], ranked["weighted_high"],
+                                  strict=True)],
+        "Weakest region": [f"{name} (about {s:.0%})" if name else "–" for name, s in
+                           zip(ranked["weakest_region"], ranked["weakest_support"], strict=True)],
     })
-    divisive = published[published["regions_counted"] >= 2].sort_values("divisiveness", ascending=False).head(5)
+    divisive = published.sort_values("divisiveness", ascending=False).head(5)
+    divisive_view = pd.DataFrame({
+        "Proposal": divisive["text"], "Most support": divisive["strongest_region"],
+        "Least support": divisive["weakest_region"],
+        "Spread of regional estimates (points)": (divisive["divisiveness"] * 100).round(1)})
+    divisive_html = _table(divisive_view) if len(divisive) else "<p>No votes yet, so nothing to compare.</p>"
     generated = datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{_esc(consultation.title)}: consultation report</title>
@@ -144,15 +152,17 @@ a chi-square test of fit gives p = {test['p_value']:.2g} (a small p means partic
 different regions.</p>
 {''.join(theme_sections)}
 
-<h2>3. Support and cross-region consensus</h2>
-<p>Proposals ranked by cross-region consensus: high only when a proposal is supported in every region. Support is the
-share of voters who agree, with a 95% Wilson interval; "weighted" re-weights voters by region to the baseline
-(post-stratification) so over-represented regions do not dominate.</p>
+<h2>3. Supported in every region</h2>
+<p>Proposals ranked by how likely it is that a majority agrees in all 12 regions. Most proposals have only a few
+votes from each region, so each region's figure is an estimate that borrows strength from the proposal's national
+figure and the region's general lean across all proposals (a multilevel model); a region with many votes stands
+on its own. "Support" is the share of voters who agree, with a 95% interval; "weighted" is the estimate for the
+whole population, each region counted at its share (multilevel regression and post-stratification).</p>
 {plots[2] if len(plots) > 2 else ''}
 {_table(ranked_view)}
 <h3>Most divisive between regions</h3>
-{_table(pd.DataFrame({"#": divisive["proposal_id"], "Proposal": divisive["text"],
-                      "Spread of regional support": divisive["divisiveness"].round(2)}))}
+<p>The spread of the pooled regional estimates: it is high only where the votes show that regions differ.</p>
+{divisive_html}
 
 <h2>4. Opinion groups</h2>
 {group_html}
@@ -160,9 +170,13 @@ share of voters who agree, with a 95% Wilson interval; "weighted" re-weights vot
 <h2>5. Methods and caveats</h2>
 <ul>
 <li>Votes: agree = +1, disagree = -1, pass = 0; one current vote per member and proposal (changes are logged).</li>
-<li>Cross-region consensus: the geometric mean over the 12 UK regions of (agrees + 1) / (votes + 2) (Polis's
-group-informed consensus with regions as groups). Regional figures with fewer than {min_cell} votes are not shown.</li>
-<li>Weighted support: post-stratification by region to the baseline; intervals use the effective sample size.</li>
+<li>Regional estimates: a hierarchical logistic model (proposal level, region lean, and what is particular to
+each proposal in each region), fitted by Laplace-EM; 95% intervals covered the truth 93–95% of the time in
+simulations at real vote densities (benchmarks/bench_regional.py). Counts of fewer than {min_cell} people are not
+shown; an estimate is not a count of people.</li>
+<li>Weighted support: the regional estimates weighted by each region's share of the baseline, with the interval
+from the model's posterior.</li>
+<li>Polis's group-informed consensus with the regions as groups is in the exports as a second view.</li>
 <li>Opinion groups: Polis's method (PCA of the vote matrix, k-means with k chosen by silhouette).</li>
 <li>Themes: TF-IDF phrases, LSA and static word embeddings, k-means; labels from class-based TF-IDF.</li>
 </ul>

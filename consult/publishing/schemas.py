@@ -17,14 +17,15 @@ from consult.publishing.cells import neutralise
 
 TEXT, NUMBER, REGION, PARTICIPANT, ID, TIME = "text", "number", "region", "participant", "id", "time"
 
+_ANALYSIS = ["agree", "disagree", "passes", "votes", "support", "support_low", "support_high", "weighted_support",
+             "weighted_low", "weighted_high", "prob_all", "consensus_rank", "weakest_support", "weakest_lower",
+             "divisiveness", "regions_with_enough", "consensus"]
+
 SCHEMAS: dict[str, dict[str, str]] = {
     "proposals": {
         "proposal_id": ID, "text": TEXT, "status": TEXT, "tier": TEXT, "author_region": REGION, "theme_id": ID,
-        "theme": TEXT, "theme_score": NUMBER, "agree": NUMBER, "disagree": NUMBER, "passes": NUMBER,
-        "votes": NUMBER, "support": NUMBER, "support_low": NUMBER, "support_high": NUMBER,
-        "weighted_support": NUMBER, "weighted_low": NUMBER, "weighted_high": NUMBER, "n_eff": NUMBER,
-        "consensus": NUMBER, "weakest_region": REGION, "weakest_support": NUMBER, "divisiveness": NUMBER,
-        "regions_counted": NUMBER,
+        "theme": TEXT, "theme_score": NUMBER, **{c: NUMBER for c in _ANALYSIS},
+        "weakest_region": REGION, "strongest_region": REGION,
     },
     "votes": {"participant": PARTICIPANT, "region": REGION, "proposal_id": ID, "vote": TEXT},
     "participation": {
@@ -34,10 +35,15 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "themes": {"id": ID, "label": TEXT, "keywords": TEXT, "size": NUMBER},
     "groups": {"participant": PARTICIPANT, "group": NUMBER},
     "support": {
-        "proposal": ID, "body": TEXT, "agree": NUMBER, "disagree": NUMBER, "passes": NUMBER, "votes": NUMBER,
-        "support": NUMBER, "support_low": NUMBER, "support_high": NUMBER, "weighted_support": NUMBER,
-        "weighted_low": NUMBER, "weighted_high": NUMBER, "n_eff": NUMBER, "consensus": NUMBER,
-        "weakest_region": REGION, "weakest_support": NUMBER, "divisiveness": NUMBER, "regions_counted": NUMBER,
+        "proposal": ID, "body": TEXT, "consensus_rank": NUMBER, "support": NUMBER, "lower": NUMBER,
+        "upper": NUMBER, "weighted_support": NUMBER, "weighted_lower": NUMBER, "weighted_upper": NUMBER,
+        "prob_all": NUMBER, "weakest_region": REGION, "weakest_support": NUMBER, "weakest_lower": NUMBER,
+        "strongest_region": REGION, "divisiveness": NUMBER, "votes": NUMBER, "agree": NUMBER,
+        "regions_with_enough": NUMBER, "consensus": NUMBER,
+    },
+    "support-regions": {
+        "proposal": ID, "region": REGION, "region_name": REGION, "n": NUMBER, "agree": NUMBER, "estimate": NUMBER,
+        "lower": NUMBER, "upper": NUMBER, "leans_on_pooling": NUMBER,
     },
     "polis-comments": {
         "timestamp": TIME, "datetime": TIME, "comment-id": ID, "author-id": ID, "agrees": NUMBER,

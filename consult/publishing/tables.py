@@ -10,14 +10,12 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import regions, storage, support
+from consult import regional, regions, storage, support
 from consult.publishing import files, pseudonyms, suppression
 from consult.publishing.schemas import SCHEMAS
 from consult.storage import themes as theme_store
 
-ANALYSIS_COLUMNS = ["agree", "disagree", "passes", "votes", "support", "support_low", "support_high",
-                    "weighted_support", "weighted_low", "weighted_high", "n_eff", "consensus", "weakest_region",
-                    "weakest_support", "divisiveness", "regions_counted"]
+ANALYSIS_COLUMNS = regional.SUMMARY_COLUMNS
 
 
 def min_cell(engine: Engine, consultation_id: int) -> int:
@@ -34,8 +32,9 @@ def proposal_analysis(engine: Engine, consultation_id: int) -> pd.DataFrame:
     consultation = storage.get_consultation(engine, consultation_id)
     proposals = storage.proposals_frame(engine, consultation_id)
     votes = storage.votes_frame(engine, consultation_id)
-    summary = support.proposal_summary(votes, storage.baseline(engine, consultation.baseline),
-                                       min_votes=consultation.min_cell)
+    summary, _ = regional.proposal_summary(votes[votes["proposal_id"].isin(
+        proposals.loc[proposals["status"] == "published", "id"])], storage.baseline(engine, consultation.baseline),
+        min_cell=consultation.min_cell)
     assignments = theme_store.assignments_frame(engine, consultation_id)
     themes = theme_store.themes_frame(engine, consultation_id, include_inactive=True).set_index("id")["label"]
     primary = assignments[assignments["rank"] == 1].set_index("proposal_id")
@@ -48,8 +47,9 @@ def proposal_analysis(engine: Engine, consultation_id: int) -> pd.DataFrame:
         "theme_score": proposals["id"].map(primary["score"]).round(3),
     })
     joined = out.join(summary[ANALYSIS_COLUMNS], on="proposal_id")
-    joined["weakest_region"] = joined["weakest_region"].map(regions.region_names()).fillna("")
-    for column in ("agree", "disagree", "passes", "votes", "regions_counted"):
+    for column in ("weakest_region", "strongest_region"):
+        joined[column] = joined[column].map(regions.region_names()).fillna("")
+    for column in ("agree", "disagree", "passes", "votes", "regions_with_enough"):
         joined[column] = joined[column].fillna(0).astype(int)
     return joined.round(4)
 

@@ -18,15 +18,24 @@ if published.empty:
 
 percent = st.column_config.NumberColumn(format="%.0f%%")
 st.subheader("Supported in every region", anchor=False)
-st.caption("Ranked by cross-region consensus: high only when a proposal is supported in all 12 regions. "
-           "Weighted support re-weights voters by region to the baseline.")
-ranked = published.sort_values(["consensus", "support"], ascending=False).head(15)
+st.caption("Ranked by the probability that a majority agrees in all 12 regions, from pooled regional estimates: "
+           "a region with few votes leans on the proposal's national figure and the region's general lean, so a "
+           "proposal strong in 12 regions ranks above one strong in 2 and unknown in 10. Weighted support is the "
+           "estimate for the whole population, each region counted at its share.")
+ranked = published.sort_values("consensus_rank").head(15)
 st.plotly_chart(charts.support_intervals(ranked), width="stretch", key="support_intervals")
 st.dataframe(pd.DataFrame({
-    "#": ranked["proposal_id"], "Proposal": ranked["body"], "Consensus": ranked["consensus"].round(2),
-    "Support": ranked["support"] * 100, "Weighted": ranked["weighted_support"] * 100, "Votes": ranked["votes"],
-    "Weakest region": ranked["weakest_region"], "Regions with 10+ votes": ranked["regions_counted"],
-}), hide_index=True, width="stretch", column_config={"Support": percent, "Weighted": percent})
+    "Rank": ranked["consensus_rank"], "Proposal": ranked["body"],
+    "Majority in every region (probability)": ranked["prob_all"] * 100,
+    "Support": ranked["support"] * 100, "Weighted": ranked["weighted_support"] * 100,
+    "Weighted 95%": [f"{lo:.0%}–{hi:.0%}" for lo, hi in zip(ranked["weighted_low"], ranked["weighted_high"],
+                                                             strict=True)],
+    "Weakest region": ranked["weakest_region"],
+    "Weakest region estimate": ranked["weakest_support"] * 100, "Votes": ranked["votes"],
+    "Regions with 10+ votes": ranked["regions_with_enough"],
+}), hide_index=True, width="stretch", column_config={
+    "Support": percent, "Weighted": percent, "Weakest region estimate": percent,
+    "Majority in every region (probability)": percent})
 
 st.subheader("Opinion groups", anchor=False)
 summary = resources.opinion_summary(consultation.id)
@@ -48,10 +57,12 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("Most divisive between regions", anchor=False)
-    divisive = published[published["regions_counted"] >= 2].sort_values("divisiveness", ascending=False).head(10)
-    st.dataframe(pd.DataFrame({"Proposal": divisive["body"], "Spread": divisive["divisiveness"].round(2),
-                               "Weakest region": divisive["weakest_region"]}), hide_index=True,
-                 width="stretch")
+    st.caption("The spread of the pooled regional estimates: high only where the votes show regions differ.")
+    divisive = published.sort_values("divisiveness", ascending=False).head(10)
+    st.dataframe(pd.DataFrame({"Proposal": divisive["body"], "Spread (points)": divisive["divisiveness"] * 100,
+                               "Most support": divisive["strongest_region"],
+                               "Least support": divisive["weakest_region"]}), hide_index=True,
+                 width="stretch", column_config={"Spread (points)": st.column_config.NumberColumn(format="%.1f")})
 with right:
     st.subheader("Areas of uncertainty", anchor=False)
     st.caption("Many members passed: the proposal may be unclear or need more information.")

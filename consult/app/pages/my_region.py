@@ -23,39 +23,34 @@ if not consultation.results_visible and consultation.phase not in ("results", "c
     st.info("The organisers will share results when voting closes.", icon=":material/visibility_off:")
     st.stop()
 
-votes = resources.votes(consultation.id)
 published = resources.published(consultation.id)
+summary, estimates = resources.regional_estimates(consultation.id)
+summary = summary[summary.index.isin(published.index)]
 names = {1: "agreed", -1: "disagreed", 0: "passed"}
 
-
-def share(value: float, n: int) -> str:
-    return "too few votes to show" if value != value else f"{value:.0%} agree ({n} votes)"
-
-
 if member.region in regions.region_codes():
-    table = participation.region_comparison(votes, member.id, member.region)
+    table = participation.region_view(estimates, summary, mine, member.region)
     table = table[table["proposal_id"].isin(published.index)]
-    table = table.assign(gap=table["difference"].abs().fillna(-1)).sort_values("gap", ascending=False).head(20)
-    st.subheader(f"{region_name} and the rest of the UK", anchor=False)
-    st.caption("On the proposals you voted on, biggest differences first. Figures for fewer than 10 voters "
-               "are not shown, so that nobody can be singled out.")
+    st.subheader(f"{region_name} and the whole UK", anchor=False)
+    st.caption(f"On the proposals you voted on, biggest differences first. Each figure is an estimate with a 95% "
+               f"range: where few people in {region_name} have voted yet, it leans on the national figure and on "
+               f"how {region_name} votes in general.")
     for row in table.itertuples():
         with st.container(border=True):
             st.text(published.loc[row.proposal_id, "body"])
-            st.caption(f"You {names[row.my_vote]} · {region_name}: {share(row.region_support, row.region_votes)}"
-                       f" · Rest of the UK: {share(row.rest_support, row.rest_votes)}")
+            note = " · few votes here yet, so this leans on the national figure" if row.leans_on_pooling else ""
+            st.caption(f"You {names[row.my_vote]} · {region_name}: about {row.estimate:.0%} agree "
+                       f"({row.lower:.0%}–{row.upper:.0%}) · whole UK: about {row.uk_estimate:.0%}{note}")
 else:
     st.info("You did not give a UK region, so there is no regional comparison to show.", icon=":material/info:")
 
-st.subheader("Ideas with the widest support across regions", anchor=False)
-widest = participation.widest_support(votes)
-widest = widest[widest.index.isin(published.index)]
+st.subheader("Ideas most likely supported in every region", anchor=False)
+widest = participation.widest_support(summary)
 if widest.empty:
     st.caption("Not enough votes yet.")
 for proposal_id, row in widest.iterrows():
     with st.container(border=True):
         st.text(published.loc[proposal_id, "body"])
-        weakest = (f"weakest region: {regions.region_name(row['weakest_region'])} ({row['weakest_support']:.0%})"
-                   if row["weakest_region"] else "no region has 10 votes yet")
-        st.caption(f"{row['support']:.0%} agree overall · {weakest} · "
-                   f"{int(row['regions_counted'])} of 12 regions with enough votes")
+        st.caption(f"{row['support']:.0%} of voters agree · a majority in all 12 regions is "
+                   f"{row['prob_all']:.0%} likely · weakest: {regions.region_name(row['weakest_region'])} "
+                   f"(about {row['weakest_support']:.0%})")

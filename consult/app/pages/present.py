@@ -65,11 +65,13 @@ def live() -> None:
         published = resources.published(current.id)
         if top.empty:
             st.caption("Waiting for the first votes.")
+        names = regions.region_names()
         for row in top.itertuples():
             if row.proposal_id in published.index:
                 proposal_card(published.loc[row.proposal_id, "body"])
-                st.caption(f"{row.support:.0%} agree · {row.votes} votes · "
-                           f"{row.regions_counted} of 12 regions with 10+ votes")
+                st.caption(f"{row.support:.0%} agree · {row.votes} votes · majority in all 12 regions "
+                           f"{row.prob_all:.0%} likely · weakest: {names.get(row.weakest_region, '–')} "
+                           f"(about {row.weakest_support:.0%})")
         themes = theme_store.themes_frame(engine, current.id)
         themes = themes[~themes["is_other"]].head(8)
         if len(themes):
