@@ -11,13 +11,15 @@ MIN_VOTES_FOR_REGION_VIEW = 5
 
 
 def next_proposal(votes: pd.DataFrame, published_ids: list[int], participant_id: int,
-                  coords: pd.DataFrame | None = None, *, seed: int = 0, exclude: set[int] | None = None) -> int | None:
+                  coords: pd.DataFrame | None = None, *, seed: int = 0, exclude: set[int] | None = None,
+                  evidence: pd.Series | None = None) -> int | None:
     """The next proposal for this member by routing priority; the draw is repeatable for the same state.
 
-    `exclude` adds proposals the member has voted on that `votes` (perhaps a cached copy) does not show yet.
+    `exclude` adds proposals the member has voted on that `votes` (perhaps a cached copy) does not show yet;
+    `evidence` (routing.evidence_value for the member's region) sends votes where they settle the ranking.
     """
     mine = set(votes.loc[votes["participant_id"] == participant_id, "proposal_id"]) | set(exclude or ())
-    priority = routing.priorities(published_ids, votes, coords)
+    priority = routing.with_evidence(routing.priorities(published_ids, votes, coords), evidence)
     rng = np.random.default_rng([seed, participant_id, len(mine)])
     return routing.next_proposal(priority, mine, rng)
 

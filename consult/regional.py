@@ -9,7 +9,7 @@
   with its interval; `prob_all` (the posterior probability that a majority agrees in every one of the 12
   regions), the weakest and strongest regions, divisiveness between regions (the standard deviation of the
   regional estimates: pooled, so it is high only where the votes show real differences), and `consensus_rank`
-  (1 = best supported in every region: by `prob_all`, then by the weakest region's lower bound).
+  (1 = best supported in every region: by `expected_weakest`, the expected support in the weakest region).
 
 Votes from members who gave no UK region inform each proposal's national level but no regional figure.
 The model is `regional_model.HierarchicalRegionalModel`; its calibration is measured in benchmarks/bench_regional.py.
@@ -128,11 +128,13 @@ class RegionalSupport(BaseEstimator):
         total_seen, total_agree = seen.sum(axis=1), agree.sum(axis=1)
         low, high = wilson_interval(total_agree, total_seen)
         prob_all = np.empty(len(proposals))
+        expected_weakest = np.empty(len(proposals))
         weighted = np.empty((len(proposals), 3))
         for start in range(0, len(proposals), self.chunk):
             rows = np.arange(start, min(start + self.chunk, len(proposals)))
             draws = self.model_.draw(self.n_draws, rows)[:, :, :uk]  # (draws, proposals, regions)
             prob_all[rows] = (draws > MAJORITY).all(axis=2).mean(axis=0)
+            expected_weakest[rows] = draws.min(axis=2).mean(axis=0)
             mrp = draws @ weights
             weighted[rows] = np.column_stack([np.median(mrp, axis=0), np.quantile(mrp, 0.025, axis=0),
                                               np.quantile(mrp, 0.975, axis=0)])
@@ -143,13 +145,16 @@ class RegionalSupport(BaseEstimator):
             "support": np.where(total_seen > 0, total_agree / np.maximum(total_seen, 1), np.nan),
             "support_low": low, "support_high": high,
             "weighted_support": weighted[:, 0], "weighted_low": weighted[:, 1], "weighted_high": weighted[:, 2],
-            "prob_all": prob_all, "weakest_region": codes[weakest], "weakest_estimate": estimate[row, weakest],
+            "prob_all": prob_all, "expected_weakest": expected_weakest, "weakest_region": codes[weakest], "weakest_estimate": estimate[row, weakest],
             "weakest_lower": lower[row, weakest], "divisiveness": estimate.std(axis=1),
             "strongest_region": codes[estimate.argmax(axis=1)], "regions_with_votes": (seen[:, :uk] > 0).sum(axis=1),
             "regions_with_enough": (seen[:, :uk] >= self.min_cell).sum(axis=1),
         })
-        order = np.lexsort((frame["proposal_id"].to_numpy(), -frame["weakest_lower"].to_numpy(),
-                            -frame["prob_all"].round(6).to_numpy()))
+        # ranked by the expected support in whichever region turns out weakest: it rewards high support and
+        # evidence from every region at once (an unknown region's wide range pulls the expectation down), and,
+        # unlike the probability of a majority everywhere, it does not saturate at 100% for the leaders
+        order = np.lexsort((frame["proposal_id"].to_numpy(), -frame["prob_all"].to_numpy(),
+                            -frame["expected_weakest"].round(9).to_numpy()))
         frame["consensus_rank"] = 0
         frame.loc[frame.index[order], "consensus_rank"] = np.arange(1, len(frame) + 1)
         return frame.set_index("proposal_id")
@@ -174,7 +179,8 @@ class RegionalSupport(BaseEstimator):
 
 
 SUMMARY_COLUMNS = ["agree", "disagree", "passes", "votes", "support", "support_low", "support_high",
-                   "weighted_support", "weighted_low", "weighted_high", "prob_all", "consensus_rank",
+                   "weighted_support", "weighted_low", "weighted_high", "prob_all", "expected_weakest",
+                   "consensus_rank",
                    "weakest_region", "weakest_support", "weakest_lower", "strongest_region", "divisiveness",
                    "regions_with_enough", "consensus"]
 
@@ -201,6 +207,6 @@ def proposal_summary(votes: pd.DataFrame, baseline: pd.Series | None = None, *, 
 
 
 _SUMMARY_COLUMNS = ["proposal_id", "votes", "agree", "support", "support_low", "support_high", "weighted_support",
-                    "weighted_low", "weighted_high", "prob_all", "weakest_region", "weakest_estimate",
+                    "weighted_low", "weighted_high", "prob_all", "expected_weakest", "weakest_region", "weakest_estimate",
                     "weakest_lower", "divisiveness", "strongest_region", "regions_with_votes", "regions_with_enough",
                     "consensus_rank"]

@@ -37,6 +37,36 @@ def priorities(proposal_ids: Iterable[int], votes: pd.DataFrame,
     return pd.Series((importance * (1 + 8 * 2 ** (-seen / 5))) ** 2, index=index, name="priority")
 
 
+def evidence_value(summary: pd.DataFrame, estimates: pd.DataFrame, region: str | None, *,
+                   top: int = 50) -> pd.Series:
+    """How much a vote from a member in `region` would settle the "supported in every region" ranking, 0..1.
+
+    Only the `top` proposals by that ranking count (`summary`: prob_all, consensus_rank): for each, how undecided
+    it is (4 p (1 - p) with p = prob_all: 1 when a majority everywhere is a coin toss, 0 when settled) times how
+    wide the member's region's interval still is (`estimates`: proposal_id, region, lower, upper), relative to
+    the widest. Members in regions with few votes therefore get the proposals whose standing depends on them.
+    Members outside the 12 regions count through the proposal's national level only (half weight).
+    """
+    if summary.empty:
+        return pd.Series(dtype=float, name="evidence")
+    leading = summary[summary["consensus_rank"] <= top]
+    undecided = 4 * leading["prob_all"] * (1 - leading["prob_all"])
+    cells = estimates[(estimates["region"] == region) & estimates["proposal_id"].isin(leading.index)]
+    if cells.empty:
+        width = pd.Series(0.5, index=leading.index)
+    else:
+        spread = (cells["upper"] - cells["lower"]).to_numpy()
+        width = pd.Series(spread / max(spread.max(), 1e-9), index=cells["proposal_id"].to_numpy())
+    return (undecided * width.reindex(leading.index).fillna(0.5)).rename("evidence")
+
+
+def with_evidence(priority: pd.Series, evidence: pd.Series | None, *, boost: float = 8.0) -> pd.Series:
+    """Polis's priority times (1 + boost * evidence): Polis's order stands, and votes go where they settle most."""
+    if evidence is None or evidence.empty:
+        return priority
+    return priority * (1.0 + boost * evidence.reindex(priority.index).fillna(0.0))
+
+
 def next_proposal(priority: pd.Series, already_voted: Iterable[int], rng: np.random.Generator) -> int | None:
     """Draw one proposal the member has not voted on, with probability proportional to its priority."""
     remaining = priority.drop(list(set(already_voted) & set(priority.index)))

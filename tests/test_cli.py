@@ -45,7 +45,7 @@ def test_support_command_prints_participation_and_consensus(sqlite_url, tmp_path
     assert {"proposal", "consensus_rank", "support", "lower", "upper", "weighted_support",
             "weakest_region"} <= set(frame.columns)
     assert frame["consensus_rank"].tolist() == list(range(1, len(frame) + 1))
-    assert frame["prob_all"].is_monotonic_decreasing
+    assert frame["expected_weakest"].round(9).is_monotonic_decreasing
 
 
 def test_themes_command_on_a_file_with_regions(tmp_path, capsys):

@@ -18,7 +18,8 @@ from consult.publishing.cells import neutralise
 TEXT, NUMBER, REGION, PARTICIPANT, ID, TIME = "text", "number", "region", "participant", "id", "time"
 
 _ANALYSIS = ["agree", "disagree", "passes", "votes", "support", "support_low", "support_high", "weighted_support",
-             "weighted_low", "weighted_high", "prob_all", "consensus_rank", "weakest_support", "weakest_lower",
+             "weighted_low", "weighted_high", "prob_all", "expected_weakest", "consensus_rank", "weakest_support",
+             "weakest_lower",
              "divisiveness", "regions_with_enough", "consensus"]
 
 SCHEMAS: dict[str, dict[str, str]] = {
@@ -37,7 +38,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "support": {
         "proposal": ID, "body": TEXT, "consensus_rank": NUMBER, "support": NUMBER, "lower": NUMBER,
         "upper": NUMBER, "weighted_support": NUMBER, "weighted_lower": NUMBER, "weighted_upper": NUMBER,
-        "prob_all": NUMBER, "weakest_region": REGION, "weakest_support": NUMBER, "weakest_lower": NUMBER,
+        "prob_all": NUMBER, "expected_weakest": NUMBER, "weakest_region": REGION, "weakest_support": NUMBER,
+        "weakest_lower": NUMBER,
         "strongest_region": REGION, "divisiveness": NUMBER, "votes": NUMBER, "agree": NUMBER,
         "regions_with_enough": NUMBER, "consensus": NUMBER,
     },
