@@ -166,7 +166,7 @@ def top_consensus(consultation_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=30, show_spinner="Estimating support in each region…", max_entries=10)
-def _regional(url: str, consultation_id: int, version: int):
+def _regional(url: str, consultation_id: int, version: int, votes_seen: int):
     from consult import regional
 
     engine = _engine_for(url)
@@ -180,7 +180,11 @@ def _regional(url: str, consultation_id: int, version: int):
 def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per proposal summary, per proposal and region estimates) for members' pages; up to 30 s old."""
     url = database_url()
-    return _regional(url, consultation_id, changes.version(_engine_for(url), consultation_id))
+    # refitted when what members see changes, when the votes have grown by a twentieth (every vote while there
+    # are few, so a member's first votes show at once), or after 30 s
+    seen = len(_votes(url, consultation_id))
+    bucket = seen if seen < 200 else seen - seen % (seen // 20)
+    return _regional(url, consultation_id, changes.version(_engine_for(url), consultation_id), bucket)
 
 
 @st.cache_resource(show_spinner=False, max_entries=20)

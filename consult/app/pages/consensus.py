@@ -18,8 +18,8 @@ if published.empty:
 
 percent = st.column_config.NumberColumn(format="%.0f%%")
 st.subheader("Supported in every region", anchor=False)
-st.caption("Ranked by the probability that a majority agrees in all 12 regions, from pooled regional estimates: "
-           "a region with few votes leans on the proposal's national figure and the region's general lean, so a "
+st.caption("Ranked by the expected support in whichever region is weakest, from pooled regional estimates: a "
+           "region with few votes leans on the proposal's national figure and the region's general lean, so a "
            "proposal strong in 12 regions ranks above one strong in 2 and unknown in 10. Weighted support is the "
            "estimate for the whole population, each region counted at its share.")
 ranked = published.sort_values("consensus_rank").head(15)
