@@ -70,6 +70,10 @@ def read_export(folder: str | Path) -> PolisExport:
         raise PolisFormatError(f"{folder} is not a folder; give the folder that holds the Polis CSV files.")
     comments = _read_csv(folder / "comments.csv", ["comment-id", "author-id", "moderated", "comment-body"])
     comments["comment-id"] = _ints(comments["comment-id"], "comments.csv comment-id")
+    repeated = comments["comment-id"][comments["comment-id"].duplicated()]
+    if len(repeated):
+        raise PolisFormatError(f"comments.csv lists comment-id {int(repeated.iloc[0])} more than once "
+                               f"({len(repeated)} repeated row(s)); each comment needs its own id.")
     comments["moderated"] = _ints(comments["moderated"].replace("", "0"), "comments.csv moderated")
     comments["is-seed"] = _flag(comments["is-seed"]) if "is-seed" in comments else False
     comments["is-meta"] = _flag(comments["is-meta"]) if "is-meta" in comments else False

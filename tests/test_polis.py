@@ -69,6 +69,8 @@ def test_real_export_round_trip(sqlite_engine, tmp_path):
         (lambda f: (f / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\nsoon,x,0,1,1\n"),
          "not a number"),
         (lambda f: (f / "comments.csv").write_bytes(b"\xff\xfe\x00garbage"), "readable|lacks"),
+        (lambda f: (f / "comments.csv").write_text(
+            "comment-id,author-id,moderated,comment-body\n0,1,1,first\n0,2,1,again\n"), "more than once"),
     ],
 )
 def test_broken_exports_say_what_is_wrong(tmp_path, damage, message):
