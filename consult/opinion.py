@@ -16,144 +16,17 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.utils.extmath import randomized_svd
 
-Z90 = 1.2816
-
-
-@dataclass
-class VoteMatrix:
-    """Current votes as a dense participant x proposal matrix; NaN where a participant has not voted."""
-
-    values: np.ndarray
-    participants: pd.Index
-    proposals: pd.Index
-
-    @classmethod
-    def from_votes(cls, votes: pd.DataFrame) -> VoteMatrix:
-        participants = pd.Index(np.sort(votes["participant_id"].unique()), name="participant_id")
-        proposals = pd.Index(np.sort(votes["proposal_id"].unique()), name="proposal_id")
-        matrix = np.full((len(participants), len(proposals)), np.nan)
-        rows = participants.get_indexer(votes["participant_id"])
-        cols = proposals.get_indexer(votes["proposal_id"])
-        matrix[rows, cols] = votes["value"].to_numpy(dtype=float)
-        return cls(matrix, participants, proposals)
-
-    @property
-    def n_votes(self) -> np.ndarray:
-        return (~np.isnan(self.values)).sum(axis=1)
-
-
-# -- statistics for any grouping -------------------------------------------------------------------------------
-
-
-def group_counts(matrix: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple:
-    """Agrees, disagrees and votes seen (agree + disagree + pass) per group (rows) and proposal (columns)."""
-    agree = np.stack([(matrix[labels == g] == 1).sum(axis=0) for g in groups]).astype(float)
-    disagree = np.stack([(matrix[labels == g] == -1).sum(axis=0) for g in groups]).astype(float)
-    seen = np.stack([(~np.isnan(matrix[labels == g])).sum(axis=0) for g in groups]).astype(float)
-    return agree, disagree, seen
-
-
-def _one_prop_z(successes: np.ndarray, n: np.ndarray) -> np.ndarray:
-    return 2.0 * np.sqrt(n + 1.0) * ((successes + 1.0) / (n + 1.0) - 0.5)
-
-
-def _two_prop_z(succ_in: np.ndarray, succ_out: np.ndarray, n_in: np.ndarray, n_out: np.ndarray) -> np.ndarray:
-    s1, s2, n1, n2 = succ_in + 1.0, succ_out + 1.0, n_in + 1.0, n_out + 1.0
-    p1, p2 = s1 / n1, s2 / n2
-    pooled = (s1 + s2) / (n1 + n2)
-    spread = np.sqrt(np.clip(pooled * (1 - pooled) * (1 / n1 + 1 / n2), 0, None))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where((pooled >= 1.0) | (spread == 0), 0.0, (p1 - p2) / np.where(spread == 0, 1, spread))
-    return z
-
-
-def repness(matrix: VoteMatrix, labels: pd.Series, *, top: int = 5) -> pd.DataFrame:
-    """Representative proposals of each group against everyone else (Polis repness with its significance rules).
-
-    `labels` maps participant ids to a group (NaN or missing: not in any group). Returns rows: group,
-    proposal_id, direction ('agree'/'disagree'), p (the group's smoothed share that way), p_test, repness,
-    repness_test, metric, qualifies; at most `top` per group, agrees first.
-    """
-    aligned = labels.reindex(matrix.participants)
-    mask = aligned.notna().to_numpy()
-    values, lab = matrix.values[mask], aligned.to_numpy()[mask]
-    groups = np.array(sorted(pd.unique(lab)))
-    columns = ["group", "proposal_id", "direction", "p", "p_test", "repness", "repness_test", "metric",
-               "qualifies", "agree", "disagree", "seen"]
-    if len(groups) == 0 or values.shape[1] == 0:
-        return pd.DataFrame(columns=columns)
-    na, nd, ns = group_counts(values, lab, groups)
-    total_a, total_d, total_s = na.sum(axis=0), nd.sum(axis=0), ns.sum(axis=0)
-    rows = []
-    for gi, group in enumerate(groups):
-        ra_n, rd_n, rs_n = total_a - na[gi], total_d - nd[gi], total_s - ns[gi]
-        pa, pd_ = (na[gi] + 1) / (ns[gi] + 2), (nd[gi] + 1) / (ns[gi] + 2)
-        pat, pdt = _one_prop_z(na[gi], ns[gi]), _one_prop_z(nd[gi], ns[gi])
-        ra = pa / ((ra_n + 1) / (rs_n + 2))
-        rd = pd_ / ((rd_n + 1) / (rs_n + 2))
-        rat, rdt = _two_prop_z(na[gi], ra_n, ns[gi], rs_n), _two_prop_z(nd[gi], rd_n, ns[gi], rs_n)
-        agree_dir = rat > rdt
-        p = np.where(agree_dir, pa, pd_)
-        p_test = np.where(agree_dir, pat, pdt)
-        rep = np.where(agree_dir, ra, rd)
-        rep_test = np.where(agree_dir, rat, rdt)
-        metric = rep * rep_test * p * p_test
-        qualifies = ((rat > Z90) & (pat > Z90)) | ((rdt > Z90) & (pdt > Z90))
-        seen_any = ns[gi] > 0
-        candidates = np.flatnonzero(qualifies & seen_any)
-        if len(candidates) == 0:
-            fallback = np.flatnonzero(seen_any)
-            candidates = fallback[np.argsort(-metric[fallback], kind="stable")[:1]] if len(fallback) else fallback
-        best = candidates[np.argsort(-metric[candidates], kind="stable")[:top]]
-        for j in best:
-            rows.append({
-                "group": group, "proposal_id": matrix.proposals[j],
-                "direction": "agree" if agree_dir[j] else "disagree", "p": p[j], "p_test": p_test[j],
-                "repness": rep[j], "repness_test": rep_test[j], "metric": metric[j], "qualifies": bool(qualifies[j]),
-                "agree": int(na[gi, j]), "disagree": int(nd[gi, j]), "seen": int(ns[gi, j]),
-            })
-    out = pd.DataFrame(rows, columns=columns)
-    out["_agree_first"] = out["direction"] != "agree"
-    out = out.sort_values(["group", "_agree_first", "metric"], ascending=[True, True, False], kind="stable")
-    return out.drop(columns="_agree_first").reset_index(drop=True)
-
-
-def group_informed_consensus(matrix: VoteMatrix, labels: pd.Series) -> pd.Series:
-    """Product over groups of (agree + 1) / (seen + 2) for each proposal."""
-    aligned = labels.reindex(matrix.participants)
-    mask = aligned.notna().to_numpy()
-    groups = np.array(sorted(pd.unique(aligned.to_numpy()[mask])))
-    if len(groups) == 0:
-        return pd.Series(np.ones(len(matrix.proposals)), index=matrix.proposals, name="gic")
-    na, _, ns = group_counts(matrix.values[mask], aligned.to_numpy()[mask], groups)
-    return pd.Series(np.prod((na + 1) / (ns + 2), axis=0), index=matrix.proposals, name="gic")
-
-
-def consensus(matrix: VoteMatrix, *, top: int = 5) -> pd.DataFrame:
-    """Proposals most agreed (and most disagreed) by everyone: p > 0.5 and z > 1.2816, ranked by p * z."""
-    values = matrix.values
-    na, nd = (values == 1).sum(axis=0), (values == -1).sum(axis=0)
-    ns = (~np.isnan(values)).sum(axis=0)
-    rows = []
-    for direction, n in (("agree", na), ("disagree", nd)):
-        p = (n + 1) / (ns + 2)
-        z = _one_prop_z(n, ns)
-        ok = np.flatnonzero((p > 0.5) & (z > Z90))
-        for j in ok[np.argsort(-(p[ok] * z[ok]), kind="stable")[:top]]:
-            rows.append({"direction": direction, "proposal_id": matrix.proposals[j], "p": p[j], "p_test": z[j],
-                         "seen": int(ns[j])})
-    return pd.DataFrame(rows, columns=["direction", "proposal_id", "p", "p_test", "seen"])
-
-
-def uncertainty(matrix: VoteMatrix, *, threshold: float = 0.3) -> pd.DataFrame:
-    """Proposals many voters passed on (pass / seen above `threshold`), most passed first."""
-    values = matrix.values
-    seen = (~np.isnan(values)).sum(axis=0)
-    passes = (values == 0).sum(axis=0)
-    rate = np.where(seen > 0, passes / np.maximum(seen, 1), 0.0)
-    frame = pd.DataFrame({"proposal_id": matrix.proposals, "pass_rate": rate, "seen": seen})
-    return frame[frame["pass_rate"] > threshold].sort_values("pass_rate", ascending=False).reset_index(drop=True)
-
+from consult.repness import (  # noqa: F401 - the statistics for any grouping, used through this module too
+    REPNESS_COLUMNS,
+    Z90,
+    consensus,
+    group_counts,
+    group_informed_consensus,
+    repness,
+    select_statements,
+    uncertainty,
+)
+from consult.vote_matrix import VoteMatrix
 
 # -- finding the groups ----------------------------------------------------------------------------------------
 

@@ -64,10 +64,17 @@ def _flag(series: pd.Series) -> pd.Series:
     return series.astype(str).str.strip().str.lower().isin(["true", "1", "t", "yes"])
 
 
-def read_export(folder: str | Path) -> PolisExport:
+def read_export(folder: str | Path, *, agree_sign: int = 1) -> PolisExport:
+    """A Polis export folder: the CSV export (comments.csv, votes.csv, ...) or the API's JSON (votes.json,
+    comments.json) as open-data archives publish it. `agree_sign` is the value that means agree in the
+    source: 1 in Polis's CSV exports, -1 in its live API and database (and some archives)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise PolisFormatError(f"{folder} is not a folder; give the folder that holds the Polis CSV files.")
+    if agree_sign not in (1, -1):
+        raise PolisFormatError("The agree sign is 1 (Polis CSV exports) or -1 (Polis's API and database).")
+    if not (folder / "votes.csv").is_file() and (folder / "votes.json").is_file():
+        return read_json_export(folder, agree_sign=agree_sign)
     comments = _read_csv(folder / "comments.csv", ["comment-id", "author-id", "moderated", "comment-body"])
     comments["comment-id"] = _ints(comments["comment-id"], "comments.csv comment-id")
     repeated = comments["comment-id"][comments["comment-id"].duplicated()]
@@ -86,6 +93,7 @@ def read_export(folder: str | Path) -> PolisExport:
     bad = ~events["vote"].isin([-1, 0, 1])
     if bad.any():
         raise PolisFormatError(f"votes.csv has {int(bad.sum())} vote(s) that are not -1, 0 or 1.")
+    events["vote"] = events["vote"] * agree_sign
     events = events.sort_values(["timestamp"], kind="stable").reset_index(drop=True)
     latest = events.drop_duplicates(["voter-id", "comment-id"], keep="last").reset_index(drop=True)
     participants_votes = None
@@ -97,6 +105,70 @@ def read_export(folder: str | Path) -> PolisExport:
         with (folder / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
             summary = {row[0]: row[1] for row in csv.reader(handle) if len(row) >= 2}
     return PolisExport(comments, events, latest, participants_votes, summary)
+
+
+def _json_records(path: Path) -> pd.DataFrame:
+    import json
+
+    if not path.is_file():
+        raise PolisFormatError(f"{path.name} is missing from the Polis folder {path.parent}.")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PolisFormatError(f"{path.name} is not readable JSON: {exc}") from exc
+    if isinstance(data, dict):  # some archives wrap the list, e.g. {"votes": [...]}
+        data = next((v for v in data.values() if isinstance(v, list)), [])
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise PolisFormatError(f"{path.name} should hold a list of records.")
+    return pd.DataFrame(data)
+
+
+def _first_column(frame: pd.DataFrame, names: tuple[str, ...], file: str) -> pd.Series:
+    for name in names:
+        if name in frame.columns:
+            return frame[name]
+    raise PolisFormatError(f"{file} lacks the field {names[0]!r} (or {', '.join(map(repr, names[1:]))}).")
+
+
+def read_json_export(folder: str | Path, *, agree_sign: int = 1) -> PolisExport:
+    """The Polis API's JSON: votes.json (participant_id, statement_id, vote, modified) and comments.json
+    (statement_id or tid, txt, moderated, is_meta). A changed vote: the latest `modified` wins."""
+    folder = Path(folder)
+    raw_votes = _json_records(folder / "votes.json")
+    raw_comments = _json_records(folder / "comments.json")
+    if raw_votes.empty or raw_comments.empty:
+        raise PolisFormatError("votes.json and comments.json must each hold at least one record.")
+    comments = pd.DataFrame({
+        "comment-id": _ints(_first_column(raw_comments, ("statement_id", "tid", "comment_id"), "comments.json"),
+                            "comments.json statement_id"),
+        "author-id": _first_column(raw_comments, ("participant_id", "pid", "author_id"), "comments.json")
+        if {"participant_id", "pid", "author_id"} & set(raw_comments.columns) else -1,
+        "moderated": _ints(raw_comments.get("moderated", pd.Series(0, index=raw_comments.index)).fillna(0),
+                           "comments.json moderated"),
+        "comment-body": _first_column(raw_comments, ("txt", "text", "comment_body"), "comments.json").astype(str),
+        "is-seed": _flag(raw_comments.get("is_seed", pd.Series(False, index=raw_comments.index))),
+        "is-meta": _flag(raw_comments.get("is_meta", pd.Series(False, index=raw_comments.index))),
+        "timestamp": _ints(raw_comments.get("created", pd.Series(0, index=raw_comments.index)).fillna(0),
+                           "comments.json created"),
+    })
+    comments["author-id"] = pd.to_numeric(comments["author-id"], errors="coerce").fillna(-1).astype("int64")
+    if comments["comment-id"].duplicated().any():
+        raise PolisFormatError("comments.json lists a statement id more than once.")
+    events = pd.DataFrame({
+        "timestamp": _ints(raw_votes.get("modified", pd.Series(0, index=raw_votes.index)).fillna(0),
+                           "votes.json modified"),
+        "comment-id": _ints(_first_column(raw_votes, ("statement_id", "tid", "comment_id"), "votes.json"),
+                            "votes.json statement_id"),
+        "voter-id": _ints(_first_column(raw_votes, ("participant_id", "pid", "voter_id"), "votes.json"),
+                          "votes.json participant_id"),
+        "vote": _ints(_first_column(raw_votes, ("vote",), "votes.json"), "votes.json vote"),
+    })
+    if (~events["vote"].isin([-1, 0, 1])).any():
+        raise PolisFormatError("votes.json has votes that are not -1, 0 or 1.")
+    events["vote"] = events["vote"] * agree_sign
+    events = events.sort_values(["timestamp"], kind="stable").reset_index(drop=True)
+    latest = events.drop_duplicates(["voter-id", "comment-id"], keep="last").reset_index(drop=True)
+    return PolisExport(comments, events, latest, None, {})
 
 
 def participants_votes_frame(export: PolisExport) -> pd.DataFrame:
@@ -125,9 +197,10 @@ def zeroed_comments(export: PolisExport) -> set[int]:
     return set(comments.loc[(comments["moderated"] == -1) | comments["is-meta"], "comment-id"].astype(int))
 
 
-def import_export(engine: Engine, folder: str | Path, *, title: str | None = None, actor: str = "import") -> int:
-    """Create a consultation from a Polis export folder; returns its id."""
-    export = read_export(folder)
+def import_export(engine: Engine, folder: str | Path, *, title: str | None = None, actor: str = "import",
+                  agree_sign: int = 1) -> int:
+    """Create a consultation from a Polis export folder (CSV or the API's JSON); returns its id."""
+    export = read_export(folder, agree_sign=agree_sign)
     comments = export.comments
     topic = title or export.summary.get("topic") or f"Polis import: {Path(folder).name}"
     question = export.summary.get("conversation-description") or topic

@@ -1,0 +1,85 @@
+"""Opinion groups against the groups Polis itself published, beside a plain re-run of Polis's pipeline.
+
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_polis_groups.py
+
+For each real conversation in ../shared/data/polis (participants-votes.csv carries Polis's `group-id`):
+adjusted Rand index of our groups against Polis's, and of the plain re-run computed in the same run:
+participants-votes matrix, moderated-out and meta comments set to 0, mean imputation, PCA(2) on everyone,
+sparsity scaling (zeros of moderated comments count as votes), 100 base k-means clusters (k-means++, 10 starts),
+k = 2..5 by silhouette on the base centres. Compared over the participants Polis grouped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.cluster import KMeans  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
+
+from benchmarks.common import row  # noqa: E402
+from consult import opinion, polis  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
+CONVERSATIONS = ("bg2050-volunteers", "brexit-consensus", "london.youth.policing")
+
+
+def plain_rerun(export: polis.PolisExport, seed: int = 0) -> pd.Series:
+    """The published pipeline, run plainly with scikit-learn (the baseline)."""
+    table = export.participants_votes
+    columns = [c for c in table.columns if c.strip().isdigit()]
+    matrix = table[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float).copy()
+    zeroed = polis.zeroed_comments(export)
+    for j, column in enumerate(columns):
+        if int(column) in zeroed:
+            matrix[:, j] = 0.0
+    voted = (~np.isnan(matrix)).sum(axis=1)
+    means = np.nan_to_num(np.nanmean(matrix, axis=0))
+    filled = np.where(np.isnan(matrix), means, matrix)
+    points = PCA(2, random_state=seed).fit_transform(filled) * np.sqrt(len(columns) / np.maximum(voted, 1))[:, None]
+    grouped = table["group-id"].astype(str).str.strip() != ""
+    points, ids = points[grouped.to_numpy()], table.loc[grouped, "participant"].to_numpy()
+    n_base = min(100, len(np.unique(points.round(10), axis=0)))
+    base = KMeans(n_base, n_init=10, random_state=seed).fit(points)
+    sizes = np.bincount(base.labels_, minlength=n_base)
+    best = None
+    for k in range(2, min(5, 2 + n_base // 12) + 1):
+        groups = KMeans(k, n_init=10, random_state=seed).fit(base.cluster_centers_, sample_weight=sizes)
+        score = silhouette_score(base.cluster_centers_, groups.labels_)
+        if best is None or score > best[0]:
+            best = (score, groups.labels_[base.labels_])
+    return pd.Series(best[1], index=ids)
+
+
+def main(argv: list[str] | None = None) -> int:
+    if not DATA.is_dir():
+        print(f"the Polis conversations are not at {DATA}; nothing to measure")
+        return 0
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
+    print(row("conversation", "Polis k", "plain ARI", "ours ARI", "ours k", "ours s", widths=(26, 9, 11, 10, 8, 8)))
+    for name in CONVERSATIONS:
+        export = polis.read_export(DATA / name)
+        truth = export.groups.dropna()
+        plain = plain_rerun(export)
+        start = time.perf_counter()
+        model = opinion.OpinionGroups().fit(polis.participants_votes_frame(export),
+                                            zeroed_proposals=polis.zeroed_comments(export))
+        seconds = time.perf_counter() - start
+        ours = model.labels_.dropna()
+        plain_common = truth.index.intersection(plain.index)
+        ours_common = truth.index.intersection(ours.index)
+        print(row(name, truth.nunique(), f"{adjusted_rand_score(truth[plain_common], plain[plain_common]):.3f}",
+                  f"{adjusted_rand_score(truth[ours_common], ours[ours_common]):.3f}", model.k_, f"{seconds:.2f}",
+                  widths=(26, 9, 11, 10, 8, 8)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
