@@ -15,82 +15,16 @@ import pandas as pd
 from scipy import sparse
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
 from consult import embeddings
-from consult.text import CONTRACTION_PARTS, WORD_PATTERN, clean_text, stemmer, stop_words
+from consult.text import clean_text
+from consult.theme_words import PhraseVectorizer, class_tfidf, make_label, pick_keywords  # noqa: F401
 
 OTHER = -1
 OTHER_LABEL = "Other"
-
-
-class PhraseVectorizer:
-    """Counts of stemmed words and two-word phrases, remembering the most common surface form of each.
-
-    Stemming happens on the vocabulary, not on every token: the documents are counted with scikit-learn's
-    fast tokenizer, then columns whose words share stems are summed (a sparse matrix product).
-    """
-
-    def __init__(self, *, min_df: int = 2, max_df: float = 0.5, ngram_range: tuple[int, int] = (1, 2),
-                 max_features: int | None = 60_000, adjacent_phrases: bool = False) -> None:
-        self.min_df, self.max_df, self.ngram_range, self.max_features = min_df, max_df, ngram_range, max_features
-        self.adjacent_phrases = adjacent_phrases
-
-    def _counter(self) -> CountVectorizer:
-        if self.adjacent_phrases:
-            # for labels: stop words stay in while counting so phrases are real neighbours ("members from
-            # taking" gives no "members taking"); terms holding a stop word are dropped afterwards
-            return CountVectorizer(token_pattern=WORD_PATTERN, lowercase=True, ngram_range=self.ngram_range,
-                                   dtype=np.float32)
-        # for clustering: pairs across a removed stop word are useful signal (measured: higher NMI)
-        return CountVectorizer(token_pattern=WORD_PATTERN, lowercase=True, ngram_range=self.ngram_range,
-                               dtype=np.float32, stop_words=sorted(stop_words()))
-
-    def fit_transform(self, texts: list[str]) -> sparse.csr_matrix:
-        counter = self._counter()
-        raw = counter.fit_transform(texts).tocsc()
-        raw_terms = counter.get_feature_names_out()
-        stem = stemmer()
-        stops = stop_words() | CONTRACTION_PARTS
-        usable = np.array([not any(w in stops for w in term.split()) for term in raw_terms], dtype=bool)
-        stemmed = np.array([" ".join(stem(w) for w in term.split()) if ok else "" for term, ok in
-                            zip(raw_terms, usable, strict=True)], dtype=object)
-        terms, column_of = np.unique(stemmed, return_inverse=True)
-        weights = usable.astype(np.float32)
-        merge = sparse.csr_matrix((weights, (np.arange(len(raw_terms)), column_of)),
-                                  shape=(len(raw_terms), len(terms)))
-        if len(terms) and terms[0] == "":  # the bucket of dropped terms
-            terms, merge, column_of = terms[1:], merge[:, 1:], column_of - 1
-        counts = (raw @ merge).tocsr()
-        doc_freq = np.asarray((counts > 0).sum(axis=0)).ravel()
-        n_docs = max(counts.shape[0], 1)
-        min_df = min(self.min_df, max(1, n_docs // 2))
-        keep = (doc_freq >= min_df) & (doc_freq <= max(self.max_df * n_docs, min_df))
-        if not keep.any():
-            keep = doc_freq >= 1
-        kept = np.flatnonzero(keep)
-        if self.max_features and len(kept) > self.max_features:
-            kept = kept[np.argsort(-doc_freq[kept], kind="stable")[: self.max_features]]
-            kept.sort()
-        # the display form of a stemmed term is its most frequent raw spelling
-        raw_totals = np.asarray(raw.sum(axis=0)).ravel()
-        best_raw = {}
-        for raw_index, column in enumerate(column_of):
-            if column < 0:
-                continue
-            if column not in best_raw or raw_totals[raw_index] > raw_totals[best_raw[column]]:
-                best_raw[column] = raw_index
-        self.terms_ = terms[kept]
-        self.surface_ = np.array([raw_terms[best_raw[c]] for c in kept], dtype=object)
-        self.vocabulary_ = {term: i for i, term in enumerate(self.terms_)}
-        self._counter_fitted = counter
-        self._merge = merge[:, kept].tocsr()
-        return counts[:, kept]
-
-    def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        return (self._counter_fitted.transform(texts) @ self._merge).tocsr()
 
 
 @dataclass
@@ -372,54 +306,3 @@ class ThemeModel:
             if len(chosen) == self.n_representatives:
                 break
         return chosen
-
-
-def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, n_classes: int) -> np.ndarray:
-    """Class-based TF-IDF: each class's texts as one document; rows are classes, columns terms."""
-    if n_classes == 0 or counts.shape[1] == 0:
-        return np.zeros((n_classes, counts.shape[1]))
-    valid = labels >= 0
-    membership = sparse.csr_matrix((np.ones(valid.sum()), (labels[valid], np.flatnonzero(valid))),
-                                   shape=(n_classes, counts.shape[0]))
-    per_class = np.asarray((membership @ counts).todense())
-    totals = per_class.sum(axis=1, keepdims=True)
-    tf = per_class / np.where(totals > 0, totals, 1)
-    term_total = per_class.sum(axis=0)
-    average_words = per_class.sum() / max(n_classes, 1)
-    idf = np.log(1 + average_words / np.where(term_total > 0, term_total, np.inf))
-    return tf * idf
-
-
-def pick_keywords(weights: np.ndarray, terms: np.ndarray, surface: np.ndarray, n: int) -> list[str]:
-    """The highest-weighted phrases, skipping ones that repeat words already chosen (a light MMR)."""
-    chosen, used_words = [], set()
-    for index in np.argsort(-weights, kind="stable"):
-        if weights[index] <= 0 or len(chosen) >= n:
-            break
-        words = set(terms[index].split())
-        if words <= used_words:
-            continue
-        if len(words) == 1 and any(terms[index] in c.split() for c in chosen):
-            continue
-        # a phrase that extends a word already chosen replaces it ("buses" -> "bus services")
-        extended = [i for i, c in enumerate(chosen) if len(c.split()) == 1 and c in words]
-        if extended:
-            chosen[extended[0]] = terms[index]
-        else:
-            chosen.append(terms[index])
-        used_words |= words
-    lookup = dict(zip(terms, surface, strict=True))
-    return [lookup[t] for t in chosen]
-
-
-def make_label(keywords: list[str]) -> str:
-    """A short readable label: the best phrase, and a second one when the first is a single word."""
-    if not keywords:
-        return "Unlabelled theme"
-    first = keywords[0]
-    if " " in first or len(keywords) == 1:
-        label = first
-    else:
-        second = next((k for k in keywords[1:] if first not in k.split()), keywords[1])
-        label = f"{first} / {second}"
-    return label[0].upper() + label[1:]

@@ -22,3 +22,15 @@ st.dataframe(pd.DataFrame({
     "Who": log["actor"], "Action": log["action"], "On": log["target_type"].fillna("") + " " +
     log["target_id"].astype("Int64").astype(str).replace("<NA>", ""), "Reason": log["reason"], "Detail": log["detail"],
 }), hide_index=True, width="stretch")
+
+st.subheader("Staff sign-ins", anchor=False)
+st.caption("Every sign-in, wrong password and refused try, with the client address (kept with the audit log). "
+           "Names that are not accounts are not written down: people sometimes type a password there.")
+sign_ins = storage.audit_frame(resources.engine(), None)
+sign_ins = sign_ins[sign_ins["consultation_id"].isna() & sign_ins["action"].str.startswith("sign_in")].head(200)
+st.dataframe(pd.DataFrame({
+    "When": pd.to_datetime(sign_ins["created_ms"], unit="ms", utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"),
+    "Account": sign_ins["actor"], "What": sign_ins["action"].map({
+        "sign_in": "signed in", "sign_in_failed": "wrong name or password", "sign_in_refused": "refused: too many tries"}),
+    "Detail": sign_ins["detail"],
+}), hide_index=True, width="stretch")
