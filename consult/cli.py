@@ -204,7 +204,7 @@ def run_support(args: argparse.Namespace) -> int:
         out = summary.reset_index().rename(columns={
             "proposal_id": "proposal", "support_low": "lower", "support_high": "upper",
             "weighted_low": "weighted_lower", "weighted_high": "weighted_upper"})
-        out["body"] = out["proposal"].map(texts).fillna("")
+        out["body"] = out["proposal"].map(texts).astype(object).fillna("")
         files.write(out[list(files.SCHEMAS["support"])], args.out, "support")
         print(f"\nwrote {len(out)} rows to {args.out}")
     if args.regions_out:

@@ -75,3 +75,34 @@ def test_themes_command_errors(tmp_path, capsys):
     empty.write_text("")
     assert cli.main(["themes", str(empty), "--text-col", "body", "--out", str(tmp_path / "o.csv")]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_support_on_any_votes_file(tmp_path, capsys):
+    import pandas as pd
+
+    regions_cycle = ["North East", "E12000007", "wales", "Narnia"]
+    rows = [{"who": f"m{i}", "idea": f"p{p}", "where": "Scotland" if i < 5 else regions_cycle[i % 4],
+             "stance": ["agree", "disagree", "pass", "1", "-1"][(i + p) % 5]}
+            for i in range(60) for p in range(4)]
+    rows.append({"who": "m0", "idea": "p0", "where": "North East", "stance": "maybe"})  # unreadable: skipped
+    source = tmp_path / "votes.csv"
+    pd.DataFrame(rows).to_csv(source, index=False)
+    out, cells = tmp_path / "out.csv", tmp_path / "regions.csv"
+    assert cli.main(["support", str(source), "--participant-col", "who", "--proposal-col", "idea",
+                     "--region-col", "where", "--vote-col", "stance", "--out", str(out),
+                     "--regions-out", str(cells)]) == 0
+    printed = capsys.readouterr().out
+    unknown = sum(row["where"] == "Narnia" for row in rows)
+    assert f"241 rows: 240 votes read, 1 unreadable votes skipped, {unknown} unknown regions" in printed
+    frame = pd.read_csv(out)
+    assert {"proposal", "consensus_rank", "support", "lower", "upper", "weighted_support",
+            "weakest_region"} <= set(frame.columns)
+    assert sorted(frame["proposal"]) == ["p0", "p1", "p2", "p3"] and sorted(frame["consensus_rank"]) == [1, 2, 3, 4]
+    by_region = pd.read_csv(cells)
+    assert {"proposal", "region", "n", "agree", "estimate", "lower", "upper"} <= set(by_region.columns)
+    assert len(by_region) == 4 * 12
+    scotland = by_region[by_region["region"] == "S92000003"]
+    assert scotland["n"].isna().all() and scotland["estimate"].notna().all()  # 5 voters: counts suppressed
+    assert by_region["estimate"].between(0, 1).all()
+    assert cli.main(["support", str(source), "--vote-col", "nope"]) == 2
+    assert "There is no participant column 'participant'" in capsys.readouterr().err  # says which, and the flag
