@@ -165,7 +165,7 @@ def top_consensus(consultation_id: int) -> pd.DataFrame:
     return _top_consensus(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
-@st.cache_data(ttl=30, show_spinner="Estimating support in each region…", max_entries=10)
+@st.cache_data(ttl=30, show_spinner=False, max_entries=10)
 def _regional(url: str, consultation_id: int, version: int, votes_seen: int):
     from consult import regional
 
@@ -175,6 +175,23 @@ def _regional(url: str, consultation_id: int, version: int, votes_seen: int):
     summary, model = regional.proposal_summary(votes, storage.baseline(engine, consultation.baseline),
                                                min_cell=consultation.min_cell)
     return summary, model.regions_
+
+
+@st.cache_data(ttl=30, show_spinner=False, max_entries=200)
+def _evidence(url: str, consultation_id: int, version: int, votes_seen: int, region: str) -> pd.Series:
+    from consult import routing
+
+    summary, estimates = _regional(url, consultation_id, version, votes_seen)
+    return routing.evidence_value(summary, estimates, region)
+
+
+def routing_evidence(consultation_id: int, region: str) -> pd.Series:
+    """Where a vote from `region` settles the "supported in every region" ranking most (a small Series, cached
+    per region so a member's vote page does not copy the whole table on every press)."""
+    url = database_url()
+    seen = len(_votes(url, consultation_id))
+    bucket = seen if seen < 200 else seen - seen % (seen // 20)
+    return _evidence(url, consultation_id, changes.version(_engine_for(url), consultation_id), bucket, region)
 
 
 def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -260,6 +277,7 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
     _published.clear()
     _similarity.clear()
     _regional.clear()
+    _evidence.clear()
     _top_consensus.clear()
     _votes.clear()
     clear_officer_caches()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import participation, routing, storage
+from consult import participation, storage
 from consult.app import resources, session
 from consult.app.components import caption, follow_live, proposal_card, show_messages
 from consult.text import shorten
@@ -50,10 +50,9 @@ st.progress(len(voted_here) / total if total else 0.0,
 
 current = st.session_state.get("current_proposal")
 if current is None or current in mine or current not in published.index:
-    summary, estimates = resources.regional_estimates(consultation.id)
     current = participation.next_proposal(resources.votes(consultation.id), published.index.tolist(), member.id,
                                           resources.opinion_coords(consultation.id), exclude=set(mine),
-                                          evidence=routing.evidence_value(summary, estimates, member.region))
+                                          evidence=resources.routing_evidence(consultation.id, member.region))
     st.session_state["current_proposal"] = current
 
 if current is None:
