@@ -189,19 +189,22 @@ def routing_evidence(consultation_id: int, region: str) -> pd.Series:
     """Where a vote from `region` settles the "supported in every region" ranking most (a small Series, cached
     per region so a member's vote page does not copy the whole table on every press)."""
     url = database_url()
-    seen = len(_votes(url, consultation_id))
-    bucket = seen if seen < 200 else seen - seen % (seen // 20)
-    return _evidence(url, consultation_id, changes.version(_engine_for(url), consultation_id), bucket, region)
+    return _evidence(url, consultation_id, *_regional_key(url, consultation_id), region)
 
 
 def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per proposal summary, per proposal and region estimates) for members' pages; up to 30 s old."""
     url = database_url()
-    # refitted when what members see changes, when the votes have grown by a twentieth (every vote while there
-    # are few, so a member's first votes show at once), or after 30 s
+    return _regional(url, consultation_id, *_regional_key(url, consultation_id))
+
+
+def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
+    """(visibility version, votes bucket): the regional fit is redone when what members see changes, when the
+    votes have grown by a twentieth (every vote while there are few, so a member's first votes show at once),
+    or after 30 s (the caches' TTL)."""
     seen = len(_votes(url, consultation_id))
     bucket = seen if seen < 200 else seen - seen % (seen // 20)
-    return _regional(url, consultation_id, changes.version(_engine_for(url), consultation_id), bucket)
+    return changes.version(_engine_for(url), consultation_id), bucket
 
 
 @st.cache_resource(show_spinner=False, max_entries=20)
