@@ -8,11 +8,11 @@ consensus, uncertainty) take any labelling, so they answer the same questions wi
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.utils.extmath import randomized_svd
 
@@ -56,13 +56,18 @@ def _weighted_silhouette(points: np.ndarray, labels: np.ndarray, weights: np.nda
     return float((scores * weights).sum() / weights.sum())
 
 
-def _top_components(centred: np.ndarray, random_state: int) -> np.ndarray:
-    """The first two principal axes (rows); randomised SVD on big matrices, exact on small ones."""
+def _top_components(centred: sparse.csr_matrix, random_state: int) -> np.ndarray:
+    """The first two principal axes (two rows, zero where there are fewer); randomised SVD on big matrices
+    (it works on the sparse matrix directly), exact on small ones."""
+    axes = np.zeros((2, centred.shape[1]))
+    if centred.shape[1] == 0:
+        return axes
     if min(centred.shape) > 200:
         _, _, vt = randomized_svd(centred, n_components=2, n_iter=7, random_state=random_state)
     else:
-        _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    return vt[:2]
+        _, _, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
+    axes[: min(2, len(vt))] = vt[:2]
+    return axes
 
 
 class KSmoother:
@@ -105,25 +110,15 @@ class OpinionGroups:
     #: prefer fewer groups unless more groups raise the silhouette by more than this (differences of a few
     #: thousandths are noise, and a group that splits on noise flickers in a live view)
     k_tolerance: float = 0.02
-    #: the map is built from at most this many proposals, the most voted on; a dense participants x
-    #: proposals matrix of 20,000 x 100,000 would need 16 GB, and rarely seen proposals add little to the map
-    max_proposals: int = 2000
     smoother: KSmoother | None = None
     silhouettes_: dict[int, float] = field(default_factory=dict, init=False)
 
     def fit(self, votes: pd.DataFrame, *, zeroed_proposals: set | None = None) -> OpinionGroups:
         """Find groups from current votes; proposals in `zeroed_proposals` (hidden, meta) count as 0 for all."""
-        if votes["proposal_id"].nunique() > self.max_proposals:
-            seen = votes["proposal_id"].value_counts(sort=False)
-            ranked = seen.sort_index().sort_values(ascending=False, kind="stable")
-            votes = votes[votes["proposal_id"].isin(ranked.index[: self.max_proposals])]
         matrix = VoteMatrix.from_votes(votes)
         self.matrix_ = matrix
-        values = matrix.values.copy()
-        if zeroed_proposals:
-            cols = np.flatnonzero(matrix.proposals.isin(list(zeroed_proposals)))
-            values[:, cols] = 0.0
-        n_part, n_prop = values.shape
+        n_part, n_prop = matrix.shape
+        zeroed = matrix.proposals.isin(list(zeroed_proposals or ()))
         n_votes = matrix.n_votes
         in_conv = n_votes >= min(self.min_votes, n_prop)
         if in_conv.sum() < self.min_clustered:
@@ -142,19 +137,19 @@ class OpinionGroups:
         # those clustered), moderated-out columns are 0 for everyone, and those zeros count as votes in the
         # sparsity scaling below. Counting only real votes there pushed light voters outward wherever many
         # comments were moderated out (bg2050-volunteers: adjusted Rand 0.13 against Polis's groups, now 1.0).
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a column nobody voted on has no mean
-            means = np.nan_to_num(np.nanmean(values, axis=0), nan=0.0)
-        centred = np.where(np.isnan(values), 0.0, values - means)  # mean imputation, then centring
-        components = _top_components(centred, self.random_state)
+        # A zeroed column is constant, so it adds nothing to the axes: it is left out of the centred matrix,
+        # which holds (vote - column mean) where voted and 0 elsewhere (mean imputation, then centring).
+        counted = matrix.keep_columns(~zeroed)
+        centred = counted.centred(counted.column_means())
+        components = np.zeros((2, n_prop))
+        components[:, ~zeroed] = _top_components(centred, self.random_state)
         # fix each component's sign so the same data always gives the same picture
-        signs = np.sign(components[np.arange(len(components)), np.abs(components).argmax(axis=1)])
+        signs = np.sign(components[np.arange(2), np.abs(components).argmax(axis=1)])
         components = components * np.where(signs == 0, 1, signs)[:, None]
-        if components.shape[0] < 2:
-            components = np.vstack([components, np.zeros((2 - components.shape[0], n_prop))])
         self.components_ = components
-        scale = np.sqrt(n_prop / np.maximum((~np.isnan(values)).sum(axis=1), 1))
-        points = (centred @ components.T) * scale[:, None]
+        votes_counted = counted.n_votes + int(zeroed.sum())
+        scale = np.sqrt(n_prop / np.maximum(votes_counted, 1))
+        points = np.asarray(centred @ components[:, ~zeroed].T) * scale[:, None]
         self.projection_[["x", "y"]] = points
         self.proposal_coords_ = pd.DataFrame(components.T, index=matrix.proposals, columns=["x", "y"])
 

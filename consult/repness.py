@@ -17,12 +17,17 @@ from consult.vote_matrix import VoteMatrix
 Z90 = 1.2816
 
 
-def group_counts(matrix: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple:
-    """Agrees, disagrees and votes seen (agree + disagree + pass) per group (rows) and proposal (columns)."""
-    agree = np.stack([(matrix[labels == g] == 1).sum(axis=0) for g in groups]).astype(float)
-    disagree = np.stack([(matrix[labels == g] == -1).sum(axis=0) for g in groups]).astype(float)
-    seen = np.stack([(~np.isnan(matrix[labels == g])).sum(axis=0) for g in groups]).astype(float)
-    return agree, disagree, seen
+def group_counts(matrix: VoteMatrix, labels: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The groups in `labels` (participant id -> group; NaN or missing: in none), sorted, and their agrees,
+    disagrees and votes seen (agree + disagree + pass) per group (rows) and proposal (columns)."""
+    aligned = labels.reindex(matrix.participants).to_numpy()
+    present = pd.notna(aligned)
+    groups = np.array(sorted(pd.unique(aligned[present])))
+    group_of_row = np.full(len(aligned), -1, dtype=np.int64)
+    if len(groups):
+        group_of_row[present] = pd.Index(groups).get_indexer(aligned[present])
+    agree, disagree, seen = matrix.group_counts(group_of_row, len(groups))
+    return groups, agree, disagree, seen
 
 
 def _one_prop_z(successes: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -106,10 +111,11 @@ def select_statements(stats: _GroupStats, *, excluded: np.ndarray, top: int = 5)
     best_agree: int | None = None
     agree_strength = (stats.agree_repness * stats.agree_repness_test * stats.agree_share * stats.agree_share_test)
     agree_confidence = stats.agree_share * stats.agree_share_test
+    qualifies = stats.qualifies
     for j in range(len(stats.seen)):
         if excluded[j]:
             continue
-        if stats.qualifies[j]:
+        if qualifies[j]:
             sufficient.append(j)
         elif not sufficient:
             strength = max(stats.agree_repness_test[j], stats.disagree_repness_test[j])
@@ -146,14 +152,10 @@ def repness(matrix: VoteMatrix, labels: pd.Series, *, top: int = 5, excluded: se
     votes that way / votes seen), p_success and p_test (the smoothed share and its z), repness and
     repness_test (against everyone else), metric (their product), best_agree, qualifies; `p` repeats p_success.
     """
-    aligned = labels.reindex(matrix.participants)
-    mask = aligned.notna().to_numpy()
-    values, lab = matrix.values[mask], aligned.to_numpy()[mask]
-    groups = np.array(sorted(pd.unique(lab)))
-    if len(groups) == 0 or values.shape[1] == 0:
+    groups, na, nd, ns = group_counts(matrix, labels)
+    if len(groups) == 0 or matrix.shape[1] == 0:
         return pd.DataFrame(columns=REPNESS_COLUMNS)
     excluded_columns = matrix.proposals.isin(list(excluded or ()))
-    na, nd, ns = group_counts(values, lab, groups)
     total_a, total_d, total_s = na.sum(axis=0), nd.sum(axis=0), ns.sum(axis=0)
     rows = []
     for gi, group in enumerate(groups):
@@ -179,22 +181,17 @@ def repness(matrix: VoteMatrix, labels: pd.Series, *, top: int = 5, excluded: se
 
 def group_informed_consensus(matrix: VoteMatrix, labels: pd.Series) -> pd.Series:
     """Product over groups of (agree + 1) / (seen + 2) for each proposal."""
-    aligned = labels.reindex(matrix.participants)
-    mask = aligned.notna().to_numpy()
-    groups = np.array(sorted(pd.unique(aligned.to_numpy()[mask])))
+    groups, na, _, ns = group_counts(matrix, labels)
     if len(groups) == 0:
         return pd.Series(np.ones(len(matrix.proposals)), index=matrix.proposals, name="gic")
-    na, _, ns = group_counts(matrix.values[mask], aligned.to_numpy()[mask], groups)
     return pd.Series(np.prod((na + 1) / (ns + 2), axis=0), index=matrix.proposals, name="gic")
 
 
 def consensus(matrix: VoteMatrix, *, top: int = 5, excluded: set | None = None) -> pd.DataFrame:
     """Proposals most agreed (and most disagreed) by everyone: p > 0.5 and z > 1.2816, ranked by p * z;
     `excluded` proposals (moderated out, meta) are never listed."""
-    values = matrix.values[:, ~matrix.proposals.isin(list(excluded or ()))]
-    matrix = VoteMatrix(values, matrix.participants, matrix.proposals[~matrix.proposals.isin(list(excluded or ()))])
-    na, nd = (values == 1).sum(axis=0), (values == -1).sum(axis=0)
-    ns = (~np.isnan(values)).sum(axis=0)
+    matrix = matrix.keep_columns(~matrix.proposals.isin(list(excluded or ())))
+    na, nd, _, ns = matrix.column_counts()
     rows = []
     for direction, n in (("agree", na), ("disagree", nd)):
         p = (n + 1) / (ns + 2)
@@ -209,12 +206,10 @@ def consensus(matrix: VoteMatrix, *, top: int = 5, excluded: set | None = None) 
 def uncertainty(matrix: VoteMatrix, *, threshold: float = 0.3, excluded: set | None = None) -> pd.DataFrame:
     """Proposals many voters passed on (pass / seen above `threshold`), most passed first (not `excluded` ones)."""
     keep = ~matrix.proposals.isin(list(excluded or ()))
-    matrix = VoteMatrix(matrix.values[:, keep], matrix.participants, matrix.proposals[keep])
-    values = matrix.values
-    seen = (~np.isnan(values)).sum(axis=0)
-    passes = (values == 0).sum(axis=0)
+    matrix = matrix.keep_columns(keep)
+    _, _, passes, seen = matrix.column_counts()
     rate = np.where(seen > 0, passes / np.maximum(seen, 1), 0.0)
-    frame = pd.DataFrame({"proposal_id": matrix.proposals, "pass_rate": rate, "seen": seen})
+    frame = pd.DataFrame({"proposal_id": matrix.proposals, "pass_rate": rate, "seen": seen.astype(int)})
     return frame[frame["pass_rate"] > threshold].sort_values("pass_rate", ascending=False).reset_index(drop=True)
 
 

@@ -118,9 +118,32 @@ def test_fit_never_crashes_and_labels_are_sane(rows):
     assert gic.between(0, 1).all()
 
 
-def test_very_many_proposals_use_the_most_voted_ones():
-    rows = [(p, c, 1 if (p < 20) == (c % 2 == 0) else -1, "E12000001") for p in range(40) for c in range(10)]
-    rows += [(p, 100 + p, 1, "E12000001") for p in range(40)]  # 40 proposals with one vote each
-    model = opinion.OpinionGroups(max_proposals=10).fit(votes(rows))
-    assert list(model.matrix_.proposals) == list(range(10))
-    assert model.k_ == 2
+def test_sparse_projection_equals_the_dense_mean_imputed_one():
+    """The map is computed from the cast votes only; it must equal PCA on the dense mean-imputed matrix."""
+    data = demo.generate(seed=3, n_participants=120, n_proposals=60)
+    frame = demo_votes(data)
+    zeroed = {int(frame["proposal_id"].iloc[0])}
+    model = opinion.OpinionGroups().fit(frame, zeroed_proposals=zeroed)
+    dense = model.matrix_.values
+    zeroed_columns = model.matrix_.proposals.isin(list(zeroed))
+    dense[:, zeroed_columns] = 0.0  # moderated out: 0 for everyone, and counted as a vote when scaling
+    means = np.nanmean(dense, axis=0)
+    centred = np.where(np.isnan(dense), 0.0, dense - means)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    scale = np.sqrt(dense.shape[1] / (~np.isnan(dense)).sum(axis=1))
+    expected = (centred @ axes[:2].T) * scale[:, None]
+    ours = model.projection_[["x", "y"]].to_numpy()
+    for axis in range(2):  # each axis is defined up to its sign
+        same = np.allclose(ours[:, axis], expected[:, axis], atol=1e-9)
+        assert same or np.allclose(ours[:, axis], -expected[:, axis], atol=1e-9)
+
+
+def test_vote_matrix_keeps_the_last_vote_per_cell_and_counts_by_group():
+    frame = votes([(1, 10, 1, "E12000001"), (1, 10, -1, "E12000001"), (2, 10, 0, "E12000001"),
+                   (2, 11, 1, "E12000001")])
+    matrix = opinion.VoteMatrix.from_votes(frame)
+    assert np.array_equal(matrix.values, np.array([[-1.0, np.nan], [0.0, 1.0]]), equal_nan=True)
+    groups, agree, disagree, seen = opinion.group_counts(matrix, pd.Series({1: "a", 2: "b"}))
+    assert list(groups) == ["a", "b"]
+    assert agree.tolist() == [[0, 0], [0, 1]] and disagree.tolist() == [[1, 0], [0, 0]]
+    assert seen.tolist() == [[1, 0], [1, 1]]
