@@ -306,6 +306,15 @@ def run_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_responses(args: argparse.Namespace) -> int:
+    from consult import cli_responses
+
+    if args.action == "export" and not args.out:
+        raise ValueError("Give --out FILE.csv or FILE.xlsx for the export.")
+    engine = _engine(args)
+    return cli_responses.run_responses(args, engine, _resolve_consultation(engine, args.consultation))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Policy consultation and devolution toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -382,6 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
     era.add_argument("--actor", default="cli", help="who is erasing (kept in the audit log)")
     era.add_argument("--remove-proposals", action="store_true",
                      help="also remove their proposals and the votes on them, rather than keep them without an author")
+    from consult import cli_responses
+
+    cli_responses.add_command(add, run_responses)
     return parser
 
 

@@ -26,7 +26,12 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "proposals": {
         "proposal_id": ID, "text": TEXT, "status": TEXT, "tier": TEXT, "author_region": REGION, "theme_id": ID,
         "theme": TEXT, "theme_score": NUMBER, **{c: NUMBER for c in _ANALYSIS},
-        "weakest_region": REGION, "strongest_region": REGION,
+        "weakest_region": REGION, "strongest_region": REGION, "response_status": TEXT, "response": TEXT,
+    },
+    # the officers' working file of responses (drafts included): `consult responses export`, the Responses page
+    "responses": {
+        "proposal": ID, "text": TEXT, "status": TEXT, "response": TEXT, "referred_to": TEXT, "decided_by": TEXT,
+        "published_status": TEXT, "published_response": TEXT, "needs_answer_because": TEXT,
     },
     "votes": {"participant": PARTICIPANT, "region": REGION, "proposal_id": ID, "vote": TEXT},
     "participation": {

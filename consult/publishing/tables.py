@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from consult import regional, regions, storage, support
 from consult.publishing import files, pseudonyms, suppression
 from consult.publishing.schemas import SCHEMAS
+from consult.storage import responses
 from consult.storage import themes as theme_store
 
 ANALYSIS_COLUMNS = regional.SUMMARY_COLUMNS
@@ -61,7 +62,35 @@ def proposals_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
     small = suppression.small_regions(people_by_region(engine, consultation_id), min_cell(engine, consultation_id))
     names = {regions.region_name(code) for code in small}
     table = suppression.suppress_region_column(analysis, "author_region", names)
+    answered = responses.published_responses(engine, consultation_id).set_index("proposal_id")
+    table["response_status"] = table["proposal_id"].map(answered["status_label"]).fillna("")
+    table["response"] = table["proposal_id"].map(answered["response"]).fillna("")
     return table[list(SCHEMAS["proposals"])]
+
+
+def responses_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    """Every proposal an officer may answer, with its draft and published response: the spreadsheet a policy
+    meeting fills in and `consult responses import` reads back (columns proposal, status, response)."""
+    proposals = storage.proposals_frame(engine, consultation_id, statuses=("published", "pending", "hidden"))
+    drafts = responses.responses_frame(engine, consultation_id).set_index("proposal_id")
+    ids = proposals["id"]
+    labels = responses.STATUS_LABELS
+    table = pd.DataFrame({
+        "proposal": ids, "text": proposals["body"],
+        "status": ids.map(drafts["status"]).map(labels).astype(object).fillna(""),
+        "response": ids.map(drafts["body"]).astype(object).fillna(""),
+        "referred_to": ids.map(drafts["referred_to"]).astype(object).fillna(""),
+        "decided_by": ids.map(drafts["decided_by"]).astype(object).fillna(""),
+        "published_status": ids.map(drafts["published_status"]).map(labels).astype(object).fillna(""),
+        "published_response": ids.map(drafts["published_body"]).astype(object).fillna(""),
+        "needs_answer_because": ids.map(drafts["obliged_reason"]).astype(object).fillna(""),
+    })
+    return table[list(SCHEMAS["responses"])]
+
+
+def responses_file(engine: Engine, consultation_id: int, path) -> object:
+    """The responses working file to a .csv or .xlsx."""
+    return files.write(responses_table(engine, consultation_id), path, "responses", sheet="Responses")
 
 
 def votes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:

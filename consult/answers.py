@@ -1,0 +1,104 @@
+"""The officers' response workflow over storage: refresh the "needs an answer" queue from the thresholds, and
+apply a spreadsheet of responses (so a policy meeting can work in Excel) with a report of rows not applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from consult import answer_thresholds, regional, storage
+from consult.storage import responses
+
+IMPORT_COLUMNS = ("proposal", "status", "response")
+OPTIONAL_COLUMNS = ("referred_to", "decided_by")
+
+
+def refresh_queue(engine: Engine, consultation_id: int) -> int:
+    """Check every published proposal against the consultation's thresholds; returns how many newly need an
+    answer (those already queued keep the time they first crossed)."""
+    rules = responses.thresholds(engine, consultation_id)
+    if not rules.any:
+        return 0
+    consultation = storage.get_consultation(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
+    if votes.empty:
+        return 0
+    summary, _ = regional.proposal_summary(votes, storage.baseline(engine, consultation.baseline),
+                                           min_cell=consultation.min_cell)
+    evidence = answer_thresholds.crossing(summary, votes, rules, min_cell=consultation.min_cell)
+    return responses.oblige(engine, consultation_id, evidence)
+
+
+def status_code(value: str) -> str | None:
+    """A status as typed in a spreadsheet ("Accepted in part", "accepted_in_part", "NOT TAKEN FORWARD")."""
+    folded = " ".join(str(value).replace("_", " ").replace("-", " ").split()).casefold()
+    for code, label in responses.STATUS_LABELS.items():
+        if folded in (code.replace("_", " "), label.casefold()):
+            return code
+    if folded in ("referred to", "refer"):
+        return "referred"
+    return None
+
+
+@dataclass
+class ImportReport:
+    rows: int
+    applied: int
+    published: int = 0
+    rejected: list[dict] = field(default_factory=list)  # line, proposal, reason
+    held_back: list[int] = field(default_factory=list)  # applied as drafts, not published: a decision without text
+
+    def rejected_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rejected, columns=["line", "proposal", "reason"])
+
+
+def import_responses(engine: Engine, consultation_id: int, frame: pd.DataFrame, *, actor: str,
+                     publish: bool = False) -> ImportReport:
+    """Apply rows of (proposal, status, response[, referred_to, decided_by]) as drafts, each on its own so one
+    bad row loses nothing else; with `publish`, publish the applied ones. Line numbers count the header as 1."""
+    missing = [c for c in IMPORT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"The responses file needs the columns {', '.join(IMPORT_COLUMNS)}; missing "
+                         f"{', '.join(missing)}. The columns are: {', '.join(map(str, frame.columns))}.")
+    known = set(storage.proposals_frame(engine, consultation_id)["id"])
+    report = ImportReport(rows=len(frame), applied=0)
+    applied: list[int] = []
+    for position, row in enumerate(frame.fillna("").astype(str).to_dict("records")):
+        line, raw_id = position + 2, row["proposal"].strip()
+
+        def refuse(reason: str, line=line, raw_id=raw_id) -> None:
+            report.rejected.append({"line": line, "proposal": raw_id[:40], "reason": reason})
+
+        proposal_id = pd.to_numeric(raw_id.lstrip("#"), errors="coerce")
+        if pd.isna(proposal_id) or int(proposal_id) not in known:
+            refuse("no such proposal in this consultation")
+            continue
+        status = status_code(row["status"])
+        if status is None:
+            refuse(f"unknown status {row['status'][:40]!r}; use one of {', '.join(responses.STATUS_LABELS.values())}")
+            continue
+        try:
+            responses.save_draft(engine, int(proposal_id), status=status, body=row["response"],
+                                 referred_to=row.get("referred_to", ""), decided_by=row.get("decided_by", ""),
+                                 actor=actor)
+        except storage.StoreError as exc:
+            refuse(str(exc))
+            continue
+        applied.append(int(proposal_id))
+    report.applied = len(applied)
+    if publish and applied:
+        blank = _blank_decisions(engine, consultation_id, applied)
+        report.held_back = sorted(blank)
+        ready = [pid for pid in applied if pid not in blank]
+        report.published = responses.publish(engine, ready, actor=actor) if ready else 0
+    return report
+
+
+def _blank_decisions(engine: Engine, consultation_id: int, ids: list[int]) -> set[int]:
+    frame = responses.responses_frame(engine, consultation_id)
+    frame = frame[frame["proposal_id"].isin(ids)]
+    return set(frame.loc[(frame["status"] != "under_consideration") & (frame["body"].str.strip() == ""),
+                         "proposal_id"])
