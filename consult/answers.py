@@ -4,6 +4,7 @@ apply a spreadsheet of responses (so a policy meeting can work in Excel) with a 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -102,3 +103,34 @@ def _blank_decisions(engine: Engine, consultation_id: int, ids: list[int]) -> se
     frame = frame[frame["proposal_id"].isin(ids)]
     return set(frame.loc[(frame["status"] != "under_consideration") & (frame["body"].str.strip() == ""),
                          "proposal_id"])
+
+
+def draft_many(engine: Engine, proposal_ids: list[int], *, status: str, body: str, referred_to: str = "",
+               decided_by: str = "", actor: str) -> tuple[list[int], list[str]]:
+    """One response drafted for several proposals (say, 40 about bus franchising); each is saved on its own, so
+    a proposal that cannot take this status is reported and the rest are kept. Returns (saved ids, problems)."""
+    saved, problems = [], []
+    for proposal_id in proposal_ids:
+        try:
+            responses.save_draft(engine, int(proposal_id), status=status, body=body, referred_to=referred_to,
+                                 decided_by=decided_by, actor=actor)
+        except storage.StoreError as exc:
+            problems.append(f"#{proposal_id}: {exc}")
+            continue
+        saved.append(int(proposal_id))
+    return saved, problems
+
+
+def unpublished_drafts(engine: Engine, consultation_id: int) -> list[int]:
+    """Proposals whose draft differs from what members see (ready to publish unless a decision lacks text)."""
+    frame = responses.responses_frame(engine, consultation_id)
+    frame = frame[frame["draft_differs"] & (frame["proposal_status"] == "published")]
+    ready = (frame["status"] == "under_consideration") | (frame["body"].str.strip() != "")
+    return frame.loc[ready, "proposal_id"].astype(int).tolist()
+
+
+def day_ms(day: dt.date | None) -> int | None:
+    """A calendar day as milliseconds since the epoch at midnight UTC (how timestamps are stored)."""
+    if day is None:
+        return None
+    return int(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp() * 1000)

@@ -232,4 +232,7 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, **kw
         votes=data.votes,
         events=data.events,
     )
+    from consult import demo_responses
+
+    demo_responses.install(engine, consultation.id)
     return consultation.id

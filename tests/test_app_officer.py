@@ -12,7 +12,7 @@ from consult.publishing import pseudonyms
 from consult.storage import themes as theme_store
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-PAGES = ["overview", "themes", "consensus", "moderate", "import_data", "export", "audit"]
+PAGES = ["overview", "themes", "consensus", "responses", "moderate", "import_data", "export", "audit"]
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +119,41 @@ def test_officer_erases_a_participant_found_by_pseudonym(demo_db):
     assert any("Erased: 1 vote(s); 1 proposal(s) anonymised" in m.value for m in at.success)
     assert storage.participant_by_token(engine, member.token) is None
     assert storage.get_proposal(engine, proposal.id).author_id is None
+
+
+def test_officer_answers_a_proposal_and_the_member_reads_it(demo_db):
+    """Responses page: draft and publish one answer; the member who wrote the proposal sees it on What happened,
+    and a draft never shows there."""
+    from consult.storage import responses
+
+    engine, url, consultation_id = demo_db
+    member = storage.add_participant(engine, consultation_id, region="E12000001")
+    mine = storage.add_proposal(engine, consultation_id, body="Give the North East assembly powers over buses",
+                                author_id=member.id)
+    from consult.app import resources
+
+    resources._officer_table.clear()  # the officer table is cached for 30 s; this proposal is seconds old
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/responses.py").run()
+    assert not at.exception, at.exception
+    at.text_input[0].set_value("North East assembly powers over buses").run()
+    picker = at.selectbox[1]  # [0] is the consultation picker
+    picker.select_index(next(i for i, label in enumerate(picker.options) if label.startswith(f"#{mine.id} "))).run()
+    at.text_area[0].set_value("Accepted: the commission will take this to conference.")
+    at.selectbox[2].set_value("Accepted")
+    next(b for b in at.button if b.label == "Save and publish").click().run()
+    assert not at.exception, at.exception
+    assert any("Published" in s.value for s in at.success), [s.value for s in at.success]
+    responses.save_draft(engine, mine.id, status="accepted_in_part", body="A later draft nobody sees yet.",
+                         actor="olivia")
+
+    member_view = AppTest.from_file(APP, default_timeout=60)
+    member_view.secrets["connections"] = {"consult": {"url": url}}
+    member_view.user = {"is_logged_in": False}
+    member_view.query_params["p"] = member.token
+    member_view.run()
+    member_view.switch_page("consult/app/pages/what_happened.py").run()
+    assert not member_view.exception, member_view.exception
+    texts = [t.value for t in member_view.text]
+    assert "Accepted: the commission will take this to conference." in texts
+    assert "A later draft nobody sees yet." not in texts

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from consult import auth, opinion, storage
 from consult.similar import SimilarityIndex
 from consult.storage import changes, db, visibility
+from consult.storage import responses as storage_responses
 
 
 def secrets() -> dict:
@@ -60,6 +61,17 @@ def published(consultation_id: int) -> pd.DataFrame:
     """What members may see (index id; body, tier, region, created_ms), at most a few seconds old."""
     url = database_url()
     return _published(url, consultation_id, changes.version(_engine_for(url), consultation_id))
+
+
+@st.cache_data(ttl=30, show_spinner=False, max_entries=50)
+def _published_responses(url: str, consultation_id: int, version: int) -> pd.DataFrame:
+    return storage_responses.published_responses(_engine_for(url), consultation_id)
+
+
+def published_responses(consultation_id: int) -> pd.DataFrame:
+    """Published responses to proposals members may see; a new publication shows at the next read."""
+    url = database_url()
+    return _published_responses(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
 # rebuilt when what members may see changes (6.6 s at 100,000 proposals); newer proposals are compared directly

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from consult import charts, opinion, regions, storage
 from consult.publishing import suppression, tables
+from consult.storage import responses
 from consult.storage import themes as theme_store
 
 
@@ -28,6 +29,33 @@ def _not_in_a_region(count: int | None, min_cell: int) -> str:
     if count is None:
         return f"Fewer than {min_cell} participants gave no UK region."
     return f"{count} participants gave no UK region."
+
+
+def _responses_section(engine: Engine, consultation_id: int, published: pd.DataFrame) -> str:
+    """Responses by region (were every region's proposals answered as often?) and the answer to every proposal
+    that crossed a threshold. Only published responses count; author regions are already suppressed."""
+    answered = published[published["response_status"] != ""]
+    if answered.empty:
+        return ("<p>The party has not published a response to any proposal yet, so there is nothing to report "
+                "here.</p>")
+    by_region = published.assign(region=published["author_region"].replace("", "No region given")).groupby("region")
+    rate = pd.DataFrame({"Proposals": by_region.size(),
+                         "Answered": by_region["response_status"].apply(lambda v: int((v != "").sum()))})
+    rate["Share answered"] = (rate["Answered"] / rate["Proposals"]).map(lambda v: f"{v:.0%}")
+    statuses = pd.crosstab(answered["author_region"].replace("", "No region given"), answered["response_status"])
+    rate = rate.join(statuses).fillna(0).reset_index().rename(columns={"region": "Author's region"})
+    obliged = responses.responses_frame(engine, consultation_id)
+    obliged = obliged[obliged["obliged_ms"].notna() & (obliged["proposal_status"] == "published")]
+    if obliged.empty:
+        crossed = "<p>No proposal has crossed the consultation's thresholds for a required answer.</p>"
+    else:
+        crossed = _table(pd.DataFrame({
+            "Proposal": obliged["proposal"], "Why it needed an answer": obliged["obliged_reason"],
+            "Decision": obliged["published_status"].map(responses.STATUS_LABELS).fillna("No published answer yet"),
+            "Response": obliged["published_body"].fillna("")}))
+    return (f"<p>{len(answered)} of {len(published)} published proposals have a published response.</p>"
+            f"<h3>Responses by the author's region</h3>{_table(rate)}"
+            f"<h3>Proposals that crossed a threshold for an answer</h3>{crossed}")
 
 
 def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
@@ -121,6 +149,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         "Least support": divisive["weakest_region"],
         "Spread of regional estimates (points)": (divisive["divisiveness"] * 100).round(1)})
     divisive_html = _table(divisive_view) if len(divisive) else "<p>No votes yet, so nothing to compare.</p>"
+    responses_html = _responses_section(engine, consultation_id, published)
     generated = datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{_esc(consultation.title)}: consultation report</title>
@@ -167,7 +196,10 @@ whole population, each region counted at its share (multilevel regression and po
 <h2>4. Opinion groups</h2>
 {group_html}
 
-<h2>5. Methods and caveats</h2>
+<h2>5. You said, we did</h2>
+{responses_html}
+
+<h2>6. Methods and caveats</h2>
 <ul>
 <li>Votes: agree = +1, disagree = -1, pass = 0; one current vote per member and proposal (changes are logged).</li>
 <li>Regional estimates: a hierarchical logistic model (proposal level, region lean, and what is particular to

@@ -38,6 +38,10 @@ PERSONAL_DATA: tuple[Entry, ...] = (
           DELETE),
     Entry("themes", ("label", "keywords"), "words taken from proposals, possibly only from theirs",
           "their removed proposals", SCRUB),
+    Entry("response_milestones", ("*",), "progress on a proposal they asked to remove", "their removed proposals",
+          DELETE),
+    Entry("responses", ("*",), "the party's answer to a proposal they asked to remove (it may quote it)",
+          "their removed proposals", DELETE),
     Entry("proposals", ("author_id",), "the link from a proposal to its author", "their proposals", SET_NULL),
     Entry("proposals", ("region",), "the author's region, copied onto the proposal", "their proposals", SET_NULL),
     Entry("proposals", ("external_id",), "an id from an imported file (may be an email)", "their proposals",
@@ -64,6 +68,7 @@ NOT_PERSONAL: dict[str, str] = {
     # bandit reads a dict value next to a "password" key as a password: this is a description
     "staff_password_upgrades": "staff password hashes",  # nosec B105
     "alembic_version": "schema version",
+    "answer_thresholds": "the consultation's rules for which proposals must be answered",
 }
 
 

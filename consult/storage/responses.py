@@ -229,17 +229,22 @@ def needs_answer(engine: Engine, consultation_id: int, now: int | None = None) -
 
 def published_responses(engine: Engine, consultation_id: int) -> pd.DataFrame:
     """What members and the room may read: published responses to proposals they may see; proposal_id,
-    proposal, region, status, status_label, response, referred_to, decided_by, published_ms."""
+    proposal, region, theme (the proposal's main theme, "" if none), status, status_label, response,
+    referred_to, decided_by, published_ms."""
+    ta, th = s.theme_assignments.c, s.themes.c
     query = (select(_R.proposal_id, s.proposals.c.body.label("proposal"), s.proposals.c.region,
-                    _R.published_status.label("status"), _R.published_body.label("response"),
-                    _R.published_referred_to.label("referred_to"), _R.published_decided_by.label("decided_by"),
-                    _R.published_ms)
+                    th.label.label("theme"), _R.published_status.label("status"),
+                    _R.published_body.label("response"), _R.published_referred_to.label("referred_to"),
+                    _R.published_decided_by.label("decided_by"), _R.published_ms)
              .join(s.proposals, and_(s.proposals.c.id == _R.proposal_id, may_see(None)))
+             .outerjoin(s.theme_assignments, and_(ta.proposal_id == _R.proposal_id, ta.rank == 1))
+             .outerjoin(s.themes, and_(th.id == ta.theme_id, th.active))
              .where(_R.consultation_id == consultation_id, _R.published_status.is_not(None))
              .order_by(_R.published_ms.desc(), _R.proposal_id))
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     frame["status_label"] = frame["status"].map(STATUS_LABELS)
+    frame["theme"] = frame["theme"].fillna("")
     return frame
 
 

@@ -35,6 +35,8 @@ if current is not None:
                  query_params=params)
     st.page_link("consult/app/pages/my_region.py", label="Where my region stands", icon=":material/map:",
                  query_params=params)
+    st.page_link("consult/app/pages/what_happened.py", label="What happened to the proposals",
+                 icon=":material/campaign:", query_params=params)
     with st.expander("Your data: erase my participation"):
         st.write("This deletes your votes and your registration (region and local party) for good. Your proposals "
                  "either stay without any link to you, or are removed with the votes on them.")

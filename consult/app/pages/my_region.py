@@ -54,3 +54,6 @@ for proposal_id, row in widest.iterrows():
         st.caption(f"{row['support']:.0%} of voters agree · a majority in all 12 regions is "
                    f"{row['prob_all']:.0%} likely · weakest: {regions.region_name(row['weakest_region'])} "
                    f"(about {row['weakest_support']:.0%})")
+
+st.page_link("consult/app/pages/what_happened.py", label="What happened to the proposals", icon=":material/campaign:",
+             query_params=session.member_params())

@@ -80,6 +80,14 @@ def live() -> None:
                 st.text(f"{shorten(theme.label, 60)} · {theme.size} proposals")
     else:
         st.info("Results are hidden until the facilitator reveals them.", icon=":material/visibility_off:")
+    if current.phase in ("results", "closed"):
+        answered = resources.published_responses(current.id).head(3)
+        if len(answered):
+            st.subheader("You said, we did", anchor=False)
+            for row in answered.itertuples():
+                with st.container(border=True):
+                    st.text(row.proposal)
+                    st.text(f"{row.status_label}: {row.response}" if row.response else row.status_label)
     newest = live_data.newest_proposals(engine, current.id, 4)  # straight from the database: seconds matter here
     if len(newest):
         st.subheader("Just in", anchor=False)
