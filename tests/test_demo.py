@@ -68,3 +68,11 @@ def test_install_writes_everything(sqlite_engine, data):
     assert counts.votes == len(data.votes)
     assert len(storage.vote_events_frame(sqlite_engine, consultation_id)) == len(data.events)
     assert storage.get_consultation(sqlite_engine, consultation_id).join_code == demo.JOIN_CODE
+    # the demo ships answers, so the Responses page, What happened, the presenter and the report have content
+    from consult.storage import responses
+
+    shown = responses.published_responses(sqlite_engine, consultation_id)
+    assert len(shown) >= 3 and shown["response"].str.len().min() > 40
+    assert set(shown["status"]) >= {"accepted", "referred"}
+    assert responses.thresholds(sqlite_engine, consultation_id).everywhere_probability == 0.7
+    assert len(responses.published_milestones(sqlite_engine, consultation_id)) == 1

@@ -169,3 +169,23 @@ def test_import_needs_its_columns(engine, consultation):
                                          ("Referred to", "referred"), ("sure", None)])
 def test_status_spellings(typed, code):
     assert answers.status_code(typed) == code
+
+
+def test_report_says_what_was_answered_and_by_region(engine, consultation):
+    from consult.publishing import report
+
+    first, second, _ = _proposals(engine, consultation)
+    empty = report.build(engine, consultation.id)
+    assert "has not published a response to any proposal yet" in empty
+    voters = [storage.add_participant(engine, consultation.id, region="E12000001") for _ in range(3)]
+    for voter in voters:
+        storage.cast_vote(engine, voter.id, first, 1)
+    responses.set_thresholds(engine, consultation.id, responses.Thresholds(min_supporters=3), actor="officer")
+    answers.refresh_queue(engine, consultation.id)
+    responses.save_draft(engine, first, status="accepted", body="Adopted <b>in full</b>.", actor="officer")
+    responses.publish(engine, [first], actor="officer")
+    html = report.build(engine, consultation.id)
+    section = html.split("You said, we did")[1].split("Methods and caveats")[0]
+    assert "1 of 3 published proposals have a published response" in section
+    assert "Adopted &lt;b&gt;in full&lt;/b&gt;." in section  # staff text is escaped, never markup
+    assert "3 supporters (threshold 3)" in section and "Responses by the author" in section

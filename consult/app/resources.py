@@ -74,6 +74,19 @@ def published_responses(consultation_id: int) -> pd.DataFrame:
     return _published_responses(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
+@st.cache_data(ttl=60, show_spinner="Checking which proposals need an answer…", max_entries=20)
+def _queue_refreshed(url: str, consultation_id: int) -> int:
+    from consult import answers
+
+    return answers.refresh_queue(_engine_for(url), consultation_id)
+
+
+def refresh_answer_queue(consultation_id: int) -> int:
+    """Check the thresholds at most once a minute per consultation (a regional fit), so the queue and how long
+    each proposal has waited stay current without an officer pressing a button."""
+    return _queue_refreshed(database_url(), consultation_id)
+
+
 # rebuilt when what members may see changes (6.6 s at 100,000 proposals); newer proposals are compared directly
 @st.cache_resource(show_spinner=False, max_entries=20)
 def _similarity(url: str, consultation_id: int, version: int) -> SimilarityIndex:

@@ -41,6 +41,7 @@ with st.expander("What obliges an answer", expanded=not rules.any), st.form("thr
 st.subheader("Needs an answer", anchor=False)
 if st.button("Check the thresholds now", icon=":material/refresh:"):
     say("info", f"{answers.refresh_queue(engine, cid)} proposals newly need an answer.")
+resources.refresh_answer_queue(cid)
 queue = responses.needs_answer(engine, cid)
 if queue.empty:
     st.caption("Nothing is waiting: no proposal has crossed a threshold without a published decision."
