@@ -27,7 +27,7 @@ def refresh_queue(engine: Engine, consultation_id: int) -> int:
     votes = storage.votes_frame(engine, consultation_id, published_only=True)
     if votes.empty:
         return 0
-    summary, _ = regional.proposal_summary(votes, storage.baseline(engine, consultation.baseline),
+    summary, _ = regional.proposal_summary(votes, storage.baseline_for(engine, consultation),
                                            min_cell=consultation.min_cell)
     evidence = answer_thresholds.crossing(summary, votes, rules, min_cell=consultation.min_cell)
     return responses.oblige(engine, consultation_id, evidence)

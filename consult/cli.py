@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from consult import storage
+from consult import cli_members, cli_responses, storage
 from consult.storage import db
 
 
@@ -173,7 +173,7 @@ def run_support(args: argparse.Namespace) -> int:
         engine = _engine(args)
         consultation = _resolve_consultation(engine, args.source)
         min_cell = max(args.min_votes, consultation.min_cell)  # never below the consultation's own minimum
-        base = storage.baseline(engine, args.baseline or consultation.baseline)
+        base = storage.baseline(engine, args.baseline) if args.baseline else storage.baseline_for(engine, consultation)
         people = storage.participants_frame(engine, consultation.id)
         votes = storage.votes_frame(engine, consultation.id, published_only=True)
         texts = storage.proposals_frame(engine, consultation.id).set_index("id")["body"].to_dict()
@@ -306,15 +306,6 @@ def run_erase(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_responses(args: argparse.Namespace) -> int:
-    from consult import cli_responses
-
-    if args.action == "export" and not args.out:
-        raise ValueError("Give --out FILE.csv or FILE.xlsx for the export.")
-    engine = _engine(args)
-    return cli_responses.run_responses(args, engine, _resolve_consultation(engine, args.consultation))
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Policy consultation and devolution toolkit.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -391,9 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     era.add_argument("--actor", default="cli", help="who is erasing (kept in the audit log)")
     era.add_argument("--remove-proposals", action="store_true",
                      help="also remove their proposals and the votes on them, rather than keep them without an author")
-    from consult import cli_responses
-
-    cli_responses.add_command(add, run_responses)
+    cli_responses.add_command(add, _engine, _resolve_consultation)
+    cli_members.add_commands(add, _engine)
     return parser
 
 

@@ -46,7 +46,13 @@ def run_responses(args: argparse.Namespace, engine, consultation: storage.Consul
     return 0
 
 
-def add_command(add: Callable[..., argparse.ArgumentParser], run: Callable[[argparse.Namespace], int]) -> None:
+def add_command(add: Callable[..., argparse.ArgumentParser], engine_for: Callable, resolve: Callable) -> None:
+    def run(args: argparse.Namespace) -> int:
+        if args.action == "export" and not args.out:
+            raise ValueError("Give --out FILE.csv or FILE.xlsx for the export.")
+        engine = engine_for(args)
+        return run_responses(args, engine, resolve(engine, args.consultation))
+
     cmd = add("responses", "official responses to proposals: export the working file, import it back, see the "
                            "queue of proposals that need an answer, set the thresholds that oblige one", run)
     cmd.add_argument("action", choices=["export", "import", "queue", "thresholds"])

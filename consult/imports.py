@@ -45,20 +45,6 @@ class ImportReport:
         return pd.DataFrame(self.rejected, columns=["row", "reason"])
 
 
-def region_lookup() -> dict[str, str]:
-    """Region spellings other tools use -> region code (codes, names, short labels, nations, a few aliases)."""
-    table = regions.regions()
-    lookup = {}
-    for row in table.itertuples():
-        for key in (row.code, row.name, row.short):
-            lookup[str(key).strip().lower()] = row.code
-    lookup.update({"england": regions.UNDISCLOSED, "yorkshire": "E12000003", "the north east": "E12000001",
-                   "the north west": "E12000002", "east anglia": "E12000006", "cymru": "W92000004",
-                   "alba": "S92000003", "ni": "N92000002", "northern ireland": "N92000002",
-                   "outside the uk": regions.OUTSIDE_UK, "prefer not to say": regions.UNDISCLOSED})
-    return lookup
-
-
 def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_chars: int = 10_000) -> tuple[
         pd.DataFrame, ImportReport]:
     """Rows that can be imported (text, region, respondent, stance) and a report of the rest."""
@@ -67,7 +53,6 @@ def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_c
         if column is not None and column not in frame.columns:
             raise ValueError(f"The {role} column {column!r} is not in the file.")
     report = ImportReport()
-    lookup = region_lookup()
     rows, seen = [], set()
     for position, record in enumerate(frame.to_dict("records")):
         line = position + 2  # the header is line 1
@@ -84,7 +69,7 @@ def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_c
         region = regions.UNDISCLOSED
         if mapping.region:
             raw = str(record.get(mapping.region) or "").strip()
-            region = lookup.get(raw.lower())
+            region = regions.match_region(raw)
             if region is None:
                 report.unknown_regions[raw[:40]] = report.unknown_regions.get(raw[:40], 0) + 1
                 region = regions.UNDISCLOSED

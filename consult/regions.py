@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -51,6 +53,57 @@ def region_name(code: str) -> str:
 def region_names() -> dict[str, str]:
     """code -> display name for every answer a member can give (a copy; map a Series with it)."""
     return dict(_names())
+
+
+def _spelling_key(text: str) -> str:
+    """Lower case, '&' as 'and', accents and punctuation dropped, spaces tidied, a leading 'the' dropped."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
+    folded = re.sub(r"[^a-z0-9]+", " ", folded.replace("&", " and ")).strip()
+    folded = re.sub(r"^the ", "", folded)
+    return re.sub(r" (region|of england)$", "", folded)
+
+
+# spellings other tools and members use, beyond the codes, names and short labels in data/regions.csv
+_ALIASES = {
+    "E12000001": ["north east england", "n east", "ne england", "n e"],
+    "E12000002": ["north west england", "n west", "nw england", "n w"],
+    "E12000003": ["yorkshire", "yorkshire and humber", "yorkshire humber", "yorks", "yorks and humber",
+                  "yorkshire and humberside", "humberside"],
+    "E12000004": ["east mids", "e midlands", "e mids"],
+    "E12000005": ["west mids", "w midlands", "w mids"],
+    "E12000006": ["east", "east anglia", "eastern", "east of england region"],
+    "E12000007": ["greater london", "london region", "ldn"],
+    "E12000008": ["south east england", "s east", "se england", "s e"],
+    "E12000009": ["south west england", "s west", "sw england", "s w"],
+    "W92000004": ["cymru", "wales cymru", "cymru wales", "wal"],
+    "S92000003": ["alba", "scot", "scotland alba", "alba scotland"],
+    "N92000002": ["ni", "n ireland", "n i", "norn iron", "tuaisceart eireann", "northern ireland ni", "ulster"],
+    OUTSIDE_UK: ["outside the uk", "outside uk", "abroad", "overseas", "non uk"],
+    UNDISCLOSED: ["prefer not to say", "not given", "unknown", "none", "n a", "na", "england", "uk"],
+}
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for row in _regions().itertuples():
+        for spelling in (row.code, row.name, row.short):
+            lookup[_spelling_key(spelling)] = row.code
+    for code, name in OTHER_ANSWERS.items():
+        lookup[_spelling_key(code)] = lookup[_spelling_key(name)] = code
+    for code, spellings in _ALIASES.items():
+        for spelling in spellings:
+            lookup.setdefault(_spelling_key(spelling), code)
+    return lookup
+
+
+def match_region(text: object) -> str | None:
+    """The region code for a spelling as people write it ("Yorkshire & Humber", "N. Ireland", "Cymru", "ldn",
+    "e12000007"), or None when it cannot be told (a blank is None too)."""
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    key = _spelling_key(text)
+    return _spellings().get(key) if key else None
 
 
 def population_baseline() -> pd.Series:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from consult import regions, tables
-from consult.imports import region_lookup
 
 # bandit reads "pass" as a password: it is a vote
 VOTE_WORDS = {"1": 1, "+1": 1, "agree": 1, "yes": 1, "-1": -1, "disagree": -1, "no": -1, "0": 0,  # nosec B105
@@ -26,9 +25,9 @@ def read_votes(path: str, *, participant_col: str = "participant", proposal_col:
             raise tables.TableError(f"There is no {role} column {column!r}; the columns are: "
                                     f"{', '.join(map(repr, frame.columns))}. Name it with --{role}-col.")
     values = frame[vote_col].astype(str).str.strip().str.lower().map(VOTE_WORDS)
-    lookup = region_lookup()
     raw_region = frame[region_col].fillna("").astype(str).str.strip()
-    region = raw_region.str.lower().map(lookup)
+    spellings = {raw: regions.match_region(raw) for raw in raw_region.unique()}
+    region = raw_region.map(spellings)
     report = {"rows": len(frame), "unreadable_votes": int(values.isna().sum()),
               "unknown_regions": int((region.isna() & (raw_region != "")).sum())}
     votes = pd.DataFrame({"participant_id": frame[participant_col].astype(str).str.strip(),

@@ -197,7 +197,7 @@ def _regional(url: str, consultation_id: int, version: int, votes_seen: int):
     engine = _engine_for(url)
     consultation = storage.get_consultation(engine, consultation_id)
     votes = _votes(url, consultation_id)
-    summary, model = regional.proposal_summary(votes, storage.baseline(engine, consultation.baseline),
+    summary, model = regional.proposal_summary(votes, storage.baseline_for(engine, consultation),
                                                min_cell=consultation.min_cell)
     return summary, model.regions_
 

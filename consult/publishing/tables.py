@@ -34,7 +34,7 @@ def proposal_analysis(engine: Engine, consultation_id: int) -> pd.DataFrame:
     proposals = storage.proposals_frame(engine, consultation_id)
     votes = storage.votes_frame(engine, consultation_id)
     summary, _ = regional.proposal_summary(votes[votes["proposal_id"].isin(
-        proposals.loc[proposals["status"] == "published", "id"])], storage.baseline(engine, consultation.baseline),
+        proposals.loc[proposals["status"] == "published", "id"])], storage.baseline_for(engine, consultation),
         min_cell=consultation.min_cell)
     assignments = theme_store.assignments_frame(engine, consultation_id)
     themes = theme_store.themes_frame(engine, consultation_id, include_inactive=True).set_index("id")["label"]
@@ -113,7 +113,7 @@ def participation_table(engine: Engine, consultation_id: int) -> tuple[pd.DataFr
     """Participation by region against the baseline, small cells suppressed; and the test of fit."""
     consultation = storage.get_consultation(engine, consultation_id)
     table, test = support.representativeness(storage.participants_frame(engine, consultation_id),
-                                             storage.baseline(engine, consultation.baseline))
+                                             storage.baseline_for(engine, consultation))
     published = suppression.participation_table(table, consultation.min_cell)
     test = dict(test, not_in_a_region=suppression.suppress_count(test["not_in_a_region"], consultation.min_cell))
     return published, test

@@ -10,7 +10,15 @@ The names below are the storage API most callers need: `from consult import stor
 """
 
 from consult.storage.audit import audit, audit_frame
-from consult.storage.baselines import baseline, init_db, save_baseline, sync_reference_data
+from consult.storage.baselines import (
+    MEMBERSHIP,
+    baseline,
+    baseline_for,
+    baseline_name_for,
+    init_db,
+    save_baseline,
+    sync_reference_data,
+)
 from consult.storage.consultations import (
     JOIN_CODE_ALPHABET,
     PRESENTABLE_PHASES,
@@ -48,6 +56,7 @@ from consult.storage.records import Consultation, Participant, Proposal, now_ms
 from consult.storage.votes import VOTE_VALUES, cast_vote, participant_votes
 
 __all__ = [
+    "MEMBERSHIP", "baseline_for", "baseline_name_for",
     "Consultation", "Counts", "JOIN_CODE_ALPHABET", "NotFound", "PRESENTABLE_PHASES", "PROPOSAL_PHASES",
     "Participant", "Proposal", "Refused", "StoreError", "Unavailable", "VOTE_VALUES", "VOTING_PHASES",
     "add_participant", "add_proposal", "audit", "audit_frame", "baseline", "cast_vote", "check_proposal_text",

@@ -39,6 +39,24 @@ def sync_reference_data(engine: Engine) -> None:
             )
 
 
+MEMBERSHIP = "membership"  # saved with every load of the roll (storage.roll)
+
+
+def baseline_name_for(engine: Engine, consultation) -> str:
+    """The baseline a consultation is compared with and weighted to: the one an officer chose; by default the
+    party's membership once a roll is loaded (a party consultation speaks for its members), else the population."""
+    if consultation.baseline != "population":
+        return consultation.baseline
+    with engine.connect() as conn:
+        has_roll = conn.execute(select(s.baselines.c.region).where(s.baselines.c.name == MEMBERSHIP)
+                                .limit(1)).first() is not None
+    return MEMBERSHIP if has_roll else "population"
+
+
+def baseline_for(engine: Engine, consultation) -> pd.Series:
+    return baseline(engine, baseline_name_for(engine, consultation))
+
+
 def baseline(engine: Engine, name: str = "population") -> pd.Series:
     """Baseline counts by region code for the 12 regions."""
     with engine.connect() as conn:

@@ -49,6 +49,7 @@ def create_consultation(
     source: str = "consult",
     actor: str = "system",
     created_ms: int | None = None,
+    access: str = "open",
 ) -> Consultation:
     title, question, description = clean_text(title), clean_text(question), clean_text(description)
     problems = []
@@ -66,6 +67,9 @@ def create_consultation(
         problems.append("proposal length limits must satisfy 1 <= minimum <= maximum <= 10,000")
     if max_proposals_per_participant < 1:
         problems.append("each member must be allowed at least one proposal")
+    if access not in s.ACCESS_MODES:
+        problems.append("access must be 'open' (anyone with the code), 'members' (verified members only) or "
+                        "'mixed'")
     if problems:
         raise StoreError("Cannot create the consultation: " + "; ".join(problems) + ".")
     if join_code is not None:
@@ -82,7 +86,7 @@ def create_consultation(
                         join_code=code, title=title, question=question, description=description, phase=phase,
                         moderation=moderation, min_chars=min_chars, max_chars=max_chars,
                         max_proposals_per_participant=max_proposals_per_participant,
-                        results_visible=results_visible, source=source, created_ms=created,
+                        results_visible=results_visible, source=source, created_ms=created, access=access,
                     )
                 ).inserted_primary_key[0]
                 audit(conn, new_id, actor, "create_consultation", "consultation", new_id, detail=title)
@@ -141,7 +145,7 @@ def set_phase(engine: Engine, consultation_id: int, phase: str, *, actor: str) -
 
 def update_settings(engine: Engine, consultation_id: int, *, actor: str, **settings: Any) -> Consultation:
     allowed = {"title", "question", "description", "moderation", "min_chars", "max_chars",
-               "max_proposals_per_participant", "results_visible", "baseline", "min_cell"}
+               "max_proposals_per_participant", "results_visible", "baseline", "min_cell", "access"}
     unknown = set(settings) - allowed
     if unknown:
         raise StoreError(f"Unknown settings: {', '.join(sorted(unknown))}.")
@@ -151,7 +155,8 @@ def update_settings(engine: Engine, consultation_id: int, *, actor: str, **setti
             audit(conn, consultation_id, actor, "update_settings", "consultation", consultation_id,
                   detail=", ".join(f"{k}={v!r}" for k, v in sorted(settings.items())))
     except IntegrityError as exc:
-        raise StoreError("Those settings are not valid (check the length limits and moderation mode).") from exc
+        raise StoreError("Those settings are not valid (check the length limits, moderation mode and access).") \
+            from exc
     return get_consultation(engine, consultation_id)
 
 

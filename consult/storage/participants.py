@@ -36,10 +36,13 @@ def add_participant(
     token = secrets.token_urlsafe(12)
     try:
         with db.writing(engine) as conn:
-            if conn.execute(
-                select(s.consultations.c.id).where(s.consultations.c.id == consultation_id)
-            ).first() is None:
+            access = conn.execute(
+                select(s.consultations.c.access).where(s.consultations.c.id == consultation_id)
+            ).scalar_one_or_none()
+            if access is None:
                 raise NotFound(f"There is no consultation {consultation_id}.")
+            if access == "members" and not verified:
+                raise Refused("This consultation is for party members: join with your membership number.")
             new_id = conn.execute(
                 s.participants.insert().values(
                     consultation_id=consultation_id, token=token, region=region, constituency=constituency,

@@ -64,11 +64,16 @@ NOT_PERSONAL: dict[str, str] = {
     "regions": "reference data",
     "baselines": "population or membership totals by region",
     "consultations": "the consultation's own settings",
-    "sign_in_throttle": "staff sign-in attempts per account and address, forgotten after an hour",
+    "sign_in_throttle": "staff sign-in and member join tries per account, address or membership-number hash, "
+                        "forgotten after an hour",
     # bandit reads a dict value next to a "password" key as a password: this is a description
     "staff_password_upgrades": "staff password hashes",  # nosec B105
     "alembic_version": "schema version",
     "answer_thresholds": "the consultation's rules for which proposals must be answered",
+    # The roll is the party's own record, not part of any consultation: erasing a participant leaves it alone,
+    # and nothing in a consultation's exports links to it (participants hold only a per-consultation keyed hash).
+    "members": "the party's membership roll: keyed hashes of number and verifier, region, local party",
+    "roll_info": "when the roll was loaded and what its verifier is called",
 }
 
 

@@ -10,8 +10,10 @@ from sqlalchemy import Engine, func, select
 from consult.storage import schema as s
 
 
-def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = False) -> pd.DataFrame:
-    """Current votes: participant_id, proposal_id, value, updated_ms, region (the voter's)."""
+def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = False,
+                verified_only: bool = False) -> pd.DataFrame:
+    """Current votes: participant_id, proposal_id, value, updated_ms, region (the voter's); `verified_only`
+    keeps the votes of members verified against the roll."""
     query = (
         select(s.votes.c.participant_id, s.votes.c.proposal_id, s.votes.c.value, s.votes.c.updated_ms,
                s.participants.c.region)
@@ -22,6 +24,8 @@ def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = 
         query = query.join(s.proposals, s.proposals.c.id == s.votes.c.proposal_id).where(
             s.proposals.c.status == "published"
         )
+    if verified_only:
+        query = query.where(s.participants.c.verified.is_(True))
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     return frame.astype({"participant_id": "int64", "proposal_id": "int64", "value": "int8"})
@@ -47,11 +51,13 @@ def proposals_frame(engine: Engine, consultation_id: int, statuses: tuple[str, .
         return pd.read_sql(query, conn)
 
 
-def participants_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
+def participants_frame(engine: Engine, consultation_id: int, *, verified_only: bool = False) -> pd.DataFrame:
     query = select(
         s.participants.c.id, s.participants.c.region, s.participants.c.constituency, s.participants.c.channel,
         s.participants.c.verified, s.participants.c.external_id, s.participants.c.created_ms,
     ).where(s.participants.c.consultation_id == consultation_id).order_by(s.participants.c.id)
+    if verified_only:
+        query = query.where(s.participants.c.verified.is_(True))
     with engine.connect() as conn:
         return pd.read_sql(query, conn)
 
@@ -63,6 +69,7 @@ class Counts:
     published: int
     pending: int
     votes: int
+    unverified: int = 0  # participants not verified against the membership roll
 
 
 def counts(engine: Engine, consultation_id: int) -> Counts:
@@ -76,6 +83,8 @@ def counts(engine: Engine, consultation_id: int) -> Counts:
         select(func.count()).where(pr.c.consultation_id == consultation_id, pr.c.status == "pending")
         .scalar_subquery(),
         select(func.count()).where(v.c.consultation_id == consultation_id).scalar_subquery(),
+        select(func.count()).where(p.c.consultation_id == consultation_id, p.c.verified.is_(False))
+        .scalar_subquery(),
     )
     with engine.connect() as conn:
         return Counts(*conn.execute(query).one())

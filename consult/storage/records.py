@@ -28,6 +28,7 @@ class Consultation:
     source: str
     created_ms: int
     min_cell: int = 10
+    access: str = "open"
 
     @classmethod
     def from_row(cls, row: Any) -> Consultation:

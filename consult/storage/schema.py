@@ -25,6 +25,7 @@ MODERATION_MODES = ("post", "pre")
 TIERS = ("uk", "nation", "region", "local")
 PROPOSAL_STATUSES = ("pending", "published", "hidden", "merged")
 CHANNELS = ("online", "meeting", "import")
+ACCESS_MODES = ("open", "members", "mixed")
 
 metadata = MetaData(
     naming_convention={
@@ -73,7 +74,11 @@ consultations = Table(
     Column("visibility_version", Integer, nullable=False, server_default="0"),
     # the smallest number of people any published figure may describe (small-cell suppression)
     Column("min_cell", Integer, nullable=False, server_default="10"),
+    # who may join: anyone with the code (open), members on the roll only, or both (mixed; figures can be
+    # shown for verified members only)
+    Column("access", String(8), nullable=False, server_default="open"),
     CheckConstraint(_one_of("phase", PHASES), name="phase"),
+    CheckConstraint(_one_of("access", ACCESS_MODES), name="access"),
     CheckConstraint(_one_of("moderation", MODERATION_MODES), name="moderation"),
     CheckConstraint("min_chars >= 1 AND max_chars >= min_chars AND max_chars <= 10000", name="lengths"),
     CheckConstraint("max_proposals_per_participant >= 1", name="proposal_limit"),
@@ -94,7 +99,11 @@ participants = Table(
     Column("external_id", String(64)),
     Column("consented_ms", BigInteger),
     Column("created_ms", BigInteger, nullable=False),
+    # a verified member: a keyed hash of (consultation, membership number), so one member is one participant
+    # per consultation and participants of different consultations cannot be linked without the server secret
+    Column("member_key", String(64)),
     UniqueConstraint("consultation_id", "external_id"),
+    UniqueConstraint("consultation_id", "member_key"),
     # lets votes and proposals reference (consultation, participant) pairs so they cannot cross consultations
     UniqueConstraint("id", "consultation_id"),
     CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
@@ -376,4 +385,30 @@ answer_thresholds = Table(
     CheckConstraint("everywhere_probability IS NULL OR (everywhere_probability > 0 AND everywhere_probability < 1)",
                     name="everywhere_probability"),
     CheckConstraint("region_share IS NULL OR (region_share > 0 AND region_share <= 1)", name="region_share"),
+)
+
+# The party's membership roll, as little of it as verification needs: keyed hashes (server secret) of the
+# normalised membership number and verifier (postcode, date of birth, ...), never the raw values; the region
+# and local party the record gives. A re-load replaces every row in one transaction.
+members = Table(
+    "members",
+    metadata,
+    Column("number_hash", String(64), primary_key=True),
+    Column("verifier_hash", String(64), nullable=False),
+    Column("region", ForeignKey("regions.code"), nullable=False),
+    Column("local_party", String(120)),
+    Column("branch", String(120)),
+    Index(None, "region"),
+)
+
+# One row describing the loaded roll (what the verifier is called, when and from what it was loaded).
+roll_info = Table(
+    "roll_info",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("verifier_label", String(40), nullable=False),
+    Column("members", Integer, nullable=False),
+    Column("source_name", String(200), nullable=False, server_default=""),
+    Column("loaded_ms", BigInteger, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
 )

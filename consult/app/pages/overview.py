@@ -22,7 +22,7 @@ cols[3].metric("Votes", f"{counts.votes:,}")
 
 frames = resources.overview_frames(consultation.id)
 table, test = support.representativeness(frames["participants"],
-                                         storage.baseline(engine, consultation.baseline))
+                                         storage.baseline_for(engine, consultation))
 # figures about fewer people than the consultation's minimum are blanked here as in every export
 table = suppression.participation_table(table, consultation.min_cell)
 outside = suppression.suppress_count(test["not_in_a_region"], consultation.min_cell)

@@ -53,7 +53,11 @@ def live() -> None:
     cols[0].metric("Taking part", f"{counts.participants:,}")
     cols[1].metric("Proposals", f"{counts.published:,}")
     cols[2].metric("Votes", f"{counts.votes:,}")
-    st.plotly_chart(charts.region_tile_map(resources.representation(current.id, current.baseline, current.min_cell), font_size=15),
+    baseline_name = storage.baseline_name_for(engine, current)
+    if baseline_name == storage.MEMBERSHIP:
+        st.caption("Taking part compared with the party's membership in each region")
+    st.plotly_chart(charts.region_tile_map(resources.representation(current.id, baseline_name, current.min_cell),
+                                           font_size=15),
                     width="stretch", config={"displayModeBar": False, "staticPlot": True},
                     key="tile_map")
     if current.results_visible or current.phase in ("results", "closed"):

@@ -1,0 +1,182 @@
+"""The membership roll: loading, verification at join, one member one participant, throttling, access modes."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+
+from consult import cli, member_join, membership, regions, storage
+from consult.storage import roll, sign_in
+
+ROLL = pd.DataFrame({
+    "Membership No": ["A-1001", "a1002", "A1003", "A1004", "A1001", "", "A1006", "A1007"],
+    "Post code": ["ne1 4st", "SW1A 1AA", "CF10 1EP", "BT1 5GS", "XX1 1XX", "M1 1AA", "", "EH1 1YZ"],
+    "Region": ["North East", "london", "Cymru", "N. Ireland", "North East", "North West", "Wales", "Mars"],
+    "Local party": ["Newcastle Central", "", "Cardiff", "Belfast", "", "", "", ""],
+})
+
+
+def load(engine, frame: pd.DataFrame = ROLL) -> membership.RollFile:
+    parsed = membership.read_roll(frame, number_col="Membership No", verifier_col="Post code",
+                                  region_col="Region", local_party_col="Local party")
+    roll.replace_roll(engine, parsed.rows, verifier_label="Postcode", source_name="roll.csv", actor="officer")
+    return parsed
+
+
+def test_reading_a_messy_roll_reports_bad_rows_by_line():
+    parsed = membership.read_roll(ROLL, number_col="Membership No", verifier_col="Post code", region_col="Region")
+    assert len(parsed.rows) == 4
+    reasons = dict(parsed.rejected)
+    assert reasons[6] == "membership number repeated (first on line 2)"
+    assert reasons[7] == "no membership number" and reasons[8] == "no readable postcode"
+    assert reasons[9] == "region 'Mars' not recognised"
+    assert parsed.by_region()[["E12000001", "E12000007", "W92000004", "N92000002"]].tolist() == [1, 1, 1, 1]
+    stored = " ".join(map(str, parsed.rows.to_numpy().ravel()))
+    assert "NE1" not in stored.upper() and "1001" not in stored  # only keyed hashes, never the raw values
+
+
+def test_normalising_what_members_type():
+    assert membership.normalise_number(" a-1001 ") == "A1001"
+    assert membership.normalise_verifier(" ne1  4st", "postcode") == "NE14ST"
+    assert membership.normalise_verifier("01/02/1980", "date_of_birth") == "1980-02-01"
+    assert membership.normalise_verifier("1980-02-01", "date_of_birth") == "1980-02-01"
+    assert membership.normalise_verifier("not a date", "date_of_birth") == ""
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="no region column 'Where'"):
+        membership.read_roll(ROLL, number_col="Membership No", verifier_col="Post code", region_col="Where")
+
+
+def test_roll_load_saves_the_membership_baseline_and_weighting_uses_it(engine, consultation):
+    assert storage.baseline_name_for(engine, consultation) == "population"
+    load(engine)
+    assert roll.roll_summary(engine).members == 4
+    assert storage.baseline(engine, storage.MEMBERSHIP)["E12000007"] == 1.0
+    assert storage.baseline_name_for(engine, consultation) == storage.MEMBERSHIP
+
+
+def test_verify_with_right_and_wrong_details_and_on_two_devices(engine):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Members only", question="Q?", access="members")
+    first = member_join.verify_and_join(engine, consultation, "A 1001", "NE1 4ST", consented=True, client="1.1.1.1")
+    assert first.participant.region == "E12000001" and first.participant.verified and not first.already_joined
+    assert first.participant.constituency == "Newcastle Central"
+    again = member_join.verify_and_join(engine, consultation, "a1001", "ne14st", consented=True, client="2.2.2.2")
+    assert again.already_joined and again.participant.id == first.participant.id  # one member, one voice
+    with pytest.raises(storage.Refused) as wrong:
+        member_join.verify_and_join(engine, consultation, "A1002", "NE1 4ST", consented=True, client="3.3.3.3")
+    with pytest.raises(storage.Refused) as unknown:
+        member_join.verify_and_join(engine, consultation, "Z9999", "NE1 4ST", consented=True, client="4.4.4.4")
+    assert str(wrong.value) == str(unknown.value) == member_join.not_verified_message("Postcode")
+
+
+def test_unknown_and_wrong_take_about_the_same_time(engine):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Members only", question="Q?", access="members")
+
+    def timing(number: str) -> float:
+        runs = []
+        for i in range(15):
+            start = time.perf_counter()
+            with pytest.raises(storage.Refused):
+                member_join.verify_and_join(engine, consultation, number, "WRONG", consented=True,
+                                            client=f"10.0.{len(number)}.{i}")
+            runs.append(time.perf_counter() - start)
+            sign_in.clear(engine, f"member-join|number:{membership.number_hash(number)[:40]}")
+        return sorted(runs)[len(runs) // 2]
+
+    known, unknown = timing("A1002"), timing("Z99999")
+    assert max(known, unknown) / min(known, unknown) < 3  # same work either way; a database read dominates
+
+
+def test_throttling_per_number_and_per_address(engine):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Members only", question="Q?", access="members")
+    for i in range(member_join.FREE_TRIES):
+        with pytest.raises(storage.Refused, match="could not match"):
+            member_join.verify_and_join(engine, consultation, "A1002", f"WRONG{i}", consented=True,
+                                        client=f"5.5.5.{i}")
+    with pytest.raises(storage.Refused, match="wait"):  # the number is resting now, from any address
+        member_join.verify_and_join(engine, consultation, "A1002", "SW1A 1AA", consented=True, client="6.6.6.6")
+    assert member_join.verify_wait_after(member_join.FREE_TRIES + 20) == member_join.MAX_WAIT_SECONDS
+    # a real member elsewhere is not affected by someone else's failures
+    assert member_join.verify_and_join(engine, consultation, "A1003", "CF10 1EP", consented=True,
+                                       client="6.6.6.6").participant.region == "W92000004"
+
+
+def test_members_only_refuses_unverified_joins_and_open_joins_are_throttled(engine):
+    members_only = storage.create_consultation(engine, title="Members only", question="Q?", access="members")
+    with pytest.raises(storage.Refused, match="membership number"):
+        storage.add_participant(engine, members_only.id, region="E12000007")
+    with pytest.raises(storage.Refused, match="No membership list"):
+        member_join.verify_and_join(engine, members_only, "A1001", "NE1 4ST", consented=True, client=None)
+    for _ in range(3):
+        member_join.check_open_join(engine, "7.7.7.7")
+    assert member_join.open_wait_after(member_join.OPEN_JOINS_PER_HOUR) == 0
+    assert member_join.open_wait_after(member_join.OPEN_JOINS_PER_HOUR + 5) == 5
+    with pytest.raises(storage.StoreError):
+        storage.create_consultation(engine, title="T", question="Q?", access="secret")
+
+
+def test_reload_keeps_participants_linked(engine):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Mixed", question="Q?", access="mixed")
+    joined = member_join.verify_and_join(engine, consultation, "A1003", "CF10 1EP", consented=True, client="x")
+    renewed = ROLL.copy()
+    renewed.loc[2, "Post code"] = "CF11 9AA"  # the member moved house; the roll is re-loaded
+    load(engine, renewed)
+    again = member_join.verify_and_join(engine, consultation, "A1003", "CF11 9AA", consented=True, client="y")
+    assert again.already_joined and again.participant.id == joined.participant.id
+    with pytest.raises(storage.Refused):
+        member_join.verify_and_join(engine, consultation, "A1003", "CF10 1EP", consented=True, client="z")
+
+
+def test_mixed_mode_figures_with_and_without_unverified(engine):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Mixed", question="Q?", access="mixed")
+    proposal = storage.add_proposal(engine, consultation.id, body="Devolve rail to the regions", author_id=None)
+    member = member_join.verify_and_join(engine, consultation, "A1001", "NE1 4ST", consented=True, client="a")
+    storage.cast_vote(engine, member.participant.id, proposal.id, 1)
+    for _ in range(3):
+        visitor = storage.add_participant(engine, consultation.id, region="E12000007")
+        storage.cast_vote(engine, visitor.id, proposal.id, -1)
+    everyone = storage.votes_frame(engine, consultation.id)
+    verified = storage.votes_frame(engine, consultation.id, verified_only=True)
+    assert len(everyone) == 4 and verified["value"].tolist() == [1]
+    assert storage.participants_frame(engine, consultation.id, verified_only=True)["verified"].all()
+    assert storage.counts(engine, consultation.id).unverified == 3
+
+
+def test_erasing_a_participant_leaves_the_roll_and_exports_never_link(engine):
+    from consult.publishing import tables
+    from consult.storage import erasure
+
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Mixed", question="Q?", access="mixed")
+    joined = member_join.verify_and_join(engine, consultation, "A1001", "NE1 4ST", consented=True, client="a")
+    proposal = storage.add_proposal(engine, consultation.id, body="Devolve rail to the regions", author_id=None)
+    storage.cast_vote(engine, joined.participant.id, proposal.id, 1)
+    exported = tables.votes_table(engine, consultation.id).to_csv()
+    digest = membership.number_hash("A1001")
+    assert digest not in exported and roll.member_key(consultation.id, digest) not in exported
+    erasure.erase_participant(engine, joined.participant.id, actor="officer", reason="request")
+    assert roll.roll_summary(engine).members == 4  # the party's record stays
+    again = member_join.verify_and_join(engine, consultation, "A1001", "NE1 4ST", consented=True, client="b")
+    assert not again.already_joined  # nothing left linked them
+
+
+def test_cli_members_load_and_create(engine, tmp_path, capsys):
+    url = engine.url.render_as_string(hide_password=False)
+    path = tmp_path / "roll.csv"
+    ROLL.to_csv(path, index=False)
+    assert cli.main(["members", "load", str(path), "--number-col", "Membership No", "--verifier-col", "Post code",
+                     "--region-col", "Region", "--constituency-col", "Local party", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "8 rows: 4 members loaded, 4 rejected" in out and "line 9: region 'Mars' not recognised" in out
+    assert f"{regions.region_name('N92000002'):<28}" in out
+    assert cli.main(["create", "--title", "Members vote", "--question", "What now?", "--access", "members",
+                     "--join-code", "MEMB26", "--db", url]) == 0
+    assert "(members access): members join with the code MEMB26" in capsys.readouterr().out
