@@ -34,6 +34,7 @@ if role == "officer":
         staff_page("responses", "Responses", "campaign", "responses"),
         staff_page("moderate", "Moderation", "shield", "moderation"),
         staff_page("import_data", "Import", "upload", "import"),
+        staff_page("members", "Membership list", "badge", "membership"),
         staff_page("export", "Export and report", "download", "export"),
         staff_page("audit", "Audit log", "history", "audit"),
     ]

@@ -79,6 +79,20 @@ def participation_bars(table: pd.DataFrame) -> go.Figure:
 GROUP_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"]  # Okabe-Ito
 
 
+def membership_bars(table: pd.DataFrame) -> go.Figure:
+    """Population, membership and participation shares by region (publishing.tables.membership_table); a region
+    whose participants are too few to show has no participation bar."""
+    frame = table.sort_values("population_share")
+    figure = go.Figure()
+    for column, name, colour in (("population_share", "Population", "#bbbbbb"),
+                                 ("member_share", "Party members", "#0072b2"),
+                                 ("participant_share", "Taking part", "#b35806")):
+        figure.add_bar(y=frame["name"], x=frame[column] * 100, orientation="h", name=name, marker_color=colour)
+    figure.update_layout(barmode="group", height=560, xaxis_title="Share (%)", yaxis_title="Region",
+                         legend={"orientation": "h"}, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return figure
+
+
 def support_intervals(top: pd.DataFrame) -> go.Figure:
     """Raw and weighted (MRP) support with 95% intervals, one row per proposal labelled by its text.
 

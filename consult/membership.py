@@ -114,3 +114,17 @@ def _optional(frame: pd.DataFrame, column: str | None, keep: pd.Series) -> pd.Se
         return None
     values = frame.loc[keep, column].fillna("").astype(str).map(clean_text).str.slice(0, 120)
     return values.where(values != "", None)
+
+
+def guess_columns(columns: list[str]) -> dict[str, str | None]:
+    """Which column is probably which, from the headers (the officer confirms): number, verifier, region,
+    local_party."""
+    def first(*words: str) -> str | None:
+        for column in columns:
+            folded = str(column).casefold()
+            if any(word in folded for word in words):
+                return column
+        return None
+
+    return {"number": first("member", "number", "id"), "verifier": first("postcode", "post code", "birth", "dob"),
+            "region": first("region", "nation"), "local_party": first("local party", "constituency", "clp")}

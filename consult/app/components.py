@@ -88,7 +88,22 @@ def pick_consultation():
     st.session_state["staff_consultation"] = choice
     consultation = storage.find_consultation(engine(), choice)
     st.text(f"{consultation.title} · phase: {consultation.phase}")
+    counts = storage.counts(engine(), consultation.id)
+    if consultation.access == "open":
+        st.caption(f"Anyone with the code may join: all {counts.participants:,} participants chose their own region "
+                   "and none is verified against the membership list.")
+    elif counts.unverified:
+        st.toggle(f"Verified members only ({counts.unverified:,} of {counts.participants:,} participants are not "
+                  "verified)", key="verified_only",
+                  help="Count only members verified against the membership list in the figures on this page.")
+    else:
+        st.caption(f"All {counts.participants:,} participants are members verified against the membership list.")
     return consultation
+
+
+def verified_only(consultation) -> bool:
+    """Whether the officer asked for figures from verified members only (mixed consultations)."""
+    return consultation.access != "open" and bool(st.session_state.get("verified_only", False))
 
 
 def require_role(*roles: str) -> str:

@@ -252,31 +252,32 @@ def opinion_group_count(consultation_id: int) -> int:
 
 
 @st.cache_data(ttl=30, show_spinner="Working out support and consensus…", max_entries=10)
-def _officer_table(url: str, consultation_id: int) -> pd.DataFrame:
+def _officer_table(url: str, consultation_id: int, verified_only: bool = False) -> pd.DataFrame:
     from consult.publishing import tables
 
-    table = tables.proposal_analysis(_engine_for(url), consultation_id)
+    table = tables.proposal_analysis(_engine_for(url), consultation_id, verified_only=verified_only)
     table["region"] = table["author_region_code"]
     table["body"] = table["text"]
     return table
 
 
-def officer_table(consultation_id: int) -> pd.DataFrame:
-    """Every proposal with theme, region, support (raw and weighted) and consensus; up to 30 s old."""
-    return _officer_table(database_url(), consultation_id)
+def officer_table(consultation_id: int, verified_only: bool = False) -> pd.DataFrame:
+    """Every proposal with theme, region, support (raw and weighted) and consensus; up to 30 s old;
+    `verified_only`: counting only members verified against the roll."""
+    return _officer_table(database_url(), consultation_id, verified_only)
 
 
 @st.cache_data(ttl=10, show_spinner=False, max_entries=10)
-def _overview_frames(url: str, consultation_id: int) -> dict[str, pd.DataFrame]:
+def _overview_frames(url: str, consultation_id: int, verified_only: bool = False) -> dict[str, pd.DataFrame]:
     engine = _engine_for(url)
-    return {"participants": storage.participants_frame(engine, consultation_id),
+    return {"participants": storage.participants_frame(engine, consultation_id, verified_only=verified_only),
             "events": storage.vote_events_frame(engine, consultation_id)[["created_ms"]],
             "proposals": storage.proposals_frame(engine, consultation_id)[["id", "tier", "status"]]}
 
 
-def overview_frames(consultation_id: int) -> dict[str, pd.DataFrame]:
+def overview_frames(consultation_id: int, verified_only: bool = False) -> dict[str, pd.DataFrame]:
     """Participants, vote times and proposal tiers for the overview charts, up to 10 s old."""
-    return _overview_frames(database_url(), consultation_id)
+    return _overview_frames(database_url(), consultation_id, verified_only)
 
 
 @st.cache_data(ttl=10, show_spinner=False, max_entries=10)
@@ -317,8 +318,11 @@ changes.subscribe(_forget_member_views)
 
 
 @st.cache_data(ttl=60, show_spinner="Finding opinion groups…", max_entries=10)
-def _opinion(url: str, consultation_id: int) -> dict:
+def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dict:
     frame = _votes(url, consultation_id)
+    if verified_only:
+        frame = frame[frame["participant_id"].isin(storage.participants_frame(
+            _engine_for(url), consultation_id, verified_only=True)["id"])]
     if frame.empty:
         return {"k": 0}
     model = opinion.OpinionGroups().fit(frame)
@@ -328,6 +332,6 @@ def _opinion(url: str, consultation_id: int) -> dict:
             "sizes": model.group_sizes()}
 
 
-def opinion_summary(consultation_id: int) -> dict:
+def opinion_summary(consultation_id: int, verified_only: bool = False) -> dict:
     """Opinion groups: k, projection, repness, consensus, uncertainty, sizes (recomputed every minute)."""
-    return _opinion(database_url(), consultation_id)
+    return _opinion(database_url(), consultation_id, verified_only)

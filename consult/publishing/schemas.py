@@ -39,6 +39,11 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "ratio": NUMBER, "share_low": NUMBER, "share_high": NUMBER, "suppressed": NUMBER,
     },
     "themes": {"id": ID, "label": TEXT, "keywords": TEXT, "size": NUMBER},
+    "membership": {
+        "region": REGION, "name": REGION, "population_share": NUMBER, "members": NUMBER, "member_share": NUMBER,
+        "members_per_population": NUMBER, "participants": NUMBER, "participant_share": NUMBER,
+        "participants_per_member": NUMBER,
+    },
     "groups": {"participant": PARTICIPANT, "group": NUMBER},
     "support": {
         "proposal": ID, "body": TEXT, "consensus_rank": NUMBER, "support": NUMBER, "lower": NUMBER,

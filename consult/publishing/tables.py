@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from consult import regional, regions, storage, support
 from consult.publishing import files, pseudonyms, suppression
 from consult.publishing.schemas import SCHEMAS
-from consult.storage import responses
+from consult.storage import responses, roll
 from consult.storage import themes as theme_store
 
 ANALYSIS_COLUMNS = regional.SUMMARY_COLUMNS
@@ -27,12 +27,12 @@ def people_by_region(engine: Engine, consultation_id: int) -> pd.Series:
     return storage.participants_frame(engine, consultation_id)["region"].value_counts()
 
 
-def proposal_analysis(engine: Engine, consultation_id: int) -> pd.DataFrame:
+def proposal_analysis(engine: Engine, consultation_id: int, *, verified_only: bool = False) -> pd.DataFrame:
     """Every proposal with its theme, author region (code and name), support (raw and weighted, with
-    intervals) and cross-region consensus: for officer pages."""
+    intervals) and cross-region consensus: for officer pages (`verified_only`: verified members' votes only)."""
     consultation = storage.get_consultation(engine, consultation_id)
     proposals = storage.proposals_frame(engine, consultation_id)
-    votes = storage.votes_frame(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id, verified_only=verified_only)
     summary, _ = regional.proposal_summary(votes[votes["proposal_id"].isin(
         proposals.loc[proposals["status"] == "published", "id"])], storage.baseline_for(engine, consultation),
         min_cell=consultation.min_cell)
@@ -117,6 +117,32 @@ def participation_table(engine: Engine, consultation_id: int) -> tuple[pd.DataFr
     published = suppression.participation_table(table, consultation.min_cell)
     test = dict(test, not_in_a_region=suppression.suppress_count(test["not_in_a_region"], consultation.min_cell))
     return published, test
+
+
+def membership_table(engine: Engine, consultation_id: int) -> pd.DataFrame | None:
+    """Population, membership and participation by region, side by side (None without a roll): is the membership
+    itself London-dominated (members / population), and are we hearing every region (participants / members)?
+    Counts of fewer than the consultation's minimum are blanked, members and participants alike."""
+    members = roll.members_by_region(engine).reindex(regions.region_codes(), fill_value=0)
+    if members.sum() == 0:
+        return None
+    min_size = min_cell(engine, consultation_id)
+    people = people_by_region(engine, consultation_id).reindex(regions.region_codes(), fill_value=0)
+    population = regions.population_baseline()
+    shares = pd.DataFrame({"population": population / population.sum(), "members": members / members.sum(),
+                           "participants": people / max(people.sum(), 1)})
+    table = pd.DataFrame({
+        "region": regions.region_codes(), "name": [regions.region_name(c) for c in regions.region_codes()],
+        "population_share": shares["population"].to_numpy(),
+        "members": members.where(members >= min_size).to_numpy(),
+        "member_share": shares["members"].to_numpy(),
+        "members_per_population": (shares["members"] / shares["population"]).to_numpy(),
+        "participants": people.where(people >= min_size).to_numpy(),
+        "participant_share": shares["participants"].where(people >= min_size).to_numpy(),
+        "participants_per_member": (shares["participants"] / shares["members"]).where(
+            (people >= min_size) & (members > 0)).to_numpy(),
+    })
+    return table[list(SCHEMAS["membership"])].round(4)
 
 
 def themes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:

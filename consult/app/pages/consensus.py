@@ -5,12 +5,12 @@ import streamlit as st
 
 from consult import charts
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role
+from consult.app.components import pick_consultation, require_role, verified_only
 
 require_role("officer")
 st.title("Consensus and division")
 consultation = pick_consultation()
-table = resources.officer_table(consultation.id)
+table = resources.officer_table(consultation.id, verified_only(consultation))
 published = table[(table["status"] == "published") & (table["votes"] > 0)]
 if published.empty:
     st.info("No votes yet.", icon=":material/info:")
@@ -38,7 +38,7 @@ st.dataframe(pd.DataFrame({
     "Majority in every region (probability)": percent})
 
 st.subheader("Opinion groups", anchor=False)
-summary = resources.opinion_summary(consultation.id)
+summary = resources.opinion_summary(consultation.id, verified_only(consultation))
 if summary["k"] < 2:
     st.info("Not enough votes yet to find opinion groups.", icon=":material/info:")
 else:

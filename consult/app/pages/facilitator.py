@@ -5,6 +5,7 @@ import streamlit as st
 from consult import live, storage
 from consult.app import resources, session
 from consult.app.components import say, show_messages
+from consult.storage import roll
 from consult.storage import themes as theme_store
 
 if session.role() not in ("officer", "facilitator"):
@@ -13,6 +14,7 @@ if session.role() not in ("officer", "facilitator"):
 engine = resources.engine()
 actor = st.session_state.get("account", session.role() or "staff")
 PHASES = {"collecting": "Collect proposals", "voting": "Voting only", "results": "Show results", "closed": "Closed"}
+ACCESS = {"open": "Anyone with the code", "members": "Verified members only", "mixed": "Members and supporters"}
 
 st.title("Run a session")
 show_messages("facilitator_messages")
@@ -29,6 +31,9 @@ with st.expander("Create a consultation", expanded=storage.list_consultations(en
         moderation = st.radio("Moderation", ["post", "pre"], horizontal=True,
                               format_func={"post": "Publish at once", "pre": "I approve each proposal"}.get)
         visible = st.checkbox("Members see results while voting is open", value=True)
+        access = st.radio("Who may join", list(ACCESS), format_func=ACCESS.get, horizontal=True,
+                          help="Verified members prove they are on the membership list (number and postcode); "
+                               "their region comes from the list.")
         join_code = st.text_input("Join code (optional: one is made up for you)", max_chars=12)
         created = st.form_submit_button("Create", type="primary")
     if created:
@@ -36,7 +41,7 @@ with st.expander("Create a consultation", expanded=storage.list_consultations(en
             made = storage.create_consultation(
                 engine, title=title, question=question, description=description, min_chars=int(min_chars),
                 max_chars=int(max_chars), max_proposals_per_participant=int(limit), moderation=moderation,
-                results_visible=visible, join_code=join_code or None, actor=actor)
+                results_visible=visible, join_code=join_code or None, actor=actor, access=access)
         except storage.StoreError as exc:
             say("error", exc)
         else:
@@ -60,6 +65,13 @@ def set_phase() -> None:
         st.session_state["facilitator_messages"] = {"success": [f"Phase changed to: {PHASES[chosen]}."]}
 
 
+def set_access() -> None:
+    chosen = st.session_state.get("access_choice")
+    if chosen and chosen != consultation.access:
+        storage.update_settings(engine, consultation.id, actor=actor, access=chosen)
+        st.session_state["facilitator_messages"] = {"success": [f"Who may join: {ACCESS[chosen]}."]}
+
+
 def set_visibility() -> None:
     storage.update_settings(engine, consultation.id, actor=actor,
                           results_visible=bool(st.session_state.get("results_toggle")))
@@ -67,6 +79,11 @@ def set_visibility() -> None:
 
 st.segmented_control("Phase", options=list(PHASES), format_func=PHASES.get, default=consultation.phase
                      if consultation.phase in PHASES else None, key="phase_choice", on_change=set_phase)
+st.segmented_control("Who may join", options=list(ACCESS), format_func=ACCESS.get, default=consultation.access,
+                     key="access_choice", on_change=set_access)
+if consultation.access != "open" and roll.roll_summary(engine) is None:
+    st.warning("No membership list is loaded, so members cannot verify yet. An officer loads it on the "
+               "Membership page.", icon=":material/warning:")
 st.toggle("Show results on the presenter view and to members", value=consultation.results_visible,
           key="results_toggle", on_change=set_visibility)
 st.link_button("Open the presenter view (full screen)", f"/present?code={consultation.join_code}&mode=kiosk&embed=true",

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from consult import regions, storage
+from consult import member_join, regions, storage
 from consult.app import session
 from consult.app.components import say
-from consult.app.resources import engine
-from consult.storage import erasure
+from consult.app.resources import client_address, engine
+from consult.storage import erasure, roll
 
 PRIVACY = """
 **What we keep.** A random id for this browser (in the link you are using), the region you choose, the local
@@ -17,6 +17,12 @@ only for this consultation, publish them only as totals (never for groups of few
 them when the consultation's retention period ends. You can ask the organisers to erase your contributions.
 """
 
+MEMBER_PRIVACY = """
+**Checking you are a member.** Your membership number and the detail you give are checked against the party's
+membership list and are not stored: we keep only a keyed code that lets you carry on from another device. Your
+region and local party come from the membership list.
+"""
+
 ERASE_CHOICES = {"keep": "Keep them, with no link to me",
                  "remove": "Remove them and the votes on them"}
 
@@ -24,7 +30,12 @@ st.title("Have your say")
 current = session.member()
 if current is not None:
     consultation = storage.get_consultation(engine(), current.consultation_id)
-    st.success(f"You are taking part as a member from {regions.region_name(current.region)}.",
+    note = st.session_state.pop("join_note", None)
+    if note:
+        say("info", note)
+    where = regions.region_name(current.region)
+    st.success(f"You are taking part as a verified member from {where} (from the membership list)."
+               if current.verified else f"You are taking part as a member from {where}.",
                icon=":material/how_to_vote:")
     st.subheader(consultation.title, anchor=False)
     st.text(consultation.question)
@@ -54,44 +65,111 @@ if current is not None:
                                icon=":material/delete:")
     st.stop()
 
-st.write("Join with the code from the organisers. It takes a few seconds.")
-codes = regions.answer_codes()
-with st.form("join", enter_to_submit=True):
-    code = st.text_input("Join code", value=st.query_params.get(session.JOIN_PARAM, ""), max_chars=14,
-                         placeholder="for example DEVO26")
-    region = st.selectbox("Where do you live?", options=codes, index=None, format_func=regions.region_name,
-                          placeholder="Choose your region or nation")
-    constituency = st.text_input("Constituency or local party (optional)", max_chars=120)
-    with st.expander("Privacy notice", expanded=False):
-        st.markdown(PRIVACY)
-    consent = st.checkbox("I have read the privacy notice and want to take part")
-    submitted = st.form_submit_button("Join", type="primary", width="stretch")
 
-if submitted:
+def _find(code: str):
+    try:
+        return storage.find_consultation(engine(), code) if code.strip() else None
+    except storage.NotFound:
+        return None
+
+
+def _open_to_members(consultation) -> list[str]:
+    return [] if consultation.phase not in ("draft", "closed") else [
+        "This consultation is not open for members at the moment."]
+
+
+def verify_form(consultation) -> None:
+    """Members-only and mixed consultations: membership number and verifier; the region comes from the roll."""
+    summary = roll.roll_summary(engine())
+    label = summary.verifier_label if summary else "Postcode"
+    st.subheader(consultation.title, anchor=False)
+    st.write("This consultation is for party members. Verify with your membership number: your region comes from "
+             "the membership list, so you are not asked for it.")
+    with st.form("verify", enter_to_submit=True):
+        number = st.text_input("Membership number", max_chars=40, autocomplete="off")
+        verifier = st.text_input(label, max_chars=40, autocomplete="off",
+                                 help="As on your membership record" if label != "Postcode" else
+                                 "The postcode on your membership record")
+        with st.expander("Privacy notice", expanded=False):
+            st.markdown(MEMBER_PRIVACY + PRIVACY)
+        consent = st.checkbox("I have read the privacy notice and want to take part", key="verify_consent")
+        submitted = st.form_submit_button("Verify and join", type="primary", width="stretch")
+    if not submitted:
+        return
+    problems = _open_to_members(consultation) + ([] if consent else ["Tick the box to accept the privacy notice."])
+    if problems:
+        for problem in problems:
+            say("error", problem)
+        return
+    try:
+        joined = member_join.verify_and_join(engine(), consultation, number, verifier, consented=consent,
+                                             client=client_address())
+    except storage.StoreError as exc:
+        say("error", exc)
+        return
+    session.set_member(joined.participant)
+    st.session_state["join_note"] = ("You had already joined on another device: you carry on as the same "
+                                     "participant, with your votes." if joined.already_joined else
+                                     "Verified: welcome.")
+    st.rerun()
+
+
+def open_form(default_code: str) -> None:
+    """Anyone with the code: region chosen, not verified."""
+    codes = regions.answer_codes()
+    with st.form("join", enter_to_submit=True):
+        code = st.text_input("Join code", value=default_code, max_chars=14, placeholder="for example DEVO26")
+        region = st.selectbox("Where do you live?", options=codes, index=None, format_func=regions.region_name,
+                              placeholder="Choose your region or nation")
+        constituency = st.text_input("Constituency or local party (optional)", max_chars=120)
+        with st.expander("Privacy notice", expanded=False):
+            st.markdown(PRIVACY)
+        consent = st.checkbox("I have read the privacy notice and want to take part")
+        submitted = st.form_submit_button("Join", type="primary", width="stretch")
+    if not submitted:
+        return
     problems = []
     if not code.strip():
         problems.append("Enter the join code.")
-    if region is None:
-        problems.append("Choose where you live (or 'Prefer not to say').")
-    if not consent:
-        problems.append("Tick the box to accept the privacy notice.")
     consultation = None
     if code.strip():
         try:
             consultation = storage.find_consultation(engine(), code)
         except storage.NotFound as exc:
             problems.append(str(exc))
-    if consultation is not None and consultation.phase in ("draft", "closed"):
-        problems.append("This consultation is not open for members at the moment.")
+    if consultation is not None and consultation.access == "members":
+        st.query_params[session.JOIN_PARAM] = consultation.join_code  # show the membership form instead
+        st.rerun()
+    if region is None:
+        problems.append("Choose where you live (or 'Prefer not to say').")
+    if not consent:
+        problems.append("Tick the box to accept the privacy notice.")
+    if consultation is not None:
+        problems += _open_to_members(consultation)
     if problems:
         for problem in problems:
-            st.error(problem, icon=":material/error:")
+            say("error", problem)
+        return
+    try:
+        member_join.check_open_join(engine(), client_address())
+        participant = storage.add_participant(engine(), consultation.id, region=region, constituency=constituency,
+                                              consented=consent)
+    except storage.StoreError as exc:
+        say("error", exc)
     else:
-        try:
-            participant = storage.add_participant(engine(), consultation.id, region=region,
-                                                constituency=constituency, consented=consent)
-        except storage.StoreError as exc:
-            say("error", exc)
-        else:
-            session.set_member(participant)
-            st.switch_page("consult/app/pages/vote.py", query_params={session.TOKEN_PARAM: participant.token})
+        session.set_member(participant)
+        st.switch_page("consult/app/pages/vote.py", query_params={session.TOKEN_PARAM: participant.token})
+
+
+linked_code = st.query_params.get(session.JOIN_PARAM, "")
+linked = _find(linked_code)
+if linked is not None and linked.access in ("members", "mixed"):
+    verify_form(linked)
+    if linked.access == "mixed":
+        st.divider()
+        st.subheader("Not a member? Join as a supporter", anchor=False)
+        st.caption("Supporters' views are counted, and shown separately from verified members' where it matters.")
+        open_form(linked_code)
+else:
+    st.write("Join with the code from the organisers. It takes a few seconds.")
+    open_form(linked_code)

@@ -5,8 +5,8 @@ import streamlit as st
 
 from consult import charts, storage, support
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role
-from consult.publishing import suppression
+from consult.app.components import pick_consultation, require_role, verified_only
+from consult.publishing import suppression, tables
 
 require_role("officer")
 
@@ -15,24 +15,42 @@ st.title("Overview")
 consultation = pick_consultation()
 counts = storage.counts(engine, consultation.id)
 cols = st.columns(4)
-cols[0].metric("Participants", f"{counts.participants:,}")
+cols[0].metric("Participants", f"{counts.participants:,}",
+               help=f"{counts.unverified:,} not verified against the membership list")
 cols[1].metric("Published proposals", f"{counts.published:,}")
 cols[2].metric("Waiting for moderation", f"{counts.pending:,}")
 cols[3].metric("Votes", f"{counts.votes:,}")
 
-frames = resources.overview_frames(consultation.id)
+frames = resources.overview_frames(consultation.id, verified_only(consultation))
 table, test = support.representativeness(frames["participants"],
                                          storage.baseline_for(engine, consultation))
 # figures about fewer people than the consultation's minimum are blanked here as in every export
 table = suppression.participation_table(table, consultation.min_cell)
 outside = suppression.suppress_count(test["not_in_a_region"], consultation.min_cell)
-st.subheader("Participation by region against the baseline", anchor=False)
+baseline_name = storage.baseline_name_for(engine, consultation)
+st.subheader(f"Participation by region against the {'membership' if baseline_name == storage.MEMBERSHIP else baseline_name}",
+             anchor=False)
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
            f"{outside if outside is not None else f'Fewer than {consultation.min_cell}'} participants gave no UK "
            f"region. Regions with fewer than {consultation.min_cell} participants show no figure.")
 left, right = st.columns(2)
 left.plotly_chart(charts.region_tile_map(table), width="stretch", key="overview_tiles")
 right.plotly_chart(charts.participation_bars(table), width="stretch", key="overview_bars")
+three_ways = tables.membership_table(engine, consultation.id)
+if three_ways is not None:
+    st.subheader("Population, membership and participation", anchor=False)
+    london = three_ways.set_index("region").loc["E12000007"]
+    st.caption(f"Is the membership itself London-dominated? London has {london['population_share']:.0%} of the "
+               f"population and {london['member_share']:.0%} of the members ({london['members_per_population']:.2f} "
+               "times its share). Are we hearing every region? Compare taking part with membership: 1 means a "
+               "region takes part in proportion to its members.")
+    st.plotly_chart(charts.membership_bars(three_ways), width="stretch", key="overview_membership")
+    st.dataframe(pd.DataFrame({
+        "Region": three_ways["name"], "Members": three_ways["members"],
+        "Members per population share": three_ways["members_per_population"],
+        "Taking part per member share": three_ways["participants_per_member"]}), hide_index=True, width="stretch",
+        column_config={"Members per population share": st.column_config.NumberColumn(format="%.2f"),
+                       "Taking part per member share": st.column_config.NumberColumn(format="%.2f")})
 st.subheader("Participation over time", anchor=False)
 st.plotly_chart(charts.participation_over_time(frames["participants"], frames["events"]),
                 width="stretch", key="overview_time")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from consult import answers, storage, tables
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role, say
+from consult.app.components import pick_consultation, require_role, say, verified_only
 from consult.publishing import files
 from consult.publishing import tables as published_tables
 from consult.storage import responses
@@ -60,7 +60,7 @@ if drafts:
         except storage.StoreError as exc:
             say("error", exc)
 
-table = resources.officer_table(cid)
+table = resources.officer_table(cid, verified_only(consultation))
 table = table[table["status"] == "published"]
 current = responses.responses_frame(engine, cid).set_index("proposal_id")
 one, several, sheet = st.tabs(["One proposal", "Several at once", "Spreadsheet"])

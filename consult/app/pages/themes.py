@@ -5,7 +5,7 @@ import streamlit as st
 
 from consult import charts, filters, regions
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role, say
+from consult.app.components import pick_consultation, require_role, say, verified_only
 from consult.storage import themes as theme_store
 from consult.text import escape_markdown
 from consult.theme_regions import theme_by_region
@@ -34,7 +34,7 @@ if themes.empty:
     st.info("No themes yet. Press 'Re-run theme finding' to group the proposals.", icon=":material/info:")
     st.stop()
 
-table = resources.officer_table(consultation.id)
+table = resources.officer_table(consultation.id, verified_only(consultation))
 labels = dict(zip(themes["id"], themes["label"], strict=True))
 published = table[table["status"] == "published"]
 grid = theme_by_region(published["theme_id"], published["region"])
