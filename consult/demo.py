@@ -232,7 +232,8 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, **kw
         votes=data.votes,
         events=data.events,
     )
-    from consult import demo_responses
+    from consult import demo_responses, demo_roll
 
+    demo_roll.install(engine, seed)
     demo_responses.install(engine, consultation.id)
     return consultation.id

@@ -18,24 +18,38 @@ VERIFIER_KINDS = {"postcode": "Postcode", "date_of_birth": "Date of birth", "oth
 NUMBER_PURPOSE, VERIFIER_PURPOSE = "member-number", "member-verifier"
 
 
+_NOT_NUMBER = r"[^0-9A-Z]"
+
+
 def normalise_number(raw: object) -> str:
     """A membership number as typed: spaces, dashes and dots dropped, letters upper case."""
-    return "".join(ch for ch in str(raw or "").strip().upper() if ch.isalnum())
+    return _numbers(pd.Series([str(raw or "")])).iloc[0]
+
+
+def _numbers(raw: pd.Series) -> pd.Series:
+    return raw.astype(str).str.upper().str.replace(_NOT_NUMBER, "", regex=True)
 
 
 def normalise_verifier(raw: object, kind: str) -> str:
     """A postcode without spaces in upper case; a date as YYYY-MM-DD (day first, as written in the UK); any
     other verifier in lower case with single spaces. Empty when it cannot be read."""
-    text = clean_text(str(raw or ""))
+    return _verifiers(pd.Series([str(raw or "")]), kind).iloc[0]
+
+
+def _verifiers(raw: pd.Series, kind: str) -> pd.Series:
+    """Vectorised: postcodes keep letters and digits in upper case, dates become YYYY-MM-DD, anything else is
+    folded to lower case with single spaces."""
+    text = raw.astype(str)
     if kind == "postcode":
-        return "".join(text.upper().split())
+        return text.str.upper().str.replace(_NOT_NUMBER, "", regex=True)
     if kind == "date_of_birth":
-        return _dates(pd.Series([text])).iloc[0] if text else ""
-    return " ".join(text.casefold().split())
+        return _dates(text)
+    return text.map(lambda value: " ".join(clean_text(value).casefold().split()))
 
 
 def number_hash(raw: object) -> str:
     return keys.keyed_hash(NUMBER_PURPOSE, normalise_number(raw))
+
 
 
 def verifier_hash(number_digest: str, raw: object, kind: str) -> str:
@@ -68,10 +82,8 @@ def read_roll(frame: pd.DataFrame, *, number_col: str, verifier_col: str, region
             raise ValueError(f"There is no {role} column {column!r}; the columns are: "
                              f"{', '.join(map(repr, map(str, frame.columns)))}.")
     lines = pd.Series(range(2, len(frame) + 2), index=frame.index)
-    numbers = frame[number_col].fillna("").astype(str).map(normalise_number)
-    raw_verifiers = frame[verifier_col].fillna("").astype(str)
-    verifiers = (raw_verifiers.map(lambda v: normalise_verifier(v, verifier_kind)) if verifier_kind != "date_of_birth"
-                 else _dates(raw_verifiers))
+    numbers = _numbers(frame[number_col].fillna(""))
+    verifiers = _verifiers(frame[verifier_col].fillna(""), verifier_kind)
     raw_regions = frame[region_col].fillna("").astype(str).str.strip()
     spellings = {raw: regions.match_region(raw) for raw in raw_regions.unique()}
     region = raw_regions.map(spellings)
@@ -84,11 +96,11 @@ def read_roll(frame: pd.DataFrame, *, number_col: str, verifier_col: str, region
     problems = problems.mask(repeated & (problems == ""), "membership number repeated (first on line "
                              + first_line.astype(str) + ")")
     good = problems == ""
-    digests = numbers[good].map(lambda n: keys.keyed_hash(NUMBER_PURPOSE, n))
+    hash_number, hash_verifier = keys.keyed_hasher(NUMBER_PURPOSE), keys.keyed_hasher(VERIFIER_PURPOSE)
+    digests = [hash_number(n) for n in numbers[good]]
     rows = pd.DataFrame({
         "number_hash": digests,
-        "verifier_hash": [keys.keyed_hash(VERIFIER_PURPOSE, d, v) for d, v in zip(digests, verifiers[good],
-                                                                                   strict=True)],
+        "verifier_hash": [hash_verifier(d, v) for d, v in zip(digests, verifiers[good], strict=True)],
         "region": region[good],
         "local_party": _optional(frame, local_party_col, good),
         "branch": _optional(frame, branch_col, good),
@@ -112,8 +124,9 @@ def _dates(raw: pd.Series) -> pd.Series:
 def _optional(frame: pd.DataFrame, column: str | None, keep: pd.Series) -> pd.Series | None:
     if column is None:
         return None
-    values = frame.loc[keep, column].fillna("").astype(str).map(clean_text).str.slice(0, 120)
-    return values.where(values != "", None)
+    raw = frame.loc[keep, column].fillna("").astype(str)
+    tidy = {value: clean_text(value)[:120] or None for value in raw.unique()}  # local parties repeat a lot
+    return raw.map(tidy).astype(object)
 
 
 def guess_columns(columns: list[str]) -> dict[str, str | None]:

@@ -76,3 +76,9 @@ def test_install_writes_everything(sqlite_engine, data):
     assert set(shown["status"]) >= {"accepted", "referred"}
     assert responses.thresholds(sqlite_engine, consultation_id).everywhere_probability == 0.7
     assert len(responses.published_milestones(sqlite_engine, consultation_id)) == 1
+    # and a synthetic membership roll, leaning to London, for the membership comparisons
+    from consult.storage import roll
+
+    assert roll.roll_summary(sqlite_engine).members == 20_000
+    assert storage.baseline_name_for(sqlite_engine, storage.get_consultation(sqlite_engine, consultation_id)) == \
+        storage.MEMBERSHIP

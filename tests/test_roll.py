@@ -180,3 +180,20 @@ def test_cli_members_load_and_create(engine, tmp_path, capsys):
     assert cli.main(["create", "--title", "Members vote", "--question", "What now?", "--access", "members",
                      "--join-code", "MEMB26", "--db", url]) == 0
     assert "(members access): members join with the code MEMB26" in capsys.readouterr().out
+
+
+def test_membership_table_compares_population_members_and_participants(engine, consultation):
+    from consult import demo_roll
+    from consult.publishing import tables
+
+    assert tables.membership_table(engine, consultation.id) is None  # no roll: nothing to compare
+    demo_roll.install(engine, seed=1)
+    for region, n in (("E12000007", 30), ("E12000001", 12), ("N92000002", 3)):
+        for _ in range(n):
+            storage.add_participant(engine, consultation.id, region=region)
+    table = tables.membership_table(engine, consultation.id).set_index("region")
+    assert table.loc["E12000007", "members_per_population"] > 1.6  # the demo membership leans to London
+    assert table.loc["E12000007", "participants"] == 30
+    assert pd.isna(table.loc["N92000002", "participants"])  # 3 people: not shown
+    assert pd.isna(table.loc["N92000002", "participants_per_member"])
+    assert table["member_share"].sum() == pytest.approx(1.0, abs=1e-3)

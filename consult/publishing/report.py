@@ -31,6 +31,24 @@ def _not_in_a_region(count: int | None, min_cell: int) -> str:
     return f"{count} participants gave no UK region."
 
 
+def _membership_section(engine: Engine, consultation_id: int) -> str:
+    """Population, membership and participation by region, when the party's roll is loaded."""
+    table = tables.membership_table(engine, consultation_id)
+    if table is None:
+        return ("<p>No membership list is loaded, so participation is compared with the population only; whether "
+                "the membership itself leans to some regions cannot be shown.</p>")
+    view = pd.DataFrame({
+        "Region": table["name"], "Population share": (table["population_share"] * 100).round(1).astype(str) + "%",
+        "Member share": (table["member_share"] * 100).round(1).astype(str) + "%",
+        "Members per population share": table["members_per_population"].map(lambda v: f"{v:.2f}"),
+        "Taking part per member share": table["participants_per_member"].map(
+            lambda v: "–" if v != v else f"{v:.2f}")})
+    return ("<h3>Population, membership and participation</h3><p>Is the membership itself concentrated in some "
+            "regions (members per population share above 1), and are we hearing every region's members (taking "
+            "part per member share near 1)? Weighted figures in this report target the membership.</p>"
+            + _table(view))
+
+
 def _responses_section(engine: Engine, consultation_id: int, published: pd.DataFrame) -> str:
     """Responses by region (were every region's proposals answered as often?) and the answer to every proposal
     that crossed a threshold. Only published responses count; author regions are already suppressed."""
@@ -150,6 +168,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         "Spread of regional estimates (points)": (divisive["divisiveness"] * 100).round(1)})
     divisive_html = _table(divisive_view) if len(divisive) else "<p>No votes yet, so nothing to compare.</p>"
     responses_html = _responses_section(engine, consultation_id, published)
+    membership_html = _membership_section(engine, consultation_id)
     generated = datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{_esc(consultation.title)}: consultation report</title>
@@ -175,6 +194,7 @@ a chi-square test of fit gives p = {test['p_value']:.2g} (a small p means partic
 {plots[0]}{plots[1]}
 {_table(region_rows)}
 <h3>By channel</h3>{_table(by_channel)}
+{membership_html}
 
 <h2>2. Themes</h2>
 <p>Themes were found automatically and checked by officers; quotes are chosen near each theme's centre and from

@@ -128,6 +128,10 @@ def membership_table(engine: Engine, consultation_id: int) -> pd.DataFrame | Non
         return None
     min_size = min_cell(engine, consultation_id)
     people = people_by_region(engine, consultation_id).reindex(regions.region_codes(), fill_value=0)
+    # the same cells as the participation table hides (small ones, and one more where a total would give them away)
+    participation, _ = participation_table(engine, consultation_id)
+    hidden = participation.set_index("region")["suppressed"].reindex(regions.region_codes(), fill_value=True)
+    shown = (~hidden.astype(bool)).to_numpy()
     population = regions.population_baseline()
     shares = pd.DataFrame({"population": population / population.sum(), "members": members / members.sum(),
                            "participants": people / max(people.sum(), 1)})
@@ -137,10 +141,10 @@ def membership_table(engine: Engine, consultation_id: int) -> pd.DataFrame | Non
         "members": members.where(members >= min_size).to_numpy(),
         "member_share": shares["members"].to_numpy(),
         "members_per_population": (shares["members"] / shares["population"]).to_numpy(),
-        "participants": people.where(people >= min_size).to_numpy(),
-        "participant_share": shares["participants"].where(people >= min_size).to_numpy(),
+        "participants": people.where(shown).to_numpy(),
+        "participant_share": shares["participants"].where(shown).to_numpy(),
         "participants_per_member": (shares["participants"] / shares["members"]).where(
-            (people >= min_size) & (members > 0)).to_numpy(),
+            shown & (members > 0).to_numpy()).to_numpy(),
     })
     return table[list(SCHEMAS["membership"])].round(4)
 

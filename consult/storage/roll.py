@@ -23,7 +23,6 @@ from consult.storage.baselines import MEMBERSHIP
 from consult.storage.errors import NotFound, Refused
 from consult.storage.records import Participant, now_ms
 
-CHUNK = 20_000
 _DUMMY = "0" * 64
 
 
@@ -40,13 +39,13 @@ def replace_roll(engine: Engine, rows: pd.DataFrame, *, verifier_label: str, sou
     """Replace the whole roll with `rows` (number_hash, verifier_hash, region, local_party, branch) and the
     membership baseline with its counts by region, in one transaction. Participants stay linked: their link is a
     keyed hash of the (stable) membership number, not a row of this table."""
-    records = rows[["number_hash", "verifier_hash", "region", "local_party", "branch"]]
-    records = records.astype(object).where(records.notna(), None).to_dict("records")
+    columns = ["number_hash", "verifier_hash", "region", "local_party", "branch"]
+    frame = rows[columns].astype(object)
+    records = list(zip(*(frame[c].where(frame[c].notna(), None).tolist() for c in columns), strict=True))
     counts = rows["region"].value_counts()
     with db.writing(engine) as conn:
         conn.execute(delete(s.members))
-        for start in range(0, len(records), CHUNK):
-            conn.execute(s.members.insert(), records[start:start + CHUNK])
+        db.bulk_insert(conn, s.members, columns, records)
         conn.execute(delete(s.roll_info))
         conn.execute(s.roll_info.insert().values(id=1, verifier_label=verifier_label[:40], members=len(records),
                                                  source_name=source_name[:200], loaded_ms=now_ms()))
