@@ -110,7 +110,7 @@ def verify_form(consultation) -> None:
     session.set_member(joined.participant)
     st.session_state["join_note"] = ("You had already joined on another device: you carry on as the same "
                                      "participant, with your votes." if joined.already_joined else
-                                     "Verified: welcome.")
+                                     "Thank you: you are on the membership list.")
     st.rerun()
 
 
