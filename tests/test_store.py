@@ -32,7 +32,7 @@ def test_round_trip_consultation_participant_proposal_vote(engine, consultation)
     votes = storage.votes_frame(engine, consultation.id)
     assert votes[["participant_id", "proposal_id", "value"]].values.tolist() == [[other.id, proposal.id, 1]]
     assert votes["region"].tolist() == ["E12000001"]
-    assert storage.counts(engine, consultation.id) == storage.Counts(2, 1, 1, 0, 1)
+    assert storage.counts(engine, consultation.id) == storage.Counts(2, 1, 1, 0, 1, unverified=2)
 
 
 def test_vote_change_keeps_one_current_vote_and_logs_every_event(engine, consultation):
