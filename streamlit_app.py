@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from consult.app import session
+from consult.app import navigation, session
 
 kiosk = st.query_params.get("mode") == "kiosk"
-st.set_page_config(page_title="consult: have your say", page_icon=":material/how_to_vote:",
+# the icon is a file in the package: a Material icon name would make every browser fetch it from a font CDN
+st.set_page_config(page_title="consult: have your say", page_icon=str(navigation.FAVICON),
                    layout="wide" if kiosk else "centered",
                    initial_sidebar_state="collapsed" if kiosk else "auto")
 
+navigation.page_style()
 role = session.role()
 pages = {
     "Take part": [
@@ -44,6 +46,13 @@ if role in ("officer", "facilitator"):
 else:
     pages["Staff"] = [staff_page("signin", "Staff sign-in", "key", "signin")]
 
-current = st.navigation(pages, position="hidden" if kiosk else "sidebar")
+# Streamlit's own menu stays hidden: members get a bar of links on their pages, staff a sidebar of links
+current = st.navigation(pages, position="hidden")
 session.keep_token_in_url()
+if not kiosk:
+    if role in ("officer", "facilitator"):
+        navigation.staff_sidebar({section: [page for page in section_pages if page.url_path not in ("present",)]
+                                  for section, section_pages in pages.items()})
+    elif current.url_path in ("vote", "propose", "my-region", "what-happened"):
+        navigation.member_bar()
 current.run()

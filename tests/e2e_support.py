@@ -110,3 +110,8 @@ def shoot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def nav_link(page, title: str):
+    """A link in the staff sidebar (the app's own navigation: plain links, no Streamlit menu)."""
+    return page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True)

@@ -10,6 +10,7 @@ from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     join_by_link,
+    nav_link,
     require_chromium,
     shoot,
     streamlit_server,
@@ -101,7 +102,7 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         facilitator.get_by_role("textbox", name="Password").fill(PASSWORD)
         facilitator.get_by_role("button", name="Sign in").click()
         wait_for_app(facilitator)
-        facilitator.get_by_test_id("stSidebarNavLink").filter(has_text="Run a session").click()
+        nav_link(facilitator, "Run a session").click()
         facilitator.get_by_role("heading", name="Run a session").wait_for(timeout=30_000)
         wait_for_app(facilitator)
         shoot(facilitator, "facilitator-desktop")

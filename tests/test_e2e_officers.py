@@ -10,7 +10,15 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import shared_data
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    nav_link,
+    require_chromium,
+    shoot,
+    streamlit_server,
+    wait_for_app,
+)
 from playwright.sync_api import expect
 
 from consult import auth, demo, storage
@@ -39,7 +47,7 @@ def officer_server(tmp_path_factory):
 
 
 def go_to(page, title: str, heading: str) -> None:
-    page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+    nav_link(page, title).click()
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
     wait_for_app(page, timeout=90_000)
 
@@ -178,7 +186,7 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
                 wait_for_app(page)
                 assert page.get_by_role("heading", name=title, exact=True).count() == 0, (path, query)
                 assert page.get_by_test_id("stDownloadButton").count() == 0
-                assert page.get_by_test_id("stSidebarNavLink").filter(has_text=title).count() == 0
+                assert nav_link(page, title).count() == 0
         # and a wrong password, tried again and again, is slowed down
         page.goto(f"{base}/signin")
         page.get_by_label("Account name").wait_for(timeout=60_000)

@@ -4,7 +4,15 @@ it on their phone (their own proposal and the What happened page); the presenter
 from __future__ import annotations
 
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    nav_link,
+    require_chromium,
+    shoot,
+    streamlit_server,
+    wait_for_app,
+)
 from playwright.sync_api import expect
 
 from consult import auth, storage
@@ -51,7 +59,7 @@ def test_officer_publishes_member_reads_presenter_shows(server):
         officer.get_by_role("textbox", name="Password").fill(PASSWORD)
         officer.get_by_role("button", name="Sign in").click()
         wait_for_app(officer)
-        officer.get_by_test_id("stSidebarNavLink").filter(has_text="Responses").click()
+        nav_link(officer, "Responses").click()
         officer.get_by_role("heading", name="Responses", exact=True).wait_for(timeout=60_000)
         wait_for_app(officer, timeout=90_000)
         officer.get_by_label("Find a proposal").fill("franchise its buses")

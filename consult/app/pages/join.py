@@ -173,3 +173,6 @@ if linked is not None and linked.access in ("members", "mixed"):
 else:
     st.write("Join with the code from the organisers. It takes a few seconds.")
     open_form(linked_code)
+if session.role() is None:
+    st.divider()
+    st.page_link("consult/app/pages/signin.py", label="Staff sign-in", icon=":material/key:")

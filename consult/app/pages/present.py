@@ -1,5 +1,7 @@
 """The presenter view for the shared screen: join QR code, live counts, regions, and results when revealed."""
 
+import base64
+
 import streamlit as st
 
 from consult import charts, qr, regions, storage
@@ -35,7 +37,10 @@ join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
 
 left, right = st.columns([1, 2.2], gap="large")
 with left:
-    st.image(qr.qr_png(join_link), caption="Scan to take part", width="stretch")
+    # an <img> with alt text (st.image has none): join codes are letters and digits, the link our own address
+    st.html(f'<img src="data:image/png;base64,{base64.b64encode(qr.qr_png(join_link)).decode()}" '
+            f'alt="QR code: scan to join with the code {consultation.join_code}" style="width:100%">'
+            '<p style="text-align:center;font-size:1.4rem;margin:0">Scan to take part</p>')
     # join codes are letters and digits only (storage.normalise_join_code), so Markdown cannot be injected here
     st.markdown(f"# {consultation.join_code}")
     st.text(join_link)

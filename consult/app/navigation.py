@@ -1,0 +1,53 @@
+"""The app's own navigation, built from plain links: a bar of the member pages at the top of every member page
+(one tap from any page to any other, on a phone too, with no sidebar to open) and, for staff, the sections in the
+sidebar. Streamlit's built-in menu is hidden: its list markup fails accessibility checks (axe: list, listitem)
+and at phone width it leaves off-screen links in the tab order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from consult.app import session
+
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
+
+# WCAG 2.2 AA: captions at 4.5:1 or more (Streamlit's default grey is 3.9:1), and a visible focus ring on links
+# and buttons for keyboard users
+PAGE_STYLE = """<style>
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stImage [data-testid="caption"],
+  [data-testid="stWidgetLabel"] small { color: #4d4d4d !important; opacity: 1 !important; }
+  a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, [role="radio"]:focus-visible {
+    outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
+</style>"""
+
+MEMBER_PAGES = [
+    ("vote", "Vote", ":material/thumbs_up_down:"),
+    ("propose", "Propose", ":material/edit_note:"),
+    ("my_region", "My region", ":material/map:"),
+    ("what_happened", "What happened", ":material/campaign:"),
+]
+
+
+def page_style() -> None:
+    st.html(PAGE_STYLE)
+
+
+def member_bar() -> None:
+    """Links between the member pages, for a member who has joined (the join page has its own next steps)."""
+    params = session.member_params()
+    if not params:
+        return
+    with st.container(horizontal=True, gap="small", key="member_nav"):
+        for name, label, icon in MEMBER_PAGES:
+            st.page_link(f"consult/app/pages/{name}.py", label=label, icon=icon, query_params=params)
+
+
+def staff_sidebar(sections: dict[str, list]) -> None:
+    """Each section's pages as links in the sidebar, under a plain heading."""
+    with st.sidebar:
+        for section, pages in sections.items():
+            st.markdown(f"**{section}**")
+            for page in pages:
+                st.page_link(page)
