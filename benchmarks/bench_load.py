@@ -246,10 +246,10 @@ async def _member(context, base: str, code: str, number: int, region: str, stats
         stats["tokens"].append(token)
         for voted in range(3):
             # locator.wait_for checks on every animation frame; expect() backs off to 1 s between checks
-            await page.get_by_text(f"You have voted on {voted} of").first.wait_for()
+            await page.get_by_text(re.compile(rf"^{voted} votes? ·")).first.wait_for()
             await read()
             clicked, step = time.perf_counter(), f"vote {voted + 1}"
-            counted = page.get_by_text(f"You have voted on {voted + 1} of").first
+            counted = page.get_by_text(re.compile(rf"^{voted + 1} votes? ·")).first
             for attempt in range(6):  # pressed again after 30 s without a response, as for proposals
                 stats["repeated_clicks"] += attempt > 0
                 await page.get_by_role("button", name="Agree", exact=True).click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -74,7 +75,7 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         wait_for_app(presenter)
         assert presenter.get_by_test_id("stSidebar").count() == 0  # kiosk: no navigation
 
-        qr_png = presenter.get_by_test_id("stImage").locator("img").first.screenshot()
+        qr_png = presenter.get_by_role("img", name=re.compile("QR code")).screenshot()
         decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png)))
         assert decoded and decoded[0].text == f"{base}/?join=LIVE42"
         join_link = decoded[0].text
@@ -111,12 +112,17 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         wait_for_app(facilitator)
         assert storage.get_consultation(engine, consultation.id).phase == "voting"
         a_page.get_by_role("button", name="Continue").click()
-        expect(a_page.get_by_text("not taking new proposals")).to_be_visible(timeout=8_000)
+        expect(a_page.get_by_text("not taking new proposals").first).to_be_visible(timeout=8_000)
         bodies = storage.proposals_frame(engine, consultation.id)["body"].tolist()
         assert "Let the North East keep its business rates" not in bodies
+        # nothing typed is lost: the text stays on screen with the reason, and is back in the form on reopening
+        expect(a_page.get_by_role("textbox", name=re.compile("kept here"))).to_have_value(
+            "Let the North East keep its business rates", timeout=8_000)
+        shoot(a_page, "member-propose-kept-phone")
         facilitator.get_by_text("Collect proposals", exact=True).click()
         reopened = time.monotonic()
-        expect(a_page.get_by_role("textbox", name="Your proposal")).to_be_visible(timeout=8_000)
+        expect(a_page.get_by_role("textbox", name="Your proposal", exact=True)).to_have_value(
+            "Let the North East keep its business rates", timeout=8_000)
         assert time.monotonic() - reopened < 8.5
         facilitator.get_by_text("Voting only", exact=True).click()
         wait_for_app(facilitator)

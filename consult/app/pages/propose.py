@@ -14,10 +14,16 @@ st.title("Make a proposal")
 caption(consultation.title)
 st.text(consultation.question)
 
+show_messages("propose_messages")
 if consultation.phase not in storage.PROPOSAL_PHASES:
     st.info("This consultation is not taking new proposals at the moment. You can still vote.",
             icon=":material/lock:")
-    st.page_link("consult/app/pages/vote.py", label="Vote on proposals", query_params=session.member_params())
+    if st.session_state.get("draft_text", "").strip():
+        # nothing typed is lost: the text stays here (same widget key) and is back in the form if proposals reopen
+        st.text_area("Your proposal (kept here: copy it, or send it if proposals reopen)", key="draft_text",
+                     max_chars=consultation.max_chars, height=150)
+    st.page_link("consult/app/pages/vote.py", label="Vote on proposals", icon=":material/thumbs_up_down:",
+                 query_params=session.member_params())
     follow_live(consultation.id, consultation.phase)  # the facilitator may reopen proposals
     st.stop()
 
@@ -75,10 +81,13 @@ def _support_instead(proposal_id: int) -> None:
     _reset()
 
 
-show_messages("propose_messages")
 if remaining <= 0:
     st.info(f"You have made all {consultation.max_proposals_per_participant} of your proposals. "
             "You can still vote on everyone else's.", icon=":material/info:")
+    st.page_link("consult/app/pages/vote.py", label="Vote on proposals", icon=":material/thumbs_up_down:",
+                 query_params=session.member_params())
+    st.page_link("consult/app/pages/what_happened.py", label="See what happened to your proposals",
+                 icon=":material/campaign:", query_params=session.member_params())
     st.stop()
 
 st.text_area(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import participation, storage
+from consult import participation, regions, storage
 from consult.app import resources, session
 from consult.app.components import caption, follow_live, proposal_card, show_messages
 from consult.text import shorten
@@ -37,7 +37,10 @@ def change(proposal_id: int) -> None:
 show_messages("vote_messages")
 if consultation.phase not in storage.VOTING_PHASES:
     st.info("Voting is closed in this consultation. Thank you for taking part.", icon=":material/lock:")
-    st.page_link("consult/app/pages/my_region.py", label="See where your region stands", query_params=session.member_params())
+    st.page_link("consult/app/pages/my_region.py", label="See where your region stands", icon=":material/map:",
+                 query_params=session.member_params())
+    st.page_link("consult/app/pages/what_happened.py", label="See what happened to the proposals",
+                 icon=":material/campaign:", query_params=session.member_params())
     follow_live(consultation.id, consultation.phase)
     st.stop()
 
@@ -45,8 +48,8 @@ published = resources.published(consultation.id)
 mine = storage.participant_votes(engine, member.id)
 voted_here = [pid for pid in mine if pid in published.index]
 total = len(published)
-st.progress(len(voted_here) / total if total else 0.0,
-            text=f"You have voted on {len(voted_here)} of {total} proposals")
+share, goal_text = participation.progress_goal(len(voted_here), regions.region_name(member.region))
+st.progress(share, text=goal_text)
 
 current = st.session_state.get("current_proposal")
 if current is None or current in mine or current not in published.index:
@@ -58,6 +61,11 @@ if current is None or current in mine or current not in published.index:
 if current is None:
     st.success("You have voted on every proposal. Thank you! New ones appear here as members add them.",
                icon=":material/celebration:")
+    if consultation.phase in storage.PROPOSAL_PHASES:
+        st.page_link("consult/app/pages/propose.py", label="Add a proposal of your own", icon=":material/edit_note:",
+                     query_params=session.member_params())
+    st.page_link("consult/app/pages/my_region.py", label="See where your region stands", icon=":material/map:",
+                 query_params=session.member_params())
     follow_live(consultation.id, consultation.phase, published=total)
 else:
     row = published.loc[current]
