@@ -12,7 +12,8 @@ REPRESENTATION_SCALE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b35806"]]
 
 
 def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against the baseline",
-                    font_size: int = 14) -> go.Figure:
+                    font_size: int = 14, height: int = 520, tile_size: int = 84,
+                    against: str = "baseline") -> go.Figure:
     """A UK tile map: one square per region, coloured by participants' share over the baseline share.
 
     `table` is `support.representativeness(...)[0]` (region, participants, sample_share, baseline_share, ratio).
@@ -40,9 +41,9 @@ def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against 
         text=[label for label, keep in zip(labels, shown, strict=True) if keep],
         hovertext=[text for text, keep in zip(hover, shown, strict=True) if keep],
         hoverinfo="text", textfont={"size": font_size, "color": "#111111"},
-        marker={"symbol": "square", "size": 84, "color": position[shown], "cmin": 0, "cmax": 1,
+        marker={"symbol": "square", "size": tile_size, "color": position[shown], "cmin": 0, "cmax": 1,
                 "colorscale": REPRESENTATION_SCALE, "line": {"color": "#444444", "width": 1},
-                "colorbar": {"title": "taking part<br>vs baseline", "tickvals": [0, 0.25, 0.5, 0.75, 1],
+                "colorbar": {"title": f"taking part<br>vs {against}", "tickvals": [0, 0.25, 0.5, 0.75, 1],
                              "ticktext": ["½ or less", "", "fair", "", "2× or more"]}},
         customdata=tiles["code"][shown],
     ))
@@ -52,9 +53,10 @@ def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against 
             text=[label for label, keep in zip(labels, shown, strict=True) if not keep],
             hovertext=[text for text, keep in zip(hover, shown, strict=True) if not keep], hoverinfo="text",
             textfont={"size": font_size, "color": "#111111"}, customdata=tiles["code"][~shown],
-            marker={"symbol": "square", "size": 84, "color": "#dddddd", "line": {"color": "#444444", "width": 1}})
+            marker={"symbol": "square", "size": tile_size, "color": "#dddddd",
+                    "line": {"color": "#444444", "width": 1}})
     figure.update_layout(
-        title=title, height=520, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
+        title=title, height=height, margin={"l": 10, "r": 10, "t": 50 if title else 5, "b": 5}, showlegend=False,
         xaxis={"visible": False, "range": [-0.6, 4.6]}, yaxis={"visible": False, "range": [-4.6, 0.6]},
         plot_bgcolor="white", paper_bgcolor="white",
     )

@@ -1,14 +1,16 @@
-"""The presenter view for the shared screen: join QR code, live counts, regions, and results when revealed."""
+"""The presenter view for the shared screen: everything on one screen (1920x1080 down to 1280x720, 16:9, 16:10
+and 4:3) with no scrolling, in type legible from the back of a hall; join QR code, the phase, live counts, the
+regional picture, what is supported everywhere, the newest proposals, and in results the party's answers."""
 
 import base64
+import html
 
 import streamlit as st
 
-from consult import charts, qr, regions, storage
+from consult import charts, qr, storage
 from consult import live as live_data
 from consult.app import resources
-from consult.app.components import proposal_card, say
-from consult.storage import themes as theme_store
+from consult.app.components import say
 from consult.text import shorten
 
 engine = resources.engine()
@@ -26,83 +28,123 @@ except storage.NotFound as exc:
     say("error", exc)
     st.stop()
 
-# large type and high contrast for a projector; no member text goes into this block
+# Sizes follow the screen's height (vh), so the same page fits 1080 and 720 lines; body text is 2.3vh (about
+# 25 px at 1080p). Elements a refresh re-draws are never dimmed (Streamlit fades "stale" elements while it
+# runs, which looks like flicker on a projector). No member text goes into this block.
 st.html("""<style>
-  [data-testid="stMetricValue"] { font-size: 3.2rem; }
-  [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
-  [data-testid="stText"] { font-size: 1.35rem; color: #000; }
-  [data-testid="stHeading"] h1 { font-size: 3rem; }
+  .block-container { padding: 1.2vh 2vw 0 2vw !important; max-width: 100% !important; }
+  [data-testid="stHeader"] { display: none; }
+  [data-testid="stMain"] p, [data-testid="stMain"] [data-testid="stText"] { font-size: 2.3vh; line-height: 1.3;
+    color: #111; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 5.5vh !important;
+    line-height: 1.05 !important; }
+  [data-testid="stMetricLabel"] p { font-size: 2.4vh !important; }
+  [data-testid="stHeading"] h1 { font-size: 3.8vh; padding: 0; line-height: 1.15; overflow: hidden;
+    display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+  [data-testid="stHeading"] h2, [data-testid="stHeading"] h3 { font-size: 3vh; padding: 0.6vh 0 0.3vh 0;
+    line-height: 1.25; }
+  .st-key-phase [data-testid="stText"], .st-key-phase [data-testid="stText"] * { font-size: 3.4vh !important;
+    font-weight: 700; color: #fff !important; }
+  .st-key-phase { background: #5b2a86; border-radius: 1vh; padding: 0.3vh 1.2vw; width: fit-content; }
+  .st-key-room [data-testid="stVerticalBlockBorderWrapper"], .st-key-room [data-testid="stVerticalBlock"] {
+    gap: 0.6vh; }
+  .st-key-lists [data-testid="stText"], .st-key-everywhere [data-testid="stText"] { overflow: hidden !important;
+    display: -webkit-box !important; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 2.1vh !important; }
+  [data-testid="stHeading"] { margin-bottom: 0.5vh; }
+  [data-stale="true"], .stale-element { opacity: 1 !important; transition: none !important; }
+  /* plotly sizes are in pixels: a larger map for tall screens, a smaller one for 720 lines */
+  .st-key-map_large, .st-key-map_narrow { display: none; }
+  @media (min-height: 900px) and (min-aspect-ratio: 16/10) {
+    .st-key-map_large { display: block; } .st-key-map_small { display: none; } }
+  @media (max-width: 1100px) {
+    .st-key-map_narrow { display: block; } .st-key-map_small, .st-key-map_large { display: none; }
+    [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 4.4vh !important; }
+    .st-key-everywhere [data-testid="stText"] { -webkit-line-clamp: 1; } }
+  .qr img { width: min(100%, 34vh); display: block; margin: 0 auto; }
+  .qr p { text-align: center; margin: 0.3vh 0; }
+  .qr .code { font-size: 6vh; font-weight: 800; letter-spacing: 0.3vw; }
 </style>""")
 join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
+PHASES = {"collecting": "Proposals open", "voting": "Voting open", "results": "Results", "closed": "Closed",
+          "draft": "Not open yet"}
 
-left, right = st.columns([1, 2.2], gap="large")
-with left:
-    # an <img> with alt text (st.image has none): join codes are letters and digits, the link our own address
-    st.html(f'<img src="data:image/png;base64,{base64.b64encode(qr.qr_png(join_link)).decode()}" '
-            f'alt="QR code: scan to join with the code {consultation.join_code}" style="width:100%">'
-            '<p style="text-align:center;font-size:1.4rem;margin:0">Scan to take part</p>')
-    # join codes are letters and digits only (storage.normalise_join_code), so Markdown cannot be injected here
-    st.markdown(f"# {consultation.join_code}")
-    st.text(join_link)
+# an <img> with alt text (st.image has none); join codes are letters and digits, the address is escaped
+JOIN_HTML = (f'<div class="qr"><img src="data:image/png;base64,{base64.b64encode(qr.qr_png(join_link)).decode()}" '
+             f'alt="QR code: scan to join with the code {consultation.join_code}">'
+             f'<p>Scan to take part, or go to</p><p>{html.escape(join_link.split("?")[0])}</p>'
+             f'<p>and enter the code</p><p class="code">{consultation.join_code}</p></div>')
+
+
+def regional_picture(current) -> None:
+    baseline_name = storage.baseline_name_for(engine, current)
+    against = "members" if baseline_name == storage.MEMBERSHIP else "population"
+    table = resources.representation(current.id, baseline_name, current.min_cell)
+    for size, (font, height, tile) in {"narrow": (12, 250, 40), "small": (15, 300, 54),
+                                       "large": (21, 440, 78)}.items():
+        with st.container(key=f"map_{size}"):
+            st.plotly_chart(charts.region_tile_map(table, title="", font_size=font, height=height, tile_size=tile,
+                                                   against=against),
+                            width="stretch", config={"displayModeBar": False, "staticPlot": True},
+                            key=f"tile_map_{size}")
+    st.caption(f"People taking part in each region; ×1.0 means in line with its share of the {against} (×0.5 half, "
+               f"×2 double). Grey: fewer than {current.min_cell}, not shown.")
+
+
+def supported_everywhere(current) -> None:
+    st.subheader("Supported in every region", anchor=False)
+    top = resources.top_consensus(current.id).head(2)
+    published = resources.published(current.id)
+    shown = 0
+    for row in top.itertuples():
+        if row.proposal_id in published.index:
+            st.text(f"{shorten(published.loc[row.proposal_id, 'body'], 110)}")
+            st.caption(f"{row.support:.0%} agree · a majority in all 12 regions {row.prob_all:.0%} likely")
+            shown += 1
+    if not shown:
+        st.caption("Waiting for the first votes.")
 
 
 @st.fragment(run_every="2s")
 def live() -> None:
+    # everything is drawn inside the fragment: elements a fragment writes into outside containers pile up
     current = storage.get_consultation(engine, consultation.id)
     counts = storage.counts(engine, current.id)
-    st.title(current.title, anchor=False)
-    phase_text = {"collecting": "Proposals open", "voting": "Voting open", "results": "Results",
-                  "closed": "Closed", "draft": "Not open yet"}[current.phase]
-    st.caption(phase_text)
-    cols = st.columns(3)
-    cols[0].metric("Taking part", f"{counts.participants:,}")
-    cols[1].metric("Proposals", f"{counts.published:,}")
-    cols[2].metric("Votes", f"{counts.votes:,}")
-    baseline_name = storage.baseline_name_for(engine, current)
-    if baseline_name == storage.MEMBERSHIP:
-        st.caption("Taking part compared with the party's membership in each region")
-    st.plotly_chart(charts.region_tile_map(resources.representation(current.id, baseline_name, current.min_cell),
-                                           font_size=15),
-                    width="stretch", config={"displayModeBar": False, "staticPlot": True},
-                    key="tile_map")
-    if current.results_visible or current.phase in ("results", "closed"):
-        groups = resources.opinion_group_count(current.id)
-        if groups >= 2:
-            st.caption(f"{groups} opinion groups so far. These proposals are supported across regions:")
-        st.subheader("Most support across every region", anchor=False)
-        top = resources.top_consensus(current.id)
-        published = resources.published(current.id)
-        if top.empty:
-            st.caption("Waiting for the first votes.")
-        names = regions.region_names()
-        for row in top.itertuples():
-            if row.proposal_id in published.index:
-                proposal_card(published.loc[row.proposal_id, "body"])
-                st.caption(f"{row.support:.0%} agree · {row.votes} votes · majority in all 12 regions "
-                           f"{row.prob_all:.0%} likely · weakest: {names.get(row.weakest_region, '–')} "
-                           f"(about {row.weakest_support:.0%})")
-        themes = theme_store.themes_frame(engine, current.id)
-        themes = themes[~themes["is_other"]].head(8)
-        if len(themes):
-            st.subheader("Themes so far", anchor=False)
-            for theme in themes.itertuples():
-                st.text(f"{shorten(theme.label, 60)} · {theme.size} proposals")
-    else:
-        st.info("Results are hidden until the facilitator reveals them.", icon=":material/visibility_off:")
-    if current.phase in ("results", "closed"):
-        answered = resources.published_responses(current.id).head(3)
-        if len(answered):
+    left, middle, right = st.columns([1, 1.45, 1.65], gap="medium")
+    with left:
+        st.html(JOIN_HTML)
+    with right, st.container(key="room"):
+        st.title(shorten(current.title, 70), anchor=False)
+        with st.container(key="phase"):
+            st.text(PHASES[current.phase])
+        cols = st.columns(3)
+        cols[0].metric("Taking part", f"{counts.participants:,}")
+        cols[1].metric("Proposals", f"{counts.published:,}")
+        cols[2].metric("Votes", f"{counts.votes:,}")
+        lists = st.container(key="lists")
+    with lists:
+        # the newest proposals first: one cheap query, so they show as soon as the page opens
+        st.subheader("Just in", anchor=False)
+        newest = live_data.newest_proposals(engine, current.id, 3)
+        for row in newest.itertuples():
+            st.text(shorten(row.body, 110))
+        if newest.empty:
+            st.caption("The first proposals will appear here.")
+        answered = (resources.published_responses(current.id).head(2) if current.phase in ("results", "closed")
+                    else None)
+        if answered is not None and len(answered):
             st.subheader("You said, we did", anchor=False)
             for row in answered.itertuples():
-                with st.container(border=True):
-                    st.text(row.proposal)
-                    st.text(f"{row.status_label}: {row.response}" if row.response else row.status_label)
-    newest = live_data.newest_proposals(engine, current.id, 4)  # straight from the database: seconds matter here
-    if len(newest):
-        st.subheader("Just in", anchor=False)
-        for row in newest.itertuples():
-            proposal_card(row.body, region=row.region if row.region in regions.answer_codes() else None)
+                st.text(shorten(row.proposal, 100))
+                st.text(shorten(f"{row.status_label}: {row.response}" if row.response else row.status_label, 100))
+    with middle:
+        st.subheader("Who is taking part", anchor=False)
+        regional_picture(current)
+        with st.container(key="everywhere"):
+            if current.results_visible or current.phase in ("results", "closed"):
+                supported_everywhere(current)
+            else:
+                st.caption("Results are hidden until the facilitator reveals them.")
 
 
-with right:
-    live()
+live()
