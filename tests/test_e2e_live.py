@@ -61,6 +61,31 @@ def member_joins_and_proposes(browser, join_link: str, region: str, text: str):
     return context, page, time.monotonic()
 
 
+def below_the_fold(page) -> int:
+    """Pixels of the page below the screen (0 when everything fits)."""
+    return page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                         " return Math.max(m.scrollHeight - m.clientHeight,"
+                         " document.documentElement.scrollHeight - window.innerHeight); }")
+
+
+def test_presenter_fits_a_720p_screen(live_server):
+    from playwright.sync_api import sync_playwright
+
+    base, _engine, _consultation = live_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width, height in ((1280, 720), (1024, 768), (1920, 1200)):
+            page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+            page.goto(f"{base}/present?code=LIVE42&mode=kiosk")
+            page.get_by_text("Taking part").first.wait_for(timeout=60_000)
+            wait_for_app(page)
+            page.get_by_role("heading", name="Just in").wait_for(timeout=30_000)
+            assert below_the_fold(page) == 0, (width, height)
+            if (width, height) == (1280, 720):
+                shoot(page, "presenter-1280x720")
+        browser.close()
+
+
 def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
     import zxingcpp
     from PIL import Image
@@ -74,6 +99,7 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         presenter.get_by_text("Taking part").first.wait_for(timeout=60_000)
         wait_for_app(presenter)
         assert presenter.get_by_test_id("stSidebar").count() == 0  # kiosk: no navigation
+        assert below_the_fold(presenter) == 0  # kiosk mode cannot scroll: everything fits the projector
 
         qr_png = presenter.get_by_role("img", name=re.compile("QR code")).screenshot()
         decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png)))
