@@ -91,3 +91,31 @@ def test_every_page_passes_axe_and_stays_on_its_origin(server):
     assert {page: found for page, found in problems.items() if found} == {}
     assert len(problems) == 7 + len(STAFF_PAGES)
     assert elsewhere == set(), f"requests to other origins: {sorted(elsewhere)}"
+
+
+HEADINGS = {"Vote": "Vote on proposals", "Propose": "Make a proposal", "My region": "Where my region stands",
+            "What happened": "What happened"}
+
+
+def test_a_member_on_a_phone_reaches_every_member_page_in_one_tap(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    base = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+        join_by_link(phone, f"{base}/?join={demo.JOIN_CODE}", demo.JOIN_CODE, "Wales")
+        assert phone.get_by_test_id("stSidebar").count() == 0  # no sidebar to open on a phone
+        bar = phone.locator(".st-key-member_nav")
+        for start, heading in HEADINGS.items():
+            for target, target_heading in HEADINGS.items():
+                if target == start:
+                    continue
+                bar.get_by_role("link", name=start, exact=True).click()
+                phone.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
+                wait_for_app(phone)
+                expect(bar.get_by_role("link", name=target, exact=True)).to_be_in_viewport()
+                bar.get_by_role("link", name=target, exact=True).click()
+                phone.get_by_role("heading", name=target_heading, exact=True).wait_for(timeout=60_000)
+                wait_for_app(phone)
+        browser.close()
