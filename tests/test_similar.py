@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from consult.similar import SimilarityIndex
 
@@ -26,3 +27,25 @@ def test_newer_proposals_than_the_index_are_compared_too():
 
 def test_empty_index():
     assert SimilarityIndex([], []).query("anything").empty
+
+
+def test_offers_meet_the_precision_target_on_labelled_pairs():
+    """Similar proposals are offered only when similar: precision >= 0.9 on hand-labelled pairs, where word
+    overlap alone cannot reach it at any threshold (the same frame around a different subject fools it)."""
+    from pathlib import Path
+
+    from consult import demo, embeddings, similar
+
+    if not embeddings.available():
+        pytest.skip("the embedding model (wordllama) is not installed")
+    pairs = pd.read_csv(Path(__file__).parent / "data" / "similar_pairs.csv")
+    corpus = demo.generate(n_participants=200, n_proposals=600).proposals["body"].tolist()
+    scores = similar.score_pairs(pairs["a"].tolist(), pairs["b"].tolist(), corpus)
+    offered = scores["meaning"] >= similar.OFFER_THRESHOLD
+    duplicates = pairs["duplicate"] == 1
+    assert offered.sum() >= 10
+    assert duplicates[offered].mean() >= 0.9
+    assert (offered & duplicates).sum() / duplicates.sum() >= 0.35
+    best_lexical = max(duplicates[scores["lexical"] >= t].mean() for t in (0.2, 0.3, 0.4, 0.5, 0.6)
+                       if (scores["lexical"] >= t).any())
+    assert best_lexical < 0.9
