@@ -1,6 +1,10 @@
 """Similar-proposal search: index build and query time at 100,000 proposals.
 
     python benchmarks/bench_similar.py [--proposals 100000] [--queries 50]
+    python benchmarks/bench_similar.py --pairs     # how the offer threshold was chosen
+
+With --pairs: precision and recall of what is offered on hand-labelled pairs (tests/data/similar_pairs.csv) at
+each threshold, for word overlap alone (the baseline, and the method before) and for the offer score.
 
 Baseline, measured in the same run: a plain Python scan computing word-set Jaccard similarity against every
 proposal (what a quick implementation would do).
@@ -26,7 +30,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="similar-proposal search benchmark")
     parser.add_argument("--proposals", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--pairs", action="store_true", help="precision/recall on the labelled pairs")
     args = parser.parse_args(argv)
+    if args.pairs:
+        return pairs_report()
     texts = generated(args.proposals)
     queries = generated(args.queries, seed=1)
     start = time.perf_counter()
@@ -46,6 +53,28 @@ def main(argv=None) -> int:
     print(row("query", "ms/query", "vs baseline"))
     print(row("baseline: Python Jaccard scan", f"{baseline * 1000:.0f}", "1.00"))
     print(row("consult SimilarityIndex", f"{ours * 1000:.1f}", f"{ours / baseline:.3f}"))
+    return 0
+
+
+def pairs_report() -> int:
+    import pandas as pd
+
+    from consult import demo, similar
+
+    pairs = pd.read_csv(Path(__file__).resolve().parents[1] / "tests" / "data" / "similar_pairs.csv")
+    duplicates = pairs["duplicate"] == 1
+    corpus = demo.generate(n_participants=300, n_proposals=1600).proposals["body"].tolist()
+    scores = similar.score_pairs(pairs["a"].tolist(), pairs["b"].tolist(), corpus)
+    print(f"{len(pairs)} labelled pairs ({int(duplicates.sum())} duplicates); offered = score >= threshold")
+    print(row("threshold", "overlap prec", "recall", "offer prec", "recall", widths=(12, 14, 10, 14, 10)))
+    for threshold in sorted({*np.round(np.arange(0.2, 0.66, 0.04), 2), similar.OFFER_THRESHOLD}):
+        cells = []
+        for column in ("lexical", "meaning"):
+            offered = scores[column] >= threshold
+            cells += [f"{duplicates[offered].mean():.2f}" if offered.any() else "-",
+                      f"{(offered & duplicates).sum() / duplicates.sum():.2f}"]
+        mark = " <- OFFER_THRESHOLD" if threshold == similar.OFFER_THRESHOLD else ""
+        print(row(f"{threshold:.2f}", *cells, widths=(12, 14, 10, 14, 10)) + mark)
     return 0
 
 
