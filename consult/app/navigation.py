@@ -18,6 +18,8 @@ FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 PAGE_STYLE = """<style>
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stImage [data-testid="caption"],
   [data-testid="stWidgetLabel"] small { color: #4d4d4d !important; opacity: 1 !important; }
+  /* section headings are h2 (after the page's h1, in order) at the size of Streamlit's subheader */
+  [data-testid="stHeading"] h2 { font-size: 1.5rem; padding: 0.75rem 0 0.25rem 0; }
   a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, [role="radio"]:focus-visible {
     outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
 </style>"""

@@ -11,19 +11,19 @@ require_role("officer")
 st.title("Audit log")
 consultation = pick_consultation()
 log = storage.audit_frame(resources.engine(), consultation.id)
-st.subheader("Latest", anchor=False)
+st.header("Latest", anchor=False)
 for row in log.head(8).itertuples():
     when = pd.to_datetime(row.created_ms, unit="ms", utc=True).strftime("%d %b %H:%M")
     target = f"{row.target_type} {row.target_id}" if row.target_type else ""
     st.text(f"{when} · {row.actor} · {row.action} {target}" + (f" · reason: {row.reason}" if row.reason else ""))
-st.subheader("Everything", anchor=False)
+st.header("Everything", anchor=False)
 st.dataframe(pd.DataFrame({
     "When": pd.to_datetime(log["created_ms"], unit="ms", utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"),
     "Who": log["actor"], "Action": log["action"], "On": log["target_type"].fillna("") + " " +
     log["target_id"].astype("Int64").astype(str).replace("<NA>", ""), "Reason": log["reason"], "Detail": log["detail"],
 }), hide_index=True, width="stretch")
 
-st.subheader("Staff sign-ins", anchor=False)
+st.header("Staff sign-ins", anchor=False)
 st.caption("Every sign-in, wrong password and refused try, with the client address (kept with the audit log). "
            "Names that are not accounts are not written down: people sometimes type a password there.")
 sign_ins = storage.audit_frame(resources.engine(), None)

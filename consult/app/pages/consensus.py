@@ -17,7 +17,7 @@ if published.empty:
     st.stop()
 
 percent = st.column_config.NumberColumn(format="%.0f%%")
-st.subheader("Supported in every region", anchor=False)
+st.header("Supported in every region", anchor=False)
 st.caption("Ranked by the expected support in whichever region is weakest, from pooled regional estimates: a "
            "region with few votes leans on the proposal's national figure and the region's general lean, so a "
            "proposal strong in 12 regions ranks above one strong in 2 and unknown in 10. Weighted support is the "
@@ -37,7 +37,7 @@ st.dataframe(pd.DataFrame({
     "Support": percent, "Weighted": percent, "Weakest region estimate": percent,
     "Majority in every region (probability)": percent})
 
-st.subheader("Opinion groups", anchor=False)
+st.header("Opinion groups", anchor=False)
 summary = resources.opinion_summary(consultation.id, verified_only(consultation))
 if summary["k"] < 2:
     st.info("Not enough votes yet to find opinion groups.", icon=":material/info:")
@@ -56,7 +56,7 @@ else:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Most divisive between regions", anchor=False)
+    st.header("Most divisive between regions", anchor=False)
     st.caption("The spread of the pooled regional estimates: high only where the votes show regions differ.")
     divisive = published.sort_values("divisiveness", ascending=False).head(10)
     st.dataframe(pd.DataFrame({"Proposal": divisive["body"], "Spread (points)": divisive["divisiveness"] * 100,
@@ -64,7 +64,7 @@ with left:
                                "Least support": divisive["weakest_region"]}), hide_index=True,
                  width="stretch", column_config={"Spread (points)": st.column_config.NumberColumn(format="%.1f")})
 with right:
-    st.subheader("Areas of uncertainty", anchor=False)
+    st.header("Areas of uncertainty", anchor=False)
     st.caption("Many members passed: the proposal may be unclear or need more information.")
     unsure = published[published["passes"] / published["votes"] > 0.3].sort_values("votes", ascending=False)
     st.dataframe(pd.DataFrame({"Proposal": unsure["body"],

@@ -102,7 +102,7 @@ def moderate(proposal_id: int, status: str) -> None:
 @st.fragment(run_every="3s")
 def queue() -> None:
     pending = live.pending_proposals(engine, consultation.id)
-    st.subheader(f"Waiting for approval ({len(pending)})", anchor=False)
+    st.header(f"Waiting for approval ({len(pending)})", anchor=False)
     if pending.empty:
         st.caption("Nothing waiting." if consultation.moderation == "pre" else
                    "Proposals are published at once in this consultation.")

@@ -44,7 +44,7 @@ st.dataframe(frame.head(5), width="stretch", hide_index=True)
 columns = list(frame.columns)
 none = "(none)"
 with st.form("mapping"):
-    st.subheader("Which column holds what?", anchor=False)
+    st.header("Which column holds what?", anchor=False)
     text_col = st.selectbox("Response text", columns, key="map_text")
     region_col = st.selectbox("Region", [none] + columns, key="map_region")
     respondent_col = st.selectbox("Respondent id", [none] + columns, key="map_respondent")
@@ -68,5 +68,5 @@ if go:
             say("warning", "Regions not recognised (kept as 'prefer not to say'): " +
                        ", ".join(f"{name or '(blank)'} ×{n}" for name, n in report.unknown_regions.items()))
         if report.rejected:
-            st.subheader(f"Rejected rows ({len(report.rejected)})", anchor=False)
+            st.header(f"Rejected rows ({len(report.rejected)})", anchor=False)
             st.dataframe(report.rejected_frame(), hide_index=True, width="stretch")

@@ -37,7 +37,7 @@ if current is not None:
     st.success(f"You are taking part as a verified member from {where} (from the membership list)."
                if current.verified else f"You are taking part as a member from {where}.",
                icon=":material/how_to_vote:")
-    st.subheader(consultation.title, anchor=False)
+    st.header(consultation.title, anchor=False)
     st.text(consultation.question)
     params = session.member_params()
     st.page_link("consult/app/pages/vote.py", label="Vote on proposals", icon=":material/thumbs_up_down:",
@@ -82,7 +82,7 @@ def verify_form(consultation) -> None:
     """Members-only and mixed consultations: membership number and verifier; the region comes from the roll."""
     summary = roll.roll_summary(engine())
     label = summary.verifier_label if summary else "Postcode"
-    st.subheader(consultation.title, anchor=False)
+    st.header(consultation.title, anchor=False)
     st.write("This consultation is for party members. Verify with your membership number: your region comes from "
              "the membership list, so you are not asked for it.")
     with st.form("verify", enter_to_submit=True):
@@ -167,7 +167,7 @@ if linked is not None and linked.access in ("members", "mixed"):
     verify_form(linked)
     if linked.access == "mixed":
         st.divider()
-        st.subheader("Not a member? Join as a supporter", anchor=False)
+        st.header("Not a member? Join as a supporter", anchor=False)
         st.caption("Supporters' views are counted, and shown separately from verified members' where it matters.")
         open_form(linked_code)
 else:

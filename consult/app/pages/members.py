@@ -32,7 +32,7 @@ else:
         "Share of members": st.column_config.NumberColumn(format="%.1f%%"),
         "Share of population": st.column_config.NumberColumn(format="%.1f%%")})
 
-st.subheader("Load a membership list", anchor=False)
+st.header("Load a membership list", anchor=False)
 upload = st.file_uploader("Membership list (CSV or Excel)", type=["csv", "xlsx"])
 if upload is None:
     st.stop()

@@ -17,7 +17,7 @@ consultation = pick_consultation()
 show_messages("moderation_messages")
 
 needs = resources.moderation_queue(consultation.id)
-st.subheader(f"Needs a look ({len(needs)})", anchor=False)
+st.header(f"Needs a look ({len(needs)})", anchor=False)
 st.caption("Pending proposals, and published ones flagged for abusive language or personal data "
            "(emails, phone numbers, postcodes, names). Nothing is hidden automatically.")
 view = pd.DataFrame({"Select": False, "#": needs["id"], "Proposal": needs["body"], "Status": needs["status"],
@@ -45,7 +45,7 @@ with st.form("bulk"):
             st.session_state["moderation_messages"] = {"success": [f"{len(picked)} proposal(s) updated."]}
             st.rerun()
 
-st.subheader("Any proposal", anchor=False)
+st.header("Any proposal", anchor=False)
 with st.form("single"):
     cols = st.columns([1, 2])
     pid = cols[0].number_input("Proposal number (#)", min_value=1, step=1)
@@ -61,7 +61,7 @@ with st.form("single"):
             resources.clear_officer_caches()
             st.success(f"Proposal {int(pid)} is now {status}.")
 
-st.subheader("Merge duplicates", anchor=False)
+st.header("Merge duplicates", anchor=False)
 with st.form("merge_proposals"):
     cols = st.columns(2)
     duplicate = cols[0].number_input("Duplicate proposal (#)", min_value=1, step=1)
@@ -76,7 +76,7 @@ with st.form("merge_proposals"):
             resources.clear_officer_caches()
             st.success(f"Merged: {moved} vote(s) moved; members who had voted on both keep one vote.")
 
-st.subheader("Erasure requests", anchor=False)
+st.header("Erasure requests", anchor=False)
 st.caption("Erase a member's votes and registration: find them by the pseudonym in the votes export, or as the "
            "author of a proposal. Their proposals are kept without an author, or removed with the votes on them.")
 with st.form("erase_participant"):

@@ -31,7 +31,7 @@ names = {1: "agreed", -1: "disagreed", 0: "passed"}
 if member.region in regions.region_codes():
     table = participation.region_view(estimates, summary, mine, member.region)
     table = table[table["proposal_id"].isin(published.index)]
-    st.subheader(f"{region_name} and the whole UK", anchor=False)
+    st.header(f"{region_name} and the whole UK", anchor=False)
     st.caption(f"On the proposals you voted on, biggest differences first. Each figure is an estimate with a 95% "
                f"range: where few people in {region_name} have voted yet, it leans on the national figure and on "
                f"how {region_name} votes in general.")
@@ -44,7 +44,7 @@ if member.region in regions.region_codes():
 else:
     st.info("You did not give a UK region, so there is no regional comparison to show.", icon=":material/info:")
 
-st.subheader("Ideas most likely supported in every region", anchor=False)
+st.header("Ideas most likely supported in every region", anchor=False)
 widest = participation.widest_support(summary)
 if widest.empty:
     st.caption("Not enough votes yet.")

@@ -28,7 +28,7 @@ table, test = support.representativeness(frames["participants"],
 table = suppression.participation_table(table, consultation.min_cell)
 outside = suppression.suppress_count(test["not_in_a_region"], consultation.min_cell)
 baseline_name = storage.baseline_name_for(engine, consultation)
-st.subheader(f"Participation by region against the {'membership' if baseline_name == storage.MEMBERSHIP else baseline_name}",
+st.header(f"Participation by region against the {'membership' if baseline_name == storage.MEMBERSHIP else baseline_name}",
              anchor=False)
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
            f"{outside if outside is not None else f'Fewer than {consultation.min_cell}'} participants gave no UK "
@@ -38,7 +38,7 @@ left.plotly_chart(charts.region_tile_map(table), width="stretch", key="overview_
 right.plotly_chart(charts.participation_bars(table), width="stretch", key="overview_bars")
 three_ways = tables.membership_table(engine, consultation.id)
 if three_ways is not None:
-    st.subheader("Population, membership and participation", anchor=False)
+    st.header("Population, membership and participation", anchor=False)
     london = three_ways.set_index("region").loc["E12000007"]
     st.caption(f"Is the membership itself London-dominated? London has {london['population_share']:.0%} of the "
                f"population and {london['member_share']:.0%} of the members ({london['members_per_population']:.2f} "
@@ -51,10 +51,10 @@ if three_ways is not None:
         "Taking part per member share": three_ways["participants_per_member"]}), hide_index=True, width="stretch",
         column_config={"Members per population share": st.column_config.NumberColumn(format="%.2f"),
                        "Taking part per member share": st.column_config.NumberColumn(format="%.2f")})
-st.subheader("Participation over time", anchor=False)
+st.header("Participation over time", anchor=False)
 st.plotly_chart(charts.participation_over_time(frames["participants"], frames["events"]),
                 width="stretch", key="overview_time")
-st.subheader("Proposals by what they are about", anchor=False)
+st.header("Proposals by what they are about", anchor=False)
 st.plotly_chart(charts.tier_bars(frames["proposals"]), width="stretch",
                 key="overview_tiers")
 st.dataframe(pd.DataFrame({

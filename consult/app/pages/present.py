@@ -92,7 +92,7 @@ def regional_picture(current) -> None:
 
 
 def supported_everywhere(current) -> None:
-    st.subheader("Supported in every region", anchor=False)
+    st.header("Supported in every region", anchor=False)
     top = resources.top_consensus(current.id).head(2)
     published = resources.published(current.id)
     shown = 0
@@ -124,7 +124,7 @@ def live() -> None:
         lists = st.container(key="lists")
     with lists:
         # the newest proposals first: one cheap query, so they show as soon as the page opens
-        st.subheader("Just in", anchor=False)
+        st.header("Just in", anchor=False)
         newest = live_data.newest_proposals(engine, current.id, 3)
         for row in newest.itertuples():
             st.text(shorten(row.body, 110))
@@ -133,12 +133,12 @@ def live() -> None:
         answered = (resources.published_responses(current.id).head(2) if current.phase in ("results", "closed")
                     else None)
         if answered is not None and len(answered):
-            st.subheader("You said, we did", anchor=False)
+            st.header("You said, we did", anchor=False)
             for row in answered.itertuples():
                 st.text(shorten(row.proposal, 100))
                 st.text(shorten(f"{row.status_label}: {row.response}" if row.response else row.status_label, 100))
     with middle:
-        st.subheader("Who is taking part", anchor=False)
+        st.header("Who is taking part", anchor=False)
         regional_picture(current)
         with st.container(key="everywhere"):
             if current.results_visible or current.phase in ("results", "closed"):

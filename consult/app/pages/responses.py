@@ -38,7 +38,7 @@ with st.expander("What obliges an answer", expanded=not rules.any), st.form("thr
         except storage.StoreError as exc:
             say("error", exc)
 
-st.subheader("Needs an answer", anchor=False)
+st.header("Needs an answer", anchor=False)
 if st.button("Check the thresholds now", icon=":material/refresh:"):
     say("info", f"{answers.refresh_queue(engine, cid)} proposals newly need an answer.")
 resources.refresh_answer_queue(cid)

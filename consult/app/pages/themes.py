@@ -39,7 +39,7 @@ labels = dict(zip(themes["id"], themes["label"], strict=True))
 published = table[table["status"] == "published"]
 grid = theme_by_region(published["theme_id"], published["region"])
 grid = grid[grid["theme"].isin(labels)]
-st.subheader("Themes by region", anchor=False)
+st.header("Themes by region", anchor=False)
 st.caption("Click a square to list those proposals. Cells with fewer than 10 proposals are hidden.")
 event = st.plotly_chart(charts.theme_region_grid(grid, labels), on_select="rerun", selection_mode="points",
                         key="theme_grid", width="stretch")
@@ -62,7 +62,7 @@ with st.expander("Filters and search", expanded=cell is not None):
 
 shown = filters.filter_proposals(table, regions=chosen_regions, themes=chosen_themes, tiers=tiers,
                                  statuses=statuses, min_support=min_support / 100, search=search)
-st.subheader(f"Proposals ({len(shown):,} of {len(table):,})", anchor=False)
+st.header(f"Proposals ({len(shown):,} of {len(table):,})", anchor=False)
 st.dataframe(pd.DataFrame({
     "#": shown["proposal_id"], "Proposal": shown["body"], "Theme": shown["theme"],
     "Region": shown["region"].map(regions.region_names()), "Votes": shown["votes"], "Support": shown["support"] * 100,
@@ -71,7 +71,7 @@ st.dataframe(pd.DataFrame({
     column_config={"Support": st.column_config.NumberColumn(format="%.0f%%"),
                    "Weighted": st.column_config.NumberColumn(format="%.0f%%")})
 
-st.subheader("Every theme", anchor=False)
+st.header("Every theme", anchor=False)
 for theme in themes.itertuples():
     members = published[published["theme_id"] == theme.id]
     agree = members["agree"].sum()
@@ -83,7 +83,7 @@ for theme in themes.itertuples():
         for body in members.sort_values("votes", ascending=False)["body"].head(3):
             st.text(f"• {body}")
 
-st.subheader("Correct the themes", anchor=False)
+st.header("Correct the themes", anchor=False)
 real = themes[~themes["is_other"]]
 names = dict(zip(real["id"], real["label"], strict=True))
 tab_rename, tab_merge, tab_split, tab_move = st.tabs(["Rename", "Merge", "Split", "Move a proposal"])

@@ -24,7 +24,7 @@ def show_response(status_label: str, text: str, referred_to: str = "", decided_b
         caption(f"Decided by {decided_by}")
 
 
-st.subheader("Your proposals", anchor=False)
+st.header("Your proposals", anchor=False)
 own = responses.own_proposals_with_responses(engine, consultation.id, member.id)
 if own.empty:
     st.caption("You have not made a proposal in this consultation.")
@@ -42,7 +42,7 @@ for row in own.itertuples():
 
 answered = resources.published_responses(consultation.id)
 milestones = responses.published_milestones(engine, consultation.id)
-st.subheader("The party's responses", anchor=False)
+st.header("The party's responses", anchor=False)
 if answered.empty:
     st.caption("The party has not published any responses yet. Responses appear here as soon as they are "
                "published.")
@@ -61,7 +61,7 @@ st.caption(f"{len(shown)} of {len(answered)} responses")
 key = "theme" if group_by == "Theme" else "status_label"
 groups = shown.groupby(key, sort=False)
 for name in sorted(groups.groups, key=lambda g: (order.index(g) if g in order else 0, g == "", g)):
-    st.markdown(f"#### {escape_markdown(name or 'No theme')}")
+    st.markdown(f"### {escape_markdown(name or 'No theme')}")
     for row in groups.get_group(name).itertuples():
         with st.container(border=True):
             st.text(row.proposal)
