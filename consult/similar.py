@@ -7,7 +7,8 @@ sentence embeddings of the two texts, and the embeddings of what they do *not* s
 other lacks: "post offices" against "bus routes" is far apart, "franchising" against "franchise bus services"
 close; nothing left over counts as a match). The threshold was chosen on hand-labelled pairs
 (`tests/data/similar_pairs.csv`): of what is offered there, 12 of 13 are true duplicates (0.92; 0.40 of the
-duplicates found), where word overlap reaches at most 0.56 at any threshold. It does not depend on the corpus.
+duplicates found), where word overlap alone reaches at most about 0.6 at any threshold. It does not depend on
+the corpus.
 "ports" against "airports" still passes.
 """
 
