@@ -6,22 +6,18 @@ import streamlit as st
 from consult import storage
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role
+from consult.publishing import audit_view
 
 require_role("officer")
 st.title("Audit log")
 consultation = pick_consultation()
-log = storage.audit_frame(resources.engine(), consultation.id)
+log = audit_view.readable_log(resources.engine(), consultation.id)
 st.header("Latest", anchor=False)
 for row in log.head(8).itertuples():
-    when = pd.to_datetime(row.created_ms, unit="ms", utc=True).strftime("%d %b %H:%M")
-    target = f"{row.target_type} {row.target_id}" if row.target_type else ""
-    st.text(f"{when} · {row.actor} · {row.action} {target}" + (f" · reason: {row.reason}" if row.reason else ""))
+    st.text(" · ".join(part for part in (row.When, row.Who, row.What, row.Which) if part)
+            + (f" · reason: {row.Reason}" if row.Reason else ""))
 st.header("Everything", anchor=False)
-st.dataframe(pd.DataFrame({
-    "When": pd.to_datetime(log["created_ms"], unit="ms", utc=True).dt.strftime("%Y-%m-%d %H:%M:%S"),
-    "Who": log["actor"], "Action": log["action"], "On": log["target_type"].fillna("") + " " +
-    log["target_id"].astype("Int64").astype(str).replace("<NA>", ""), "Reason": log["reason"], "Detail": log["detail"],
-}), hide_index=True, width="stretch")
+st.dataframe(log, hide_index=True, width="stretch")
 
 st.header("Staff sign-ins", anchor=False)
 st.caption("Every sign-in, wrong password and refused try, with the client address (kept with the audit log). "
