@@ -160,3 +160,20 @@ def test_officer_answers_a_proposal_and_the_member_reads_it(demo_db):
     texts = [t.value for t in member_view.text]
     assert "Accepted: the commission will take this to conference." in texts
     assert "A later draft nobody sees yet." not in texts
+
+
+def test_the_picker_shows_titles_and_remembers_the_choice_across_visits(demo_db):
+    engine, url, consultation_id = demo_db
+    other = storage.create_consultation(engine, title="Rural transport call", question="Buses?",
+                                        join_code="RURAL7")
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/overview.py").run()
+    picker = at.selectbox(key="consultation_picker")
+    assert any(label.startswith("Rural transport call · collecting proposals · ") for label in picker.options)
+    chosen = next(label for label in picker.options if label.endswith(f"· {other.join_code}"))
+    picker.set_value(chosen).run()
+    assert not at.exception
+    later = _app(url).run()  # a new visit: another session for the same account
+    later.switch_page("consult/app/pages/consensus.py").run()
+    assert later.selectbox(key="consultation_picker").value == chosen
+    storage.delete_consultation(engine, other.id)

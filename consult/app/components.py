@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from consult import regions
@@ -72,22 +73,33 @@ def follow_live(consultation_id: int, phase: str, *, published: int | None = Non
     _watch()
 
 
+PHASE_WORDS = {"draft": "draft", "collecting": "collecting proposals", "voting": "voting", "results": "results",
+               "closed": "closed"}
+
+
 def pick_consultation():
-    """A consultation chooser for staff pages (by join code), remembered across pages in this tab."""
+    """A consultation chooser for staff pages: by title, status and date, newest first; the choice is kept for
+    the tab and, per account, in the database, so it follows the officer across pages and visits."""
     from consult import storage
     from consult.app.resources import engine
+    from consult.storage import preferences
 
     frame = storage.list_consultations(engine())
     if frame.empty:
         st.info("There are no consultations yet. Create one on 'Run a session' or import responses.")
         st.stop()
-    codes = frame["join_code"].tolist()
-    remembered = st.session_state.get("staff_consultation")
-    choice = st.selectbox("Consultation (join code)", codes,
-                          index=codes.index(remembered) if remembered in codes else 0, key="consultation_picker")
+    account = st.session_state.get("account") or "staff"
+    created = pd.to_datetime(frame["created_ms"], unit="ms", utc=True).dt.strftime("%d %b %Y")
+    labels = {f"{title} · {PHASE_WORDS.get(phase, phase)} · {day} · {code}": code for title, phase, day, code in
+              zip(frame["title"], frame["phase"], created, frame["join_code"], strict=True)}
+    remembered = st.session_state.get("staff_consultation") or preferences.recall(engine(), account, "consultation")
+    codes = list(labels.values())
+    index = codes.index(remembered) if remembered in codes else 0
+    choice = labels[st.selectbox("Consultation", list(labels), index=index, key="consultation_picker")]
+    if choice != remembered:
+        preferences.remember(engine(), account, "consultation", choice)
     st.session_state["staff_consultation"] = choice
     consultation = storage.find_consultation(engine(), choice)
-    st.text(f"{consultation.title} · phase: {consultation.phase}")
     counts = storage.counts(engine(), consultation.id)
     if consultation.access == "open":
         st.caption(f"Anyone with the code may join: all {counts.participants:,} participants chose their own region "

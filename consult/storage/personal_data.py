@@ -74,6 +74,7 @@ NOT_PERSONAL: dict[str, str] = {
     # and nothing in a consultation's exports links to it (participants hold only a per-consultation keyed hash).
     "members": "the party's membership roll: keyed hashes of number and verifier, region, local party",
     "roll_info": "when the roll was loaded and what its verifier is called",
+    "staff_preferences": "which consultation a staff account last chose",
 }
 
 

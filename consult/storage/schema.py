@@ -412,3 +412,14 @@ roll_info = Table(
     Column("loaded_ms", BigInteger, nullable=False),
     CheckConstraint("id = 1", name="single_row"),
 )
+
+# What a staff account chose last (the consultation on the officer pages), so the choice follows them across
+# pages, sessions and app servers.
+staff_preferences = Table(
+    "staff_preferences",
+    metadata,
+    Column("account", String(120), primary_key=True),
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)
