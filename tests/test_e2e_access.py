@@ -104,8 +104,12 @@ def test_a_member_on_a_phone_reaches_every_member_page_in_one_tap(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-        join_by_link(phone, f"{base}/?join={demo.JOIN_CODE}", demo.JOIN_CODE, "Wales")
+        token = join_by_link(phone, f"{base}/?join={demo.JOIN_CODE}", demo.JOIN_CODE, "Wales")
         assert phone.get_by_test_id("stSidebar").count() == 0  # no sidebar to open on a phone
+        fresh = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+        fresh.goto(f"{base}/my-region?p={token}")  # the member's own link, opened anew
+        expect(fresh.locator(".st-key-member_nav").get_by_role("link", name="Vote", exact=True)).to_be_visible(
+            timeout=60_000)
         bar = phone.locator(".st-key-member_nav")
         for start, heading in HEADINGS.items():
             for target, target_heading in HEADINGS.items():

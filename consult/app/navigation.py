@@ -37,10 +37,11 @@ def page_style() -> None:
 
 
 def member_bar() -> None:
-    """Links between the member pages, for a member who has joined (the join page has its own next steps)."""
-    params = session.member_params()
-    if not params:
+    """Links between the member pages, for a member who has joined (the join page has its own next steps);
+    also on a fresh visit from the member's link, before the page itself has looked them up."""
+    if session.member() is None:
         return
+    params = session.member_params()
     with st.container(horizontal=True, gap="small", key="member_nav"):
         for name, label, icon in MEMBER_PAGES:
             st.page_link(f"consult/app/pages/{name}.py", label=label, icon=icon, query_params=params)
