@@ -127,3 +127,20 @@ def require_role(*roles: str) -> str:
         st.error("This page is for signed-in staff with the right role.", icon=":material/lock:")
         st.stop()
     return role
+
+
+def uploaded_table(label: str):
+    """A CSV or Excel file from an uploader, read as text columns; stops the page until there is one, and
+    says what is wrong with a file that cannot be read."""
+    from consult import tables
+
+    upload = st.file_uploader(label, type=["csv", "xlsx"])
+    if upload is None:
+        st.stop()
+    try:
+        frame = tables.read_table(data=upload.getvalue(), name=upload.name)
+    except tables.TableError as exc:
+        say("error", exc)
+        st.stop()
+    frame.attrs["file_name"] = upload.name
+    return frame

@@ -7,7 +7,7 @@ import streamlit as st
 
 from consult import imports, polis, tables
 from consult.app import resources
-from consult.app.components import require_role, say
+from consult.app.components import require_role, say, uploaded_table
 
 require_role("officer")
 engine = resources.engine()
@@ -28,14 +28,7 @@ if kind == "polis":
             say("success", f"Imported as consultation {consultation_id}.")
     st.stop()
 
-upload = st.file_uploader("Responses file", type=["csv", "xlsx"])
-if upload is None:
-    st.stop()
-try:
-    frame = tables.read_table(data=upload.getvalue(), name=upload.name)
-except tables.TableError as exc:
-    say("error", exc)
-    st.stop()
+frame = uploaded_table("Responses file")
 if frame.attrs.get("fallback_lines"):
     st.warning(f"{frame.attrs['fallback_lines']} line(s) were not UTF-8 and were read as Windows-1252.")
 st.write(f"{len(frame):,} rows, {len(frame.columns)} columns. A first look:")
@@ -49,7 +42,7 @@ with st.form("mapping"):
     region_col = st.selectbox("Region", [none] + columns, key="map_region")
     respondent_col = st.selectbox("Respondent id", [none] + columns, key="map_respondent")
     stance_col = st.selectbox("Agree / disagree or Likert answer (optional)", [none] + columns, key="map_stance")
-    title = st.text_input("Title for the imported consultation", value=Path(upload.name).stem, max_chars=200)
+    title = st.text_input("Title for the imported consultation", value=Path(frame.attrs["file_name"]).stem, max_chars=200)
     go = st.form_submit_button("Import", type="primary")
 if go:
     mapping = imports.Mapping(text=text_col, region=None if region_col == none else region_col,

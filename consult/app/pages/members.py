@@ -5,7 +5,7 @@ import streamlit as st
 
 from consult import membership, regions, tables
 from consult.app import resources
-from consult.app.components import require_role, say
+from consult.app.components import require_role, say, uploaded_table
 from consult.storage import roll
 
 require_role("officer")
@@ -33,14 +33,7 @@ else:
         "Share of population": st.column_config.NumberColumn(format="%.1f%%")})
 
 st.header("Load a membership list", anchor=False)
-upload = st.file_uploader("Membership list (CSV or Excel)", type=["csv", "xlsx"])
-if upload is None:
-    st.stop()
-try:
-    frame = tables.read_table(data=upload.getvalue(), name=upload.name)
-except tables.TableError as exc:
-    say("error", exc)
-    st.stop()
+frame = uploaded_table("Membership list (CSV or Excel)")
 columns = list(frame.columns)
 guess = membership.guess_columns(columns)
 none = "(none)"
@@ -68,7 +61,7 @@ if load:
                                       verifier_kind=kind, local_party_col=None if party_col == none else party_col)
         if parsed.rows.empty:
             raise ValueError("No row could be loaded, so the current list was kept.")
-        loaded = roll.replace_roll(engine, parsed.rows, verifier_label=kind_label, source_name=upload.name,
+        loaded = roll.replace_roll(engine, parsed.rows, verifier_label=kind_label, source_name=frame.attrs["file_name"],
                                    actor=actor)
     except (ValueError, tables.TableError) as exc:
         say("error", exc)
