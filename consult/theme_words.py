@@ -1,7 +1,9 @@
-"""Words for themes: the phrase vectoriser (stemmed words and phrases, no downloaded corpora) and class-based
-TF-IDF keywords and labels."""
+"""Words for themes: the phrase vectoriser (stemmed words and phrases, no downloaded corpora), class-based
+TF-IDF keywords, negation marking and labels."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from scipy import sparse
@@ -115,14 +117,56 @@ def pick_keywords(weights: np.ndarray, terms: np.ndarray, surface: np.ndarray, n
     return [lookup[t] for t in chosen]
 
 
+_NEGATION_CUE = (r"(?:\b(?:not|no|never|nothing|nobody|none|nor|cannot|without|hardly|barely|neither|cant|dont"
+                 r"|wont|isnt|wasnt|couldnt|wouldnt|shouldnt|doesnt|didnt|arent|werent)\b|(?<=[^\W\d_])n['’]t\b)")
+#: a negation reaches to the next punctuation or contrast word (Pang, Lee and Vaithyanathan 2002 mark to
+#: punctuation), at most six words
+_NEGATED = re.compile(_NEGATION_CUE + r"((?:[\s\-]+(?!(?:but|however|although|though|yet)\b)"
+                      r"[^\W\d_]+(?:['’][^\W\d_]+)?){1,6})", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def _blank_scope(match: re.Match) -> str:
+    return " not" + _WORD.sub("not", match.group(1))
+
+
+def mark_negation(text: str) -> str:
+    """The text with every word under a negation replaced by "not", so label counts never take a negated
+    word for the theme's subject: "could not have done any better" keeps no "better", "not good value" no
+    "good", while "good value, but not cheap" keeps "good value"."""
+    return _NEGATED.sub(_blank_scope, str(text).lower())
+
+
+def label_stems(label: str) -> set[str]:
+    """The stems of a label's content words ("Good bus services" -> {"good", "bus", "servic"})."""
+    stem = stemmer()
+    stops = stop_words()
+    return {stem(w) for w in re.findall(WORD_PATTERN, label.lower()) if w not in stops}
+
+
 def make_label(keywords: list[str]) -> str:
-    """A short readable label: the best phrase, and a second one when the first is a single word."""
+    """A label is one phrase that occurs in the theme's texts: the first two- or three-word phrase among the
+    top three keywords, else the top keyword (never two unrelated words joined by a slash)."""
     if not keywords:
         return "Unlabelled theme"
-    first = keywords[0]
-    if " " in first or len(keywords) == 1:
-        label = first
-    else:
-        second = next((k for k in keywords[1:] if first not in k.split()), keywords[1])
-        label = f"{first} / {second}"
-    return label[0].upper() + label[1:]
+    phrase = next((k for k in keywords[:3] if " " in k), keywords[0])
+    return phrase[0].upper() + phrase[1:]
+
+
+def distinct_labels(keyword_lists: list[list[str]], sizes: np.ndarray) -> list[str]:
+    """One label per theme, no two alike: larger themes choose first; a theme whose best phrase a sibling has
+    (or one with the same words) takes its next keyword phrase, and only then a numbered fallback."""
+    labels: list[str | None] = [None] * len(keyword_lists)
+    taken: set[frozenset[str]] = set()
+    for theme in np.argsort(-np.asarray(sizes), kind="stable"):
+        keywords = keyword_lists[theme]
+        candidates = [make_label(keywords)] + [k[0].upper() + k[1:] for k in keywords if k]
+        for candidate in candidates:
+            key = frozenset(label_stems(candidate)) or frozenset([candidate.lower()])
+            if key not in taken:
+                labels[theme] = candidate
+                taken.add(key)
+                break
+        else:
+            labels[theme] = f"{make_label(keywords)} ({int(theme) + 1})"
+    return [str(label) for label in labels]
