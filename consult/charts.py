@@ -166,6 +166,29 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
     return figure
 
 
+def distinctive_themes_chart(rows: pd.DataFrame, region_name: str) -> go.Figure:
+    """One region's themes against the rest of the UK: the pooled ratio with its 95% interval, on a log axis
+    so 2x and 0.5x sit the same distance from 1; a line at 1 (no difference)."""
+    frame = rows.sort_values("ratio")
+    clear = (frame["lower"] > 1) | (frame["upper"] < 1)
+    figure = go.Figure()
+    figure.add_scatter(
+        x=frame["ratio"], y=[shorten_label(_plain(str(t)), 40) for t in frame["theme_label"]], mode="markers",
+        marker={"size": 11, "color": ["#0072b2" if c else "#999999" for c in clear]},
+        error_x={"type": "data", "symmetric": False, "array": frame["upper"] - frame["ratio"],
+                 "arrayminus": frame["ratio"] - frame["lower"], "color": "#555555"},
+        hovertext=[f"{_plain(str(t))}: {r:.1f}x the rest of the UK (95% {lo:.1f}–{hi:.1f})"
+                   for t, r, lo, hi in zip(frame["theme_label"], frame["ratio"], frame["lower"], frame["upper"],
+                                           strict=True)],
+        hoverinfo="text", showlegend=False)
+    figure.add_vline(x=1, line={"color": "#333333", "dash": "dot"})
+    figure.update_layout(
+        height=120 + 30 * len(frame), xaxis={"type": "log", "title": f"{region_name} against the rest of the UK "
+                                             "(ratio of shares, 95% interval; blue: clearly different)"},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")
+    return figure
+
+
 def opinion_map(projection: pd.DataFrame) -> go.Figure:
     """Participants on the opinion map (PCA), coloured by opinion group; light voters in grey."""
     figure = go.Figure()

@@ -200,7 +200,30 @@ def run_themes(args: argparse.Namespace) -> int:
         for region, words in region_keywords(texts.tolist(), regions, min_texts=args.min_cell).items():
             if words:
                 print(f"  {region}: {', '.join(words[:6])}")
+        _print_distinctive(out["theme_id"], regions, labels.to_dict(), args)
+    elif args.regions_out:
+        print("consult themes: --regions-out needs --region-col", file=sys.stderr)
+        return 2
     return 0
+
+
+def _print_distinctive(themes, regions, labels: dict, args: argparse.Namespace) -> None:
+    """Each region's most distinctive theme in words, and the whole pooled table with --regions-out."""
+    from consult import regions as uk
+    from consult.publishing import files
+    from consult.theme_distinctive import distinctive_themes, most_distinctive
+
+    codes = regions.map(lambda value: uk.match_region(value) or uk.UNDISCLOSED)
+    table = distinctive_themes(themes.to_numpy(), codes.to_numpy(), labels=labels, min_cell=args.min_cell)
+    if table.empty:
+        print(f"\nno region has {args.min_cell} or more responses in a UK region: nothing to compare")
+    else:
+        print("\nwhat is distinctive where (pooled ratio against the rest of the UK, 95% interval):")
+        for sentence in most_distinctive(table)["sentence"]:
+            print(f"  {sentence}")
+    if args.regions_out:
+        files.write(table, args.regions_out, "theme-regions")
+        print(f"wrote {len(table)} rows to {args.regions_out}")
 
 
 def run_hash_password(args: argparse.Namespace) -> int:
@@ -287,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="static word embeddings beside TF-IDF (default auto: when installed)")
     thm.add_argument("--min-cell", type=int, default=10, help="smallest region cell shown (default 10)")
     thm.add_argument("--seed", type=int, default=0)
+    thm.add_argument("--regions-out", help="CSV or XLSX: each region's themes over- and under-represented against "
+                     "the rest of the UK (ratio with a 95%% interval, pooled where counts are small)")
     thm.add_argument("--out", required=True, help="CSV or XLSX to write: the input plus theme_id, theme_label, theme_score")
     hp = add("hash-password", "print a password hash for a staff account (put it in secrets or the environment)",
              run_hash_password)

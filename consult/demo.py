@@ -61,7 +61,7 @@ def generate(
     """Build the demo consultation in memory; the same seed always gives the same data."""
     rng = np.random.default_rng(seed)
     participants = _participants(rng, n_participants)
-    proposals = _proposals(rng, participants, n_proposals)
+    proposals = _proposals(rng, participants, n_proposals, seed)
     votes, events = _votes(rng, participants, proposals, mean_votes_per_participant)
     return DemoData(participants, proposals, votes, events)
 
@@ -93,11 +93,14 @@ def _participants(rng: np.random.Generator, n: int) -> pd.DataFrame:
     })
 
 
-def _proposals(rng: np.random.Generator, participants: pd.DataFrame, n: int) -> pd.DataFrame:
+def _proposals(rng: np.random.Generator, participants: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     theme_keys = list(t.THEMES)
     activity = rng.gamma(0.6, 1.0, size=len(participants))  # a few members write many proposals
     activity /= activity.sum()
     rows, seen = [], set()
+    # themes come from their own stream so a region's tilt shows in its draws; the main stream still takes
+    # its draw for each theme, so the texts and votes of the rest of the demo are as they always were
+    theme_rng = np.random.default_rng([seed, 8])
     written = np.zeros(len(participants), dtype=int)
     attempts = 0
     while len(rows) < n:
@@ -110,7 +113,8 @@ def _proposals(rng: np.random.Generator, participants: pd.DataFrame, n: int) -> 
         region = participants.at[author, "region"]
         tilt = t.THEME_TILTS.get(region, {})
         theme_weights = np.array([tilt.get(k, 1.0) for k in theme_keys])
-        theme = theme_keys[int(rng.choice(len(theme_keys), p=theme_weights / theme_weights.sum()))]
+        rng.choice(len(theme_keys), p=theme_weights / theme_weights.sum())
+        theme = theme_keys[int(theme_rng.choice(len(theme_keys), p=theme_weights / theme_weights.sum()))]
         body = _write(rng, theme, region)
         key = dedupe_key(body)
         if key in seen:
@@ -216,8 +220,10 @@ def _votes(
     return votes, events.reset_index(drop=True)
 
 
-def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, **kwargs) -> int:
-    """Write the demo consultation into the database and return its id."""
+def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, *, themes: bool = True,
+            **kwargs) -> int:
+    """Write the demo consultation into the database and return its id; with `themes`, its themes are found
+    too, so the Themes page has content at first open."""
     data = data or generate(seed, **kwargs)
     join_code = JOIN_CODE if seed == 2026 else None
     consultation = storage.create_consultation(
@@ -236,4 +242,8 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, **kw
 
     demo_roll.install(engine, seed)
     demo_responses.install(engine, consultation.id)
+    if themes:
+        from consult.storage import themes as theme_store
+
+        theme_store.run(engine, consultation.id, actor="consult demo")
     return consultation.id

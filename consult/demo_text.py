@@ -374,7 +374,7 @@ REGION_WORDS = {
 
 # How much more (or less) likely members in a region are to write about a theme than on average.
 THEME_TILTS: dict[str, dict[str, float]] = {
-    "E12000001": {"transport": 1.8, "fiscal": 1.6, "economy": 1.6, "identity": 1.4},
+    "E12000001": {"transport": 3.0, "fiscal": 1.4, "economy": 1.2},  # a clear tilt that a test looks for
     "E12000002": {"transport": 1.8, "skills": 1.4, "economy": 1.3},
     "E12000003": {"identity": 1.8, "transport": 1.5, "localgov": 1.3},
     "E12000004": {"localgov": 1.5, "skills": 1.4},

@@ -144,6 +144,26 @@ def label_stems(label: str) -> set[str]:
     return {stem(w) for w in re.findall(WORD_PATTERN, label.lower()) if w not in stops}
 
 
+#: words that grade a subject rather than name one: "Good service" and "Excellent service" are one theme
+EVALUATIVE_WORDS = frozenset(["good", "great", "excellent", "perfect", "brilliant", "amazing", "fantastic",
+                              "wonderful", "lovely", "nice", "superb", "outstanding", "fab", "fabulous", "best",
+                              "better", "helpful", "friendly", "happy", "pleased", "satisfied", "poor", "bad",
+                              "terrible", "awful", "worse", "worst", "rubbish", "dreadful", "horrible", "slow",
+                              "quick", "fast", "efficient", "professional"])
+
+
+def label_subject(label: str) -> frozenset[str]:
+    """The stems a label names once words of praise or complaint are set aside."""
+    stem = stemmer()
+    return frozenset(label_stems(label) - {stem(w) for w in EVALUATIVE_WORDS})
+
+
+def same_subject(label_a: str, label_b: str) -> bool:
+    """True when two labels differ only by evaluative words ("Great service" / "Perfect service")."""
+    subject = label_subject(label_a)
+    return bool(subject) and subject == label_subject(label_b)
+
+
 def make_label(keywords: list[str]) -> str:
     """A label is one phrase that occurs in the theme's texts: the first two- or three-word phrase among the
     top three keywords, else the top keyword (never two unrelated words joined by a slash)."""

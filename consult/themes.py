@@ -37,6 +37,7 @@ from consult.theme_words import (  # noqa: F401
     make_label,
     mark_negation,
     pick_keywords,
+    same_subject,
 )
 
 OTHER = -1
@@ -197,8 +198,9 @@ class ThemeModel(BaseEstimator):
         return normalize(model.cluster_centers_.astype(np.float32))
 
     def _lookalike_pair(self) -> tuple[int, int] | None:
-        """Two themes that say the same thing: the same label, most top keywords shared, or a label word in
-        common with centres close enough (the four praise themes "Good / Excellent / Great / Perfect service")."""
+        """Two themes that say the same thing: the same label, labels that differ only by a word of praise or
+        complaint ("Good service" / "Excellent service"), most top keywords shared, or a label word in common
+        with centres close enough."""
         real = self.themes_[self.themes_["theme"] != OTHER]
         words = [set(k[:5]) for k in real["keywords"]]
         labels = real["label"].str.lower().tolist()
@@ -210,7 +212,8 @@ class ThemeModel(BaseEstimator):
                 union = words[i] | words[j]
                 overlap = len(words[i] & words[j]) / len(union) if union else 0.0
                 related = bool(stems[i] & stems[j]) and closeness[themes[i], themes[j]] >= self.merge_related_above
-                if labels[i] == labels[j] or overlap >= self.merge_keyword_overlap or related:
+                if (labels[i] == labels[j] or same_subject(labels[i], labels[j]) or related
+                        or overlap >= self.merge_keyword_overlap):
                     return themes[i], themes[j]
         return None
 

@@ -16,7 +16,7 @@ def test_demo_loads_once_with_if_empty(sqlite_url, capsys):
 
 def test_migrate_reports_revision(sqlite_url, capsys):
     assert cli.main(["migrate", "--db", sqlite_url]) == 0
-    assert "revision 0007" in capsys.readouterr().out
+    assert "revision 0008" in capsys.readouterr().out
 
 
 def test_list_on_empty_database_says_what_to_do(sqlite_url, capsys):
@@ -62,6 +62,30 @@ def test_themes_command_on_a_file_with_regions(tmp_path, capsys):
     assert "themes in 500 responses" in printed and "theme by region" in printed
     themed = pd.read_csv(out)
     assert list(themed.columns[-3:]) == ["theme_id", "theme_label", "theme_score"] and len(themed) == 500
+
+
+def test_themes_command_writes_what_is_distinctive_where(tmp_path, capsys):
+    import pandas as pd
+
+    from consult import demo, regions
+
+    data = demo.generate(seed=9, n_participants=300, n_proposals=500)
+    source = tmp_path / "responses.csv"
+    frame = data.proposals[["body", "region"]].copy()
+    frame["region"] = frame["region"].map(regions.region_name)  # free-spelled names, as exports hold them
+    frame.to_csv(source, index=False)
+    regions_out = tmp_path / "regions.csv"
+    assert cli.main(["themes", str(source), "--text-col", "body", "--region-col", "region", "--out",
+                     str(tmp_path / "themed.csv"), "--regions-out", str(regions_out)]) == 0
+    printed = capsys.readouterr().out
+    assert "what is distinctive where" in printed and "London" in printed
+    table = pd.read_csv(regions_out)
+    assert {"region", "theme_id", "theme_label", "n", "share", "ratio", "lower", "upper"} <= set(table.columns)
+    assert (table["lower"] <= table["ratio"]).all() and (table["ratio"] <= table["upper"]).all()
+    assert table["region"].isin(regions.region_codes()).all()
+    assert cli.main(["themes", str(source), "--text-col", "body", "--out", str(tmp_path / "t.csv"),
+                     "--regions-out", str(regions_out)]) == 2
+    assert "needs --region-col" in capsys.readouterr().err
 
 
 def test_themes_command_errors(tmp_path, capsys):

@@ -35,3 +35,4 @@ def test_demo_regional_tilts_show_up():
 def test_empty_input():
     assert theme_by_region([], []).empty
     assert region_keywords([], []) == {}
+

@@ -76,6 +76,26 @@ def _responses_section(engine: Engine, consultation_id: int, published: pd.DataF
             f"<h3>Proposals that crossed a threshold for an answer</h3>{crossed}")
 
 
+def _distinctive_section(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataFrame,
+                         min_cell: int) -> str:
+    """A line per region: its most distinctive theme with the pooled ratio and interval (theme_distinctive)."""
+    from consult.theme_distinctive import distinctive_themes, most_distinctive
+
+    primary = assignments[assignments["rank"] == 1].set_index("proposal_id")["theme_id"]
+    published = proposals[(proposals["status"] == "published") & proposals.index.isin(primary.index)]
+    labels = dict(zip(themes["id"], themes["label"], strict=True))
+    other = tuple(themes.loc[themes["is_other"], "id"])
+    table = distinctive_themes(primary.reindex(published.index).to_numpy(), published["region"].to_numpy(),
+                               labels=labels, min_cell=min_cell, exclude_themes=other)
+    if table.empty:
+        return (f"<h3>What is distinctive where</h3><p>No region has {min_cell} or more themed proposals yet, so "
+                "regions cannot be compared.</p>")
+    lines = "".join(f"<li>{_esc(sentence)}</li>" for sentence in most_distinctive(table)["sentence"])
+    return ("<h3>What is distinctive where</h3><p>For each region, the theme whose share of the region's proposals "
+            "most exceeds its share in the rest of the UK. Ratios are pooled towards the UK pattern where a region "
+            f"has few proposals, so small regions get a cautious answer rather than none.</p><ul>{lines}</ul>")
+
+
 def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     """The whole report as one HTML document (plotly.js is embedded once, so it opens offline).
 
@@ -133,6 +153,8 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
                               f"<p class='kw'>{_esc(theme.keywords)}</p>{quote_html}")
     if not theme_sections:
         theme_sections.append("<p>No theme analysis has been run for this consultation yet.</p>")
+    else:
+        theme_sections.append(_distinctive_section(themes, assignments, proposals, min_cell))
 
     votes = storage.votes_frame(engine, consultation_id, published_only=True)
     group_html = "<p>Not enough votes to find opinion groups.</p>"

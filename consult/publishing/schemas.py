@@ -57,6 +57,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "proposal": ID, "region": REGION, "region_name": REGION, "n": NUMBER, "agree": NUMBER, "estimate": NUMBER,
         "lower": NUMBER, "upper": NUMBER, "leans_on_pooling": NUMBER,
     },
+    "theme-regions": {
+        "region": REGION, "region_name": REGION, "theme_id": ID, "theme_label": TEXT, "n": NUMBER, "share": NUMBER,
+        "rest_share": NUMBER, "ratio": NUMBER, "lower": NUMBER, "upper": NUMBER, "leans_on_pooling": NUMBER,
+    },
     "polis-comments": {
         "timestamp": TIME, "datetime": TIME, "comment-id": ID, "author-id": ID, "agrees": NUMBER,
         "disagrees": NUMBER, "moderated": NUMBER, "is-meta": TEXT, "is-seed": TEXT, "comment-body": TEXT,

@@ -199,6 +199,8 @@ themes = Table(
     # an officer's label is kept by later re-runs
     Column("label_edited", Boolean, nullable=False, server_default="0"),
     Column("keywords", Text, nullable=False, server_default=""),
+    # mean cosine of the theme's proposals to its centre at the last run (None for "Other" and officer themes)
+    Column("coherence", Float, nullable=True),
     Column("is_other", Boolean, nullable=False, server_default="0"),
     Column("active", Boolean, nullable=False, server_default="1"),
     Column("created_ms", BigInteger, nullable=False),

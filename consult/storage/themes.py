@@ -58,8 +58,9 @@ def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_i
                 if len(overlap) and overlap.max() / len(members) >= match_above:
                     match = int(overlap.idxmax())
             keywords = ", ".join(row.keywords)
+            coherence = float(row.coherence) if pd.notna(row.coherence) else None
             if match is not None and match not in mapping.values():
-                values = {"keywords": keywords, "active": True, "updated_ms": stamp}
+                values = {"keywords": keywords, "coherence": coherence, "active": True, "updated_ms": stamp}
                 if not themes_now[match].label_edited:
                     values["label"] = row.label
                 conn.execute(update(s.themes).where(s.themes.c.id == match).values(**values))
@@ -68,8 +69,8 @@ def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_i
                 mapping[row.theme] = match
             else:
                 mapping[row.theme] = conn.execute(s.themes.insert().values(
-                    consultation_id=consultation_id, label=row.label, keywords=keywords, created_ms=stamp,
-                    updated_ms=stamp)).inserted_primary_key[0]
+                    consultation_id=consultation_id, label=row.label, keywords=keywords, coherence=coherence,
+                    created_ms=stamp, updated_ms=stamp)).inserted_primary_key[0]
         kept = set(mapping.values())
         retired = [tid for tid, row in themes_now.items() if tid not in kept and row.active and not row.is_other
                    and not _has_officer_assignments(conn, tid)]
@@ -113,7 +114,7 @@ def themes_frame(engine: Engine, consultation_id: int, *, include_inactive: bool
              .where(s.theme_assignments.c.consultation_id == consultation_id, s.theme_assignments.c.rank == 1)
              .group_by(s.theme_assignments.c.theme_id).subquery())
     query = (select(s.themes.c.id, s.themes.c.label, s.themes.c.label_edited, s.themes.c.keywords,
-                    s.themes.c.is_other, s.themes.c.active, sizes.c.size)
+                    s.themes.c.coherence, s.themes.c.is_other, s.themes.c.active, sizes.c.size)
              .outerjoin(sizes, sizes.c.theme_id == s.themes.c.id)
              .where(s.themes.c.consultation_id == consultation_id))
     if not include_inactive:

@@ -8,6 +8,7 @@ from consult.app import resources
 from consult.app.components import pick_consultation, require_role, say, verified_only
 from consult.storage import themes as theme_store
 from consult.text import escape_markdown
+from consult.theme_distinctive import distinctive_themes, most_distinctive
 from consult.theme_regions import theme_by_region
 
 require_role("officer")
@@ -49,6 +50,27 @@ if cell is not None and cell != st.session_state.get("last_cell"):
     st.session_state["last_cell"] = cell
     st.session_state["f_theme"], st.session_state["f_region"] = [cell[0]], [cell[1]]
 
+st.header("What is distinctive where", anchor=False)
+st.caption("Each region's themes against the rest of the UK: the ratio of the theme's share of the region's "
+           "proposals to its share elsewhere, pooled towards the UK pattern where a region has few proposals, "
+           "with a 95% interval.")
+distinct = distinctive_themes(published["theme_id"], published["region"], labels=labels,
+                              min_cell=int(consultation.min_cell or 10))
+if distinct.empty:
+    st.info("Too few proposals with a UK region to compare regions yet.", icon=":material/info:")
+else:
+    tops = most_distinctive(distinct)
+    region_names = dict(zip(tops["region"], tops["region_name"], strict=True))
+    order = sorted(region_names, key=lambda code: region_names[code])
+    chosen = st.selectbox("Region", order, format_func=region_names.get, key="distinct_region",
+                          index=order.index("E12000001") if "E12000001" in order else 0)
+    st.text(tops.loc[tops["region"] == chosen, "sentence"].iloc[0])
+    st.plotly_chart(charts.distinctive_themes_chart(distinct[distinct["region"] == chosen], region_names[chosen]),
+                    key="distinct_chart", width="stretch")
+    with st.expander("Every region's most distinctive theme"):
+        for sentence in tops["sentence"]:
+            st.text(sentence)
+
 with st.expander("Filters and search", expanded=cell is not None):
     cols = st.columns(2)
     chosen_regions = cols[0].multiselect("Author's region", regions.answer_codes(), format_func=regions.region_name,
@@ -79,6 +101,10 @@ for theme in themes.itertuples():
     # expander labels render Markdown, and theme labels come from members' words
     with st.expander(f"{escape_markdown(theme.label)} · {theme.size} proposals", expanded=False):
         st.text(f"Keywords: {theme.keywords}")
+        if pd.notna(theme.coherence):
+            # below 0.3 the proposals share little beyond a word or two: worth a look before relying on it
+            strength = "weak: check before relying on it" if theme.coherence < 0.3 else "clear"
+            st.text(f"Coherence {theme.coherence:.2f} ({strength})")
         st.text(f"Support across its proposals: {agree / votes:.0%} of {votes:,} votes" if votes else "No votes yet")
         for body in members.sort_values("votes", ascending=False)["body"].head(3):
             st.text(f"• {body}")
