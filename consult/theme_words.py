@@ -109,6 +109,18 @@ def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, n_classes: int) -
     return tf * idf
 
 
+def class_coverage(counts: sparse.csr_matrix, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Share of each class's texts that contain each term (rows classes, columns terms)."""
+    if n_classes == 0 or counts.shape[1] == 0:
+        return np.zeros((n_classes, counts.shape[1]))
+    valid = labels >= 0
+    membership = sparse.csr_matrix((np.ones(valid.sum()), (labels[valid], np.flatnonzero(valid))),
+                                   shape=(n_classes, counts.shape[0]))
+    present = (counts > 0).astype(np.float32)
+    sizes = np.asarray(membership.sum(axis=1)).ravel()
+    return np.asarray((membership @ present).todense()) / np.maximum(sizes, 1)[:, None]
+
+
 def pick_keywords(weights: np.ndarray, terms: np.ndarray, surface: np.ndarray, n: int) -> list[str]:
     """The highest-weighted phrases, skipping ones that repeat words already chosen (a light MMR)."""
     chosen, used_words = [], set()

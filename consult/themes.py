@@ -31,6 +31,7 @@ from consult import embeddings, theme_clustering
 from consult.text import clean_text
 from consult.theme_words import (  # noqa: F401
     PhraseVectorizer,
+    class_coverage,
     class_tfidf,
     distinct_labels,
     label_stems,
@@ -57,7 +58,8 @@ class ThemeModel(BaseEstimator):
     `merge_related_above`, the lower centre similarity at which two themes whose labels share a word are one
     ("Good service" and "Great service"); `merge_keyword_overlap`, the Jaccard overlap of top keywords at which
     two themes are one; `stability_runs` k-means runs per candidate k on a sample of `selection_sample` texts
-    projected on `selection_dimensions` axes.
+    projected on `selection_dimensions` axes; `label_coverage`, the share of a theme's texts a phrase must
+    occur in to be its label.
     """
 
     def __init__(self, n_themes: int | None = None, min_themes: int = 4, max_themes: int = 20,
@@ -65,7 +67,7 @@ class ThemeModel(BaseEstimator):
                  other_below: float = 0.15, max_other_share: float = 0.05, secondary_ratio: float = 0.9,
                  max_themes_per_text: int = 3, min_theme_size: int | None = None, merge_above: float = 0.9,
                  merge_related_above: float = 0.75, merge_keyword_overlap: float = 0.6, n_keywords: int = 8,
-                 n_representatives: int = 5, stability_runs: int = 6, selection_sample: int = 1500,
+                 n_representatives: int = 5, label_coverage: float = 0.1, stability_runs: int = 6, selection_sample: int = 1500,
                  selection_dimensions: int = 48, label_sample: int = 10_000, svd_sample: int = 30_000,
                  random_state: int = 0) -> None:
         self.n_themes = n_themes
@@ -84,6 +86,7 @@ class ThemeModel(BaseEstimator):
         self.merge_keyword_overlap = merge_keyword_overlap
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
+        self.label_coverage = label_coverage
         self.stability_runs = stability_runs
         self.selection_sample = selection_sample
         self.selection_dimensions = selection_dimensions
@@ -327,7 +330,13 @@ class ThemeModel(BaseEstimator):
         keyword_lists = [pick_keywords(weights[theme], phrases.terms_, phrases.surface_, self.n_keywords)
                          for theme in range(self.k_)]
         sizes = np.bincount(labels[labels >= 0], minlength=self.k_)
-        theme_labels = distinct_labels(keyword_lists, sizes)
+        # a label must speak for the theme: only phrases in at least `label_coverage` of its texts qualify
+        # (a rare word can top class-based TF-IDF: "Italy" for a theme about advertising rules)
+        coverage = class_coverage(self._label_counts, labels[sample], self.k_)
+        label_lists = [pick_keywords(weights[theme] * (coverage[theme] >= self.label_coverage), phrases.terms_,
+                                     phrases.surface_, self.n_keywords) or keyword_lists[theme]
+                       for theme in range(self.k_)]
+        theme_labels = distinct_labels(label_lists, sizes)
         closeness = np.einsum("ij,ij->i", vectors, self.centroids_[np.maximum(labels, 0)])
         rows = []
         for theme in range(self.k_):

@@ -80,6 +80,19 @@ def test_themes_page_renames_and_filters(demo_db):
     assert any(h.value.startswith(f"Proposals ({len(table):,} of") for h in at.header)
 
 
+def test_themes_page_says_what_is_distinctive_of_a_chosen_region(demo_db):
+    engine, url, consultation_id = demo_db
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/themes.py").run()
+    assert not at.exception
+    assert any(h.value == "What is distinctive where" for h in at.header)
+    at.selectbox(key="distinct_region").set_value("E12000007").run()
+    sentences = [t.value for t in at.text if "London" in t.value and "the rest of the UK" in t.value]
+    assert sentences and sentences[0].startswith(("Most distinctive of London:", "Nothing stands out clearly in London"))
+    assert "95%" in sentences[0]
+    assert any(t.value.startswith("Coherence ") for t in at.text)
+
+
 def test_moderation_bulk_hide_needs_a_reason_and_is_audited(demo_db):
     engine, url, consultation_id = demo_db
     member = storage.add_participant(engine, consultation_id, region="E12000007")
