@@ -199,6 +199,23 @@ def make_label(keywords: list[str]) -> str:
     return phrase[0].upper() + phrase[1:]
 
 
+def restore_case(label: str, texts: list[str]) -> str:
+    """The label with each word as the texts mostly write it when they write it in capitals ("GP training",
+    "TV ads", "NHS"); counting lower-cases everything, which would give "Gp training"."""
+    words = label.split()
+    restored = []
+    for word in words:
+        forms: dict[str, int] = {}
+        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        for text in texts:
+            for form in pattern.findall(text):
+                forms[form] = forms.get(form, 0) + 1
+        common = max(forms, key=forms.get) if forms else word
+        restored.append(common if len(common) > 1 and common.isupper() else word)
+    out = " ".join(restored)
+    return out[0].upper() + out[1:] if out else out
+
+
 def distinct_labels(keyword_lists: list[list[str]], sizes: np.ndarray) -> list[str]:
     """One label per theme, no two alike: larger themes choose first; a theme whose best phrase a sibling has
     (or one with the same words) takes its next keyword phrase, and only then a numbered fallback."""

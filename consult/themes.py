@@ -38,6 +38,7 @@ from consult.theme_words import (  # noqa: F401
     make_label,
     mark_negation,
     pick_keywords,
+    restore_case,
     same_subject,
 )
 
@@ -337,6 +338,8 @@ class ThemeModel(BaseEstimator):
                                      phrases.surface_, self.n_keywords) or keyword_lists[theme]
                        for theme in range(self.k_)]
         theme_labels = distinct_labels(label_lists, sizes)
+        theme_labels = [restore_case(label, [texts[i] for i in np.flatnonzero(labels == theme)[:300]])
+                        for theme, label in enumerate(theme_labels)]
         closeness = np.einsum("ij,ij->i", vectors, self.centroids_[np.maximum(labels, 0)])
         rows = []
         for theme in range(self.k_):

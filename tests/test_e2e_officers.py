@@ -87,6 +87,16 @@ def test_officer_journey(officer_server):
                                                                              .replace(",", ""))
         shoot(page, "officer-themes")
 
+        # what is distinctive of a region: one choice on the same page, the answer in words with an interval
+        heading = page.get_by_role("heading", name="What is distinctive where")
+        heading.scroll_into_view_if_needed()
+        sentence = page.get_by_text("the rest of the UK, 95%").first
+        sentence.wait_for(timeout=30_000)
+        assert sentence.inner_text().startswith(("Most distinctive of", "Nothing stands out clearly in"))
+        page.get_by_test_id("stPlotlyChart").nth(1).scroll_into_view_if_needed()
+        heading.scroll_into_view_if_needed()
+        shoot(page, "officer-themes-distinctive")
+
         # rename a theme, re-run, and the name survives
         page.get_by_role("tab", name="Rename").click()
         page.get_by_label("New name").fill("Trains, buses and trams")

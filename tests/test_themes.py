@@ -266,3 +266,14 @@ def test_sif_vectors_put_paraphrases_closer_than_other_topics():
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     assert vectors[2] @ vectors[3] > vectors[2] @ vectors[1]
     np.testing.assert_allclose(embedder.transform(counter.transform(texts[:2])), vectors[:2], atol=1e-5)
+
+
+def test_labels_keep_the_capitals_the_texts_use():
+    from consult.theme_words import restore_case
+
+    assert restore_case("Gp training", ["More GP training places", "gp training now", "GP Training"]) == "GP training"
+    assert restore_case("bus services", ["Bus services in Hull", "bus services"]) == "Bus services"
+    texts = [f"The NHS in {town} needs more GP surgeries" for town in ("Hull", "Leeds", "York", "Selby")] * 5
+    texts += [f"Build council homes in {town} for young families" for town in ("Hull", "Leeds", "York")] * 5
+    model = ThemeModel(n_themes=2, min_theme_size=5).fit(texts)
+    assert any(word in " ".join(model.themes_["label"]) for word in ("NHS", "GP"))

@@ -55,7 +55,8 @@ st.caption("Each region's themes against the rest of the UK: the ratio of the th
            "proposals to its share elsewhere, pooled towards the UK pattern where a region has few proposals, "
            "with a 95% interval.")
 distinct = distinctive_themes(published["theme_id"], published["region"], labels=labels,
-                              min_cell=int(consultation.min_cell or 10))
+                              min_cell=int(consultation.min_cell or 10),
+                              exclude_themes=tuple(themes.loc[themes["is_other"], "id"]))
 if distinct.empty:
     st.info("Too few proposals with a UK region to compare regions yet.", icon=":material/info:")
 else:
