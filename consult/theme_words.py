@@ -93,14 +93,18 @@ class PhraseVectorizer:
         return (raw @ self._merge).tocsr(), raw[:, single].tocsr()
 
 
+def _class_membership(labels: np.ndarray, n_classes: int) -> sparse.csr_matrix:
+    """Classes x texts, 1 where the text belongs to the class (texts labelled -1 belong to none)."""
+    valid = labels >= 0
+    return sparse.csr_matrix((np.ones(valid.sum()), (labels[valid], np.flatnonzero(valid))),
+                             shape=(n_classes, len(labels)))
+
+
 def class_tfidf(counts: sparse.csr_matrix, labels: np.ndarray, n_classes: int) -> np.ndarray:
     """Class-based TF-IDF: each class's texts as one document; rows are classes, columns terms."""
     if n_classes == 0 or counts.shape[1] == 0:
         return np.zeros((n_classes, counts.shape[1]))
-    valid = labels >= 0
-    membership = sparse.csr_matrix((np.ones(valid.sum()), (labels[valid], np.flatnonzero(valid))),
-                                   shape=(n_classes, counts.shape[0]))
-    per_class = np.asarray((membership @ counts).todense())
+    per_class = np.asarray((_class_membership(labels, n_classes) @ counts).todense())
     totals = per_class.sum(axis=1, keepdims=True)
     tf = per_class / np.where(totals > 0, totals, 1)
     term_total = per_class.sum(axis=0)
@@ -113,11 +117,9 @@ def class_coverage(counts: sparse.csr_matrix, labels: np.ndarray, n_classes: int
     """Share of each class's texts that contain each term (rows classes, columns terms)."""
     if n_classes == 0 or counts.shape[1] == 0:
         return np.zeros((n_classes, counts.shape[1]))
-    valid = labels >= 0
-    membership = sparse.csr_matrix((np.ones(valid.sum()), (labels[valid], np.flatnonzero(valid))),
-                                   shape=(n_classes, counts.shape[0]))
-    present = (counts > 0).astype(np.float32)
+    membership = _class_membership(labels, n_classes)
     sizes = np.asarray(membership.sum(axis=1)).ravel()
+    present = (counts > 0).astype(np.float32)
     return np.asarray((membership @ present).todense()) / np.maximum(sizes, 1)[:, None]
 
 
