@@ -85,7 +85,8 @@ def most_distinctive(table: pd.DataFrame) -> pd.DataFrame:
     if table.empty:
         return pd.DataFrame(columns=[*COLUMNS, "clear", "sentence"])
     top = table.sort_values("ratio", ascending=False, kind="stable").groupby("region", sort=False).head(1).copy()
-    top["clear"] = top["lower"] > 1
+    # judged on the interval as printed (one decimal), so "95% 1.0–1.9" is never called clear
+    top["clear"] = top["lower"].round(1) > 1
     top["sentence"] = [describe(row) for row in top.itertuples()]
     return top.sort_values("ratio", ascending=False).reset_index(drop=True)
 
@@ -93,7 +94,7 @@ def most_distinctive(table: pd.DataFrame) -> pd.DataFrame:
 def describe(row) -> str:
     """'Most distinctive of the North East: Bus services (2.3x the rest of the UK, 95% 1.4–3.6)'."""
     figures = f"{row.ratio:.1f}x the rest of the UK, 95% {row.lower:.1f}–{row.upper:.1f}"
-    if row.lower > 1:
+    if round(row.lower, 1) > 1:
         return f"Most distinctive of {row.region_name}: {row.theme_label} ({figures})"
     return (f"Nothing stands out clearly in {row.region_name}; the highest is {row.theme_label} ({figures}), "
             "within what chance would give")
