@@ -69,7 +69,7 @@ class ThemeModel(BaseEstimator):
                  max_themes_per_text: int = 3, min_theme_size: int | None = None, merge_above: float = 0.9,
                  merge_related_above: float = 0.75, merge_keyword_overlap: float = 0.6, n_keywords: int = 8,
                  n_representatives: int = 5, label_coverage: float = 0.1, stability_runs: int = 6, selection_sample: int = 1500,
-                 selection_dimensions: int = 48, label_sample: int = 10_000, svd_sample: int = 30_000,
+                 selection_dimensions: int = 48, label_texts_per_theme: int = 500, svd_sample: int = 30_000,
                  random_state: int = 0) -> None:
         self.n_themes = n_themes
         self.min_themes = min_themes
@@ -91,7 +91,7 @@ class ThemeModel(BaseEstimator):
         self.stability_runs = stability_runs
         self.selection_sample = selection_sample
         self.selection_dimensions = selection_dimensions
-        self.label_sample = label_sample
+        self.label_texts_per_theme = label_texts_per_theme
         self.svd_sample = svd_sample
         self.random_state = random_state
 
@@ -318,11 +318,17 @@ class ThemeModel(BaseEstimator):
         self.labels_ = labels
         self.assignments_ = assignments
         if self._label_phrases is None:
-            # labels come from real phrases, counted once per fit on at most `label_sample` texts; words under
-            # a negation ("could not have been better") do not count, so praise is not labelled "Better ..."
+            # labels come from real phrases, counted once per fit on up to `label_texts_per_theme` texts of each
+            # theme (merges later only join themes, so the sample stays fair); words under a negation ("could
+            # not have been better") do not count, so praise is not labelled "Better ..."
             rng = np.random.default_rng(self.random_state)
-            self._label_rows = np.arange(len(texts)) if len(texts) <= self.label_sample else np.sort(
-                rng.choice(len(texts), self.label_sample, replace=False))
+            chosen = []
+            for theme in np.unique(labels):
+                members = np.flatnonzero(labels == theme)
+                if len(members) > self.label_texts_per_theme:
+                    members = rng.choice(members, self.label_texts_per_theme, replace=False)
+                chosen.append(members)
+            self._label_rows = np.sort(np.concatenate(chosen))
             self._label_phrases = PhraseVectorizer(min_df=self.vectorizer_.min_df, adjacent_phrases=True)
             self._label_counts = self._label_phrases.fit_transform(
                 [mark_negation(texts[i]) for i in self._label_rows])
