@@ -4,6 +4,7 @@ TF-IDF keywords, negation marking and labels."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -167,9 +168,15 @@ def mark_negation(text: str) -> str:
 
 def label_stems(label: str) -> set[str]:
     """The stems of a label's content words ("Good bus services" -> {"good", "bus", "servic"})."""
+    return set(_label_stems(label))
+
+
+@lru_cache(maxsize=4096)
+def _label_stems(label: str) -> frozenset[str]:
+    # cached: the look-alike check compares every pair of labels after each merge
     stem = stemmer()
     stops = stop_words()
-    return {stem(w) for w in re.findall(WORD_PATTERN, label.lower()) if w not in stops}
+    return frozenset(stem(w) for w in re.findall(WORD_PATTERN, label.lower()) if w not in stops)
 
 
 #: words that grade a subject rather than name one: "Good service" and "Excellent service" are one theme
@@ -180,10 +187,16 @@ EVALUATIVE_WORDS = frozenset(["good", "great", "excellent", "perfect", "brillian
                               "quick", "fast", "efficient", "professional"])
 
 
+@lru_cache(maxsize=4096)
 def label_subject(label: str) -> frozenset[str]:
     """The stems a label names once words of praise or complaint are set aside."""
+    return _label_stems(label) - _evaluative_stems()
+
+
+@lru_cache(maxsize=1)
+def _evaluative_stems() -> frozenset[str]:
     stem = stemmer()
-    return frozenset(label_stems(label) - {stem(w) for w in EVALUATIVE_WORDS})
+    return frozenset(stem(w) for w in EVALUATIVE_WORDS)
 
 
 def same_subject(label_a: str, label_b: str) -> bool:
@@ -206,12 +219,11 @@ def restore_case(label: str, texts: list[str]) -> str:
     "TV ads", "NHS"); counting lower-cases everything, which would give "Gp training"."""
     words = label.split()
     restored = []
+    joined = "\n".join(texts)
     for word in words:
         forms: dict[str, int] = {}
-        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
-        for text in texts:
-            for form in pattern.findall(text):
-                forms[form] = forms.get(form, 0) + 1
+        for form in re.findall(rf"\b{re.escape(word)}\b", joined, flags=re.IGNORECASE):
+            forms[form] = forms.get(form, 0) + 1
         common = max(forms, key=forms.get) if forms else word
         restored.append(common if len(common) > 1 and common.isupper() else word)
     out = " ".join(restored)

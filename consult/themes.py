@@ -69,7 +69,7 @@ class ThemeModel(BaseEstimator):
                  max_themes_per_text: int = 3, min_theme_size: int | None = None, merge_above: float = 0.9,
                  merge_related_above: float = 0.75, merge_keyword_overlap: float = 0.6, n_keywords: int = 8,
                  n_representatives: int = 5, label_coverage: float = 0.1, stability_runs: int = 6, selection_sample: int = 1500,
-                 selection_dimensions: int = 48, label_texts_per_theme: int = 500, svd_sample: int = 30_000,
+                 selection_dimensions: int = 48, label_texts_per_theme: int = 250, svd_sample: int = 30_000,
                  random_state: int = 0) -> None:
         self.n_themes = n_themes
         self.min_themes = min_themes
