@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
@@ -59,10 +60,10 @@ def stop_words() -> frozenset[str]:
 WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 
 
+@lru_cache(maxsize=1)
 def stemmer():
-    """A Snowball stemmer with a cache (consultation vocabularies are small; documents are many)."""
-    from functools import lru_cache
-
+    """A Snowball stemmer with a cache shared by every caller (consultation vocabularies are small; documents
+    and passes over them are many)."""
     from nltk.stem.snowball import SnowballStemmer
 
     stem = SnowballStemmer("english", ignore_stopwords=False).stem

