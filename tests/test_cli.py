@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from consult import cli, storage
+from consult.storage import db
 
 
 def test_demo_loads_once_with_if_empty(sqlite_url, capsys):
@@ -130,3 +131,37 @@ def test_support_on_any_votes_file(tmp_path, capsys):
     assert by_region["estimate"].between(0, 1).all()
     assert cli.main(["support", str(source), "--vote-col", "nope"]) == 2
     assert "There is no participant column 'participant'" in capsys.readouterr().err  # says which, and the flag
+
+
+def test_import_command_on_a_messy_form_export(sqlite_url, tmp_path, capsys):
+    import pandas as pd
+    from messy_form import write_messy_csv
+
+    path = write_messy_csv(tmp_path)
+    notes_path = tmp_path / "notes.csv"
+    code = cli.main(["import", str(path), "--db", sqlite_url, "--text-col",
+                     "What should a regional assembly be able to decide?", "--title", "Form export",
+                     "--rejected-out", str(notes_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "62 rows in: 59 accepted, 3 rejected" in out
+    assert "rejected, empty response: 2" in out and "rejected, respondent appears more than once: 1" in out
+    assert "region column guessed: 'Where do you live?'" in out
+    assert "a 1-5 scale" in out and "2 accepted rows had an answer that could not be read" in out
+    assert "'Atlantis' ×1" in out and "1 answers are longer than 2,000 characters" in out
+    notes = pd.read_csv(notes_path)
+    assert set(notes["row"]) == {7, 11, 32, 15, 21, 13, 23, 25}
+    cells = notes.astype(str).to_numpy().ravel()
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)  # no cell a spreadsheet would run
+    assert "Form export" in storage.list_consultations(db.make_engine(sqlite_url))["title"].tolist()
+
+
+def test_import_command_errors(sqlite_url, tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("a,b\n")
+    assert cli.main(["import", str(empty), "--db", sqlite_url, "--text-col", "a"]) == 2
+    assert "consult import:" in capsys.readouterr().err
+    path = tmp_path / "ok.csv"
+    path.write_text("answer\nBuses\n")
+    assert cli.main(["import", str(path), "--db", sqlite_url, "--text-col", "missing"]) == 2
+    assert "not in the file" in capsys.readouterr().err

@@ -20,11 +20,13 @@ def test_mapping_validation_report():
                           "stance": ["Strongly agree", "agree", "Disagree", "agree", "maybe", ""]})
     rows, report = imports.validate(frame, imports.Mapping(text="answer", region="where", respondent="id",
                                                            stance="stance"))
-    assert rows["respondent"].tolist() == ["a", "c", "e"]
-    assert rows["stance"].tolist()[:2] == [1, -1]
+    assert rows["respondent"].tolist() == ["a", "c", "d", "e"]
+    assert rows["stance"].tolist()[:2] == [1, -1] and rows["stance"].isna().tolist() == [False, False, True, True]
     reasons = dict(report.rejected)
-    assert reasons[3] == "empty response" and "more than once" in reasons[5] and "Likert" in reasons[6]
-    assert report.unknown_regions == {"Narnia": 1}
+    assert reasons[3] == "empty response" and "more than once" in reasons[5]
+    assert report.blanked == [(6, "stance 'maybe' cannot be read as agree, disagree or neutral")]
+    assert report.unknown_regions == {"Narnia": [4]}
+    assert report.rows_in == report.accepted + len(report.rejected) == 6
     with pytest.raises(ValueError, match="not in the file"):
         imports.validate(frame, imports.Mapping(text="missing"))
 
@@ -62,3 +64,52 @@ def test_polis_zip_import_refuses_bombs_and_traversal(sqlite_engine, tmp_path):
     consultation_id = imports.import_polis_zip(sqlite_engine, buffer.getvalue(), directory=tmp_path / "c")
     assert (tmp_path / "c" / "comments.csv").exists() and not (tmp_path / "evil").exists()
     assert storage.counts(sqlite_engine, consultation_id).votes == 1
+
+
+def test_a_messy_form_export_goes_in_with_every_row_accounted_for(sqlite_engine):
+    from messy_form import messy_frame
+
+    frame = messy_frame()
+    mapping = imports.guess_mapping(frame)
+    # guessed from headers and content: the long prose is the response, not the timestamp before it
+    assert mapping.text == "What should a regional assembly be able to decide?"
+    assert mapping.region == "Where do you live?"
+    assert mapping.stance == "How strongly do you support this? (1-5)"
+    assert mapping.respondent == "Membership number (optional)"
+    report = imports.import_responses(sqlite_engine, frame, mapping, title="Form export", long_answer_chars=2_000)
+    assert report.rows_in == 62 == report.accepted + len(report.rejected)
+    assert sorted(report.rejected) == [(7, "empty response"), (11, "empty response"),
+                                       (32, "respondent 'M1029' appears more than once")]
+    blanked = dict(report.blanked)
+    assert set(blanked) == {15, 21}  # the formula and "five!!"; "not sure really??" reads as neutral
+    assert report.long_answers == [13]
+    assert report.unknown_regions == {"Atlantis": [23], "=cmd|' /C calc'!A0": [25]}
+    people = storage.participants_frame(sqlite_engine, report.consultation_id)
+    proposals = storage.proposals_frame(sqlite_engine, report.consultation_id)
+    assert len(people) == len(proposals) == 59
+    long_text = frame.loc[11, mapping.text].strip()
+    assert len(long_text) > 4_900 and (proposals["body"] == long_text).sum() == 1  # kept whole, not cut
+    # every spelling of a real region was matched: only the two unknown rows are "prefer not to say"
+    from consult import regions
+    assert (people["region"] == regions.UNDISCLOSED).sum() == 2
+    assert {"W92000004", "N92000002", "E12000003", "S92000003", "E12000007", "E12000001"} <= set(people["region"])
+    notes = report.notes_frame()
+    assert set(notes["row"]) == {7, 11, 32, 15, 21, 13, 23, 25}
+    summary = "\n".join(report.summary())
+    assert "62 rows in: 59 accepted, 3 rejected" in summary and "could not be read" in summary
+
+
+def test_stance_mapping_edited_by_hand_and_regions_mapped_by_hand():
+    frame = pd.DataFrame({"text": ["Buses", "Trams", "Rail"], "where": ["Kernow", "Wales", "Kernow"],
+                          "support": ["4", "4", "maybe"]})
+    mapping = imports.Mapping(text="text", region="where", stance="support",
+                              stance_values={"4": 0, "maybe": 1}, region_values={"Kernow": "E12000009"})
+    rows, report = imports.validate(frame, mapping)
+    assert rows["stance"].tolist() == [0, 0, 1]
+    assert rows["region"].tolist() == ["E12000009", "W92000004", "E12000009"]
+    assert not report.unknown_regions and not report.blanked
+
+
+def test_guess_mapping_refuses_an_empty_file():
+    with pytest.raises(ValueError, match="no rows"):
+        imports.guess_mapping(pd.DataFrame({"a": []}))
