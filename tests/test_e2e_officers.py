@@ -145,7 +145,7 @@ def test_officer_journey(officer_server):
             page.get_by_test_id("stSelectbox").filter(has_text=label).click()
             page.get_by_role("option", name=option, exact=True).click()
         page.get_by_role("button", name="Import", exact=True).click()
-        page.get_by_text("Imported 100 responses").wait_for(timeout=60_000)
+        page.get_by_text("100 rows in: 100 accepted, 0 rejected").wait_for(timeout=60_000)
         shoot(page, "officer-import")
         imported = storage.list_consultations(engine)
         assert "gambling" in imported.iloc[0]["title"]

@@ -3,9 +3,10 @@
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from consult import imports, polis, tables
+from consult import answer_scales, imports, polis, regions, tables
 from consult.app import resources
 from consult.app.components import require_role, say, uploaded_table
 
@@ -36,30 +37,71 @@ st.dataframe(frame.head(5), width="stretch", hide_index=True)
 
 columns = list(frame.columns)
 none = "(none)"
-with st.form("mapping"):
-    st.header("Which column holds what?", anchor=False)
-    text_col = st.selectbox("Response text", columns, key="map_text")
-    region_col = st.selectbox("Region", [none] + columns, key="map_region")
-    respondent_col = st.selectbox("Respondent id", [none] + columns, key="map_respondent")
-    stance_col = st.selectbox("Agree / disagree or Likert answer (optional)", [none] + columns, key="map_stance")
-    title = st.text_input("Title for the imported consultation", value=Path(frame.attrs["file_name"]).stem, max_chars=200)
-    go = st.form_submit_button("Import", type="primary")
-if go:
-    mapping = imports.Mapping(text=text_col, region=None if region_col == none else region_col,
-                              respondent=None if respondent_col == none else respondent_col,
-                              stance=None if stance_col == none else stance_col)
+try:
+    guess = imports.guess_mapping(frame)
+except ValueError as exc:
+    say("error", exc)
+    st.stop()
+
+
+def _index(options: list, value: str | None) -> int:
+    return options.index(value) if value in options else 0
+
+
+st.header("Which column holds what?", anchor=False)
+st.caption("Guessed from the headers and the content; change any that are wrong.")
+text_col = st.selectbox("Response text", columns, index=_index(columns, guess.text), key="map_text")
+region_col = st.selectbox("Region", [none] + columns, index=_index([none] + columns, guess.region), key="map_region")
+respondent_col = st.selectbox("Respondent id", [none] + columns, index=_index([none] + columns, guess.respondent),
+                              key="map_respondent")
+stance_col = st.selectbox("Agree / disagree, Likert or 1-5 support answer (optional)", [none] + columns,
+                          index=_index([none] + columns, guess.stance), key="map_stance")
+mapping = imports.Mapping(text=text_col, region=None if region_col == none else region_col,
+                          respondent=None if respondent_col == none else respondent_col,
+                          stance=None if stance_col == none else stance_col)
+
+if mapping.stance:
+    table, scale = answer_scales.answer_mapping(frame[mapping.stance])
+    st.subheader("How the answers are read", anchor=False)
+    st.caption(f"Read as {scale.describe() if scale else 'words'}. Change a reading where it is wrong; "
+               "answers that cannot be read are left blank and the row is still imported.")
+    edited = st.data_editor(
+        table[["answer", "count", "reading"]], hide_index=True, width="stretch", key=f"stance_map_{stance_col}",
+        disabled=["answer", "count"],
+        column_config={"reading": st.column_config.SelectboxColumn(
+            "Reading", options=["agree", "disagree", "neutral", answer_scales.UNREADABLE], required=True)})
+    mapping.stance_values = answer_scales.mapping_from_table(edited)
+
+if mapping.region:
+    _, preview = imports.validate(frame, mapping)
+    if preview.unknown_regions:
+        st.subheader("Regions not recognised", anchor=False)
+        st.caption("Choose a region for each spelling, or leave it as prefer not to say.")
+        names = regions.region_names()
+        unknown = pd.DataFrame({"spelling": list(preview.unknown_regions),
+                                "rows": [", ".join(map(str, lines[:12])) + (" ..." if len(lines) > 12 else "")
+                                         for lines in preview.unknown_regions.values()],
+                                "region": "prefer not to say"})
+        chosen = st.data_editor(unknown, hide_index=True, width="stretch", key=f"region_map_{region_col}",
+                                disabled=["spelling", "rows"],
+                                column_config={"region": st.column_config.SelectboxColumn(
+                                    "Region", options=["prefer not to say"] + list(names.values()), required=True)})
+        by_name = {name: code for code, name in names.items()}
+        mapping.region_values = {row.spelling: by_name[row.region] for row in chosen.itertuples()
+                                 if row.region in by_name}
+
+title = st.text_input("Title for the imported consultation", value=Path(frame.attrs["file_name"]).stem, max_chars=200)
+if st.button("Import", type="primary"):
     try:
         tables.text_column(frame, text_col)
         report = imports.import_responses(engine, frame, mapping, title=title or "Imported responses", actor=actor)
     except (tables.TableError, ValueError) as exc:
         say("error", exc)
     else:
-        say("success", f"Imported {report.accepted:,} responses as consultation {report.consultation_id}.")
-        if report.duplicates:
-            st.info(f"{report.duplicates} responses repeat another word for word (kept: campaigns are evidence).")
-        if report.unknown_regions:
-            say("warning", "Regions not recognised (kept as 'prefer not to say'): " +
-                       ", ".join(f"{name or '(blank)'} ×{n}" for name, n in report.unknown_regions.items()))
-        if report.rejected:
-            st.header(f"Rejected rows ({len(report.rejected)})", anchor=False)
-            st.dataframe(report.rejected_frame(), hide_index=True, width="stretch")
+        say("success", f"Imported as consultation {report.consultation_id}. " + " ".join(report.summary()[:1]))
+        for line in report.summary()[1:]:
+            st.write(line)
+        notes = report.notes_frame()
+        if len(notes):
+            st.header(f"Rows to look at ({len(notes)})", anchor=False)
+            st.dataframe(notes, hide_index=True, width="stretch")
