@@ -48,6 +48,10 @@ else:
 
 # Streamlit's own menu stays hidden: members get a bar of links on their pages, staff a sidebar of links
 current = st.navigation(pages, position="hidden")
+OFFICER_PAGES = {page.url_path for page in pages.get("Policy officers", [])}
+if current.url_path in OFFICER_PAGES and not kiosk:
+    # officers read wide tables and charts at a desk: the whole screen, so no column hides off to the side
+    st.set_page_config(layout="wide")
 session.keep_token_in_url()
 if not kiosk:
     if role in ("officer", "facilitator"):
