@@ -208,3 +208,38 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
             wait_for_app(page)
         expect(page.get_by_text("Too many wrong passwords")).to_be_visible(timeout=30_000)
         browser.close()
+
+
+def test_a_messy_form_export_imports_through_the_page(officer_server):
+    from messy_form import write_messy_csv
+    from playwright.sync_api import sync_playwright
+
+    base, engine, _, folder = officer_server
+    upload = write_messy_csv(folder)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.goto(f"{base}/signin")
+        page.get_by_label("Account name").wait_for(timeout=60_000)
+        wait_for_app(page)
+        page.get_by_label("Account name").fill("olivia")
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        wait_for_app(page)
+        go_to(page, "Import", "Import")
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("heading", name="How the answers are read").wait_for(timeout=60_000)
+        wait_for_app(page)
+        # the guesses: the long prose is the response, not the timestamp; the 1-5 column is the stance
+        expect(page.get_by_role("combobox", name="Response text")).to_have_value(
+            "What should a regional assembly be able to decide?")
+        expect(page.get_by_text("Read as a 1-5 scale")).to_be_visible()
+        page.get_by_role("heading", name="Regions not recognised").wait_for(timeout=30_000)
+        shoot(page, "officer-import-messy")
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_text("62 rows in: 59 accepted, 3 rejected").wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Rows to look at (8)").wait_for(timeout=30_000)
+        shoot(page, "officer-import-messy-done")
+        browser.close()
+    imported = storage.list_consultations(engine)
+    assert "form export" in imported["title"].tolist()
