@@ -190,3 +190,24 @@ def test_the_picker_shows_titles_and_remembers_the_choice_across_visits(demo_db)
     later.switch_page("consult/app/pages/consensus.py").run()
     assert later.selectbox(key="consultation_picker").value == chosen
     storage.delete_consultation(engine, other.id)
+
+
+def test_consensus_page_puts_two_groups_side_by_side(demo_db):
+    """The officer's fifth question: what one opinion group (or region) agrees on that another does not."""
+    _, url, _ = demo_db
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/consensus.py").run()
+    assert not at.exception, at.exception
+    assert any(h.value == "What one side agrees on that the other does not" for h in at.header)
+    sides = [s.value for s in at.subheader]
+    assert "Group 1 agrees, Group 2 does not" in sides and "Group 2 agrees, Group 1 does not" in sides
+    # the demo's groups differ by design: at least one side has proposals listed, each with both shares
+    tables = [frame for frame in (d.value for d in at.dataframe) if "Group 1 agree" in frame.columns]
+    assert tables and all(frame["Proposal"].notna().all() for frame in tables)
+    first = tables[0]
+    assert (first.iloc[:, 1] > first.iloc[:, 3]).all()  # the first side agrees more, row by row
+    at.radio(key="compare_by").set_value("region").run()
+    at.selectbox(key="compare_first_region").set_value("E12000007").run()
+    at.selectbox(key="compare_second_region").set_value("E12000001").run()
+    assert not at.exception, at.exception
+    assert "London agrees, North East does not" in [s.value for s in at.subheader]

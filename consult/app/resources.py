@@ -329,9 +329,32 @@ def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dic
     return {"k": model.k_, "projection": model.projection_.reset_index(),
             "repness": opinion.repness(model.matrix_, model.labels_),
             "consensus": opinion.consensus(model.matrix_), "uncertainty": opinion.uncertainty(model.matrix_),
-            "sizes": model.group_sizes()}
+            "sizes": model.group_sizes(), "labels": model.labels_}
 
 
 def opinion_summary(consultation_id: int, verified_only: bool = False) -> dict:
     """Opinion groups: k, projection, repness, consensus, uncertainty, sizes (recomputed every minute)."""
     return _opinion(database_url(), consultation_id, verified_only)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=50)
+def _comparison(url: str, consultation_id: int, verified_only: bool, by: str, first: object,
+                second: object) -> pd.DataFrame:
+    from consult import group_compare
+    from consult.vote_matrix import VoteMatrix
+
+    frame = _votes(url, consultation_id)
+    people = storage.participants_frame(_engine_for(url), consultation_id, verified_only=verified_only)
+    frame = frame[frame["participant_id"].isin(people["id"])]
+    if frame.empty:
+        return pd.DataFrame(columns=group_compare.COLUMNS)
+    labels = _opinion(url, consultation_id, verified_only).get("labels") if by == "group" else \
+        people.set_index("id")["region"]
+    if labels is None:
+        return pd.DataFrame(columns=group_compare.COLUMNS)
+    return group_compare.agreed_by_first_not_second(VoteMatrix.from_votes(frame), labels, first, second)
+
+
+def comparison(consultation_id: int, verified_only: bool, by: str, first: object, second: object) -> pd.DataFrame:
+    """What members in `first` agree on clearly more than those in `second` (`by`: "group" or "region")."""
+    return _comparison(database_url(), consultation_id, verified_only, by, first, second)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts
+from consult import charts, regions
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, verified_only
 
@@ -53,6 +53,38 @@ else:
             rep = summary["repness"][summary["repness"]["group"] == group]
             for row in rep.itertuples():
                 st.text(f"{row.direction} {row.p:.0%}: {bodies.get(row.proposal_id, '')}")
+
+st.header("What one side agrees on that the other does not", anchor=False)
+by = st.radio("Compare", ["group", "region"], horizontal=True, key="compare_by",
+              format_func={"group": "Opinion groups", "region": "Regions"}.get)
+if by == "group":
+    sides = [int(g) for g in summary.get("sizes", pd.Series(dtype=int)).index] if summary["k"] >= 2 else []
+    name_of = {g: f"Group {g + 1}" for g in sides}
+else:
+    name_of = regions.region_names()
+    sides = list(name_of)
+if len(sides) < 2:
+    st.info("Not enough votes yet to compare groups.", icon=":material/info:")
+else:
+    pick_left, pick_right = st.columns(2)
+    first = pick_left.selectbox("First", sides, index=0, format_func=name_of.get, key=f"compare_first_{by}")
+    second = pick_right.selectbox("Second", [s for s in sides if s != first], index=0, format_func=name_of.get,
+                                  key=f"compare_second_{by}")
+    bodies = table.set_index("proposal_id")["body"]
+    for column, (this, other) in zip(st.columns(2), ((first, second), (second, first)), strict=True):
+        with column:
+            found = resources.comparison(consultation.id, verified_only(consultation), by, this, other)
+            st.subheader(f"{name_of[this]} agrees, {name_of[other]} does not", anchor=False)
+            if found.empty:
+                st.caption(f"Nothing {name_of[this]} agrees on clearly more than {name_of[other]} "
+                           "(a difference that could be chance is not listed).")
+                continue
+            st.dataframe(pd.DataFrame({
+                "Proposal": found["proposal_id"].map(bodies),
+                f"{name_of[this]} agree": found["agree_share_first"] * 100, "votes": found["seen_first"],
+                f"{name_of[other]} agree": found["agree_share_second"] * 100, "votes ": found["seen_second"],
+            }), hide_index=True, width="stretch", column_config={
+                f"{name_of[this]} agree": percent, f"{name_of[other]} agree": percent})
 
 left, right = st.columns(2)
 with left:
