@@ -14,6 +14,8 @@ from consult.repness import _two_prop_z, group_counts
 from consult.vote_matrix import VoteMatrix
 
 Z95 = 1.6449
+#: the label for "everyone outside the region" when one region is compared with the rest of the UK
+REST = "rest of the UK"
 COLUMNS = ["proposal_id", "agree_share_first", "seen_first", "agree_share_second", "seen_second", "difference", "z"]
 
 
@@ -41,3 +43,8 @@ def agreed_by_first_not_second(matrix: VoteMatrix, labels: pd.Series, first: obj
     frame = frame[np.asarray(keep)]
     return frame.sort_values(["difference", "proposal_id"], ascending=[False, True],
                              kind="stable").head(top).reset_index(drop=True)
+
+
+def against_the_rest(labels: pd.Series, region: object) -> pd.Series:
+    """The labels with everyone outside `region` labelled `REST`, to compare one region with the rest of the UK."""
+    return labels.where(labels == region, REST)

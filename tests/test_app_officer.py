@@ -208,6 +208,9 @@ def test_consensus_page_puts_two_groups_side_by_side(demo_db):
     assert (first.iloc[:, 1] > first.iloc[:, 3]).all()  # the first side agrees more, row by row
     at.radio(key="compare_by").set_value("region").run()
     at.selectbox(key="compare_first_region").set_value("E12000007").run()
+    # proposals distinctive of a region: London against the rest of the UK, the first comparison offered
+    assert "London agrees, the rest of the UK does not" in [s.value for s in at.subheader]
+    assert "The rest of the UK agrees, London does not" in [s.value for s in at.subheader]
     at.selectbox(key="compare_second_region").set_value("E12000001").run()
     assert not at.exception, at.exception
     assert "London agrees, North East does not" in [s.value for s in at.subheader]

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from consult.group_compare import agreed_by_first_not_second
+from consult.group_compare import REST, against_the_rest, agreed_by_first_not_second
 from consult.vote_matrix import VoteMatrix
 
 
@@ -36,3 +36,12 @@ def test_unknown_or_same_groups():
     assert agreed_by_first_not_second(matrix, labels, "A", "Z").empty
     with pytest.raises(ValueError, match="two different"):
         agreed_by_first_not_second(matrix, labels, "A", "A")
+
+
+def test_one_region_against_the_rest_of_the_uk():
+    matrix, labels = _votes()
+    regions = labels.map({"A": "E12000007", "B": "E12000001"})
+    regions.iloc[40:] = "W92000004"  # the rest is more than one region
+    rest = against_the_rest(regions, "E12000007")
+    assert set(rest) == {"E12000007", REST}
+    assert agreed_by_first_not_second(matrix, rest, "E12000007", REST)["proposal_id"].tolist() == [1]

@@ -348,13 +348,19 @@ def _comparison(url: str, consultation_id: int, verified_only: bool, by: str, fi
     frame = frame[frame["participant_id"].isin(people["id"])]
     if frame.empty:
         return pd.DataFrame(columns=group_compare.COLUMNS)
-    labels = _opinion(url, consultation_id, verified_only).get("labels") if by == "group" else \
-        people.set_index("id")["region"]
+    if by == "group":
+        labels = _opinion(url, consultation_id, verified_only).get("labels")
+    else:
+        labels = people.set_index("id")["region"]
+        if group_compare.REST in (first, second):  # one region against everyone outside it
+            region = second if first == group_compare.REST else first
+            labels = group_compare.against_the_rest(labels, region)
     if labels is None:
         return pd.DataFrame(columns=group_compare.COLUMNS)
     return group_compare.agreed_by_first_not_second(VoteMatrix.from_votes(frame), labels, first, second)
 
 
 def comparison(consultation_id: int, verified_only: bool, by: str, first: object, second: object) -> pd.DataFrame:
-    """What members in `first` agree on clearly more than those in `second` (`by`: "group" or "region")."""
+    """What members in `first` agree on clearly more than those in `second` (`by`: "group" or "region"; a
+    region may be compared with `group_compare.REST`, everyone outside it)."""
     return _comparison(database_url(), consultation_id, verified_only, by, first, second)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts, regions
+from consult import charts, group_compare, regions
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, verified_only
 
@@ -61,20 +61,24 @@ if by == "group":
     sides = [int(g) for g in summary.get("sizes", pd.Series(dtype=int)).index] if summary["k"] >= 2 else []
     name_of = {g: f"Group {g + 1}" for g in sides}
 else:
-    name_of = regions.region_names()
+    name_of = {**regions.region_names(), group_compare.REST: "the rest of the UK"}
     sides = list(name_of)
 if len(sides) < 2:
     st.info("Not enough votes yet to compare groups.", icon=":material/info:")
 else:
     pick_left, pick_right = st.columns(2)
-    first = pick_left.selectbox("First", sides, index=0, format_func=name_of.get, key=f"compare_first_{by}")
-    second = pick_right.selectbox("Second", [s for s in sides if s != first], index=0, format_func=name_of.get,
-                                  key=f"compare_second_{by}")
+    firsts = [s for s in sides if s != group_compare.REST]
+    first = pick_left.selectbox("First", firsts, index=0, format_func=name_of.get, key=f"compare_first_{by}")
+    # a region is compared with the rest of the UK first: what is distinctive of it
+    others = [s for s in sides if s != first]
+    others = ([group_compare.REST] + [s for s in others if s != group_compare.REST]) if by == "region" else others
+    second = pick_right.selectbox("Second", others, index=0, format_func=name_of.get, key=f"compare_second_{by}")
     bodies = table.set_index("proposal_id")["body"]
     for column, (this, other) in zip(st.columns(2), ((first, second), (second, first)), strict=True):
         with column:
             found = resources.comparison(consultation.id, verified_only(consultation), by, this, other)
-            st.subheader(f"{name_of[this]} agrees, {name_of[other]} does not", anchor=False)
+            st.subheader(f"{name_of[this][:1].upper()}{name_of[this][1:]} agrees, {name_of[other]} does not",
+                         anchor=False)
             if found.empty:
                 st.caption(f"Nothing {name_of[this]} agrees on clearly more than {name_of[other]} "
                            "(a difference that could be chance is not listed).")
