@@ -20,7 +20,7 @@ COLUMNS = ["proposal_id", "agree_share_first", "seen_first", "agree_share_second
 
 
 def agreed_by_first_not_second(matrix: VoteMatrix, labels: pd.Series, first: object, second: object, *,
-                               top: int = 10, min_seen: int = 3, excluded: set | None = None) -> pd.DataFrame:
+                               top: int = 10, min_seen: int = 5, excluded: set | None = None) -> pd.DataFrame:
     """Proposals the members labelled `first` agree with clearly more than those labelled `second`.
 
     `labels` maps participant id to a group (an opinion group, a region code); proposals seen by fewer than

@@ -74,8 +74,8 @@ else:
     others = ([group_compare.REST] + [s for s in others if s != group_compare.REST]) if by == "region" else others
     second = pick_right.selectbox("Second", others, index=0, format_func=name_of.get, key=f"compare_second_{by}")
     bodies = table.set_index("proposal_id")["body"]
-    for column, (this, other) in zip(st.columns(2), ((first, second), (second, first)), strict=True):
-        with column:
+    for this, other in ((first, second), (second, first)):  # one above the other: every column fits the width
+        with st.container():
             found = resources.comparison(consultation.id, verified_only(consultation), by, this, other)
             st.subheader(f"{name_of[this][:1].upper()}{name_of[this][1:]} agrees, {name_of[other]} does not",
                          anchor=False)
@@ -88,6 +88,7 @@ else:
                 f"{name_of[this]} agree": found["agree_share_first"] * 100, "votes": found["seen_first"],
                 f"{name_of[other]} agree": found["agree_share_second"] * 100, "votes ": found["seen_second"],
             }), hide_index=True, width="stretch", column_config={
+                "Proposal": st.column_config.TextColumn(width="large"),
                 f"{name_of[this]} agree": percent, f"{name_of[other]} agree": percent})
 
 left, right = st.columns(2)
