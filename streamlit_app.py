@@ -5,6 +5,10 @@ import streamlit as st
 from consult.app import navigation, session
 
 kiosk = st.query_params.get("mode") == "kiosk"
+# the icon is a file in the package, set before the navigation: otherwise the page's Material icon becomes the
+# favicon and every browser fetches it from a font CDN
+st.set_page_config(page_title="consult: have your say", page_icon=str(navigation.FAVICON),
+                   initial_sidebar_state="collapsed" if kiosk else "auto")
 navigation.page_style()
 role = session.role()
 pages = {
@@ -43,13 +47,10 @@ else:
 
 # Streamlit's own menu stays hidden: members get a bar of links on their pages, staff a sidebar of links
 current = st.navigation(pages, position="hidden")
-# officers read wide tables and charts at a desk: the whole screen, so no column hides off to the side; one call
-# per run with the layout of the page being shown (a second call in the same run was not always applied)
+# officers read wide tables and charts at a desk: the whole screen, so no column hides off to the side. The
+# layout is set once, here (two calls giving different layouts in one run were not always applied)
 officer_page = current.url_path in {page.url_path for page in pages.get("Policy officers", [])}
-# the icon is a file in the package: a Material icon name would make every browser fetch it from a font CDN
-st.set_page_config(page_title="consult: have your say", page_icon=str(navigation.FAVICON),
-                   layout="wide" if kiosk or officer_page else "centered",
-                   initial_sidebar_state="collapsed" if kiosk else "auto")
+st.set_page_config(layout="wide" if kiosk or officer_page else "centered")
 session.keep_token_in_url()
 if not kiosk:
     if role in ("officer", "facilitator"):
