@@ -105,6 +105,17 @@ def join_by_link(page, link: str, code: str, region: str) -> str:
     return re.search(r"p=([^&]+)", page.url).group(1)
 
 
+def sign_in(page, base: str, account: str, password: str) -> None:
+    """Sign a staff account in through the sign-in page and wait until the app has settled."""
+    page.goto(f"{base}/signin")
+    page.get_by_label("Account name").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_label("Account name").fill(account)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+
+
 def shoot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -14,6 +14,7 @@ from e2e_support import (
     nav_link,
     require_chromium,
     shoot,
+    sign_in,
     streamlit_server,
     wait_for_app,
 )
@@ -122,13 +123,7 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         # the facilitator moves the session to voting: the member's next proposal is refused and their page
         # says why; the page then follows the facilitator live, and shows the form again when proposals reopen
         facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        facilitator.goto(f"{base}/signin")
-        facilitator.get_by_label("Account name").wait_for(timeout=30_000)
-        wait_for_app(facilitator)
-        facilitator.get_by_label("Account name").fill("fran")
-        facilitator.get_by_role("textbox", name="Password").fill(PASSWORD)
-        facilitator.get_by_role("button", name="Sign in").click()
-        wait_for_app(facilitator)
+        sign_in(facilitator, base, "fran", PASSWORD)
         nav_link(facilitator, "Run a session").click()
         facilitator.get_by_role("heading", name="Run a session").wait_for(timeout=30_000)
         wait_for_app(facilitator)

@@ -16,6 +16,7 @@ from e2e_support import (
     nav_link,
     require_chromium,
     shoot,
+    sign_in,
     streamlit_server,
     wait_for_app,
 )
@@ -46,16 +47,6 @@ def officer_server(tmp_path_factory):
     engine.dispose()
 
 
-def sign_in(page, base: str) -> None:
-    page.goto(f"{base}/signin")
-    page.get_by_label("Account name").wait_for(timeout=60_000)
-    wait_for_app(page)
-    page.get_by_label("Account name").fill("olivia")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
-
-
 def go_to(page, title: str, heading: str) -> None:
     nav_link(page, title).click()
     page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
@@ -70,7 +61,7 @@ def test_officer_journey(officer_server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page = context.new_page()
-        sign_in(page, base)
+        sign_in(page, base, "olivia", PASSWORD)
 
         go_to(page, "Overview", "Overview")
         shoot(page, "officer-overview")
@@ -223,7 +214,7 @@ def test_a_messy_form_export_imports_through_the_page(officer_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        sign_in(page, base)
+        sign_in(page, base, "olivia", PASSWORD)
         go_to(page, "Import", "Import")
         page.locator("input[type=file]").set_input_files(str(upload))
         page.get_by_role("heading", name="How the answers are read").wait_for(timeout=60_000)

@@ -10,6 +10,7 @@ from e2e_support import (
     nav_link,
     require_chromium,
     shoot,
+    sign_in,
     streamlit_server,
     wait_for_app,
 )
@@ -52,13 +53,7 @@ def test_officer_publishes_member_reads_presenter_shows(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         officer = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        officer.goto(f"{base}/signin")
-        officer.get_by_label("Account name").wait_for(timeout=60_000)
-        wait_for_app(officer)
-        officer.get_by_label("Account name").fill("olivia")
-        officer.get_by_role("textbox", name="Password").fill(PASSWORD)
-        officer.get_by_role("button", name="Sign in").click()
-        wait_for_app(officer)
+        sign_in(officer, base, "olivia", PASSWORD)
         nav_link(officer, "Responses").click()
         officer.get_by_role("heading", name="Responses", exact=True).wait_for(timeout=60_000)
         wait_for_app(officer, timeout=90_000)
