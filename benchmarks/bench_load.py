@@ -441,13 +441,26 @@ def main(argv=None) -> int:
     parser.add_argument("--ramp", type=float, default=60.0,
                         help="seconds over which the browsers arrive (a room scanning the QR code)")
     parser.add_argument("--writers", type=int, default=200)
-    parser.add_argument("--processes", type=int, default=25, help="processes the writers are spread over")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="app processes (--protocol, default 1); else processes the writers are spread over "
+                             "(default 25)")
+    parser.add_argument("--protocol", action="store_true",
+                        help="simulated members speaking Streamlit's websocket protocol, no browsers")
+    parser.add_argument("--members", type=int, default=200, help="members for --protocol")
+    parser.add_argument("--database", default="sqlite",
+                        help="for --protocol: sqlite, postgres, or a PostgreSQL URL (a scratch database is made on "
+                             "that server)")
     parser.add_argument("--skip-browsers", action="store_true")
     parser.add_argument("--skip-writers", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
+    if args.protocol:
+        from benchmarks.load_protocol import protocol_report
+
+        protocol_report(args.members, args.ramp, args.processes or 1, args.database)
+        return 0
     if not args.skip_writers:
-        writers_report(args.writers, args.processes)
+        writers_report(args.writers, args.processes or 25)
     if not args.skip_browsers:
         browsers_report(args.browsers, args.ramp)
     return 0

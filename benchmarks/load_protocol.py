@@ -1,0 +1,341 @@
+"""Members without browsers: hundreds of simulated members against real `streamlit run` servers on the demo.
+
+    python -m benchmarks.bench_load --protocol --members 200 [--ramp 60] [--processes 1] [--database sqlite]
+
+Each member is one `StreamlitTab` (Streamlit's websocket protocol, see `streamlit_client.py`) arriving at an even
+pace over `--ramp` seconds from an address of its own: it opens the join link, picks a region and joins, votes
+three times, opens the propose page, types and sends a proposal (saying "mine is different" when similar ones are
+offered), then opens "My region", reading for 1-3 s before each action. The tab stays open to the end, so the
+servers hold every session at once. Timings are server time as the tab sees it: from sending the request to the
+end of the page's run.
+
+Before the clock starts, one member goes through the journey on each server: its timings are reported as "first
+member after a server start" (cold caches) and kept out of the figures. Afterwards the database is checked:
+every acknowledged join, vote and proposal must be stored (lost = acknowledged actions missing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from benchmarks.common import POSTGRES_URL
+from benchmarks.streamlit_client import ProtocolError, StreamlitTab
+from consult import demo, regions, storage
+from consult.storage import db
+
+ACTIONS = ("first page", "join", "vote", "open propose", "type", "propose", "my region")
+TOPICS = ["buses", "trams", "housing", "skills", "ports", "rail", "health", "police", "energy", "water", "roads",
+          "schools", "broadband", "farming", "tourism", "culture", "flood defences", "care", "planning", "taxes"]
+PUBLISHED = ("Your proposal is published", "will appear once an organiser has checked it")
+
+
+@dataclass
+class Member:
+    number: int
+    timings: dict[str, list[float]] = field(default_factory=lambda: {action: [] for action in ACTIONS})
+    token: str | None = None
+    votes: int = 0
+    proposal: str | None = None
+    join_done_at: float | None = None
+    error: str | None = None
+
+    @property
+    def served(self) -> bool:
+        return self.error is None and self.proposal is not None
+
+
+def _token(query_string: str) -> str | None:
+    for part in query_string.split("&"):
+        if part.startswith("p="):
+            return part[2:]
+    return None
+
+
+async def journey(tab: StreamlitTab, member: Member, *, think: tuple[float, float], tabs_left_open: list) -> None:
+    """One member's visit; each acknowledged action is recorded the moment the page confirms it."""
+    rng = random.Random(member.number)
+    step = "first page"
+
+    async def read() -> None:
+        await asyncio.sleep(rng.uniform(*think))
+
+    def timed(action: str, seconds: float) -> None:
+        member.timings[action].append(seconds)
+
+    try:
+        timed(step, await tab.open("", f"join={demo.JOIN_CODE}"))
+        tabs_left_open.append(tab)
+        region = regions.region_name(rng.choice(regions.region_codes()))
+        tab.fill("Where do you live?", region)
+        tab.fill("I have read the privacy notice and want to take part", True)
+        await read()
+        step = "join"
+        timed(step, await tab.click("Join"))
+        member.token = _token(tab.query_string)
+        if tab.page.url_path != "vote" or not member.token:
+            raise ProtocolError(f"after joining: page {tab.page.url_path!r}, says {tab.page.texts()[:3]}")
+        member.join_done_at = time.perf_counter()
+        for voted in range(1, 4):
+            await read()
+            step = f"vote {voted}"
+            timed("vote", await tab.click(rng.choice(["Agree", "Agree", "Disagree", "Pass"])))
+            if not tab.page.shows(f"Change an earlier vote ({voted})"):
+                raise ProtocolError(f"vote {voted} not confirmed: {tab.page.texts()[:4]}")
+            member.votes = voted
+        step = "open propose"
+        await read()
+        timed(step, await tab.go("propose"))
+        words = rng.sample(TOPICS, 3)
+        body = (f"Member {member.number} ({uuid.uuid4().hex[:6]}) asks that {words[0]}, {words[1]} and {words[2]} "
+                f"be decided in {region}")
+        await read()
+        step = "type"
+        timed(step, await tab.change("Your proposal", body))
+        step = "propose"
+        seconds = await tab.click("Continue")
+        if "No, mine is different: submit it" in {widget.label for widget in tab.page.widgets()}:
+            seconds += await tab.click("No, mine is different: submit it")
+        if not any(tab.page.shows(words) for words in PUBLISHED):
+            raise ProtocolError(f"proposal not confirmed: {[t for t in tab.page.texts() if t][:5]}")
+        timed(step, seconds)
+        member.proposal = body
+        step = "my region"
+        await read()
+        timed(step, await tab.go("my-region"))
+        if not tab.page.shows("Where my region stands"):
+            raise ProtocolError(f"my region: {tab.page.texts()[:3]}")
+    except Exception as exc:  # noqa: BLE001 - a member who could not finish is reported, not hidden
+        member.error = f"at '{step}': {exc.__class__.__name__}: {str(exc)[:200]}"
+
+
+def _address(number: int) -> str:
+    """A private address per member (10.x.y.z), sent as X-Forwarded-For."""
+    return f"10.{(number >> 16) & 255}.{(number >> 8) & 255}.{number & 255}"
+
+
+async def run_members(base_urls: list[str], n: int, ramp: float, think: tuple[float, float], *,
+                      first_number: int = 1, while_open: Callable[[int], None] | None = None,
+                      ) -> tuple[list[Member], float]:
+    """n members arriving evenly over `ramp` seconds, spread over the servers; returns them and the wall time.
+    `while_open(sessions)` runs once every journey has ended, while the tabs are still open."""
+    members = [Member(first_number + i) for i in range(n)]
+    open_tabs: list[StreamlitTab] = []
+    started = time.perf_counter()
+
+    async def arrive(i: int) -> None:
+        await asyncio.sleep(ramp * i / max(n, 1))
+        tab = StreamlitTab(base_urls[i % len(base_urls)], forwarded_for=_address(members[i].number))
+        await journey(tab, members[i], think=think, tabs_left_open=open_tabs)
+
+    await asyncio.gather(*(arrive(i) for i in range(n)))
+    wall = time.perf_counter() - started
+    if while_open is not None:
+        while_open(len(open_tabs))
+    await asyncio.gather(*(tab.close() for tab in open_tabs), return_exceptions=True)
+    return members, wall
+
+
+def lost_actions(engine, consultation_id: int, members: list[Member]) -> list[str]:
+    """Acknowledged actions that are not in the database afterwards, one line each."""
+    people = storage.participants_frame(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id)
+    proposals = storage.proposals_frame(engine, consultation_id)
+    votes_by_person = votes.groupby("participant_id").size()
+    lost = []
+    for member in members:
+        if member.token is None:
+            continue
+        found = storage.participant_by_token(engine, member.token)
+        if found is None or found.id not in set(people["id"]):
+            lost.append(f"member {member.number}: join")
+            continue
+        stored_votes = int(votes_by_person.get(found.id, 0))
+        if stored_votes < member.votes:
+            lost += [f"member {member.number}: vote"] * (member.votes - stored_votes)
+        if member.proposal is not None:
+            mine = proposals[proposals["author_id"] == found.id]
+            if member.proposal not in set(mine["body"]):
+                lost.append(f"member {member.number}: proposal")
+    return lost
+
+
+@contextmanager
+def demo_database(database: str):
+    """A fresh database holding the demo consultation (themes left out: members never see them). `database` is
+    'sqlite', 'postgres' (CONSULT_TEST_POSTGRES_URL) or a PostgreSQL URL on whose server a scratch database is
+    made and dropped afterwards."""
+    if database == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/load.db"
+            engine = db.make_engine(url)
+            storage.init_db(engine)
+            consultation_id = demo.install(engine, themes=False)
+            yield url, engine, consultation_id
+            engine.dispose()
+        return
+    server_url = POSTGRES_URL if database == "postgres" else database
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"consult_load_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    try:
+        storage.init_db(engine)
+        yield url, engine, demo.install(engine, themes=False)
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    if not values:
+        return float("nan"), float("nan")
+    return float(np.percentile(values, 50) * 1000), float(np.percentile(values, 95) * 1000)
+
+
+def start_servers(stack: ExitStack, url: str, processes: int, log_folder: Path) -> list:
+    from tests.e2e_support import free_port, start_server, stop_server
+
+    servers = []
+    for number in range(processes):
+        port = free_port()
+        server = start_server(url, port=port, log=log_folder / f"server-{number}.log")
+        stack.callback(stop_server, server)
+        servers.append((server, f"http://127.0.0.1:{port}"))
+    return servers
+
+
+def _machine_busy_seconds() -> float:
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return (int(fields[0]) + int(fields[1]) + int(fields[2])) / os.sysconf("SC_CLK_TCK")
+
+
+def _saturated(server_share: float, database_share: float, machine_share: float, p95_ms: float) -> str:
+    """What ran out first, from the CPU each part used over the run (shares of one core; machine: of all)."""
+    if server_share >= 0.85:
+        return ("the app process's CPU: Streamlit runs every member's page in one Python interpreter, so one "
+                "process uses at most one core")
+    if database_share >= 0.85:
+        return "the database's CPU"
+    if machine_share >= 0.9:
+        return "the machine's cores (servers, database and this load generator share them)"
+    return f"nothing: the servers kept up (p95 {p95_ms:.0f} ms)"
+
+
+def protocol_report(n: int, ramp: float, processes: int, database: str,
+                    think: tuple[float, float] = (1.0, 3.0)) -> str:
+    """Run the load and print its figures; returns the summary line."""
+    cores = os.cpu_count() or 1
+    load_before = os.getloadavg()
+    print(f"protocol load: {n} members arriving over {ramp:.0f} s, {processes} app process(es), database "
+          f"{database}; machine: {cores} cores, load {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
+    logs = Path(tempfile.mkdtemp(prefix="consult-protocol-"))
+    with demo_database(database) as (url, engine, consultation_id), ExitStack() as stack:
+        servers = start_servers(stack, url, processes, logs)
+        urls, pids = [base for _, base in servers], [server.pid for server, _ in servers]
+        cold, _ = asyncio.run(run_members(urls, processes, 0.0, (0.0, 0.0), first_number=1_000_000))
+        cells = [f"{action} {1000 * np.mean(cold_member_values(cold, action)):.0f}" for action in ACTIONS]
+        print(f"first member after a server start (cold caches), ms: {', '.join(cells)}")
+        for member in cold:
+            if member.error:
+                print(f"    ! cold member {member.number} {member.error}")
+        rss_start = [rss_mb(pid) for pid in pids]
+        open_rss: list[float] = []
+        sessions: list[int] = []
+
+        def while_open(open_sessions: int) -> None:
+            sessions.append(open_sessions)
+            open_rss.extend(rss_mb(pid) for pid in pids)
+
+        db_pids = postgres_pids() if not url.startswith("sqlite") else []
+        cpu_start, db_start, busy_start = cpu_seconds(pids), cpu_seconds(db_pids), _machine_busy_seconds()
+        own_start, started = time.process_time(), time.perf_counter()
+        members, wall = asyncio.run(run_members(urls, n, ramp, think, while_open=while_open))
+        server_cpu = cpu_seconds(pids) - cpu_start
+        database_cpu = cpu_seconds(db_pids) - db_start
+        machine_cpu = _machine_busy_seconds() - busy_start
+        own_cpu = time.process_time() - own_start
+        lost = lost_actions(engine, consultation_id, members)
+    print(f"{'action':<16}{'runs':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    every_run = []
+    for action in ACTIONS:
+        values = [v for member in members for v in member.timings[action]]
+        every_run += values
+        p50, p95 = percentiles(values)
+        print(f"{action:<16}{len(values):>8}{p50:>10.0f}{p95:>10.0f}{1000 * max(values, default=np.nan):>10.0f}")
+    p95_all = percentiles(every_run)[1]
+    joined = [m.join_done_at for m in members if m.join_done_at is not None]
+    joins_per_s = len(joined) / (max(joined) - started) if joined else 0.0
+    served = sum(m.served for m in members)
+    server_share = server_cpu / wall / processes
+    print(f"CPU over the {wall:.0f} s run: each app process {100 * server_share:.0f}% of one core, database "
+          f"{100 * database_cpu / wall:.0f}%, this load generator {100 * own_cpu / wall:.0f}%, whole machine "
+          f"{100 * machine_cpu / wall / cores:.0f}% of {cores} cores; load after "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if open_rss:
+        per_session = (sum(open_rss) - sum(rss_start)) / max(sessions[0], 1)
+        print(f"memory: app processes {sum(rss_start):.0f} MB after warm-up, {sum(open_rss):.0f} MB holding "
+              f"{sessions[0]} open sessions after their journeys: {per_session:.2f} MB per session")
+    print(f"saturated first: {_saturated(server_share, database_cpu / wall, machine_cpu / wall / cores, p95_all)}")
+    errors = [m.error for m in members if m.error]
+    for error in errors[:8]:
+        print(f"    ! {error}")
+    for problem in lost[:8]:
+        print(f"    ! lost: {problem}")
+    if errors:
+        print(f"    server logs: {logs}")
+    summary = (f"members={n} served={served} lost={len(lost)} joins_per_s={joins_per_s:.1f} "
+               f"p95_ms={p95_all:.0f}")
+    print(summary)
+    return summary
+
+
+def cold_member_values(members: list[Member], action: str) -> list[float]:
+    return [v for member in members for v in member.timings[action]] or [float("nan")]
