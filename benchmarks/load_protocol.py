@@ -9,8 +9,8 @@ offered), then opens "My region", reading for 1-3 s before each action. The tab 
 servers hold every session at once. Timings are server time as the tab sees it: from sending the request to the
 end of the page's run.
 
-Before the clock starts, one member goes through the journey on each server: its timings are reported as "first
-member after a server start" (cold caches) and kept out of the figures. Afterwards the database is checked:
+Before the clock starts, one member goes through the journey on each server (reading as the others do): its
+timings are reported as "first member after a server start" (cold caches) and kept out of the figures. Afterwards the database is checked:
 every acknowledged join, vote and proposal must be stored (lost = acknowledged actions missing).
 """
 
@@ -280,7 +280,7 @@ def protocol_report(n: int, ramp: float, processes: int, database: str,
     with demo_database(database) as (url, engine, consultation_id), ExitStack() as stack:
         servers = start_servers(stack, url, processes, logs)
         urls, pids = [base for _, base in servers], [server.pid for server, _ in servers]
-        cold, _ = asyncio.run(run_members(urls, processes, 0.0, (0.0, 0.0), first_number=1_000_000))
+        cold, _ = asyncio.run(run_members(urls, processes, 0.0, think, first_number=1_000_000))
         cells = [f"{action} {1000 * np.mean(cold_member_values(cold, action)):.0f}" for action in ACTIONS]
         print(f"first member after a server start (cold caches), ms: {', '.join(cells)}")
         for member in cold:

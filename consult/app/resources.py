@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from consult import auth, opinion, storage
-from consult.similar import SimilarityIndex
+from consult import auth, storage
+from consult.refreshing import Refreshing
 from consult.storage import changes, db, visibility
 from consult.storage import responses as storage_responses
+
+if TYPE_CHECKING:  # the analysis libraries load on the pages that use them, not on a member's first page
+    from consult import opinion
+    from consult.similar import SimilarityIndex
 
 
 def secrets() -> dict:
@@ -38,9 +44,15 @@ def engine() -> Engine:
 # Cached reads are keyed by the database URL as well as the consultation, so two databases never mix.
 
 
-@st.cache_data(ttl=3, show_spinner=False, max_entries=50)
+# every member's vote page reads the votes: one shared copy per server, reloaded in the background when 3 s old
+# (a reload takes 0.1 s at demo scale: with a per-session cache, the sessions that miss at once each paid it)
+_VOTES = Refreshing(max_age=3, max_entries=50)
+
+
 def _votes(url: str, consultation_id: int) -> pd.DataFrame:
-    return storage.votes_frame(_engine_for(url), consultation_id, published_only=True)
+    version = changes.version(_engine_for(url), consultation_id)
+    return _VOTES.get((url, consultation_id, version),
+                      lambda: storage.votes_frame(_engine_for(url), consultation_id, published_only=True))
 
 
 def votes(consultation_id: int) -> pd.DataFrame:
@@ -90,6 +102,8 @@ def refresh_answer_queue(consultation_id: int) -> int:
 # rebuilt when what members may see changes (6.6 s at 100,000 proposals); newer proposals are compared directly
 @st.cache_resource(show_spinner=False, max_entries=20)
 def _similarity(url: str, consultation_id: int, version: int) -> SimilarityIndex:
+    from consult.similar import SimilarityIndex
+
     frame = visibility.visible_proposals(_engine_for(url), consultation_id)
     return SimilarityIndex(frame.index.tolist(), frame["body"].tolist())
 
@@ -100,8 +114,12 @@ def similarity_index(consultation_id: int) -> SimilarityIndex:
     return _similarity(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
-@st.cache_data(ttl=60, show_spinner=False, max_entries=20)
-def _opinion_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
+_COORDS = Refreshing(max_age=60, max_entries=20)
+
+
+def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
+    from consult import opinion
+
     frame = _votes(url, consultation_id)
     if frame.empty:
         return None
@@ -110,7 +128,8 @@ def _opinion_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
 
 def opinion_coords(consultation_id: int) -> pd.DataFrame | None:
     """Where each proposal sits on the opinion map (for routing), refreshed every minute."""
-    return _opinion_coords(database_url(), consultation_id)
+    url = database_url()
+    return _COORDS.get((url, consultation_id), lambda: _fit_coords(url, consultation_id))
 
 
 @st.cache_resource(show_spinner=False)
@@ -190,37 +209,54 @@ def top_consensus(consultation_id: int) -> pd.DataFrame:
     return _top_consensus(url, consultation_id, changes.version(_engine_for(url), consultation_id))
 
 
-@st.cache_data(ttl=30, show_spinner=False, max_entries=10)
-def _regional(url: str, consultation_id: int, version: int, votes_seen: int):
+# the regional fit takes about a second at demo scale: members' pages get the last one at once and a background
+# thread refits it (see consult.refreshing); a new visibility version is a new key, fitted before it is served
+_REGIONAL = Refreshing(max_age=30, max_entries=10)
+
+
+def _fit_regional(url: str, consultation_id: int):
     from consult import regional
 
     engine = _engine_for(url)
     consultation = storage.get_consultation(engine, consultation_id)
-    votes = _votes(url, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
     summary, model = regional.proposal_summary(votes, storage.baseline_for(engine, consultation),
                                                min_cell=consultation.min_cell)
     return summary, model.regions_
 
 
-@st.cache_data(ttl=30, show_spinner=False, max_entries=200)
-def _evidence(url: str, consultation_id: int, version: int, votes_seen: int, region: str) -> pd.Series:
-    from consult import routing
+def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per proposal summary, per proposal and region estimates) for members' pages; up to 30 s old, refitted
+    sooner when the votes have grown by a twentieth. Shared between sessions: read-only."""
+    url = database_url()
+    version, votes_bucket = _regional_key(url, consultation_id)
+    return _REGIONAL.get((url, consultation_id, version), lambda: _fit_regional(url, consultation_id),
+                         generation=votes_bucket)
 
-    summary, estimates = _regional(url, consultation_id, version, votes_seen)
-    return routing.evidence_value(summary, estimates, region)
+
+def warm_member_views(consultation_id: int) -> None:
+    """Start the regional fit in the background while a member reads the join page, so the vote page they open
+    next does not wait for it."""
+    url = database_url()
+    version = changes.version(_engine_for(url), consultation_id)
+    _REGIONAL.warm((url, consultation_id, version), lambda: _with_analysis_loaded(_fit_regional, url, consultation_id))
+
+
+def _with_analysis_loaded(compute, *args):
+    """Load what the vote and propose pages use (scikit-learn: about 0.7 s) before computing."""
+    import consult.opinion  # noqa: F401
+    import consult.similar  # noqa: F401
+
+    return compute(*args)
 
 
 def routing_evidence(consultation_id: int, region: str) -> pd.Series:
-    """Where a vote from `region` settles the "supported in every region" ranking most (a small Series, cached
-    per region so a member's vote page does not copy the whole table on every press)."""
-    url = database_url()
-    return _evidence(url, consultation_id, *_regional_key(url, consultation_id), region)
+    """Where a vote from `region` settles the "supported in every region" ranking most (2 ms from the shared
+    regional estimates)."""
+    from consult import routing
 
-
-def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per proposal summary, per proposal and region estimates) for members' pages; up to 30 s old."""
-    url = database_url()
-    return _regional(url, consultation_id, *_regional_key(url, consultation_id))
+    summary, estimates = regional_estimates(consultation_id)
+    return routing.evidence_value(summary, estimates, region)
 
 
 def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
@@ -234,6 +270,8 @@ def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
 
 @st.cache_resource(show_spinner=False, max_entries=20)
 def _smoother(url: str, consultation_id: int) -> opinion.KSmoother:
+    from consult import opinion
+
     return opinion.KSmoother(patience=4)
 
 
@@ -242,6 +280,8 @@ def _group_count(url: str, consultation_id: int) -> int:
     frame = _votes(url, consultation_id)
     if frame.empty:
         return 0
+    from consult import opinion
+
     # one smoother per consultation and server: the count changes only after a new k wins 4 updates running
     return opinion.OpinionGroups(smoother=_smoother(url, consultation_id)).fit(frame).k_
 
@@ -305,10 +345,10 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
 
     _published.clear()
     _similarity.clear()
-    _regional.clear()
-    _evidence.clear()
+    _REGIONAL.clear()
     _top_consensus.clear()
-    _votes.clear()
+    _VOTES.clear()
+    _COORDS.clear()
     clear_officer_caches()
     _overview_frames.clear()
     moderation.forget_cached_text()
@@ -325,6 +365,8 @@ def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dic
             _engine_for(url), consultation_id, verified_only=True)["id"])]
     if frame.empty:
         return {"k": 0}
+    from consult import opinion
+
     model = opinion.OpinionGroups().fit(frame)
     return {"k": model.k_, "projection": model.projection_.reset_index(),
             "repness": opinion.repness(model.matrix_, model.labels_),
