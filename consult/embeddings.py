@@ -26,6 +26,12 @@ def _model():
     return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
+def preload() -> None:
+    """Load the model now (a server warms it while a member reads the join page), if the package is there."""
+    if available():
+        _model()
+
+
 def embed(texts: list[str], batch_size: int = 20_000) -> np.ndarray:
     """One 256-dimensional vector per text (float32)."""
     model = _model()

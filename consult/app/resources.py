@@ -99,9 +99,12 @@ def refresh_answer_queue(consultation_id: int) -> int:
     return _queue_refreshed(database_url(), consultation_id)
 
 
-# rebuilt when what members may see changes (6.6 s at 100,000 proposals); newer proposals are compared directly
-@st.cache_resource(show_spinner=False, max_entries=20)
-def _similarity(url: str, consultation_id: int, version: int) -> SimilarityIndex:
+# rebuilt when what members may see changes (0.2 s at demo scale, 6.6 s at 100,000 proposals); newer proposals
+# are compared directly, so the index never goes stale within a version
+_SIMILARITY = Refreshing(max_age=float("inf"), max_entries=20)
+
+
+def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
     from consult.similar import SimilarityIndex
 
     frame = visibility.visible_proposals(_engine_for(url), consultation_id)
@@ -111,7 +114,8 @@ def _similarity(url: str, consultation_id: int, version: int) -> SimilarityIndex
 def similarity_index(consultation_id: int) -> SimilarityIndex:
     """Published proposals only (the member-visibility rule), for the 'similar proposals' check."""
     url = database_url()
-    return _similarity(url, consultation_id, changes.version(_engine_for(url), consultation_id))
+    version = changes.version(_engine_for(url), consultation_id)
+    return _SIMILARITY.get((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
 
 
 _COORDS = Refreshing(max_age=60, max_entries=20)
@@ -235,17 +239,21 @@ def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def warm_member_views(consultation_id: int) -> None:
-    """Start the regional fit in the background while a member reads the join page, so the vote page they open
-    next does not wait for it."""
+    """Start the regional fit and the similar-proposals index in the background while a member reads the join
+    page, so the vote and propose pages they open next do not wait for them."""
     url = database_url()
     version = changes.version(_engine_for(url), consultation_id)
     _REGIONAL.warm((url, consultation_id, version), lambda: _with_analysis_loaded(_fit_regional, url, consultation_id))
+    _SIMILARITY.warm((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
 
 
 def _with_analysis_loaded(compute, *args):
-    """Load what the vote and propose pages use (scikit-learn: about 0.7 s) before computing."""
+    """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model) first."""
     import consult.opinion  # noqa: F401
     import consult.similar  # noqa: F401
+    from consult import embeddings
+
+    embeddings.preload()
 
     return compute(*args)
 
@@ -344,7 +352,7 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
     from consult import moderation
 
     _published.clear()
-    _similarity.clear()
+    _SIMILARITY.clear()
     _REGIONAL.clear()
     _top_consensus.clear()
     _VOTES.clear()
