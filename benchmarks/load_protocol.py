@@ -222,6 +222,10 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_by_process(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
+
+
 def postgres_pids() -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
@@ -294,12 +298,15 @@ def protocol_report(n: int, ramp: float, processes: int, database: str,
             sessions.append(open_sessions)
             open_rss.extend(rss_mb(pid) for pid in pids)
 
-        db_pids = postgres_pids() if not url.startswith("sqlite") else []
-        cpu_start, db_start, busy_start = cpu_seconds(pids), cpu_seconds(db_pids), _machine_busy_seconds()
+        on_postgres = not url.startswith("sqlite")
+        # PostgreSQL's processes come and go with connections: each one's CPU since the start (or since it began)
+        db_start = cpu_by_process(postgres_pids()) if on_postgres else {}
+        cpu_start, busy_start = cpu_seconds(pids), _machine_busy_seconds()
         own_start, started = time.process_time(), time.perf_counter()
         members, wall = asyncio.run(run_members(urls, n, ramp, think, while_open=while_open))
         server_cpu = cpu_seconds(pids) - cpu_start
-        database_cpu = cpu_seconds(db_pids) - db_start
+        database_cpu = sum(used - db_start.get(pid, 0.0)
+                           for pid, used in cpu_by_process(postgres_pids() if on_postgres else []).items())
         machine_cpu = _machine_busy_seconds() - busy_start
         own_cpu = time.process_time() - own_start
         lost = lost_actions(engine, consultation_id, members)

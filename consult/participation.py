@@ -32,9 +32,25 @@ def next_proposal(votes: pd.DataFrame, published_ids: list[int], participant_id:
     `evidence` (routing.evidence_value for the member's region) sends votes where they settle the ranking.
     """
     mine = set(votes.loc[votes["participant_id"] == participant_id, "proposal_id"]) | set(exclude or ())
-    priority = routing.with_evidence(routing.priorities(published_ids, votes, coords), evidence)
-    rng = np.random.default_rng([seed, participant_id, len(mine)])
-    return routing.next_proposal(priority, mine, rng)
+    return next_for_member(routing_priority(votes, published_ids, coords, evidence), participant_id, mine,
+                           seed=seed)
+
+
+def routing_priority(votes: pd.DataFrame, published_ids: list[int], coords: pd.DataFrame | None = None,
+                     evidence: pd.Series | None = None) -> pd.Series:
+    """Every published proposal's routing priority for the members of one region: the same for all of them, so
+    an app server works it out once and shares it."""
+    return routing.with_evidence(routing.priorities(published_ids, votes, coords), evidence)
+
+
+def next_for_member(priority: pd.Series, participant_id: int, voted: set[int], *, seed: int = 0,
+                    allowed: pd.Index | None = None) -> int | None:
+    """Draw this member's next proposal from a shared `priority`, skipping what they voted on and, with
+    `allowed`, anything outside it (what the member's page can show)."""
+    if allowed is not None:
+        priority = priority[priority.index.isin(allowed)]
+    rng = np.random.default_rng([seed, participant_id, len(voted)])
+    return routing.next_proposal(priority, voted, rng)
 
 
 def region_view(estimates: pd.DataFrame, summary: pd.DataFrame, my_votes: dict[int, int], region: str,

@@ -13,6 +13,7 @@ Values are shared, not copied: callers must treat them as read-only.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -30,6 +31,14 @@ class _Entry:
     computed_at: float
     generation: Hashable
     refreshing: bool = False
+
+
+def growth_bucket(count: int, *, exact_below: int = 200, growth: float = 1.05) -> int:
+    """A generation that moves on when `count` has grown by `growth` (every change while it is small): 0, 1, ...
+    199, then one step per 5% more."""
+    if count < exact_below:
+        return count
+    return exact_below + int(math.log(count / exact_below) / math.log(growth))
 
 
 class Refreshing:
@@ -73,12 +82,14 @@ class Refreshing:
                 return value
         return entry.value
 
-    def warm(self, key: Hashable, compute: Callable[[], Any], generation: Hashable = None) -> None:
-        """Compute `key` in the background if it is not held yet (so the first reader finds it ready)."""
+    def warm(self, key: Hashable, compute: Callable[[], Any],
+             generation: Callable[[], Hashable] = lambda: None) -> None:
+        """Compute `key` in the background if it is not held yet (so the first reader finds it ready);
+        `generation()` is worked out there too, so the caller does not wait for it either."""
         with self._lock:
             if key in self._entries or key in self._first_computations:
                 return
-        self._executor.submit(self.get, key, compute, generation)
+        self._executor.submit(lambda: self.get(key, compute, generation()))
 
     def clear(self) -> None:
         with self._lock:

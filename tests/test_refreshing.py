@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from consult.refreshing import Refreshing
+from consult.refreshing import Refreshing, growth_bucket
 
 
 class Clock:
@@ -115,3 +115,13 @@ def test_the_least_recently_used_key_goes_first():
     refreshing.get("c", lambda: 3)
     assert refreshing.get("a", lambda: "unused") == 1
     assert refreshing.get("b", lambda: "recomputed") == "recomputed"
+
+
+def test_growth_bucket_moves_with_every_change_while_small_then_every_five_percent():
+    assert [growth_bucket(n) for n in (0, 1, 199)] == [0, 1, 199]
+    buckets = [growth_bucket(n) for n in range(200, 60_000)]
+    assert all(later >= earlier for earlier, later in zip(buckets, buckets[1:], strict=False))
+    # about one step per 5% growth: 28,488 votes stay in one bucket for ~1,400 more, not ~20
+    changes = [n for n in range(28_488, 32_000) if growth_bucket(n) != growth_bucket(n - 1)]
+    assert 1 <= len(changes) <= 3
+    assert all(b - a > 1_000 for a, b in zip(changes, changes[1:], strict=False))

@@ -6,58 +6,20 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from consult import auth, storage
-from consult.refreshing import Refreshing
-from consult.storage import changes, db, visibility
+from consult.app import member_views
+from consult.app.connection import database_url, engine, engine_for, secrets
+from consult.storage import changes, visibility
 from consult.storage import responses as storage_responses
 
 if TYPE_CHECKING:  # the analysis libraries load on the pages that use them, not on a member's first page
     from consult import opinion
-    from consult.similar import SimilarityIndex
 
-
-def secrets() -> dict:
-    try:
-        return st.secrets.to_dict()
-    except FileNotFoundError:
-        return {}
-
-
-def database_url() -> str:
-    return (secrets().get("connections", {}).get("consult", {}).get("url")) or db.database_url()
-
-
-@st.cache_resource(show_spinner=False)
-def _engine_for(url: str) -> Engine:
-    engine = db.make_engine(url)
-    storage.init_db(engine)
-    return engine
-
-
-def engine() -> Engine:
-    """The one engine this server shares between sessions (schema migrated on first use)."""
-    return _engine_for(database_url())
+__all__ = ["database_url", "engine", "secrets"]  # the connection, for pages that import it from here
 
 
 # Cached reads are keyed by the database URL as well as the consultation, so two databases never mix.
-
-
-# every member's vote page reads the votes: one shared copy per server, reloaded in the background when 3 s old
-# (a reload takes 0.1 s at demo scale: with a per-session cache, the sessions that miss at once each paid it)
-_VOTES = Refreshing(max_age=3, max_entries=50)
-
-
-def _votes(url: str, consultation_id: int) -> pd.DataFrame:
-    version = changes.version(_engine_for(url), consultation_id)
-    return _VOTES.get((url, consultation_id, version),
-                      lambda: storage.votes_frame(_engine_for(url), consultation_id, published_only=True))
-
-
-def votes(consultation_id: int) -> pd.DataFrame:
-    """Current votes on published proposals, at most a few seconds old."""
-    return _votes(database_url(), consultation_id)
 
 
 # What members may see is keyed by the consultation's visibility version (storage.changes): a hidden or merged
@@ -66,31 +28,31 @@ def votes(consultation_id: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=3, show_spinner=False, max_entries=50)
 def _published(url: str, consultation_id: int, version: int) -> pd.DataFrame:
-    return visibility.visible_proposals(_engine_for(url), consultation_id)[["body", "tier", "region", "created_ms"]]
+    return visibility.visible_proposals(engine_for(url), consultation_id)[["body", "tier", "region", "created_ms"]]
 
 
 def published(consultation_id: int) -> pd.DataFrame:
     """What members may see (index id; body, tier, region, created_ms), at most a few seconds old."""
     url = database_url()
-    return _published(url, consultation_id, changes.version(_engine_for(url), consultation_id))
+    return _published(url, consultation_id, changes.version(engine_for(url), consultation_id))
 
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=50)
 def _published_responses(url: str, consultation_id: int, version: int) -> pd.DataFrame:
-    return storage_responses.published_responses(_engine_for(url), consultation_id)
+    return storage_responses.published_responses(engine_for(url), consultation_id)
 
 
 def published_responses(consultation_id: int) -> pd.DataFrame:
     """Published responses to proposals members may see; a new publication shows at the next read."""
     url = database_url()
-    return _published_responses(url, consultation_id, changes.version(_engine_for(url), consultation_id))
+    return _published_responses(url, consultation_id, changes.version(engine_for(url), consultation_id))
 
 
 @st.cache_data(ttl=60, show_spinner="Checking which proposals need an answer…", max_entries=20)
 def _queue_refreshed(url: str, consultation_id: int) -> int:
     from consult import answers
 
-    return answers.refresh_queue(_engine_for(url), consultation_id)
+    return answers.refresh_queue(engine_for(url), consultation_id)
 
 
 def refresh_answer_queue(consultation_id: int) -> int:
@@ -99,46 +61,9 @@ def refresh_answer_queue(consultation_id: int) -> int:
     return _queue_refreshed(database_url(), consultation_id)
 
 
-# rebuilt when what members may see changes (0.2 s at demo scale, 6.6 s at 100,000 proposals); newer proposals
-# are compared directly, so the index never goes stale within a version
-_SIMILARITY = Refreshing(max_age=float("inf"), max_entries=20)
-
-
-def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
-    from consult.similar import SimilarityIndex
-
-    frame = visibility.visible_proposals(_engine_for(url), consultation_id)
-    return SimilarityIndex(frame.index.tolist(), frame["body"].tolist())
-
-
-def similarity_index(consultation_id: int) -> SimilarityIndex:
-    """Published proposals only (the member-visibility rule), for the 'similar proposals' check."""
-    url = database_url()
-    version = changes.version(_engine_for(url), consultation_id)
-    return _SIMILARITY.get((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
-
-
-_COORDS = Refreshing(max_age=60, max_entries=20)
-
-
-def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
-    from consult import opinion
-
-    frame = _votes(url, consultation_id)
-    if frame.empty:
-        return None
-    return opinion.OpinionGroups().fit(frame).proposal_coords_
-
-
-def opinion_coords(consultation_id: int) -> pd.DataFrame | None:
-    """Where each proposal sits on the opinion map (for routing), refreshed every minute."""
-    url = database_url()
-    return _COORDS.get((url, consultation_id), lambda: _fit_coords(url, consultation_id))
-
-
 @st.cache_resource(show_spinner=False)
 def _throttle(url: str) -> auth.Throttle:
-    return auth.SharedThrottle(_engine_for(url))
+    return auth.SharedThrottle(engine_for(url))
 
 
 def throttle() -> auth.Throttle:
@@ -193,7 +118,7 @@ def public_base_url() -> str:
 def _representation(url: str, consultation_id: int, baseline: str, min_cell: int) -> pd.DataFrame:
     from consult import live
 
-    return live.representation(_engine_for(url), consultation_id, baseline, min_cell)
+    return live.representation(engine_for(url), consultation_id, baseline, min_cell)
 
 
 def representation(consultation_id: int, baseline: str, min_cell: int = 10) -> pd.DataFrame:
@@ -204,76 +129,13 @@ def representation(consultation_id: int, baseline: str, min_cell: int = 10) -> p
 def _top_consensus(url: str, consultation_id: int, version: int) -> pd.DataFrame:
     from consult import live
 
-    return live.top_supported_everywhere(_engine_for(url), consultation_id)
+    return live.top_supported_everywhere(engine_for(url), consultation_id)
 
 
 def top_consensus(consultation_id: int) -> pd.DataFrame:
     """The proposals most likely supported in every region (pooled estimates on the running tallies), <= 3 s old."""
     url = database_url()
-    return _top_consensus(url, consultation_id, changes.version(_engine_for(url), consultation_id))
-
-
-# the regional fit takes about a second at demo scale: members' pages get the last one at once and a background
-# thread refits it (see consult.refreshing); a new visibility version is a new key, fitted before it is served
-_REGIONAL = Refreshing(max_age=30, max_entries=10)
-
-
-def _fit_regional(url: str, consultation_id: int):
-    from consult import regional
-
-    engine = _engine_for(url)
-    consultation = storage.get_consultation(engine, consultation_id)
-    votes = storage.votes_frame(engine, consultation_id, published_only=True)
-    summary, model = regional.proposal_summary(votes, storage.baseline_for(engine, consultation),
-                                               min_cell=consultation.min_cell)
-    return summary, model.regions_
-
-
-def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per proposal summary, per proposal and region estimates) for members' pages; up to 30 s old, refitted
-    sooner when the votes have grown by a twentieth. Shared between sessions: read-only."""
-    url = database_url()
-    version, votes_bucket = _regional_key(url, consultation_id)
-    return _REGIONAL.get((url, consultation_id, version), lambda: _fit_regional(url, consultation_id),
-                         generation=votes_bucket)
-
-
-def warm_member_views(consultation_id: int) -> None:
-    """Start the regional fit and the similar-proposals index in the background while a member reads the join
-    page, so the vote and propose pages they open next do not wait for them."""
-    url = database_url()
-    version = changes.version(_engine_for(url), consultation_id)
-    _REGIONAL.warm((url, consultation_id, version), lambda: _with_analysis_loaded(_fit_regional, url, consultation_id))
-    _SIMILARITY.warm((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
-
-
-def _with_analysis_loaded(compute, *args):
-    """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model) first."""
-    import consult.opinion  # noqa: F401
-    import consult.similar  # noqa: F401
-    from consult import embeddings
-
-    embeddings.preload()
-
-    return compute(*args)
-
-
-def routing_evidence(consultation_id: int, region: str) -> pd.Series:
-    """Where a vote from `region` settles the "supported in every region" ranking most (2 ms from the shared
-    regional estimates)."""
-    from consult import routing
-
-    summary, estimates = regional_estimates(consultation_id)
-    return routing.evidence_value(summary, estimates, region)
-
-
-def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
-    """(visibility version, votes bucket): the regional fit is redone when what members see changes, when the
-    votes have grown by a twentieth (every vote while there are few, so a member's first votes show at once),
-    or after 30 s (the caches' TTL)."""
-    seen = len(_votes(url, consultation_id))
-    bucket = seen if seen < 200 else seen - seen % (seen // 20)
-    return changes.version(_engine_for(url), consultation_id), bucket
+    return _top_consensus(url, consultation_id, changes.version(engine_for(url), consultation_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=20)
@@ -285,7 +147,7 @@ def _smoother(url: str, consultation_id: int) -> opinion.KSmoother:
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=20)
 def _group_count(url: str, consultation_id: int) -> int:
-    frame = _votes(url, consultation_id)
+    frame = member_views.votes_for(url, consultation_id)
     if frame.empty:
         return 0
     from consult import opinion
@@ -303,7 +165,7 @@ def opinion_group_count(consultation_id: int) -> int:
 def _officer_table(url: str, consultation_id: int, verified_only: bool = False) -> pd.DataFrame:
     from consult.publishing import tables
 
-    table = tables.proposal_analysis(_engine_for(url), consultation_id, verified_only=verified_only)
+    table = tables.proposal_analysis(engine_for(url), consultation_id, verified_only=verified_only)
     table["region"] = table["author_region_code"]
     table["body"] = table["text"]
     return table
@@ -317,7 +179,7 @@ def officer_table(consultation_id: int, verified_only: bool = False) -> pd.DataF
 
 @st.cache_data(ttl=10, show_spinner=False, max_entries=10)
 def _overview_frames(url: str, consultation_id: int, verified_only: bool = False) -> dict[str, pd.DataFrame]:
-    engine = _engine_for(url)
+    engine = engine_for(url)
     return {"participants": storage.participants_frame(engine, consultation_id, verified_only=verified_only),
             "events": storage.vote_events_frame(engine, consultation_id)[["created_ms"]],
             "proposals": storage.proposals_frame(engine, consultation_id)[["id", "tier", "status"]]}
@@ -332,7 +194,7 @@ def overview_frames(consultation_id: int, verified_only: bool = False) -> dict[s
 def _moderation_queue(url: str, consultation_id: int) -> pd.DataFrame:
     from consult import moderation
 
-    return moderation.queue(storage.proposals_frame(_engine_for(url), consultation_id, statuses=("pending", "published")))
+    return moderation.queue(storage.proposals_frame(engine_for(url), consultation_id, statuses=("pending", "published")))
 
 
 def moderation_queue(consultation_id: int) -> pd.DataFrame:
@@ -352,11 +214,8 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
     from consult import moderation
 
     _published.clear()
-    _SIMILARITY.clear()
-    _REGIONAL.clear()
+    member_views.forget()
     _top_consensus.clear()
-    _VOTES.clear()
-    _COORDS.clear()
     clear_officer_caches()
     _overview_frames.clear()
     moderation.forget_cached_text()
@@ -367,10 +226,10 @@ changes.subscribe(_forget_member_views)
 
 @st.cache_data(ttl=60, show_spinner="Finding opinion groups…", max_entries=10)
 def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dict:
-    frame = _votes(url, consultation_id)
+    frame = member_views.votes_for(url, consultation_id)
     if verified_only:
         frame = frame[frame["participant_id"].isin(storage.participants_frame(
-            _engine_for(url), consultation_id, verified_only=True)["id"])]
+            engine_for(url), consultation_id, verified_only=True)["id"])]
     if frame.empty:
         return {"k": 0}
     from consult import opinion
@@ -393,8 +252,8 @@ def _comparison(url: str, consultation_id: int, verified_only: bool, by: str, fi
     from consult import group_compare
     from consult.vote_matrix import VoteMatrix
 
-    frame = _votes(url, consultation_id)
-    people = storage.participants_frame(_engine_for(url), consultation_id, verified_only=verified_only)
+    frame = member_views.votes_for(url, consultation_id)
+    people = storage.participants_frame(engine_for(url), consultation_id, verified_only=verified_only)
     frame = frame[frame["participant_id"].isin(people["id"])]
     if frame.empty:
         return pd.DataFrame(columns=group_compare.COLUMNS)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from consult import member_join, regions, storage
-from consult.app import resources, session
+from consult.app import member_views, session
 from consult.app.components import say
 from consult.app.resources import client_address, engine
 from consult.storage import erasure, roll
@@ -164,7 +164,7 @@ def open_form(default_code: str) -> None:
 linked_code = st.query_params.get(session.JOIN_PARAM, "")
 linked = _find(linked_code)
 if linked is not None:
-    resources.warm_member_views(linked.id)  # ready by the time the member has chosen a region and joined
+    member_views.warm_member_views(linked.id)  # ready by the time the member has chosen a region and joined
 if linked is not None and linked.access in ("members", "mixed"):
     verify_form(linked)
     if linked.access == "mixed":

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from consult import participation, regions, storage
-from consult.app import resources, session
+from consult.app import member_views, resources, session
 from consult.app.components import caption
 
 member = session.require_member()
@@ -24,7 +24,7 @@ if not consultation.results_visible and consultation.phase not in ("results", "c
     st.stop()
 
 published = resources.published(consultation.id)
-summary, estimates = resources.regional_estimates(consultation.id)
+summary, estimates = member_views.regional_estimates(consultation.id)
 summary = summary[summary.index.isin(published.index)]
 names = {1: "agreed", -1: "disagreed", 0: "passed"}
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from consult import storage
-from consult.app import resources, session
+from consult.app import member_views, resources, session
 from consult.app.components import TIER_NAMES, caption, follow_live, proposal_card, show_messages, tier_label
 from consult.storage import visibility
 
@@ -59,7 +59,7 @@ def _check() -> None:
     if problems:
         st.session_state["propose_messages"] = {"error": problems}
         return
-    index = resources.similarity_index(consultation.id)
+    index = member_views.similarity_index(consultation.id)
     newer = visibility.published_since(engine, consultation.id, index.max_id)
     similar = index.query(text, top=3, extra=newer)
     # a member is not offered their own proposals (sending one again just thanks them again)

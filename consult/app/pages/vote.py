@@ -3,7 +3,7 @@
 import streamlit as st
 
 from consult import participation, regions, storage
-from consult.app import resources, session
+from consult.app import member_views, resources, session
 from consult.app.components import caption, follow_live, proposal_card, show_messages
 from consult.text import shorten
 
@@ -53,9 +53,8 @@ st.progress(share, text=goal_text)
 
 current = st.session_state.get("current_proposal")
 if current is None or current in mine or current not in published.index:
-    current = participation.next_proposal(resources.votes(consultation.id), published.index.tolist(), member.id,
-                                          resources.opinion_coords(consultation.id), exclude=set(mine),
-                                          evidence=resources.routing_evidence(consultation.id, member.region))
+    current = participation.next_for_member(member_views.routing_priority(consultation.id, member.region), member.id,
+                                            set(mine), allowed=published.index)
     st.session_state["current_proposal"] = current
 
 if current is None:

@@ -1,0 +1,161 @@
+"""What members' pages read, shared by every session of one app server and refreshed in the background.
+
+A member's press must not wait for a model fit or a tally of every vote, and a hundred sessions must not each
+load their own copy of the votes. Each result here is held once per server in a `consult.refreshing.Refreshing`
+store: computed the first time, then served at once while a background thread refreshes it when it is stale.
+Keys hold the consultation's visibility version, so a hidden or erased proposal is never served from an old
+result; `forget()` drops everything in this process at once. Results are shared: read-only for callers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from consult import storage
+from consult.app.connection import database_url, engine_for
+from consult.refreshing import Refreshing, growth_bucket
+from consult.storage import changes, visibility
+
+if TYPE_CHECKING:  # the analysis libraries load off the request path (warm_member_views), not on the join page
+    from consult.similar import SimilarityIndex
+
+
+# every member's vote page reads the votes: one shared copy per server, reloaded in the background when 3 s old
+# (a reload takes 0.1 s at demo scale: with a per-session cache, the sessions that miss at once each paid it)
+_VOTES = Refreshing(max_age=3, max_entries=50)
+
+
+def votes_for(url: str, consultation_id: int) -> pd.DataFrame:
+    version = changes.version(engine_for(url), consultation_id)
+    return _VOTES.get((url, consultation_id, version),
+                      lambda: storage.votes_frame(engine_for(url), consultation_id, published_only=True))
+
+
+def votes(consultation_id: int) -> pd.DataFrame:
+    """Current votes on published proposals, at most a few seconds old."""
+    return votes_for(database_url(), consultation_id)
+
+
+# rebuilt when what members may see changes (0.2 s at demo scale, 6.6 s at 100,000 proposals); newer proposals
+# are compared directly, so the index never goes stale within a version
+_SIMILARITY = Refreshing(max_age=float("inf"), max_entries=20)
+
+
+def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
+    from consult.similar import SimilarityIndex
+
+    frame = visibility.visible_proposals(engine_for(url), consultation_id)
+    return SimilarityIndex(frame.index.tolist(), frame["body"].tolist())
+
+
+def similarity_index(consultation_id: int) -> SimilarityIndex:
+    """Published proposals only (the member-visibility rule), for the 'similar proposals' check."""
+    url = database_url()
+    version = changes.version(engine_for(url), consultation_id)
+    return _SIMILARITY.get((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
+
+
+_COORDS = Refreshing(max_age=60, max_entries=20)
+
+
+def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
+    from consult import opinion
+
+    frame = votes_for(url, consultation_id)
+    if frame.empty:
+        return None
+    return opinion.OpinionGroups().fit(frame).proposal_coords_
+
+
+# the regional fit takes about a second at demo scale: members' pages get the last one at once and a background
+# thread refits it (see consult.refreshing); a new visibility version is a new key, fitted before it is served
+_REGIONAL = Refreshing(max_age=30, max_entries=10)
+
+
+def _fit_regional(url: str, consultation_id: int):
+    from consult import regional
+
+    engine = engine_for(url)
+    consultation = storage.get_consultation(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
+    summary, model = regional.proposal_summary(votes, storage.baseline_for(engine, consultation),
+                                               min_cell=consultation.min_cell)
+    return summary, model.regions_
+
+
+def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per proposal summary, per proposal and region estimates) for members' pages; up to 30 s old, refitted
+    sooner when the votes have grown by a twentieth. Shared between sessions: read-only."""
+    return _regional_estimates(database_url(), consultation_id)
+
+
+def _regional_estimates(url: str, consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    version, votes_bucket = _regional_key(url, consultation_id)
+    return _REGIONAL.get((url, consultation_id, version), lambda: _fit_regional(url, consultation_id),
+                         generation=votes_bucket)
+
+
+def warm_member_views(consultation_id: int) -> None:
+    """Start the regional fit and the similar-proposals index in the background while a member reads the join
+    page, so the vote and propose pages they open next do not wait for them."""
+    url = database_url()
+    version = changes.version(engine_for(url), consultation_id)
+    _REGIONAL.warm((url, consultation_id, version), lambda: _with_analysis_loaded(_fit_regional, url, consultation_id),
+                   generation=lambda: _regional_key(url, consultation_id)[1])
+    _SIMILARITY.warm((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
+
+
+def _with_analysis_loaded(compute, *args):
+    """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model) first."""
+    import consult.opinion  # noqa: F401
+    import consult.similar  # noqa: F401
+    from consult import embeddings
+
+    embeddings.preload()
+
+    return compute(*args)
+
+
+def _routing_evidence(url: str, consultation_id: int, region: str) -> pd.Series:
+    """Where a vote from `region` settles the "supported in every region" ranking most."""
+    from consult import routing
+
+    summary, estimates = _regional_estimates(url, consultation_id)
+    return routing.evidence_value(summary, estimates, region)
+
+
+# the vote page's routing order is the same for every member of a region: worked out once per region and
+# server, at most 3 s old (a tally of every vote, 10-20 ms, was otherwise redone on every press)
+_PRIORITY = Refreshing(max_age=3, max_entries=100)
+
+
+def _routing_priority(url: str, consultation_id: int, region: str) -> pd.Series:
+    from consult import participation
+
+    shown = visibility.visible_proposals(engine_for(url), consultation_id).index.tolist()
+    coords = _COORDS.get((url, consultation_id), lambda: _fit_coords(url, consultation_id))
+    return participation.routing_priority(votes_for(url, consultation_id), shown, coords,
+                                          _routing_evidence(url, consultation_id, region))
+
+
+def routing_priority(consultation_id: int, region: str) -> pd.Series:
+    """Routing priority of every published proposal for members of `region` (shared, read-only)."""
+    url = database_url()
+    version = changes.version(engine_for(url), consultation_id)
+    return _PRIORITY.get((url, consultation_id, version, region),
+                         lambda: _routing_priority(url, consultation_id, region))
+
+
+def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
+    """(visibility version, votes bucket): the regional fit is redone when what members see changes, when the
+    votes have grown by a twentieth (every vote while there are few, so a member's first votes show at once),
+    or after 30 s (the caches' TTL)."""
+    return changes.version(engine_for(url), consultation_id), growth_bucket(len(votes_for(url, consultation_id)))
+
+
+def forget() -> None:
+    """Drop every shared result in this process (after a change to what members may see)."""
+    for store in (_VOTES, _SIMILARITY, _COORDS, _REGIONAL, _PRIORITY):
+        store.clear()
