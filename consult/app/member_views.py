@@ -126,18 +126,26 @@ def _routing_evidence(url: str, consultation_id: int, region: str) -> pd.Series:
     return routing.evidence_value(summary, estimates, region)
 
 
-# the vote page's routing order is the same for every member of a region: worked out once per region and
-# server, at most 3 s old (a tally of every vote, 10-20 ms, was otherwise redone on every press)
+# the vote page's routing order is the same for every member of a region: Polis's priority from every vote
+# (a tally, 10-20 ms) once per server, then the region's evidence weighting on top (1-2 ms per region); both at
+# most 3 s old
+_BASE_PRIORITY = Refreshing(max_age=3, max_entries=20)
 _PRIORITY = Refreshing(max_age=3, max_entries=100)
 
 
-def _routing_priority(url: str, consultation_id: int, region: str) -> pd.Series:
-    from consult import participation
+def _base_priority(url: str, consultation_id: int) -> pd.Series:
+    from consult import routing
 
     shown = visibility.visible_proposals(engine_for(url), consultation_id).index.tolist()
     coords = _COORDS.get((url, consultation_id), lambda: _fit_coords(url, consultation_id))
-    return participation.routing_priority(votes_for(url, consultation_id), shown, coords,
-                                          _routing_evidence(url, consultation_id, region))
+    return routing.priorities(shown, votes_for(url, consultation_id), coords)
+
+
+def _routing_priority(url: str, consultation_id: int, version: int, region: str) -> pd.Series:
+    from consult import routing
+
+    base = _BASE_PRIORITY.get((url, consultation_id, version), lambda: _base_priority(url, consultation_id))
+    return routing.with_evidence(base, _routing_evidence(url, consultation_id, region))
 
 
 def routing_priority(consultation_id: int, region: str) -> pd.Series:
@@ -145,7 +153,7 @@ def routing_priority(consultation_id: int, region: str) -> pd.Series:
     url = database_url()
     version = changes.version(engine_for(url), consultation_id)
     return _PRIORITY.get((url, consultation_id, version, region),
-                         lambda: _routing_priority(url, consultation_id, region))
+                         lambda: _routing_priority(url, consultation_id, version, region))
 
 
 def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
@@ -157,5 +165,5 @@ def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
 
 def forget() -> None:
     """Drop every shared result in this process (after a change to what members may see)."""
-    for store in (_VOTES, _SIMILARITY, _COORDS, _REGIONAL, _PRIORITY):
+    for store in (_VOTES, _SIMILARITY, _COORDS, _REGIONAL, _BASE_PRIORITY, _PRIORITY):
         store.clear()
