@@ -1,11 +1,18 @@
-"""Load: members in real browsers against the real Streamlit server, and 200 concurrent writers on the service layer.
+"""Load: simulated members against real Streamlit servers, a few real browsers, and concurrent writers.
 
-    python benchmarks/bench_load.py [--browsers 50] [--writers 200] [--skip-browsers] [--skip-writers]
+    python -m benchmarks.bench_load --protocol --members 200 [--ramp 60] [--processes 1] [--database sqlite|postgres|URL]
+    python -m benchmarks.bench_load --protocol --target https://staging.example --members 500 [--database URL]
+    python -m benchmarks.bench_load [--browsers 10] [--writers 200] [--skip-browsers] [--skip-writers]
+
+Protocol (`--protocol`, the capacity figures): members that speak Streamlit's own websocket protocol, without a
+browser, against `--processes` real `streamlit run` servers on one database holding the demo consultation; see
+`load_protocol.py`. It ends with `members=N served=S lost=L joins_per_s=J p95_ms=P`.
 
 Browsers: N headless Chromium sessions (Debian's /usr/bin/chromium) each join by link, vote three times and make a
 proposal through the pages, all at once against one `streamlit run` server on SQLite, reading for 1-3 s before
 each action as a member would. An action's latency runs from the click to the page showing its result (what the
-member waits for); "first page load" runs from opening the link to a usable join form.
+member waits for); "first page load" runs from opening the link to a usable join form. The browsers share the
+server's cores, so this is a check that the browser path behaves as the protocol members do, not a capacity test.
 
 Writers: N concurrent writers each join, propose and cast five votes through `consult.storage`, as N threads in one
 process (one app server, one connection pool) and as N threads spread over several processes (several app
@@ -437,7 +444,7 @@ def _browser_run(n: int, ramp: float):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="load benchmark")
-    parser.add_argument("--browsers", type=int, default=50)
+    parser.add_argument("--browsers", type=int, default=10)
     parser.add_argument("--ramp", type=float, default=60.0,
                         help="seconds over which the browsers arrive (a room scanning the QR code)")
     parser.add_argument("--writers", type=int, default=200)
@@ -447,6 +454,10 @@ def main(argv=None) -> int:
     parser.add_argument("--protocol", action="store_true",
                         help="simulated members speaking Streamlit's websocket protocol, no browsers")
     parser.add_argument("--members", type=int, default=200, help="members for --protocol")
+    parser.add_argument("--target", action="append", default=[],
+                        help="--protocol against a running deployment (repeat for several servers) instead of "
+                             "servers started here; --database is then its database URL, for the lost check")
+    parser.add_argument("--code", default=None, help="the join code members use with --target (default DEVO26)")
     parser.add_argument("--database", default="sqlite",
                         help="for --protocol: sqlite, postgres, or a PostgreSQL URL (a scratch database is made on "
                              "that server)")
@@ -455,9 +466,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
     if args.protocol:
-        from benchmarks.load_protocol import protocol_report
+        from benchmarks.load_protocol import protocol_report, remote_report
+        from consult import demo
 
-        protocol_report(args.members, args.ramp, args.processes or 1, args.database)
+        if args.target:
+            remote_report(args.target, args.members, args.ramp, args.code or demo.JOIN_CODE,
+                          None if args.database == "sqlite" else args.database)
+        else:
+            protocol_report(args.members, args.ramp, args.processes or 1, args.database)
         return 0
     if not args.skip_writers:
         writers_report(args.writers, args.processes or 25)

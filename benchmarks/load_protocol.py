@@ -64,7 +64,8 @@ def _token(query_string: str) -> str | None:
     return None
 
 
-async def journey(tab: StreamlitTab, member: Member, *, think: tuple[float, float], tabs_left_open: list) -> None:
+async def journey(tab: StreamlitTab, member: Member, *, code: str, think: tuple[float, float],
+                  tabs_left_open: list) -> None:
     """One member's visit; each acknowledged action is recorded the moment the page confirms it."""
     rng = random.Random(member.number)
     step = "first page"
@@ -76,7 +77,7 @@ async def journey(tab: StreamlitTab, member: Member, *, think: tuple[float, floa
         member.timings[action].append(seconds)
 
     try:
-        timed(step, await tab.open("", f"join={demo.JOIN_CODE}"))
+        timed(step, await tab.open("", f"join={code}"))
         tabs_left_open.append(tab)
         region = regions.region_name(rng.choice(regions.region_codes()))
         tab.fill("Where do you live?", region)
@@ -128,7 +129,7 @@ def _address(number: int) -> str:
 
 async def run_members(base_urls: list[str], n: int, ramp: float, think: tuple[float, float], *,
                       first_number: int = 1, while_open: Callable[[int], None] | None = None,
-                      ) -> tuple[list[Member], float]:
+                      code: str = demo.JOIN_CODE) -> tuple[list[Member], float]:
     """n members arriving evenly over `ramp` seconds, spread over the servers; returns them and the wall time.
     `while_open(sessions)` runs once every journey has ended, while the tabs are still open."""
     members = [Member(first_number + i) for i in range(n)]
@@ -138,7 +139,7 @@ async def run_members(base_urls: list[str], n: int, ramp: float, think: tuple[fl
     async def arrive(i: int) -> None:
         await asyncio.sleep(ramp * i / max(n, 1))
         tab = StreamlitTab(base_urls[i % len(base_urls)], forwarded_for=_address(members[i].number))
-        await journey(tab, members[i], think=think, tabs_left_open=open_tabs)
+        await journey(tab, members[i], code=code, think=think, tabs_left_open=open_tabs)
 
     await asyncio.gather(*(arrive(i) for i in range(n)))
     wall = time.perf_counter() - started
@@ -222,22 +223,6 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cpu_by_process(pids: list[int]) -> dict[int, float]:
-    return {pid: cpu_seconds([pid]) for pid in pids}
-
-
-def postgres_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
 def percentiles(values: list[float]) -> tuple[float, float]:
     if not values:
         return float("nan"), float("nan")
@@ -261,16 +246,19 @@ def _machine_busy_seconds() -> float:
     return (int(fields[0]) + int(fields[1]) + int(fields[2])) / os.sysconf("SC_CLK_TCK")
 
 
-def _saturated(server_share: float, database_share: float, machine_share: float, p95_ms: float) -> str:
+def _saturated(server_share: float, rest_share: float, machine_share: float, p95_ms: float) -> str:
     """What ran out first, from the CPU each part used over the run (shares of one core; machine: of all)."""
+    if p95_ms <= 1000 and max(server_share, machine_share) < 0.85:
+        return f"nothing: the servers kept up (p95 {p95_ms:.0f} ms)"
     if server_share >= 0.85:
         return ("the app process's CPU: Streamlit runs every member's page in one Python interpreter, so one "
                 "process uses at most one core")
-    if database_share >= 0.85:
-        return "the database's CPU"
-    if machine_share >= 0.9:
-        return "the machine's cores (servers, database and this load generator share them)"
-    return f"nothing: the servers kept up (p95 {p95_ms:.0f} ms)"
+    if machine_share >= 0.8:
+        return ("the machine's cores: the app processes, the database and this load generator share them "
+                "(more processes than free cores only share them)")
+    if rest_share >= 0.85:
+        return "the database or whatever else runs on this machine (outside the app processes)"
+    return f"no CPU limit reached, yet p95 {p95_ms:.0f} ms: look at the servers' logs and the database's locks"
 
 
 def protocol_report(n: int, ramp: float, processes: int, database: str,
@@ -298,39 +286,30 @@ def protocol_report(n: int, ramp: float, processes: int, database: str,
             sessions.append(open_sessions)
             open_rss.extend(rss_mb(pid) for pid in pids)
 
-        on_postgres = not url.startswith("sqlite")
-        # PostgreSQL's processes come and go with connections: each one's CPU since the start (or since it began)
-        db_start = cpu_by_process(postgres_pids()) if on_postgres else {}
         cpu_start, busy_start = cpu_seconds(pids), _machine_busy_seconds()
         own_start, started = time.process_time(), time.perf_counter()
         members, wall = asyncio.run(run_members(urls, n, ramp, think, while_open=while_open))
         server_cpu = cpu_seconds(pids) - cpu_start
-        database_cpu = sum(used - db_start.get(pid, 0.0)
-                           for pid, used in cpu_by_process(postgres_pids() if on_postgres else []).items())
         machine_cpu = _machine_busy_seconds() - busy_start
         own_cpu = time.process_time() - own_start
         lost = lost_actions(engine, consultation_id, members)
-    print(f"{'action':<16}{'runs':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    every_run = []
-    for action in ACTIONS:
-        values = [v for member in members for v in member.timings[action]]
-        every_run += values
-        p50, p95 = percentiles(values)
-        print(f"{action:<16}{len(values):>8}{p50:>10.0f}{p95:>10.0f}{1000 * max(values, default=np.nan):>10.0f}")
-    p95_all = percentiles(every_run)[1]
-    joined = [m.join_done_at for m in members if m.join_done_at is not None]
-    joins_per_s = len(joined) / (max(joined) - started) if joined else 0.0
+    p95_all = print_actions(members)
+    joins_per_s = joins_per_second(members, started)
     served = sum(m.served for m in members)
     server_share = server_cpu / wall / processes
-    print(f"CPU over the {wall:.0f} s run: each app process {100 * server_share:.0f}% of one core, database "
-          f"{100 * database_cpu / wall:.0f}%, this load generator {100 * own_cpu / wall:.0f}%, whole machine "
+    # the rest of the machine is mostly the database (PostgreSQL's processes come and go with connections, so
+    # they are not counted one by one; SQLite runs inside the app processes)
+    rest_share = max(machine_cpu - server_cpu - own_cpu, 0.0) / wall
+    print(f"CPU over the {wall:.0f} s run: each app process {100 * server_share:.0f}% of one core, the rest of the "
+          f"machine (the database, if PostgreSQL) {100 * rest_share:.0f}%, this load generator "
+          f"{100 * own_cpu / wall:.0f}%, whole machine "
           f"{100 * machine_cpu / wall / cores:.0f}% of {cores} cores; load after "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if open_rss:
         per_session = (sum(open_rss) - sum(rss_start)) / max(sessions[0], 1)
         print(f"memory: app processes {sum(rss_start):.0f} MB after warm-up, {sum(open_rss):.0f} MB holding "
               f"{sessions[0]} open sessions after their journeys: {per_session:.2f} MB per session")
-    print(f"saturated first: {_saturated(server_share, database_cpu / wall, machine_cpu / wall / cores, p95_all)}")
+    print(f"saturated first: {_saturated(server_share, rest_share, machine_cpu / wall / cores, p95_all)}")
     errors = [m.error for m in members if m.error]
     for error in errors[:8]:
         print(f"    ! {error}")
@@ -346,3 +325,48 @@ def protocol_report(n: int, ramp: float, processes: int, database: str,
 
 def cold_member_values(members: list[Member], action: str) -> list[float]:
     return [v for member in members for v in member.timings[action]] or [float("nan")]
+
+
+def print_actions(members: list[Member]) -> float:
+    """The per-action table; returns the p95 over every page run (ms)."""
+    print(f"{'action':<16}{'runs':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    every_run = []
+    for action in ACTIONS:
+        values = [v for member in members for v in member.timings[action]]
+        every_run += values
+        p50, p95 = percentiles(values)
+        print(f"{action:<16}{len(values):>8}{p50:>10.0f}{p95:>10.0f}{1000 * max(values, default=np.nan):>10.0f}")
+    return percentiles(every_run)[1]
+
+
+def joins_per_second(members: list[Member], started: float) -> float:
+    joined = [m.join_done_at for m in members if m.join_done_at is not None]
+    return len(joined) / (max(joined) - started) if joined else 0.0
+
+
+def remote_report(targets: list[str], n: int, ramp: float, code: str, database: str | None,
+                  think: tuple[float, float] = (1.0, 3.0)) -> str:
+    """The same members against servers already running (a staging deployment); with `database`, the URL of
+    its database, acknowledged actions are checked there afterwards."""
+    print(f"protocol load against {', '.join(targets)}: {n} members arriving over {ramp:.0f} s, join code {code}; "
+          f"this machine's load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    own_start, started = time.process_time(), time.perf_counter()
+    members, wall = asyncio.run(run_members(targets, n, ramp, think, code=code))
+    own_cpu = time.process_time() - own_start
+    p95_all = print_actions(members)
+    print(f"this load generator: {100 * own_cpu / wall:.0f}% of one core over {wall:.0f} s (server CPU and memory: "
+          "read them on the servers)")
+    for error in [m.error for m in members if m.error][:8]:
+        print(f"    ! {error}")
+    lost_count = "unchecked"
+    if database:
+        engine = db.make_engine(database)
+        lost = lost_actions(engine, storage.find_consultation(engine, code).id, members)
+        engine.dispose()
+        lost_count = str(len(lost))
+        for problem in lost[:8]:
+            print(f"    ! lost: {problem}")
+    summary = (f"members={n} served={sum(m.served for m in members)} lost={lost_count} "
+               f"joins_per_s={joins_per_second(members, started):.1f} p95_ms={p95_all:.0f}")
+    print(summary)
+    return summary

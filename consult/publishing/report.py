@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from consult import charts, opinion, regions, storage
-from consult.publishing import suppression, tables
+from consult.publishing import report_summary, suppression, tables
 from consult.storage import responses
 from consult.storage import themes as theme_store
 
@@ -76,17 +76,23 @@ def _responses_section(engine: Engine, consultation_id: int, published: pd.DataF
             f"<h3>Proposals that crossed a threshold for an answer</h3>{crossed}")
 
 
-def _distinctive_section(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataFrame,
-                         min_cell: int) -> str:
-    """A line per region: its most distinctive theme with the pooled ratio and interval (theme_distinctive)."""
-    from consult.theme_distinctive import distinctive_themes, most_distinctive
+def _distinctive_table(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataFrame,
+                       min_cell: int) -> pd.DataFrame:
+    """Per region and theme, the pooled ratio against the rest of the UK with its interval (theme_distinctive)."""
+    from consult.theme_distinctive import distinctive_themes
 
     primary = assignments[assignments["rank"] == 1].set_index("proposal_id")["theme_id"]
     published = proposals[(proposals["status"] == "published") & proposals.index.isin(primary.index)]
     labels = dict(zip(themes["id"], themes["label"], strict=True))
     other = tuple(themes.loc[themes["is_other"], "id"])
-    table = distinctive_themes(primary.reindex(published.index).to_numpy(), published["region"].to_numpy(),
-                               labels=labels, min_cell=min_cell, exclude_themes=other)
+    return distinctive_themes(primary.reindex(published.index).to_numpy(), published["region"].to_numpy(),
+                              labels=labels, min_cell=min_cell, exclude_themes=other)
+
+
+def _distinctive_section(table: pd.DataFrame, min_cell: int) -> str:
+    """A line per region: its most distinctive theme with the pooled ratio and interval."""
+    from consult.theme_distinctive import most_distinctive
+
     if table.empty:
         return (f"<h3>What is distinctive where</h3><p>No region has {min_cell} or more themed proposals yet, so "
                 "regions cannot be compared.</p>")
@@ -134,6 +140,8 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     themes = theme_store.themes_frame(engine, consultation_id)
     assignments = theme_store.assignments_frame(engine, consultation_id)
     proposals = storage.proposals_frame(engine, consultation_id).set_index("id")
+    distinctive = (_distinctive_table(themes, assignments, proposals, min_cell) if len(themes)
+                   else pd.DataFrame(columns=["theme_id", "lower", "ratio"]))
     theme_sections = []
     for theme in themes[~themes["is_other"]].itertuples():
         members = assignments[(assignments["theme_id"] == theme.id) & (assignments["rank"] == 1)]
@@ -154,7 +162,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     if not theme_sections:
         theme_sections.append("<p>No theme analysis has been run for this consultation yet.</p>")
     else:
-        theme_sections.append(_distinctive_section(themes, assignments, proposals, min_cell))
+        theme_sections.append(_distinctive_section(distinctive, min_cell))
 
     votes = storage.votes_frame(engine, consultation_id, published_only=True)
     group_html = "<p>Not enough votes to find opinion groups.</p>"
@@ -192,6 +200,11 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     responses_html = _responses_section(engine, consultation_id, published)
     membership_html = _membership_section(engine, consultation_id)
     generated = datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC")
+    summary = report_summary.summary_html(
+        participation=report_summary.participation_finding(representation, counts.participants,
+                                                           consultation.baseline),
+        everywhere=report_summary.everywhere_finding(published), division=report_summary.division_finding(published),
+        themes=report_summary.themes_finding(themes, distinctive))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{_esc(consultation.title)}: consultation report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -201,12 +214,16 @@ table {{ border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .9re
 th, td {{ border: 1px solid #ccc; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 th {{ background: #f0f0f0; }} blockquote {{ border-left: 4px solid #b35806; margin: .5rem 0; padding: .25rem .75rem; }}
 cite {{ display: block; font-size: .8rem; color: #555; }} .kw {{ color: #555; font-size: .9rem; }}
+.summary {{ border: 2px solid #5b2a86; padding: 0 1rem 1rem; margin: 1.5rem 0; break-after: page; }}
+.findings > li {{ margin: .5rem 0; }} .scale {{ font-size: .85rem; color: #444; }}
+@media print {{ body {{ max-width: none; margin: 0; }} h2, h3 {{ break-after: avoid; }} tr, blockquote {{ break-inside: avoid; }} }}
 .caveat {{ background: #fff7e6; padding: .5rem 1rem; border-left: 4px solid #b35806; }}
 </style></head><body>
 <h1>{_esc(consultation.title)}</h1>
 <p><strong>Question:</strong> {_esc(consultation.question)}</p>
 <p>Report generated {generated}. {counts.participants:,} participants, {counts.proposals:,} proposals
 ({counts.published:,} published), {counts.votes:,} votes.</p>
+{summary}
 
 <h2>1. Method and participation</h2>
 <p>Members joined by link, QR code or join code, gave their region, wrote proposals and voted agree, disagree or pass

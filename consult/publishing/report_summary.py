@@ -1,0 +1,116 @@
+"""The report's first page: what the consultation found, in plain English, with confidence stated in words.
+
+Each finding is built from figures the rest of the report shows in detail (participation against the baseline,
+the "supported in every region" ranking, the spread between regions, the themes and their regional lean), so the
+summary never says more than the detail supports, and it says why when a finding cannot be made yet.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+# how a probability reads in words (the scale of the IPCC and of UK intelligence assessment, simplified)
+LIKELIHOOD_WORDS = ((0.95, "almost certain"), (0.8, "very likely"), (0.6, "likely"),
+                    (0.4, "about as likely as not"), (0.2, "unlikely"), (0.0, "very unlikely"))
+
+
+def likelihood(p: float) -> str:
+    """'very likely' for 0.85; the scale is printed under the summary."""
+    return next(words for floor, words in LIKELIHOOD_WORDS if p >= floor)
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _short(text: str, limit: int = 140) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _named(value: object) -> str | None:
+    """A region name, or None where the table has none (empty, None or NaN)."""
+    return value if isinstance(value, str) and value else None
+
+
+def participation_finding(representation: pd.DataFrame, participants: int, baseline: str) -> str:
+    """Who took part, and the regions furthest above and below their share of the baseline."""
+    shown = representation[~representation["suppressed"] & representation["ratio"].notna()]
+    if participants == 0:
+        return "Nobody has taken part yet."
+    if shown.empty:
+        return (f"{participants:,} people took part; no region has enough participants yet to compare with the "
+                f"{_esc(baseline)} baseline.")
+    over = shown.loc[shown["ratio"].idxmax()]
+    under = shown.loc[shown["ratio"].idxmin()]
+    sentence = (f"{participants:,} people took part. Against the {_esc(baseline)} baseline, "
+                f"<strong>{_esc(over['name'])}</strong> is the most over-represented region "
+                f"({over['ratio']:.1f} times its share)")
+    if under["name"] != over["name"]:
+        sentence += (f" and <strong>{_esc(under['name'])}</strong> the most under-represented "
+                     f"({under['ratio']:.1f} times its share)")
+    hidden = int(representation["suppressed"].sum())
+    if hidden:
+        sentence += f"; {hidden} region{'s have' if hidden != 1 else ' has'} too few participants to show"
+    return sentence + ". Weighted figures correct for this by region."
+
+
+def everywhere_finding(published: pd.DataFrame, top: int = 3) -> str:
+    """The proposals most likely to have a majority in every region, with that likelihood in words."""
+    voted = published[published["votes"] > 0].sort_values("consensus_rank")
+    if voted.empty:
+        return "No proposal has votes yet, so nothing can be said about support across regions."
+    leaders = voted.head(top)
+    items = "".join(
+        f"<li>“{_esc(_short(row.text))}”: {likelihood(row.prob_all)} ({row.prob_all:.0%}) to have a majority in "
+        f"all 12 regions; {row.support:.0%} of voters agree"
+        + (f", least in {_esc(_named(row.weakest_region))}" if _named(row.weakest_region) else "") + ".</li>"
+        for row in leaders.itertuples())
+    lead = ("Supported in every region" if leaders["prob_all"].iloc[0] >= 0.6 else
+            "No proposal is yet likely to have a majority in every region; the closest")
+    return f"{lead}:<ul>{items}</ul>"
+
+
+def division_finding(published: pd.DataFrame, top: int = 2) -> str:
+    """Where the regions differ most (the spread of the pooled regional estimates)."""
+    voted = published[(published["votes"] > 0) & published["divisiveness"].notna()]
+    if voted.empty:
+        return "Not enough votes yet to say what divides the regions."
+    split = voted.sort_values("divisiveness", ascending=False).head(top)
+    items = "".join(
+        f"<li>“{_esc(_short(row.text))}”: most support in {_esc(_named(row.strongest_region) or 'no region yet')}, "
+        f"least in {_esc(_named(row.weakest_region) or 'no region yet')} (regional estimates "
+        f"{row.divisiveness * 100:.0f} points apart).</li>"
+        for row in split.itertuples())
+    return f"What divides the regions most:<ul>{items}</ul>"
+
+
+def themes_finding(themes: pd.DataFrame, distinctive: pd.DataFrame, top: int = 3) -> str:
+    """The largest themes, each with the region where it is clearly over-represented, if any."""
+    named = themes[~themes["is_other"]].sort_values("size", ascending=False).head(top) if len(themes) else themes
+    if named.empty:
+        return ("Themes have not been found for this consultation yet (an officer runs them on the Themes page), "
+                "so the report cannot summarise what proposals are about.")
+    items = []
+    for theme in named.itertuples():
+        line = f"<li><strong>{_esc(theme.label)}</strong> ({theme.size:,} proposals)"
+        rows = distinctive[(distinctive["theme_id"] == theme.id) & (distinctive["lower"].round(1) > 1)] \
+            if len(distinctive) else distinctive
+        if len(rows):
+            lean = rows.sort_values("ratio", ascending=False).iloc[0]
+            line += (f": leans to {_esc(lean['region_name'])} ({lean['ratio']:.1f} times the rest of the UK, "
+                     f"95% {lean['lower']:.1f}–{lean['upper']:.1f})")
+        else:
+            line += ": raised about as often in every region"
+        items.append(line + ".</li>")
+    return f"The main themes:<ul>{''.join(items)}</ul>"
+
+
+def summary_html(*, participation: str, everywhere: str, division: str, themes: str) -> str:
+    findings = "".join(f"<li>{finding}</li>" for finding in (participation, everywhere, division, themes))
+    scale = ", ".join(f"“{words}” {floor:.0%} or more" for floor, words in LIKELIHOOD_WORDS[:-1])
+    return (f"<section class='summary'><h2>Summary of findings</h2><ul class='findings'>{findings}</ul>"
+            f"<p class='scale'>How likely, in words: {scale}; below that, “very unlikely”. The detail, the method "
+            "and the caveats follow.</p></section>")
