@@ -153,8 +153,8 @@ def run_export(args: argparse.Namespace) -> int:
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.consultation)
     path = tables.export(engine, consultation.id, args.out)
-    what = "workbook (proposals, votes, participation, themes)" if str(path).lower().endswith(".xlsx") else \
-        "proposals with support, weighted support and consensus"
+    what = {".xlsx": "workbook (proposals, votes, participation, themes)", ".html": "report",
+            ".htm": "report"}.get(path.suffix.lower(), "proposals with support, weighted support and consensus")
     print(f"wrote the {what} of {consultation.join_code} to {path}")
     return 0
 
@@ -297,10 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
     sup.add_argument("--region-col", default="region", help="votes file: region column (ITL1 code or name)")
     sup.add_argument("--vote-col", default="vote", help="votes file: vote column (1 agree, -1 disagree, 0 pass)")
     sup.add_argument("--seed", type=int, default=0, help="random_state for the posterior draws (default 0)")
-    ex = add("export", "export a consultation: proposals with their analysis (.csv) or the whole workbook (.xlsx)",
+    ex = add("export", "export a consultation: proposals with their analysis (.csv), the whole workbook (.xlsx) or the "
+                 "report (.html)",
              run_export)
     ex.add_argument("consultation", help="consultation id or join code")
-    ex.add_argument("--out", required=True, help="FILE.csv (proposals) or FILE.xlsx (workbook)")
+    ex.add_argument("--out", required=True, help="FILE.csv (proposals), FILE.xlsx (workbook) or FILE.html (the report)")
     thm = add("themes", "find themes in any consultation export (CSV or XLSX)", run_themes)
     thm.add_argument("file", help="CSV or XLSX file")
     thm.add_argument("--text-col", required=True, help="the column holding the responses")

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consult import demo, polis, storage
+from consult import cli, demo, polis, storage
 from consult.publishing import polis_export, report, tables
 from consult.storage import themes as theme_store
 
@@ -78,6 +78,20 @@ def test_html_report_is_self_contained_and_escapes_member_text(demo_db):
         assert section in page
     assert "Plotly.newPlot" in page and not re.search(r"<script[^>]+src=", page)  # embedded: works offline
     assert "<script>alert(1)</script>" not in page
+
+
+def test_report_opens_with_a_summary_of_findings_and_the_cli_writes_it(demo_db, tmp_path, capsys):
+    engine, consultation_id = demo_db
+    page = report.build(engine, consultation_id)
+    summary = page[page.index("Summary of findings"):page.index("1. Method and participation")]
+    assert "people took part. Against the population baseline" in summary
+    assert "to have a majority in all 12 regions" in summary and "The main themes" in summary
+    assert "#" not in re.sub(r"#[0-9a-f]{6}", "", summary)  # proposals by their text, never by id
+    assert page.index("Summary of findings") < page.index("1. Method and participation")
+    url = engine.url.render_as_string(hide_password=False)
+    assert cli.main(["export", str(consultation_id), "--db", url, "--out", str(tmp_path / "r.html")]) == 0
+    assert "wrote the report of" in capsys.readouterr().out
+    assert "Summary of findings" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
 def test_report_escapes_text_it_quotes(demo_db):

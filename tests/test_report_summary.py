@@ -52,10 +52,19 @@ def test_when_nothing_is_likely_everywhere_the_summary_says_so():
 
 
 def test_division_shows_the_widest_spread_first_and_says_when_there_is_no_region():
-    text = summary.division_finding(published())
+    text = summary.division_finding(published().assign(divisiveness=[0.12, 0.02, 0.3]))
     assert text.index("Abolish county councils") < text.index("rail budget")
     assert "30 points apart" in text and "no region yet" in text
+    # under 10 points apart is not division: only the widest stays
+    assert "rail budget" not in summary.division_finding(published())
     assert "Not enough votes" in summary.division_finding(published(votes=0))
+
+
+def test_small_spreads_are_not_reported_as_division():
+    close = published().assign(divisiveness=[0.03, 0.02, 0.01])
+    text = summary.division_finding(close)
+    assert text.startswith("The regions largely agree: no proposal's regional estimates are more than 3 points")
+    assert "Give &lt;b&gt;Wales&lt;/b&gt; its own rail budget" in text
 
 
 def test_themes_with_their_clear_regional_lean_only():

@@ -73,12 +73,23 @@ def everywhere_finding(published: pd.DataFrame, top: int = 3) -> str:
     return f"{lead}:<ul>{items}</ul>"
 
 
+DIVIDES_AT = 0.10  # regional estimates this far apart (10 points) are a difference worth reporting as division
+
+
 def division_finding(published: pd.DataFrame, top: int = 2) -> str:
-    """Where the regions differ most (the spread of the pooled regional estimates)."""
+    """Where the regions differ most (the spread of the pooled regional estimates); when no proposal's estimates
+    are 10 points apart, that the regions largely agree."""
     voted = published[(published["votes"] > 0) & published["divisiveness"].notna()]
     if voted.empty:
         return "Not enough votes yet to say what divides the regions."
     split = voted.sort_values("divisiveness", ascending=False).head(top)
+    widest = split["divisiveness"].iloc[0]
+    if widest < DIVIDES_AT:
+        return (f"The regions largely agree: no proposal's regional estimates are more than {widest * 100:.0f} "
+                f"points apart (the widest: “{_esc(_short(split['text'].iloc[0]))}”). Where few members in a "
+                "region have voted, its estimate leans on the national figure, so small differences are not "
+                "reported as division.")
+    split = split[split["divisiveness"] >= DIVIDES_AT]
     items = "".join(
         f"<li>“{_esc(_short(row.text))}”: most support in {_esc(_named(row.strongest_region) or 'no region yet')}, "
         f"least in {_esc(_named(row.weakest_region) or 'no region yet')} (regional estimates "

@@ -173,11 +173,15 @@ def workbook(engine: Engine, consultation_id: int) -> bytes:
 
 
 def export(engine: Engine, consultation_id: int, path) -> object:
-    """`consult export`: the proposals table to a .csv, or the whole workbook to a .xlsx."""
+    """`consult export`: the proposals table to a .csv, the whole workbook to a .xlsx, the report to a .html."""
     from pathlib import Path
 
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() in (".html", ".htm"):
+        from consult.publishing import report
+
+        path.write_text(report.build(engine, consultation_id), encoding="utf-8")
+    elif path.suffix.lower() == ".xlsx":
         path.write_bytes(workbook(engine, consultation_id))
     else:
         path.write_bytes(proposals_csv(engine, consultation_id))
