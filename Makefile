@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/consult demo --if-empty
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+	$(BIN)/python -m consult.app.serve streamlit_app.py --server.port $(PORT)
 
 # fast tests in parallel, then the browser journeys one at a time (they time real interactions)
 test: $(VENV)/.installed-dev

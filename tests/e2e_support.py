@@ -40,7 +40,8 @@ def start_server(database_url: str, *, port: int, secrets: Path | None = None,
 
     The server's output goes to `log` when given, and is discarded otherwise.
     """
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+    # as `make run` starts it: `streamlit run` with the pages' libraries loaded while it starts
+    command = [sys.executable, "-m", "consult.app.serve", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     if secrets is not None:

@@ -1,0 +1,52 @@
+"""The app server: `python -m consult.app.serve streamlit_app.py [streamlit options]`, in place of `streamlit run`.
+
+It is `streamlit run`, plus one thing: while the server starts, a background thread loads the libraries the
+members' pages use (pandas, SQLAlchemy, argon2, then scikit-learn and the embedding model). Streamlit runs the
+app's script only when a session opens, so without this the first member after every start or restart waited
+for those imports (about 0.6 s on their first page, measured by `benchmarks/bench_load.py --protocol`).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+
+def preload() -> None:
+    """Import what the pages import, so their first run finds it loaded (module imports are shared)."""
+    import alembic.command
+    import alembic.config  # noqa: F401 - the first request migrates the database (or checks it is current)
+
+    import consult.app.components
+    import consult.app.member_views
+    import consult.app.navigation
+    import consult.app.session
+    import consult.member_join
+    import consult.opinion
+    import consult.participation
+    import consult.routing
+    import consult.similar  # noqa: F401 - the vote and propose pages' analysis
+    import consult.storage.erasure
+    import consult.storage.roll  # noqa: F401 - the join page's own imports
+    from consult import embeddings
+
+    embeddings.preload()
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0].startswith("-"):
+        print("usage: python -m consult.app.serve streamlit_app.py [streamlit run options]", file=sys.stderr)
+        return 2
+    # Streamlit (with plotly and pandas) is loaded here first: plotly looks pandas up in sys.modules, and a
+    # half-imported pandas from the preload thread would break it
+    from streamlit.web import cli
+
+    threading.Thread(target=preload, name="consult-preload", daemon=True).start()
+
+    sys.argv = ["streamlit", "run", *arguments]
+    return cli.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
