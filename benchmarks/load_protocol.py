@@ -238,7 +238,21 @@ def start_servers(stack: ExitStack, url: str, processes: int, log_folder: Path) 
         server = start_server(url, port=port, log=log_folder / f"server-{number}.log")
         stack.callback(stop_server, server)
         servers.append((server, f"http://127.0.0.1:{port}"))
+    for number in range(processes):
+        _wait_until_ready(log_folder / f"server-{number}.log")
     return servers
+
+
+def _wait_until_ready(log: Path, timeout: float = 120.0) -> None:
+    """Until the server says it has loaded the pages' libraries (consult.app.serve), so the first member's
+    figures are those of a started server, not of one still starting."""
+    from consult.app.serve import READY
+
+    deadline = time.monotonic() + timeout
+    while READY not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not report '{READY}' within {timeout:.0f} s; see {log}")
+        time.sleep(0.2)
 
 
 def _machine_busy_seconds() -> float:

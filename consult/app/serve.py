@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
+
+READY = "consult: ready"  # printed once the preload is done (the load benchmark waits for it)
 
 
-def preload() -> None:
-    """Import what the pages import, so their first run finds it loaded (module imports are shared)."""
+def _join_page_modules() -> None:
     import alembic.command
     import alembic.config  # noqa: F401 - the first request migrates the database (or checks it is current)
 
@@ -22,15 +24,27 @@ def preload() -> None:
     import consult.app.navigation
     import consult.app.session
     import consult.member_join
+    import consult.storage.erasure
+    import consult.storage.roll  # noqa: F401
+
+
+def _analysis_modules() -> None:
     import consult.opinion
     import consult.participation
     import consult.routing
     import consult.similar  # noqa: F401 - the vote and propose pages' analysis
-    import consult.storage.erasure
-    import consult.storage.roll  # noqa: F401 - the join page's own imports
     from consult import embeddings
 
     embeddings.preload()
+
+
+def preload() -> None:
+    """Import what the pages import, the join page's first, so their first run finds it loaded (module imports
+    are shared by every session)."""
+    started = time.perf_counter()
+    _join_page_modules()
+    _analysis_modules()
+    print(f"{READY} (pages' libraries loaded in {time.perf_counter() - started:.1f} s)", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
