@@ -239,11 +239,11 @@ def start_servers(stack: ExitStack, url: str, processes: int, log_folder: Path) 
         stack.callback(stop_server, server)
         servers.append((server, f"http://127.0.0.1:{port}"))
     for number in range(processes):
-        _wait_until_ready(log_folder / f"server-{number}.log")
+        wait_until_ready(log_folder / f"server-{number}.log")
     return servers
 
 
-def _wait_until_ready(log: Path, timeout: float = 120.0) -> None:
+def wait_until_ready(log: Path, timeout: float = 120.0) -> None:
     """Until the server says it has loaded the pages' libraries (consult.app.serve), so the first member's
     figures are those of a started server, not of one still starting."""
     from consult.app.serve import READY
