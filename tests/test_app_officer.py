@@ -214,3 +214,49 @@ def test_consensus_page_puts_two_groups_side_by_side(demo_db):
     at.selectbox(key="compare_second_region").set_value("E12000001").run()
     assert not at.exception, at.exception
     assert "London agrees, North East does not" in [s.value for s in at.subheader]
+
+
+def test_overview_answers_which_region_is_most_over_represented(demo_db):
+    """The officer's first question, against the figures computed from the database directly."""
+    from consult import support
+
+    engine, url, consultation_id = demo_db
+    expected, _ = support.representativeness(storage.participants_frame(engine, consultation_id),
+                                             storage.baseline_for(engine, storage.get_consultation(engine,
+                                                                                                   consultation_id)))
+    most = expected.loc[expected["ratio"].idxmax()]
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/overview.py").run()
+    assert not at.exception, at.exception
+    shown = next(d.value for d in at.dataframe if "Representation (1 = fair)" in d.value.columns)
+    top = shown.loc[shown["Representation (1 = fair)"].idxmax()]
+    assert top["Region"] == most["name"]
+    assert top["Representation (1 = fair)"] == pytest.approx(most["ratio"])
+    assert len(shown) == 12 and shown["Region"].str.len().min() > 3  # full names, every region
+
+
+def test_consensus_answers_supported_everywhere_with_evidence_and_what_weighting_changes(demo_db):
+    """The second and third questions: the ranking with its evidence, and raw against weighted for any proposal."""
+    from consult.publishing import tables
+
+    engine, url, consultation_id = demo_db
+    analysis = tables.proposal_analysis(engine, consultation_id)
+    voted = analysis[(analysis["status"] == "published") & (analysis["votes"] > 0)].sort_values("consensus_rank")
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/consensus.py").run()
+    assert not at.exception, at.exception
+    ranking = next(d.value for d in at.dataframe if "Majority in every region (probability)" in d.value.columns)
+    assert ranking["Proposal"].tolist() == voted["text"].head(15).tolist()  # proposal text, in rank order
+    assert ranking["Weakest region"].str.len().gt(0).all() and ranking["Votes"].gt(0).all()
+    assert ranking["Rank"].tolist() == voted["consensus_rank"].head(15).tolist()
+
+    # any proposal, not only the top 15: the one ranked 40th
+    pick = voted.iloc[39]
+    at.selectbox(key="weighting_proposal").set_value(int(pick["proposal_id"])).run()
+    assert not at.exception, at.exception
+    figures = {m.label: m for m in at.metric}
+    assert figures["Voters who agree"].value == f"{pick['support']:.0%}"
+    weighted = figures["Weighted for the population"]
+    assert weighted.value == f"{pick['weighted_support']:.0%}"
+    assert weighted.delta == f"{(pick['weighted_support'] - pick['support']) * 100:+.0f} points"
+    assert figures["Votes"].value == f"{int(pick['votes']):,}"

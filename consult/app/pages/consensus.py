@@ -6,6 +6,7 @@ import streamlit as st
 from consult import charts, group_compare, regions
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, verified_only
+from consult.text import shorten
 
 require_role("officer")
 st.title("Consensus and division")
@@ -36,6 +37,25 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, width="stretch", column_config={
     "Support": percent, "Weighted": percent, "Weakest region estimate": percent,
     "Majority in every region (probability)": percent})
+
+st.header("What weighting changes, proposal by proposal", anchor=False)
+st.caption("Weighting counts each region at its share of the baseline, so a proposal popular mainly where many "
+           "members took part moves down. Pick any proposal (type to search).")
+by_rank = published.sort_values("consensus_rank")
+chosen = st.selectbox("Proposal", by_rank["proposal_id"].tolist(), key="weighting_proposal",
+                      format_func=dict(zip(by_rank["proposal_id"], by_rank["body"].map(shorten), strict=True)).get)
+row = by_rank.set_index("proposal_id").loc[chosen]
+raw_col, weighted_col, votes_col = st.columns(3)
+raw_col.metric("Voters who agree", f"{row['support']:.0%}",
+               help=f"95% interval {row['support_low']:.0%}–{row['support_high']:.0%}")
+if row["weighted_support"] == row["weighted_support"]:  # NaN before any region has votes
+    weighted_col.metric("Weighted for the population", f"{row['weighted_support']:.0%}",
+                        delta=f"{(row['weighted_support'] - row['support']) * 100:+.0f} points",
+                        delta_color="off",
+                        help=f"95% interval {row['weighted_low']:.0%}–{row['weighted_high']:.0%}")
+else:
+    weighted_col.metric("Weighted for the population", "–", help="No region has votes on it yet")
+votes_col.metric("Votes", f"{int(row['votes']):,}", help=f"Regions with 10+ votes: {int(row['regions_with_enough'])}")
 
 st.header("Opinion groups", anchor=False)
 summary = resources.opinion_summary(consultation.id, verified_only(consultation))
