@@ -105,6 +105,17 @@ def representativeness(participants: pd.DataFrame, baseline: pd.Series) -> tuple
     return frame, test
 
 
+def most_and_least_represented(table: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """The regions furthest above and below their baseline share (`representativeness` rows, after any
+    suppression: a `suppressed` column, when present, leaves those regions out); None when none can be shown."""
+    shown = table[table["ratio"].notna()]
+    if "suppressed" in shown:
+        shown = shown[~shown["suppressed"].astype(bool)]
+    if shown.empty:
+        return None
+    return shown.loc[shown["ratio"].idxmax()], shown.loc[shown["ratio"].idxmin()]
+
+
 def participant_weights(participants: pd.DataFrame, baseline: pd.Series) -> pd.Series:
     """Post-stratification weight per participant: (baseline share of their region) / (sample share of it).
 

@@ -233,6 +233,9 @@ def test_overview_answers_which_region_is_most_over_represented(demo_db):
     assert top["Region"] == most["name"]
     assert top["Representation (1 = fair)"] == pytest.approx(most["ratio"])
     assert len(shown) == 12 and shown["Region"].str.len().min() > 3  # full names, every region
+    # and in words above the charts, without reading the table
+    assert any(f"**Most over-represented:** {most['name']}, {most['ratio']:.2f} times" in m.value
+               for m in at.markdown)
 
 
 def test_consensus_answers_supported_everywhere_with_evidence_and_what_weighting_changes(demo_db):

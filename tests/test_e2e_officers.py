@@ -232,3 +232,72 @@ def test_a_messy_form_export_imports_through_the_page(officer_server):
         browser.close()
     imported = storage.list_consultations(engine)
     assert "form export" in imported["title"].tolist()
+
+
+def test_the_officers_five_questions_in_the_browser(officer_server):
+    """Each question answered on screen in a few clicks, against figures computed from the database."""
+    from playwright.sync_api import sync_playwright
+
+    from consult import support
+    from consult.publishing import suppression, tables
+
+    base, engine, consultation_id, _ = officer_server
+    consultation = storage.get_consultation(engine, consultation_id)
+    representation, _ = support.representativeness(storage.participants_frame(engine, consultation_id),
+                                                   storage.baseline_for(engine, consultation))
+    over, under = support.most_and_least_represented(
+        suppression.participation_table(representation, consultation.min_cell))
+    analysis = tables.proposal_analysis(engine, consultation_id)
+    voted = analysis[(analysis["status"] == "published") & (analysis["votes"] > 0)].sort_values("consensus_rank")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        sign_in(page, base, "olivia", PASSWORD)
+
+        # 1. over- and under-representation by region
+        go_to(page, "Overview", "Overview")
+        page.get_by_test_id("stSelectbox").first.click()
+        page.get_by_role("option", name=demo.JOIN_CODE).click()
+        wait_for_app(page)
+        expect(page.get_by_text(f"{over['name']}, {over['ratio']:.2f} times its share of the baseline")).to_be_visible()
+        expect(page.get_by_text(f"{under['name']}, {under['ratio']:.2f} times its share.")).to_be_visible()
+
+        # 2. supported in every region, with the evidence: the top proposal by its text in the interval chart
+        go_to(page, "Consensus and division", "Consensus and division")
+        top = voted.iloc[0]
+        chart = page.get_by_test_id("stPlotlyChart").first
+        expect(chart.get_by_text(f"(#{int(top['proposal_id'])})")).to_be_visible(timeout=30_000)
+        assert top["text"][:20].lower() in chart.inner_text().lower()
+
+        # 3. what weighting changes for any proposal: type part of the 40th-ranked one and read the figures
+        pick = voted.iloc[39]
+        box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Proposal", exact=True)).first
+        box.click()
+        page.keyboard.type(pick["text"][:40])
+        page.get_by_role("option").first.click()
+        wait_for_app(page)
+        weighted = page.get_by_test_id("stMetric").filter(has_text="Weighted for the population")
+        expect(weighted.get_by_test_id("stMetricValue")).to_have_text(f"{pick['weighted_support']:.0%}")
+        expect(weighted.get_by_test_id("stMetricDelta")).to_contain_text(
+            f"{(pick['weighted_support'] - pick['support']) * 100:+.0f} points")
+
+        # 5. what one opinion group agrees on that another does not, then a region against the rest of the UK
+        expect(page.get_by_role("heading", name="Group 1 agrees, Group 2 does not")).to_be_visible()
+        expect(page.get_by_role("heading", name="Group 2 agrees, Group 1 does not")).to_be_visible()
+        page.get_by_text("Regions", exact=True).click()
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="North East agrees, the rest of the UK does not")).to_be_visible(
+            timeout=30_000)
+        shoot(page, "officer-five-questions-consensus")
+
+        # 4. what is distinctive of a region: one choice on the themes page, the answer in words with an interval
+        go_to(page, "Themes", "Themes")
+        region = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Region", exact=True)).first
+        region.locator("input").click()
+        page.keyboard.type("Wales")
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        answer = page.get_by_text("Wales", exact=False).filter(has_text="the rest of the UK, 95%").first
+        expect(answer).to_be_visible(timeout=30_000)
+        assert answer.inner_text().startswith(("Most distinctive of Wales:", "Nothing stands out clearly in Wales"))
+        browser.close()

@@ -11,6 +11,8 @@ import html
 
 import pandas as pd
 
+from consult import support
+
 # how a probability reads in words (the scale of the IPCC and of UK intelligence assessment, simplified)
 LIKELIHOOD_WORDS = ((0.95, "almost certain"), (0.8, "very likely"), (0.6, "likely"),
                     (0.4, "about as likely as not"), (0.2, "unlikely"), (0.0, "very unlikely"))
@@ -37,14 +39,13 @@ def _named(value: object) -> str | None:
 
 def participation_finding(representation: pd.DataFrame, participants: int, baseline: str) -> str:
     """Who took part, and the regions furthest above and below their share of the baseline."""
-    shown = representation[~representation["suppressed"] & representation["ratio"].notna()]
     if participants == 0:
         return "Nobody has taken part yet."
-    if shown.empty:
+    extremes = support.most_and_least_represented(representation)
+    if extremes is None:
         return (f"{participants:,} people took part; no region has enough participants yet to compare with the "
                 f"{_esc(baseline)} baseline.")
-    over = shown.loc[shown["ratio"].idxmax()]
-    under = shown.loc[shown["ratio"].idxmin()]
+    over, under = extremes
     sentence = (f"{participants:,} people took part. Against the {_esc(baseline)} baseline, "
                 f"<strong>{_esc(over['name'])}</strong> is the most over-represented region "
                 f"({over['ratio']:.1f} times its share)")

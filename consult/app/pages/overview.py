@@ -33,6 +33,11 @@ st.header(f"Participation by region against the {'membership' if baseline_name =
 st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
            f"{outside if outside is not None else f'Fewer than {consultation.min_cell}'} participants gave no UK "
            f"region. Regions with fewer than {consultation.min_cell} participants show no figure.")
+extremes = support.most_and_least_represented(table)
+if extremes is not None:
+    over, under = extremes
+    st.markdown(f"**Most over-represented:** {over['name']}, {over['ratio']:.2f} times its share of the baseline. "
+                f"**Most under-represented:** {under['name']}, {under['ratio']:.2f} times its share.")
 left, right = st.columns(2)
 left.plotly_chart(charts.region_tile_map(table), width="stretch", key="overview_tiles")
 right.plotly_chart(charts.participation_bars(table), width="stretch", key="overview_bars")
