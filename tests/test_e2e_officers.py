@@ -301,3 +301,62 @@ def test_the_officers_five_questions_in_the_browser(officer_server):
         expect(answer).to_be_visible(timeout=30_000)
         assert answer.inner_text().startswith(("Most distinctive of Wales:", "Nothing stands out clearly in Wales"))
         browser.close()
+
+
+def test_an_unknown_region_spelling_is_mapped_by_hand_in_the_editor(officer_server):
+    """The import page's table of unrecognised spellings is edited in the browser, and the import uses it."""
+    from messy_form import write_messy_csv
+    from playwright.sync_api import sync_playwright
+
+    from consult import imports
+
+    base, engine, _, folder = officer_server
+    (folder / "by-hand").mkdir(exist_ok=True)
+    upload = write_messy_csv(folder / "by-hand")
+    frame = pd.read_csv(upload, dtype=str, keep_default_na=False)
+    _, preview = imports.validate(frame, imports.guess_mapping(frame))
+    first, *others = preview.unknown_regions
+    left_unknown = sum(len(preview.unknown_regions[s]) for s in others)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        sign_in(page, base, "olivia", PASSWORD)
+        go_to(page, "Import", "Import")
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("heading", name="Regions not recognised").wait_for(timeout=60_000)
+        wait_for_app(page)
+        editor = page.get_by_test_id("stDataFrame").last
+        editor.scroll_into_view_if_needed()
+        box = editor.bounding_box()
+        # the first row's spelling cell, then two to the right (the region column): Enter edits, typing filters
+        page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.keyboard.type("Wales")
+        page.get_by_text("Wales", exact=True).last.click()  # the editor's filtered list of regions
+        wait_for_app(page)
+        shoot(page, "officer-import-region-by-hand")
+        page.get_by_role("textbox", name="Title for the imported consultation").fill("Mapped by hand")
+        page.get_by_role("button", name="Import", exact=True).click()
+        page.get_by_text("62 rows in: 59 accepted, 3 rejected").wait_for(timeout=60_000)
+        if others:
+            expect(page.get_by_text(f"{left_unknown:,} accepted rows had a region that was not recognised")
+                   ).to_be_visible()
+        else:
+            expect(page.get_by_text("had a region that was not recognised")).to_have_count(0)
+        browser.close()
+    imported = storage.list_consultations(engine)
+    mapped = int(imported.loc[imported["title"] == "Mapped by hand", "id"].iloc[0])
+    # the spelling's rows went in as Wales: as many Welsh participants as recognised spellings plus those rows
+    recognised_welsh = int((preview_regions(frame) == "W92000004").sum())
+    people = storage.participants_frame(engine, mapped)
+    assert (people["region"] == "W92000004").sum() == recognised_welsh + len(preview.unknown_regions[first])
+
+
+def preview_regions(frame: pd.DataFrame) -> pd.Series:
+    """The ITL1 code each row's region spelling is read as (None where it is not recognised)."""
+    from consult import imports, regions
+
+    column = imports.guess_mapping(frame).region
+    return frame[column].map(lambda value: regions.match_region(str(value)))
