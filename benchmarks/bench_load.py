@@ -414,7 +414,7 @@ def _browser_run(n: int, ramp: float):
         evidence = Path(tempfile.mkdtemp(prefix="consult-load-"))
         server = start_server(url, port=port, log=evidence / "server.log")
         try:
-            from benchmarks.load_protocol import wait_until_ready
+            from benchmarks.servers import wait_until_ready
 
             wait_until_ready(evidence / "server.log")  # a started server, not one still loading its libraries
             start, server_start, machine_start = time.perf_counter(), _cpu_seconds(server.pid), _cpu_seconds()

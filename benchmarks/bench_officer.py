@@ -82,7 +82,7 @@ def measure_server() -> None:
     import asyncio
     from contextlib import ExitStack
 
-    from benchmarks.load_protocol import start_servers
+    from benchmarks.servers import start_servers
     from benchmarks.streamlit_client import StreamlitTab
     from consult import auth
 

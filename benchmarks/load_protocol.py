@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.common import POSTGRES_URL
+from benchmarks.servers import cpu_seconds, machine_busy_seconds, rss_mb, start_servers
 from benchmarks.streamlit_client import ProtocolError, StreamlitTab
 from consult import demo, regions, storage
 from consult.storage import db
@@ -129,9 +130,11 @@ def _address(number: int) -> str:
 
 async def run_members(base_urls: list[str], n: int, ramp: float, think: tuple[float, float], *,
                       first_number: int = 1, while_open: Callable[[int], None] | None = None,
+                      during: Callable[[int], None] | None = None,
                       code: str = demo.JOIN_CODE) -> tuple[list[Member], float]:
     """n members arriving evenly over `ramp` seconds, spread over the servers; returns them and the wall time.
-    `while_open(sessions)` runs once every journey has ended, while the tabs are still open."""
+    `during(sessions)` runs every half second while members are active, `while_open(sessions)` once every
+    journey has ended, while the tabs are still open."""
     members = [Member(first_number + i) for i in range(n)]
     open_tabs: list[StreamlitTab] = []
     started = time.perf_counter()
@@ -141,7 +144,14 @@ async def run_members(base_urls: list[str], n: int, ramp: float, think: tuple[fl
         tab = StreamlitTab(base_urls[i % len(base_urls)], forwarded_for=_address(members[i].number))
         await journey(tab, members[i], code=code, think=think, tabs_left_open=open_tabs)
 
+    async def watch() -> None:
+        while during is not None:
+            during(len(open_tabs))
+            await asyncio.sleep(0.5)
+
+    watcher = asyncio.ensure_future(watch())
     await asyncio.gather(*(arrive(i) for i in range(n)))
+    watcher.cancel()
     wall = time.perf_counter() - started
     if while_open is not None:
         while_open(len(open_tabs))
@@ -204,60 +214,10 @@ def demo_database(database: str):
         admin.dispose()
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def percentiles(values: list[float]) -> tuple[float, float]:
     if not values:
         return float("nan"), float("nan")
     return float(np.percentile(values, 50) * 1000), float(np.percentile(values, 95) * 1000)
-
-
-def start_servers(stack: ExitStack, url: str, processes: int, log_folder: Path) -> list:
-    from tests.e2e_support import free_port, start_server, stop_server
-
-    servers = []
-    for number in range(processes):
-        port = free_port()
-        server = start_server(url, port=port, log=log_folder / f"server-{number}.log")
-        stack.callback(stop_server, server)
-        servers.append((server, f"http://127.0.0.1:{port}"))
-    for number in range(processes):
-        wait_until_ready(log_folder / f"server-{number}.log")
-    return servers
-
-
-def wait_until_ready(log: Path, timeout: float = 120.0) -> None:
-    """Until the server says it has loaded the pages' libraries (consult.app.serve), so the first member's
-    figures are those of a started server, not of one still starting."""
-    from consult.app.serve import READY
-
-    deadline = time.monotonic() + timeout
-    while READY not in log.read_text(errors="replace"):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the server did not report '{READY}' within {timeout:.0f} s; see {log}")
-        time.sleep(0.2)
-
-
-def _machine_busy_seconds() -> float:
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    return (int(fields[0]) + int(fields[1]) + int(fields[2])) / os.sysconf("SC_CLK_TCK")
 
 
 def _saturated(server_share: float, rest_share: float, machine_share: float, p95_ms: float) -> str:
@@ -300,11 +260,18 @@ def protocol_report(n: int, ramp: float, processes: int, database: str,
             sessions.append(open_sessions)
             open_rss.extend(rss_mb(pid) for pid in pids)
 
-        cpu_start, busy_start = cpu_seconds(pids), _machine_busy_seconds()
+        cpu_start, busy_start = cpu_seconds(pids), machine_busy_seconds()
         own_start, started = time.process_time(), time.perf_counter()
-        members, wall = asyncio.run(run_members(urls, n, ramp, think, while_open=while_open))
+        peak: list[tuple[float, int]] = [(0.0, 0)]
+
+        def during(open_sessions: int) -> None:
+            total = sum(rss_mb(pid) for pid in pids)
+            if total > peak[0][0]:
+                peak[0] = (total, open_sessions)
+
+        members, wall = asyncio.run(run_members(urls, n, ramp, think, while_open=while_open, during=during))
         server_cpu = cpu_seconds(pids) - cpu_start
-        machine_cpu = _machine_busy_seconds() - busy_start
+        machine_cpu = machine_busy_seconds() - busy_start
         own_cpu = time.process_time() - own_start
         lost = lost_actions(engine, consultation_id, members)
     p95_all = print_actions(members)
@@ -321,8 +288,12 @@ def protocol_report(n: int, ramp: float, processes: int, database: str,
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if open_rss:
         per_session = (sum(open_rss) - sum(rss_start)) / max(sessions[0], 1)
-        print(f"memory: app processes {sum(rss_start):.0f} MB after warm-up, {sum(open_rss):.0f} MB holding "
-              f"{sessions[0]} open sessions after their journeys: {per_session:.2f} MB per session")
+        busiest, active = peak[0]
+        per_active = (busiest - sum(rss_start)) / max(active, 1)
+        print(f"memory: app processes {sum(rss_start):.0f} MB after warm-up; at the peak while members were active "
+              f"{busiest:.0f} MB with {active} sessions open ({per_active:.2f} MB per active session); "
+              f"{sum(open_rss):.0f} MB holding {sessions[0]} idle sessions after their journeys "
+              f"({per_session:.2f} MB per idle session)")
     print(f"saturated first: {_saturated(server_share, rest_share, machine_cpu / wall / cores, p95_all)}")
     errors = [m.error for m in members if m.error]
     for error in errors[:8]:

@@ -240,6 +240,7 @@ def test_the_officers_five_questions_in_the_browser(officer_server):
 
     from consult import support
     from consult.publishing import suppression, tables
+    from consult.text import shorten
 
     base, engine, consultation_id, _ = officer_server
     consultation = storage.get_consultation(engine, consultation_id)
@@ -274,7 +275,8 @@ def test_the_officers_five_questions_in_the_browser(officer_server):
         box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Proposal", exact=True)).first
         box.click()
         page.keyboard.type(pick["text"][:40])
-        page.get_by_role("option").first.click()
+        # the demo's proposals share openings: the option is the proposal's whole (shortened) text
+        page.get_by_role("option", name=shorten(pick["text"]), exact=True).click()
         wait_for_app(page)
         weighted = page.get_by_test_id("stMetric").filter(has_text="Weighted for the population")
         expect(weighted.get_by_test_id("stMetricValue")).to_have_text(f"{pick['weighted_support']:.0%}")
