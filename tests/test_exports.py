@@ -84,7 +84,7 @@ def test_report_opens_with_a_summary_of_findings_and_the_cli_writes_it(demo_db, 
     engine, consultation_id = demo_db
     page = report.build(engine, consultation_id)
     summary = page[page.index("Summary of findings"):page.index("1. Method and participation")]
-    assert "people took part. Against the population baseline" in summary
+    assert "people took part. Against the " in summary and " baseline, <strong>" in summary
     assert "to have a majority in all 12 regions" in summary and "The main themes" in summary
     assert "#" not in re.sub(r"#[0-9a-f]{6}", "", summary)  # proposals by their text, never by id
     assert page.index("Summary of findings") < page.index("1. Method and participation")
@@ -103,3 +103,13 @@ def test_report_escapes_text_it_quotes(demo_db):
     page = report.build(engine, consultation_id)
     assert "&lt;b&gt;Theme&lt;/b&gt; &amp; co" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_report_names_the_baseline_its_figures_use(demo_db):
+    """With a membership roll loaded, participation is compared with the membership, and the report says so."""
+    engine, consultation_id = demo_db
+    consultation = storage.get_consultation(engine, consultation_id)
+    page = report.build(engine, consultation_id)
+    used = storage.baseline_name_for(engine, consultation)
+    assert f"compared with the <em>{used}</em> baseline" in page
+    assert f"Against the {used} baseline" in page

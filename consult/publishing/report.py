@@ -200,9 +200,11 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     responses_html = _responses_section(engine, consultation_id, published)
     membership_html = _membership_section(engine, consultation_id)
     generated = datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC")
+    # the baseline the figures were computed against: the membership once a roll is loaded (storage.baseline_for)
+    baseline_name = storage.baseline_name_for(engine, consultation)
     summary = report_summary.summary_html(
         participation=report_summary.participation_finding(representation, counts.participants,
-                                                           consultation.baseline),
+                                                           baseline_name),
         everywhere=report_summary.everywhere_finding(published), division=report_summary.division_finding(published),
         themes=report_summary.themes_finding(themes, distinctive))
     return f"""<!doctype html>
@@ -227,7 +229,7 @@ cite {{ display: block; font-size: .8rem; color: #555; }} .kw {{ color: #555; fo
 
 <h2>1. Method and participation</h2>
 <p>Members joined by link, QR code or join code, gave their region, wrote proposals and voted agree, disagree or pass
-on other members' proposals. Participation is compared with the <em>{_esc(consultation.baseline)}</em> baseline;
+on other members' proposals. Participation is compared with the <em>{_esc(baseline_name)}</em> baseline;
 a chi-square test of fit gives p = {test['p_value']:.2g} (a small p means participation does not match the baseline).
 {_not_in_a_region(test['not_in_a_region'], min_cell)}</p>
 {plots[0]}{plots[1]}
