@@ -39,7 +39,9 @@ if extremes is not None:
     st.markdown(f"**Most over-represented:** {over['name']}, {over['ratio']:.2f} times its share of the baseline. "
                 f"**Most under-represented:** {under['name']}, {under['ratio']:.2f} times its share.")
 left, right = st.columns(2)
-left.plotly_chart(charts.region_tile_map(table), width="stretch", key="overview_tiles")
+# half the page: tiles sized so that six columns of them fit without touching
+left.plotly_chart(charts.region_tile_map(table, font_size=12, tile_size=62, height=460), width="stretch",
+                  key="overview_tiles")
 right.plotly_chart(charts.participation_bars(table), width="stretch", key="overview_bars")
 three_ways = tables.membership_table(engine, consultation.id)
 if three_ways is not None:
