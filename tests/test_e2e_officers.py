@@ -205,6 +205,17 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
         browser.close()
 
 
+def upload_for_import(browser, base: str, upload: Path, heading: str):
+    """An officer signed in on the Import page with `upload` chosen, once `heading` shows; returns the page."""
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    sign_in(page, base, "olivia", PASSWORD)
+    go_to(page, "Import", "Import")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+    wait_for_app(page)
+    return page
+
+
 def test_a_messy_form_export_imports_through_the_page(officer_server):
     from messy_form import write_messy_csv
     from playwright.sync_api import sync_playwright
@@ -213,12 +224,7 @@ def test_a_messy_form_export_imports_through_the_page(officer_server):
     upload = write_messy_csv(folder)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        sign_in(page, base, "olivia", PASSWORD)
-        go_to(page, "Import", "Import")
-        page.locator("input[type=file]").set_input_files(str(upload))
-        page.get_by_role("heading", name="How the answers are read").wait_for(timeout=60_000)
-        wait_for_app(page)
+        page = upload_for_import(browser, base, upload, "How the answers are read")
         # the guesses: the long prose is the response, not the timestamp; the 1-5 column is the stance
         expect(page.get_by_role("combobox", name="Response text")).to_have_value(
             "What should a regional assembly be able to decide?")
@@ -321,12 +327,7 @@ def test_an_unknown_region_spelling_is_mapped_by_hand_in_the_editor(officer_serv
     left_unknown = sum(len(preview.unknown_regions[s]) for s in others)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        sign_in(page, base, "olivia", PASSWORD)
-        go_to(page, "Import", "Import")
-        page.locator("input[type=file]").set_input_files(str(upload))
-        page.get_by_role("heading", name="Regions not recognised").wait_for(timeout=60_000)
-        wait_for_app(page)
+        page = upload_for_import(browser, base, upload, "Regions not recognised")
         editor = page.get_by_test_id("stDataFrame").last
         editor.scroll_into_view_if_needed()
         box = editor.bounding_box()
