@@ -33,11 +33,6 @@ def votes_for(url: str, consultation_id: int) -> pd.DataFrame:
                       lambda: storage.votes_frame(engine_for(url), consultation_id, published_only=True))
 
 
-def votes(consultation_id: int) -> pd.DataFrame:
-    """Current votes on published proposals, at most a few seconds old."""
-    return votes_for(database_url(), consultation_id)
-
-
 # rebuilt when what members may see changes (0.2 s at demo scale, 6.6 s at 100,000 proposals); newer proposals
 # are compared directly, so the index never goes stale within a version
 _SIMILARITY = Refreshing(max_age=float("inf"), max_entries=20)
