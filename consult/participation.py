@@ -43,11 +43,18 @@ def routing_priority(votes: pd.DataFrame, published_ids: list[int], coords: pd.D
     return routing.with_evidence(routing.priorities(published_ids, votes, coords), evidence)
 
 
+NO_VOTES = pd.DataFrame({"participant_id": pd.Series(dtype=int), "proposal_id": pd.Series(dtype=int),
+                         "value": pd.Series(dtype=int)})
+
+
 def next_for_member(priority: pd.Series, participant_id: int, voted: set[int], *, seed: int = 0,
                     allowed: pd.Index | None = None) -> int | None:
     """Draw this member's next proposal from a shared `priority`, skipping what they voted on and, with
     `allowed`, anything outside it (what the member's page can show)."""
     if allowed is not None:
+        newer = pd.Index(allowed).difference(priority.index)
+        if len(newer):  # published since the shared order was worked out: they rank as proposals with no votes
+            priority = pd.concat([priority, routing.priorities(newer, NO_VOTES)])
         priority = priority[priority.index.isin(allowed)]
     rng = np.random.default_rng([seed, participant_id, len(voted)])
     return routing.next_proposal(priority, voted, rng)

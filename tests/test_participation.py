@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from helpers import votes
 
 from consult import participation, regional
@@ -34,3 +35,15 @@ def test_widest_support_ranks_by_support_in_every_region():
     rows += [(100 + i, 2, 1 if i < 15 else -1, WALES if i < 15 else LONDON) for i in range(30)]
     summary, _ = regional.proposal_summary(votes(rows))
     assert participation.widest_support(summary, top=2).index.tolist() == [1, 2]
+
+
+def test_a_proposal_newer_than_the_shared_routing_order_is_still_offered():
+    """The vote page's order is shared and up to a few seconds old: a proposal published since is offered too,
+    ranked as a proposal with no votes (the boost new proposals get), and one outside `allowed` never is."""
+    from consult import routing
+
+    shared = routing.priorities([10, 11], pd.DataFrame({"participant_id": [1, 2], "proposal_id": [10, 11],
+                                                        "value": [1, -1]}))
+    assert participation.next_for_member(shared, 7, {10, 11}, allowed=pd.Index([10, 11, 12])) == 12
+    assert participation.next_for_member(shared, 7, {10, 11}, allowed=pd.Index([10, 11])) is None
+    assert participation.next_for_member(shared, 7, {10}, allowed=pd.Index([11])) == 11
