@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
@@ -43,8 +45,12 @@ def routing_priority(votes: pd.DataFrame, published_ids: list[int], coords: pd.D
     return routing.with_evidence(routing.priorities(published_ids, votes, coords), evidence)
 
 
-NO_VOTES = pd.DataFrame({"participant_id": pd.Series(dtype=int), "proposal_id": pd.Series(dtype=int),
-                         "value": pd.Series(dtype=int)})
+@cache
+def _unvoted_priority() -> float:
+    """Polis's priority of a proposal nobody has voted on yet (routing.priorities' rule, worked out once)."""
+    no_votes = pd.DataFrame({"participant_id": pd.Series(dtype=int), "proposal_id": pd.Series(dtype=int),
+                             "value": pd.Series(dtype=int)})
+    return float(routing.priorities([0], no_votes).iloc[0])
 
 
 def next_for_member(priority: pd.Series, participant_id: int, voted: set[int], *, seed: int = 0,
@@ -52,9 +58,10 @@ def next_for_member(priority: pd.Series, participant_id: int, voted: set[int], *
     """Draw this member's next proposal from a shared `priority`, skipping what they voted on and, with
     `allowed`, anything outside it (what the member's page can show)."""
     if allowed is not None:
-        newer = pd.Index(allowed).difference(priority.index)
+        allowed = pd.Index(allowed)
+        newer = allowed[~allowed.isin(priority.index)]
         if len(newer):  # published since the shared order was worked out: they rank as proposals with no votes
-            priority = pd.concat([priority, routing.priorities(newer, NO_VOTES)])
+            priority = pd.concat([priority, pd.Series(_unvoted_priority(), index=newer)])
         priority = priority[priority.index.isin(allowed)]
     rng = np.random.default_rng([seed, participant_id, len(voted)])
     return routing.next_proposal(priority, voted, rng)
