@@ -74,8 +74,7 @@ def _fit_regional(url: str, consultation_id: int):
 
     engine = engine_for(url)
     consultation = storage.get_consultation(engine, consultation_id)
-    votes = storage.votes_frame(engine, consultation_id, published_only=True)
-    summary, model = regional.proposal_summary(votes, storage.baseline_for(engine, consultation),
+    summary, model = regional.proposal_summary(votes_for(url, consultation_id), storage.baseline_for(engine, consultation),
                                                min_cell=consultation.min_cell)
     return summary, model.regions_
 
@@ -102,14 +101,19 @@ def warm_member_views(consultation_id: int) -> None:
     _SIMILARITY.warm((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
 
 
-def _with_analysis_loaded(compute, *args):
-    """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model) first."""
-    import consult.opinion  # noqa: F401
+def load_analysis() -> None:
+    """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model)."""
+    import consult.opinion
+    import consult.participation
+    import consult.routing
     import consult.similar  # noqa: F401
     from consult import embeddings
 
     embeddings.preload()
 
+
+def _with_analysis_loaded(compute, *args):
+    load_analysis()
     return compute(*args)
 
 

@@ -28,22 +28,14 @@ def _join_page_modules() -> None:
     import consult.storage.roll  # noqa: F401
 
 
-def _analysis_modules() -> None:
-    import consult.opinion
-    import consult.participation
-    import consult.routing
-    import consult.similar  # noqa: F401 - the vote and propose pages' analysis
-    from consult import embeddings
-
-    embeddings.preload()
-
-
 def preload() -> None:
     """Import what the pages import, the join page's first, so their first run finds it loaded (module imports
     are shared by every session)."""
     started = time.perf_counter()
     _join_page_modules()
-    _analysis_modules()
+    from consult.app import member_views
+
+    member_views.load_analysis()
     print(f"{READY} (pages' libraries loaded in {time.perf_counter() - started:.1f} s)", file=sys.stderr, flush=True)
 
 
