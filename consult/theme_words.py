@@ -132,15 +132,17 @@ def pick_keywords(weights: np.ndarray, terms: np.ndarray, surface: np.ndarray, n
         words = set(terms[index].split())
         if len(words) == 1 and any(terms[index] in c.split() for c in chosen):
             continue
-        # a phrase that extends words already chosen on their own takes the place of the first and the others go
-        # ("vulnerable", "groups" -> "vulnerable groups"); one that only repeats chosen phrases' words adds nothing
+        # a phrase made only of words already chosen on their own replaces them, at its own rank ("vulnerable",
+        # "groups" -> "vulnerable groups"); one that only repeats chosen phrases' words adds nothing; one that
+        # extends a chosen word with a new one takes that word's place ("buses" -> "bus services")
         extended = [i for i, c in enumerate(chosen) if len(c.split()) == 1 and c in words]
         in_phrases = {w for c in chosen if " " in c for w in c.split()}
         if words <= used_words and (not extended or words & in_phrases):
             continue
-        if extended:
+        if words <= used_words:
+            chosen = [c for i, c in enumerate(chosen) if i not in extended] + [terms[index]]
+        elif extended:
             chosen[extended[0]] = terms[index]
-            chosen = [c for i, c in enumerate(chosen) if i not in extended[1:]]
         else:
             chosen.append(terms[index])
         used_words |= words

@@ -162,11 +162,12 @@ def test_tokens_and_keywords_and_labels():
     terms = np.array(["bus", "bus servic", "rail"])
     surface = np.array(["bus", "bus services", "rail"])
     assert pick_keywords(np.array([3.0, 2.0, 1.0]), terms, surface, 3) == ["bus services", "rail"]
-    # a phrase made of two words chosen on their own takes their place; one repeating a chosen phrase's word does not
+    # a phrase made of two words chosen on their own replaces them at its own rank; one repeating a chosen
+    # phrase's word adds nothing
     terms = np.array(["vulner", "addict", "group", "vulner group", "bus servic", "group servic"])
     surface = np.array(["vulnerable", "addiction", "groups", "vulnerable groups", "bus services", "group services"])
     assert pick_keywords(np.array([6.0, 5.0, 4.0, 3.0, 2.0, 1.0]), terms, surface, 5) == [
-        "vulnerable groups", "addiction", "bus services"]
+        "addiction", "vulnerable groups", "bus services"]
     assert make_label(["bus services", "rail"]) == "Bus services"
     # one phrase from the texts, never two unrelated words joined by a slash
     assert make_label(["housing", "rent"]) == "Housing"
