@@ -150,8 +150,9 @@ def pick_keywords(weights: np.ndarray, terms: np.ndarray, surface: np.ndarray, n
     return [lookup[t] for t in chosen]
 
 
+#: a contracted negation is a cue as a whole word: "won't" leaves no "wo", "can't" no "ca"
 _NEGATION_CUE = (r"(?:\b(?:not|no|never|nothing|nobody|none|nor|cannot|without|hardly|barely|neither|cant|dont"
-                 r"|wont|isnt|wasnt|couldnt|wouldnt|shouldnt|doesnt|didnt|arent|werent)\b|(?<=[^\W\d_])n['’]t\b)")
+                 r"|wont|isnt|wasnt|couldnt|wouldnt|shouldnt|doesnt|didnt|arent|werent)\b|\b[^\W\d_]+n['’]t\b)")
 #: a negation reaches to the next punctuation or contrast word (Pang, Lee and Vaithyanathan 2002 mark to
 #: punctuation), at most six words
 _NEGATED = re.compile(_NEGATION_CUE + r"((?:[\s\-]+(?!(?:but|however|although|though|yet)\b)"

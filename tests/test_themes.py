@@ -216,6 +216,10 @@ def test_mark_negation_reaches_to_punctuation_or_but():
         ["could", "not", "not", "not", "not", "not.", "great", "staff"]
     assert "good value" in mark_negation("Good value, but not cheap")
     assert "happier" not in mark_negation("Couldn’t be happier")
+    # the contracted word goes whole: no "wo" from "won't", no "ca" from "can't"
+    assert mark_negation("Banning ads won't stop problem gambling").split() == ["banning", "ads", "not", "not",
+                                                                               "not", "not"]
+    assert mark_negation("We can’t afford it and don't want it").split()[:2] == ["we", "not"]
 
 
 def test_themes_that_only_differ_by_a_praise_word_are_one_theme():
