@@ -11,6 +11,10 @@ from consult import regions
 REPRESENTATION_SCALE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b35806"]]
 
 
+#: a horizontal legend above the plot: below it, it would sit on the x-axis title
+LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0}
+
+
 def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against the baseline",
                     font_size: int = 14, height: int = 520, tile_size: int = 84,
                     against: str = "baseline") -> go.Figure:
@@ -74,7 +78,7 @@ def participation_bars(table: pd.DataFrame) -> go.Figure:
                                                     "array": (frame["share_high"] - frame["sample_share"]) * 100,
                                                     "arrayminus": (frame["sample_share"] - frame["share_low"]) * 100})
     figure.update_layout(barmode="group", height=480, xaxis_title="Share of people (%)", yaxis_title="Region",
-                         legend={"orientation": "h"}, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+                         legend=LEGEND_ABOVE, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return figure
 
 
@@ -91,7 +95,7 @@ def membership_bars(table: pd.DataFrame) -> go.Figure:
                                  ("participant_share", "Taking part", "#b35806")):
         figure.add_bar(y=frame["name"], x=frame[column] * 100, orientation="h", name=name, marker_color=colour)
     figure.update_layout(barmode="group", height=560, xaxis_title="Share (%)", yaxis_title="Region",
-                         legend={"orientation": "h"}, margin={"l": 10, "r": 10, "t": 30, "b": 10})
+                         legend=LEGEND_ABOVE, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return figure
 
 
@@ -121,7 +125,7 @@ def support_intervals(top: pd.DataFrame) -> go.Figure:
     figure.update_layout(xaxis_title="Share agreeing (%), with 95% interval", yaxis_title=None,
                          height=120 + 30 * len(top), margin={"l": 10, "r": 10, "t": 30, "b": 10},
                          xaxis={"range": [0, 100]},
-                         yaxis={"autorange": "reversed", "type": "category"}, legend={"orientation": "h"})
+                         yaxis={"autorange": "reversed", "type": "category"}, legend=LEGEND_ABOVE)
     return figure
 
 
@@ -201,7 +205,7 @@ def opinion_map(projection: pd.DataFrame) -> go.Figure:
                            marker={"color": GROUP_COLOURS[int(group) % len(GROUP_COLOURS)], "size": 6})
     figure.update_layout(xaxis_title="First principal component of votes",
                          yaxis_title="Second principal component", height=460,
-                         margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"})
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend=LEGEND_ABOVE)
     return figure
 
 
@@ -222,7 +226,7 @@ def participation_over_time(participants: pd.DataFrame, events: pd.DataFrame) ->
                            line={"color": "#e69f00"})
     figure.update_layout(xaxis_title="Day", yaxis_title="Participants (cumulative)",
                          yaxis2={"title": "Votes (cumulative)", "overlaying": "y", "side": "right"},
-                         height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"})
+                         height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend=LEGEND_ABOVE)
     return figure
 
 

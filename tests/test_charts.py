@@ -24,6 +24,8 @@ def test_participation_bars_show_intervals_and_label_axes():
     assert [t.name for t in figure.data] == ["Baseline", "Taking part"]
     assert figure.data[1].error_x.array is not None
     assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
+    # the legend sits above the plot, clear of the x-axis title below it
+    assert figure.layout.legend.orientation == "h" and figure.layout.legend.y > 1
 
 
 def test_support_intervals_keep_proposal_labels_as_categories():
