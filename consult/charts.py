@@ -30,15 +30,21 @@ def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against 
     min_cell = table.attrs.get("min_cell", 10)
     import numpy as np
 
-    position = (np.log2(tiles["ratio"].fillna(0).clip(lower=0.01)).clip(-1, 1) + 1) / 2
-    labels = [f"<b>{short}</b><br>under {min_cell}" if h else f"<b>{short}</b><br>{int(n or 0)}<br>×{r:.1f}"
-              for short, n, r, h in zip(tiles["short"], tiles["participants"].fillna(0), tiles["ratio"].fillna(0),
-                                        hidden, strict=True)]
+    # no ratio yet (too few expected there, support.MIN_EXPECTED): the count on a grey tile, not a colour
+    too_early = tiles["ratio"].isna() & ~hidden
+    position = (np.log2(tiles["ratio"].fillna(1).clip(lower=0.01)).clip(-1, 1) + 1) / 2
+    labels = [f"<b>{short}</b><br>under {min_cell}" if h else
+              f"<b>{short}</b><br>{int(n or 0)}<br>too early" if early else
+              f"<b>{short}</b><br>{int(n or 0)}<br>×{r:.1f}"
+              for short, n, r, h, early in zip(tiles["short"], tiles["participants"].fillna(0),
+                                               tiles["ratio"].fillna(0), hidden, too_early, strict=True)]
     hover = [f"{name}: fewer than {min_cell} taking part, so no figure is shown" if h else
-             f"{name}: {int(n or 0)} participants, {s:.1%} of those taking part vs {b:.1%} of the baseline"
-             for name, n, s, b, h in zip(tiles["name"], tiles["participants"].fillna(0),
-                                         tiles["sample_share"].fillna(0), tiles["baseline_share"].fillna(0), hidden,
-                                         strict=True)]
+             f"{name}: {int(n or 0)} taking part; too few yet to compare with the {against}" if early else
+             f"{name}: {int(n or 0)} participants, {s:.1%} of those taking part vs {b:.1%} of the {against}"
+             for name, n, s, b, h, early in zip(tiles["name"], tiles["participants"].fillna(0),
+                                                tiles["sample_share"].fillna(0), tiles["baseline_share"].fillna(0),
+                                                hidden, too_early, strict=True)]
+    hidden = hidden | too_early
     shown = ~hidden.to_numpy()
     figure = go.Figure(go.Scatter(
         x=tiles["grid_x"][shown], y=-tiles["grid_y"][shown], mode="markers+text",
@@ -51,7 +57,7 @@ def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against 
                              "ticktext": ["½ or less", "", "fair", "", "2× or more"]}},
         customdata=tiles["code"][shown],
     ))
-    if hidden.any():  # small regions: grey, with no figure (small-cell suppression)
+    if hidden.any():  # small regions (small-cell suppression) and regions with no ratio yet: grey
         figure.add_scatter(
             x=tiles["grid_x"][~shown], y=-tiles["grid_y"][~shown], mode="markers+text",
             text=[label for label, keep in zip(labels, shown, strict=True) if not keep],

@@ -73,11 +73,17 @@ def regional_support(votes: pd.DataFrame, *, min_votes: int = 10) -> pd.DataFram
     return table
 
 
+#: a region's participation ratio is an estimate worth showing once this many participants are expected there
+#: (the usual floor for a chi-square cell): at the start of a session "0 of an expected 0.3" says nothing
+MIN_EXPECTED = 5.0
+
+
 def representativeness(participants: pd.DataFrame, baseline: pd.Series) -> tuple[pd.DataFrame, dict]:
     """Each region's share of participants against its baseline share, and a chi-square test of fit.
 
     `participants` needs a `region` column; `baseline` maps the 12 region codes to counts. Participants outside
-    the UK or who did not say are reported but left out of the shares and the test.
+    the UK or who did not say are reported but left out of the shares and the test. `ratio` is missing where the
+    baseline share is 0 or fewer than `MIN_EXPECTED` participants are expected.
     """
     baseline = baseline.reindex(regions.region_codes()).fillna(0.0).astype(float)
     counts = participants["region"].value_counts().reindex(regions.region_codes(), fill_value=0)
@@ -94,6 +100,7 @@ def representativeness(participants: pd.DataFrame, baseline: pd.Series) -> tuple
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["ratio"] = np.where(frame["baseline_share"] > 0, frame["sample_share"] / frame["baseline_share"], np.nan)
     frame["expected"] = baseline_share.to_numpy() * total
+    frame.loc[frame["expected"] < MIN_EXPECTED, "ratio"] = np.nan
     frame["share_low"], frame["share_high"] = wilson_interval(frame["participants"].to_numpy(), total)
     test = {"participants_in_uk_regions": total,
             "not_in_a_region": int((~participants["region"].isin(regions.region_codes())).sum()),

@@ -38,3 +38,14 @@ def test_support_intervals_keep_proposal_labels_as_categories():
     assert figure.layout.yaxis.type == "category"
     assert list(figure.data[0].y) == ["#650", "#12"]
     assert figure.layout.xaxis.title.text.startswith("Share agreeing")
+
+
+def test_tile_map_greys_regions_with_no_ratio_yet():
+    import pandas as pd
+
+    table, _ = support.representativeness(pd.DataFrame({"region": ["S92000003", "E12000001"]}),
+                                          regions.population_baseline())
+    figure = charts.region_tile_map(table)
+    coloured, grey = figure.data
+    assert len(coloured.x) == 0  # no "×0.0" in the colour of under-representation
+    assert len(grey.x) == 12 and all("too early" in text for text in grey.text)

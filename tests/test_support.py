@@ -54,6 +54,17 @@ def test_demo_london_over_representation_is_detected(data):
     assert frame["sample_share"].sum() == pytest.approx(1.0)
 
 
+def test_no_ratio_where_too_few_are_expected():
+    """Two people at the start of a session: no region can be called under-represented yet."""
+    import pandas as pd
+
+    early = pd.DataFrame({"region": ["S92000003", "E12000001"]})
+    frame, _ = support.representativeness(early, regions.population_baseline())
+    assert frame["ratio"].isna().all() and (frame["expected"] < support.MIN_EXPECTED).all()
+    assert support.most_and_least_represented(frame) is None
+    assert frame.set_index("region").loc["S92000003", "participants"] == 1
+
+
 def test_weighted_support_moves_against_the_london_skew(data):
     """Group 0 is London-heavy, so its favourite proposals lose support when London is weighted down."""
     votes_frame = demo_votes(data)

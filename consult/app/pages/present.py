@@ -88,7 +88,7 @@ def regional_picture(current) -> None:
                             width="stretch", config={"displayModeBar": False, "staticPlot": True},
                             key=f"tile_map_{size}")
     st.caption(f"People taking part in each region; ×1.0 means in line with its share of the {against} (×0.5 half, "
-               f"×2 double). Grey: fewer than {current.min_cell}, not shown.")
+               f"×2 double). Grey: fewer than {current.min_cell} (not shown), or too early to compare.")
 
 
 def supported_everywhere(current) -> None:
