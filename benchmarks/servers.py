@@ -36,7 +36,8 @@ def start_servers(stack: ExitStack, url: str, processes: int, log_folder: Path) 
     servers = []
     for number in range(processes):
         port = free_port()
-        server = start_server(url, port=port, log=log_folder / f"server-{number}.log")
+        # the load generator stands in for the balancer: its members' addresses come in X-Forwarded-For
+        server = start_server(url, port=port, log=log_folder / f"server-{number}.log", trusted_proxies="127.0.0.1")
         stack.callback(stop_server, server)
         servers.append((server, f"http://127.0.0.1:{port}"))
     for number in range(processes):

@@ -104,8 +104,9 @@ class Page:
 
 
 class StreamlitTab:
-    """One browser tab's session. `forwarded_for` sets X-Forwarded-For, which the server trusts from 127.0.0.1,
-    so simulated members arrive from their own addresses as they would through a proxy."""
+    """One browser tab's session. `forwarded_for` sets X-Forwarded-For, which a server started with
+    CONSULT_TRUSTED_PROXIES=127.0.0.1 believes (the client stands in for the balancer), so simulated members arrive
+    from their own addresses as they would through a proxy; any other server ignores it."""
 
     def __init__(self, base_url: str, *, forwarded_for: str | None = None, timeout: float = 60.0) -> None:
         self.base_url = base_url.rstrip("/")

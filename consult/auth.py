@@ -153,7 +153,7 @@ class SharedThrottle(Throttle):
         self.engine = engine
 
     def reserve(self, key: str) -> float:
-        return sign_in_records.reserve_try(self.engine, key, wait_after, stamp=int(self.clock() * 1000))
+        return sign_in_records.reserve_try(self.engine, key, wait_after, clock=lambda: int(self.clock() * 1000))
 
     def clear(self, key: str) -> None:
         sign_in_records.clear(self.engine, key)

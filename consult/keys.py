@@ -13,11 +13,11 @@ import hmac
 import os
 import secrets
 import threading
-import tomllib
 from functools import cache
 from pathlib import Path
 
-from consult.storage.db import PROJECT_ROOT
+from consult import configuration
+from consult.configuration import PROJECT_ROOT
 
 KEY_FILE = PROJECT_ROOT / "data" / "secret_key"
 MIN_KEY_LENGTH = 32
@@ -29,11 +29,7 @@ class SecretKeyError(RuntimeError):
 
 
 def _from_secrets_file() -> str:
-    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-    if not path.is_file():
-        return ""
-    with path.open("rb") as handle:
-        return str(tomllib.load(handle).get("secret_key", "")).strip()
+    return str(configuration.secrets_file().get("secret_key", "") or "").strip()
 
 
 def _from_key_file(path: Path) -> str:

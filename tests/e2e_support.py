@@ -34,11 +34,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(database_url: str, *, port: int, secrets: Path | None = None,
-                 log: Path | None = None) -> subprocess.Popen:
+def start_server(database_url: str, *, port: int, secrets: Path | None = None, log: Path | None = None,
+                 trusted_proxies: str | None = None) -> subprocess.Popen:
     """Start `streamlit run` on 127.0.0.1:port and wait until it answers its health check.
 
-    The server's output goes to `log` when given, and is discarded otherwise.
+    The server's output goes to `log` when given, and is discarded otherwise. `trusted_proxies` is
+    CONSULT_TRUSTED_PROXIES: "127.0.0.1" when the test's client stands in for a balancer and sends each simulated
+    member's own address in X-Forwarded-For; by default no forwarding header is believed.
     """
     # as `make run` starts it: `streamlit run` with the pages' libraries loaded while it starts
     command = [sys.executable, "-m", "consult.app.serve", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
@@ -47,6 +49,9 @@ def start_server(database_url: str, *, port: int, secrets: Path | None = None,
     if secrets is not None:
         command += ["--secrets.files", str(secrets)]
     env = dict(os.environ, CONSULT_DATABASE_URL=database_url)
+    env.pop("CONSULT_TRUSTED_PROXIES", None)
+    if trusted_proxies:
+        env["CONSULT_TRUSTED_PROXIES"] = trusted_proxies
     output = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - the server owns it
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     if log is not None:
@@ -71,10 +76,11 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 @contextmanager
-def streamlit_server(database_url: str, *, secrets: Path | None = None, port: int | None = None):
+def streamlit_server(database_url: str, *, secrets: Path | None = None, port: int | None = None,
+                     trusted_proxies: str | None = None):
     """Serve streamlit_app.py on 127.0.0.1 and yield its base URL; stop it afterwards."""
     port = port or free_port()
-    server = start_server(database_url, port=port, secrets=secrets)
+    server = start_server(database_url, port=port, secrets=secrets, trusted_proxies=trusted_proxies)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

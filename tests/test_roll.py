@@ -197,3 +197,64 @@ def test_membership_table_compares_population_members_and_participants(engine, c
     assert pd.isna(table.loc["N92000002", "participants"])  # 3 people: not shown
     assert pd.isna(table.loc["N92000002", "participants_per_member"])
     assert table["member_share"].sum() == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_right_answer_does_not_reset_the_count_of_an_address_guessing_other_numbers(engine):
+    """The attack found by trying it: four guesses at other members' numbers, then one's own valid number and
+    postcode, repeated. Before, the success cleared the address's count and the guesses never slowed down."""
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Members only", question="Q?", access="members")
+    refused_after = None
+    for round_number in range(10):
+        for guess in range(4):
+            try:
+                member_join.verify_and_join(engine, consultation, f"Z{round_number}{guess}", "SW1A 1AA",
+                                            consented=True, client="203.0.113.9")
+            except storage.Refused as refusal:
+                if "wait" in str(refusal):
+                    refused_after = round_number * 4 + guess
+                    break
+        if refused_after is not None:
+            break
+        try:  # one's own right details in between
+            member_join.verify_and_join(engine, consultation, "A1003", "CF10 1EP", consented=True,
+                                        client="203.0.113.9")
+        except storage.Refused as refusal:
+            assert "wait" in str(refusal)
+    assert refused_after is not None and refused_after <= member_join.FREE_TRIES
+    # another address is not slowed by this one's failures, and a right answer there clears nothing here
+    member_join.verify_and_join(engine, consultation, "A1002", "SW1A 1AA", consented=True, client="198.51.100.1")
+    with pytest.raises(storage.Refused, match="wait"):
+        member_join.verify_and_join(engine, consultation, "Z77", "SW1A 1AA", consented=True, client="203.0.113.9")
+
+
+def test_an_address_has_a_daily_cap_on_failures_and_ipv6_counts_by_its_64(engine, monkeypatch):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Members only", question="Q?", access="members")
+    monkeypatch.setattr(member_join, "DAILY_FAILURES_PER_ADDRESS", 3)
+    monkeypatch.setattr(member_join, "verify_wait_after", lambda failures: 0.0)  # only the daily cap is left
+    for i in range(3):  # each guess from a different address in one /64, as a phone can choose any of them
+        with pytest.raises(storage.Refused, match="could not match"):
+            member_join.verify_and_join(engine, consultation, f"Z{i}", "SW1A 1AA", consented=True,
+                                        client=f"2001:db8:1:2::{i + 1}")
+    with pytest.raises(storage.Refused, match="today"):
+        member_join.verify_and_join(engine, consultation, "A1002", "SW1A 1AA", consented=True,
+                                    client="2001:db8:1:2:ffff::9")
+    # the next /64 is another household
+    member_join.verify_and_join(engine, consultation, "A1002", "SW1A 1AA", consented=True, client="2001:db8:1:3::1")
+
+
+def test_simultaneous_tries_on_one_key_are_not_refused_for_each_others_milliseconds(engine):
+    """The clock is read under the row lock: 40 joins at once from one hall's address all get in."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def join(_):
+        try:
+            member_join.check_open_join(engine, "192.0.2.50")
+            return True
+        except storage.Refused:
+            return False
+
+    with ThreadPoolExecutor(8) as pool:
+        admitted = list(pool.map(join, range(40)))
+    assert sum(admitted) == 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from consult import storage
+from consult import configuration, storage
 from consult.storage import db
 
 
@@ -17,7 +17,8 @@ def secrets() -> dict:
 
 
 def database_url() -> str:
-    return (secrets().get("connections", {}).get("consult", {}).get("url")) or db.database_url()
+    """The environment first, then the secrets Streamlit loaded: the same order as the CLI's."""
+    return configuration.database_url(secrets=secrets())
 
 
 @st.cache_resource(show_spinner=False)

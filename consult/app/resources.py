@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from consult import auth, storage
-from consult.app import member_views
+from consult import auth, configuration, storage
+from consult import client_address as addresses
+from consult.app import member_views, serve
 from consult.app.connection import database_url, engine, engine_for, secrets
 from consult.storage import changes, visibility
 from consult.storage import responses as storage_responses
@@ -71,12 +73,16 @@ def throttle() -> auth.Throttle:
     return _throttle(database_url())
 
 
-def client_address() -> str | None:
-    """The browser's address as Streamlit sees it (None on localhost), for the sign-in throttle."""
+def client_address() -> str:
+    """The member's or staff member's address for the throttles: the TCP peer, or behind a configured proxy the
+    address it forwarded (`consult.client_address`); IPv6 counted by its /64."""
     try:
-        return st.context.ip_address
+        peer, headers = st.context.ip_address, dict(st.context.headers or {})
     except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no connection
-        return None
+        peer, headers = None, {}
+    address = addresses.client_address(peer, headers, configuration.trusted_proxies(secrets=secrets()),
+                                       peer_is_raw=serve.PEER_IS_RAW_ENV in os.environ)
+    return addresses.throttle_group(address)
 
 
 def accounts() -> dict[str, auth.Account]:
@@ -99,8 +105,6 @@ def oidc_roles() -> dict[str, str]:
 
 def public_base_url() -> str:
     """The address members reach this app on: CONSULT_PUBLIC_URL or secrets' public_url, else this request's."""
-    import os
-
     configured = os.environ.get("CONSULT_PUBLIC_URL") or secrets().get("public_url")
     if configured:
         return str(configured)

@@ -8,11 +8,15 @@ for those imports (about 0.6 s on their first page, measured by `benchmarks/benc
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 
-READY = "consult: ready"  # printed once the preload is done (the load benchmark waits for it)
+READY = "consult: ready"
+# set by `main` for the server it starts: uvicorn was told to believe no X-Forwarded-For, so the peer Streamlit
+# reports is the real one and consult.client_address alone decides which proxies to trust
+PEER_IS_RAW_ENV = "CONSULT_PEER_IS_RAW"  # printed once the preload is done (the load benchmark waits for it)
 
 
 def _join_page_modules() -> None:
@@ -44,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if not arguments or arguments[0].startswith("-"):
         print("usage: python -m consult.app.serve streamlit_app.py [streamlit run options]", file=sys.stderr)
         return 2
+    _raw_peer_addresses()
     # Streamlit (with plotly and pandas) is loaded here first: plotly looks pandas up in sys.modules, and a
     # half-imported pandas from the preload thread would break it
     from streamlit.web import cli
@@ -52,6 +57,19 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.argv = ["streamlit", "run", *arguments]
     return cli.main()
+
+
+def _raw_peer_addresses() -> None:
+    """Tell uvicorn (Streamlit's server) to believe no forwarding header: by default it believes any from the same
+    machine, so a client talking to the server directly could choose the address every throttle counts by."""
+    from consult import configuration
+
+    configuration.trusted_proxies()  # a mistyped proxy list stops the server here, with the entry named
+    if os.environ.get("FORWARDED_ALLOW_IPS"):
+        print("consult: FORWARDED_ALLOW_IPS is ignored; name the balancer in CONSULT_TRUSTED_PROXIES instead",
+              file=sys.stderr)
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
+    os.environ[PEER_IS_RAW_ENV] = "1"
 
 
 if __name__ == "__main__":

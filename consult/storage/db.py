@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,25 +12,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
+from consult import configuration
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "consult.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def database_url(secrets_path: Path | None = None) -> str:
-    """The database URL: `CONSULT_DATABASE_URL`, else Streamlit secrets' [connections.consult] url, else SQLite."""
-    url = os.environ.get("CONSULT_DATABASE_URL", "").strip()
-    if url:
-        return url
-    path = secrets_path or PROJECT_ROOT / ".streamlit" / "secrets.toml"
-    if path.is_file():
-        with path.open("rb") as handle:
-            secrets = tomllib.load(handle)
-        url = str(secrets.get("connections", {}).get("consult", {}).get("url", "")).strip()
-        if url:
-            return url
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """The database URL: `CONSULT_DATABASE_URL`, else secrets' [connections.consult] url, else SQLite
+    (the order every entry point uses: `consult.configuration`)."""
+    secrets = configuration.secrets_file(secrets_path) if secrets_path else None
+    return configuration.database_url(secrets=secrets)
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:

@@ -16,31 +16,61 @@ from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.records import now_ms
 
-IDLE_ROWS_KEPT_MS = 3_600_000  # a key with no try for an hour is forgotten, so the table stays small
+IDLE_ROWS_KEPT_MS = 3_600_000  # a key with no try for an hour is forgotten once its wait is over
+DAY_ROWS_KEPT_MS = 2 * 86_400_000  # daily counts ("...|day:YYYY-MM-DD") are kept until their day is long over
+DAY_KEY_MARK = "|day:"
 
 
 def _placeholder_row(stmt) -> dict:
     return {"key": stmt.excluded.key}  # a no-op update: the row exists, and the lock below does the work
 
 
-def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *, stamp: int | None = None) -> float:
+def _forget_idle_rows(conn, stamp: int) -> None:
+    t = s.sign_in_throttle
+    daily = t.c.key.contains(DAY_KEY_MARK, autoescape=True)
+    conn.execute(delete(t).where(t.c.last_ms < stamp - IDLE_ROWS_KEPT_MS, t.c.next_try_ms <= stamp, ~daily))
+    conn.execute(delete(t).where(t.c.last_ms < stamp - DAY_ROWS_KEPT_MS, daily))
+
+
+def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *,
+                clock: Callable[[], int] = now_ms) -> float:
     """Seconds before `key` may try again (the try is refused), or 0.0 when it may try now (and it is counted).
 
-    `wait_after(failures)` is the policy: seconds to wait after that many failures in a row.
+    `wait_after(failures)` is the policy: seconds to wait after that many failures in a row. The clock (`clock()`,
+    milliseconds) is read only once the key's row is locked: read before, a try that waited for the lock would
+    compare an older time with the wait its predecessor just set, and be refused for a wait of a few milliseconds
+    (20 of 40 simultaneous joins from one hall were).
     """
     t = s.sign_in_throttle
-    stamp = now_ms() if stamp is None else stamp
     with db.writing(engine) as conn:
-        conn.execute(delete(t).where(t.c.last_ms < stamp - IDLE_ROWS_KEPT_MS))
+        _forget_idle_rows(conn, clock())
         conn.execute(db.upsert(conn, t, ("key",), _placeholder_row),
-                     [{"key": key, "failures": 0, "next_try_ms": 0, "last_ms": stamp}])
+                     [{"key": key, "failures": 0, "next_try_ms": 0, "last_ms": clock()}])
         row = conn.execute(select(t.c.failures, t.c.next_try_ms).where(t.c.key == key).with_for_update()).one()
+        stamp = clock()
         if row.next_try_ms > stamp:
+            conn.execute(t.update().where(t.c.key == key).values(last_ms=stamp))
             return (row.next_try_ms - stamp) / 1000
         failures = row.failures + 1
         conn.execute(t.update().where(t.c.key == key).values(
             failures=failures, next_try_ms=stamp + int(wait_after(failures) * 1000), last_ms=stamp))
     return 0.0
+
+
+def refund_try(engine: Engine, key: str, wait_after: Callable[[int], float]) -> None:
+    """A try reserved under `key` turned out right: it no longer counts, but earlier failures still do.
+
+    Unlike `clear`, this never wipes failures that other tries (another membership number from the same address,
+    say) ran up, so a right answer cannot be used to reset a guesser's count.
+    """
+    t = s.sign_in_throttle
+    with db.writing(engine) as conn:
+        row = conn.execute(select(t.c.failures, t.c.last_ms).where(t.c.key == key).with_for_update()).first()
+        if row is None or row.failures == 0:
+            return
+        failures = row.failures - 1
+        conn.execute(t.update().where(t.c.key == key).values(
+            failures=failures, next_try_ms=row.last_ms + int(wait_after(failures) * 1000)))
 
 
 def clear(engine: Engine, key: str) -> None:
