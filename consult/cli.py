@@ -152,9 +152,16 @@ def run_export(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.consultation)
-    path = tables.export(engine, consultation.id, args.out)
+    try:
+        path = tables.export(engine, consultation.id, args.out, moderation=args.moderation)
+    except ValueError as exc:
+        print(f"consult: {exc}", file=sys.stderr)
+        return 2
     what = {".xlsx": "workbook (proposals, votes, participation, themes)", ".html": "report",
-            ".htm": "report"}.get(path.suffix.lower(), "proposals with support, weighted support and consensus")
+            ".htm": "report"}.get(path.suffix.lower(), "published proposals with support, weighted support and "
+                                                       "consensus")
+    if args.moderation:
+        what = "MODERATION export (every proposal, pending and hidden included; not for publication)"
     print(f"wrote the {what} of {consultation.join_code} to {path}")
     return 0
 
@@ -302,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
              run_export)
     ex.add_argument("consultation", help="consultation id or join code")
     ex.add_argument("--out", required=True, help="FILE.csv (proposals), FILE.xlsx (workbook) or FILE.html (the report)")
+    ex.add_argument("--moderation", action="store_true",
+                    help="every proposal whatever its status (pending, hidden, merged), to a CSV whose first line "
+                         "says so; the other exports carry published proposals only")
     thm = add("themes", "find themes in any consultation export (CSV or XLSX)", run_themes)
     thm.add_argument("file", help="CSV or XLSX file")
     thm.add_argument("--text-col", required=True, help="the column holding the responses")

@@ -37,7 +37,7 @@ def test_proposals_table_has_the_analysis(demo_db):
     table = tables.proposals_table(engine, consultation_id)
     assert {"theme", "author_region", "support", "support_low", "weighted_support", "consensus",
             "weakest_region"} <= set(table.columns)
-    assert len(table) == storage.counts(engine, consultation_id).proposals
+    assert len(table) == storage.counts(engine, consultation_id).published  # published only (test_unpublished_never_leaves)
     assert (table["theme"] != "").mean() > 0.9
 
 

@@ -23,6 +23,7 @@ from consult import storage
 from consult.opinion import OpinionGroups
 from consult.publishing import pseudonyms
 from consult.publishing.schemas import ID, NUMBER, publish
+from consult.storage import visibility
 
 DAY_MS = 86_400_000
 
@@ -37,12 +38,15 @@ def _stamp(ms: int) -> str:
 
 def export_consultation(engine: Engine, consultation_id: int, folder: str | Path,
                         groups: pd.Series | None = None) -> list[Path]:
-    """Write the consultation as a Polis export folder; returns the files written."""
+    """Write the consultation as a Polis export folder; returns the files written.
+
+    Published proposals and the votes on them only: pending, hidden and merged texts never leave in an export
+    (the moderation export on the Export page is the one file that carries them, and says so)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     consultation = storage.get_consultation(engine, consultation_id)
-    proposals = storage.proposals_frame(engine, consultation_id)
-    votes = storage.votes_frame(engine, consultation_id)
+    proposals = storage.proposals_frame(engine, consultation_id, statuses=(visibility.PUBLIC_STATUS,))
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
     numbers = pseudonyms.export_numbers(consultation_id, set(votes["participant_id"]) |
                                         set(proposals["author_id"].dropna().astype(int)))
     tally = votes.groupby("proposal_id")["value"].agg(agrees=lambda v: int((v == 1).sum()),
@@ -54,7 +58,7 @@ def export_consultation(engine: Engine, consultation_id: int, folder: str | Path
         .astype("Int64"),
         "agrees": proposals["id"].map(tally["agrees"]).fillna(0).astype(int) if len(tally) else 0,
         "disagrees": proposals["id"].map(tally["disagrees"]).fillna(0).astype(int) if len(tally) else 0,
-        "moderated": proposals["status"].map({"published": 1, "pending": 0}).fillna(-1).astype(int),
+        "moderated": 1,  # every comment here was published
         "is-meta": proposals["is_meta"].astype(bool).map(str).str.lower(),
         "is-seed": proposals["is_seed"].astype(bool).map(str).str.lower(),
         "comment-body": proposals["body"],

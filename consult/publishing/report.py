@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from consult import charts, opinion, regions, storage
 from consult.publishing import report_summary, suppression, tables
-from consult.storage import responses
+from consult.storage import responses, visibility
 from consult.storage import themes as theme_store
 
 
@@ -139,7 +139,8 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
 
     themes = theme_store.themes_frame(engine, consultation_id)
     assignments = theme_store.assignments_frame(engine, consultation_id)
-    proposals = storage.proposals_frame(engine, consultation_id).set_index("id")
+    # only what members may see is quoted or listed: a proposal hidden after it was themed stays out
+    proposals = storage.proposals_frame(engine, consultation_id, statuses=(visibility.PUBLIC_STATUS,)).set_index("id")
     distinctive = (_distinctive_table(themes, assignments, proposals, min_cell) if len(themes)
                    else pd.DataFrame(columns=["theme_id", "lower", "ratio"]))
     theme_sections = []

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from consult import regional, regions, storage, support
 from consult.publishing import files, pseudonyms, suppression
 from consult.publishing.schemas import SCHEMAS
-from consult.storage import responses, roll
+from consult.storage import responses, roll, visibility
 from consult.storage import themes as theme_store
 
 ANALYSIS_COLUMNS = regional.SUMMARY_COLUMNS
@@ -55,16 +55,23 @@ def proposal_analysis(engine: Engine, consultation_id: int, *, verified_only: bo
     return joined.round(4)
 
 
-def proposals_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
-    """The proposals export: authors' regions with few participants suppressed, so that joining it with any
-    other export (the Polis author ids, say) cannot single out the five members from a small region."""
+MODERATION_NOTICE = ("MODERATION EXPORT: includes pending, hidden and merged proposals that members cannot see. "
+                     "For moderators only; do not publish.")
+
+
+def proposals_table(engine: Engine, consultation_id: int, *, moderation: bool = False) -> pd.DataFrame:
+    """The proposals export: published proposals only (what members may see), unless `moderation` asks for every
+    status. Authors' regions with few participants are suppressed, so that joining it with any other export (the
+    Polis author ids, say) cannot single out the five members from a small region."""
     analysis = proposal_analysis(engine, consultation_id)
+    if not moderation:
+        analysis = analysis[analysis["status"] == visibility.PUBLIC_STATUS].reset_index(drop=True)
     small = suppression.small_regions(people_by_region(engine, consultation_id), min_cell(engine, consultation_id))
     names = {regions.region_name(code) for code in small}
     table = suppression.suppress_region_column(analysis, "author_region", names)
     answered = responses.published_responses(engine, consultation_id).set_index("proposal_id")
-    table["response_status"] = table["proposal_id"].map(answered["status_label"]).fillna("")
-    table["response"] = table["proposal_id"].map(answered["response"]).fillna("")
+    table["response_status"] = table["proposal_id"].map(answered["status_label"]).astype(object).fillna("")
+    table["response"] = table["proposal_id"].map(answered["response"]).astype(object).fillna("")
     return table[list(SCHEMAS["proposals"])]
 
 
@@ -94,9 +101,9 @@ def responses_file(engine: Engine, consultation_id: int, path) -> object:
 
 
 def votes_table(engine: Engine, consultation_id: int) -> pd.DataFrame:
-    """Current votes with keyed pseudonyms and the voter's region; regions with few voters are suppressed, as a
-    pseudonym plus a rare region can point to a person."""
-    votes = storage.votes_frame(engine, consultation_id)
+    """Current votes on published proposals with keyed pseudonyms and the voter's region; regions with few voters
+    are suppressed, as a pseudonym plus a rare region can point to a person."""
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
     small = suppression.small_regions(votes.drop_duplicates("participant_id")["region"].value_counts(),
                                       min_cell(engine, consultation_id))
     table = pd.DataFrame({
@@ -157,6 +164,16 @@ def proposals_csv(engine: Engine, consultation_id: int) -> bytes:
     return files.csv_bytes(proposals_table(engine, consultation_id), "proposals")
 
 
+def moderation_csv(engine: Engine, consultation_id: int) -> bytes:
+    """Every proposal whatever its status, for moderators: the notice is the file's first line, so nobody mistakes
+    it for the public export."""
+    bom = b"\xef\xbb\xbf"
+    body = files.csv_bytes(proposals_table(engine, consultation_id, moderation=True), "proposals")
+    notice = files.csv_bytes(pd.DataFrame({"notice": [MODERATION_NOTICE]}), {"notice": "text"})
+    notice_line = notice.removeprefix(bom).split(b"\n", 1)[1]  # the cell without its header
+    return bom + notice_line + body.removeprefix(bom)
+
+
 def votes_csv(engine: Engine, consultation_id: int) -> bytes:
     return files.csv_bytes(votes_table(engine, consultation_id), "votes")
 
@@ -172,12 +189,17 @@ def workbook(engine: Engine, consultation_id: int) -> bytes:
     })
 
 
-def export(engine: Engine, consultation_id: int, path) -> object:
-    """`consult export`: the proposals table to a .csv, the whole workbook to a .xlsx, the report to a .html."""
+def export(engine: Engine, consultation_id: int, path, *, moderation: bool = False) -> object:
+    """`consult export`: the proposals table to a .csv, the whole workbook to a .xlsx, the report to a .html;
+    `moderation`: every proposal whatever its status, to a .csv only."""
     from pathlib import Path
 
     path = Path(path)
-    if path.suffix.lower() in (".html", ".htm"):
+    if moderation:
+        if path.suffix.lower() != ".csv":
+            raise ValueError("A moderation export is a CSV file: give --out FILE.csv.")
+        path.write_bytes(moderation_csv(engine, consultation_id))
+    elif path.suffix.lower() in (".html", ".htm"):
         from consult.publishing import report
 
         path.write_text(report.build(engine, consultation_id), encoding="utf-8")

@@ -27,6 +27,12 @@ st.download_button("Pseudonymised votes (CSV)", key="dl_votes", file_name=f"{cod
 st.download_button("Polis export (zip)", key="dl_polis", file_name=f"{code}-polis.zip", mime="application/zip",
                    on_click="ignore", icon=":material/folder_zip:",
                    data=lambda: polis_export.polis_zip(engine, consultation.id))
+with st.expander("For moderators: every proposal, unpublished ones included"):
+    st.caption("The exports above carry published proposals only. This file also holds pending, hidden and merged "
+               "proposals (which may name people or hold abuse); its first line says so. Do not publish it.")
+    st.download_button("Moderation export: all proposals (CSV)", key="dl_moderation",
+                       file_name=f"{code}-MODERATION-all-proposals.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/shield:", data=lambda: tables.moderation_csv(engine, consultation.id))
 st.download_button("Consultation report (HTML, works offline)", key="dl_report", file_name=f"{code}-report.html",
                    mime="text/html", on_click="ignore", icon=":material/description:", type="primary",
                    data=lambda: report.build(engine, consultation.id).encode("utf-8"))
