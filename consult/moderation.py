@@ -40,6 +40,16 @@ def flags(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def describe(found: tuple[str, ...]) -> str:
+    """The flags in words for the member who wrote the text: "a phone number and abusive language"."""
+    words = {"abusive language": "abusive language", "email address": "an email address",
+             "phone number": "a phone number", "postcode": "a postcode", "name of a person": "a person's name"}
+    named = [words.get(flag, flag) for flag in found]
+    if len(named) <= 1:
+        return "".join(named)
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def flag_table(proposals: pd.DataFrame) -> pd.DataFrame:
     """The proposals (id, body, ...) that carry at least one flag, with a `flags` column."""
     out = proposals.assign(flags=proposals["body"].map(flags))

@@ -34,7 +34,14 @@ from consult.storage.consultations import (
     set_phase,
     update_settings,
 )
-from consult.storage.errors import NotFound, Refused, StoreError, Unavailable, retry_on_disconnect
+from consult.storage.errors import (
+    HeldForReview,
+    NotFound,
+    Refused,
+    StoreError,
+    Unavailable,
+    retry_on_disconnect,
+)
 from consult.storage.moderation import merge_proposals, set_proposal_status
 from consult.storage.participants import add_participant, participant_by_token
 from consult.storage.proposals import (
@@ -57,7 +64,7 @@ from consult.storage.votes import VOTE_VALUES, cast_vote, participant_votes
 
 __all__ = [
     "MEMBERSHIP", "baseline_for", "baseline_name_for",
-    "Consultation", "Counts", "JOIN_CODE_ALPHABET", "NotFound", "PRESENTABLE_PHASES", "PROPOSAL_PHASES",
+    "Consultation", "Counts", "HeldForReview", "JOIN_CODE_ALPHABET", "NotFound", "PRESENTABLE_PHASES", "PROPOSAL_PHASES",
     "Participant", "Proposal", "Refused", "StoreError", "Unavailable", "VOTE_VALUES", "VOTING_PHASES",
     "add_participant", "add_proposal", "audit", "audit_frame", "baseline", "cast_vote", "check_proposal_text",
     "counts", "create_consultation", "delete_consultation", "find_consultation", "find_presentable",

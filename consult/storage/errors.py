@@ -22,6 +22,11 @@ class Refused(StoreError):
     """The action breaks a rule of the consultation (limits, phase, duplicates, moderation)."""
 
 
+class HeldForReview(Refused):
+    """The text matches a proposal members cannot see (pending or hidden). Saying "already made" would reveal that
+    it exists, so the member is told what they would be told of any proposal held for a check."""
+
+
 class Unavailable(StoreError):
     """The database connection was lost and did not come back in time; nothing was saved."""
 

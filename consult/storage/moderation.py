@@ -29,6 +29,19 @@ def set_proposal_status(
               reason=reason, detail=f"{row.status} -> {status}")
 
 
+def hiding_reasons(engine: Engine, consultation_id: int, proposal_ids) -> dict[int, str]:
+    """The reason given when each proposal was last hidden (from the audit log), for its author's What happened."""
+    ids = [int(i) for i in proposal_ids]
+    if not ids:
+        return {}
+    a = s.audit_log.c
+    query = (select(a.target_id, a.reason).where(a.consultation_id == consultation_id, a.target_type == "proposal",
+                                                 a.action == "status:hidden", a.target_id.in_(ids))
+             .order_by(a.id))
+    with engine.connect() as conn:
+        return {int(row.target_id): row.reason for row in conn.execute(query)}  # the latest wins
+
+
 def merge_proposals(engine: Engine, duplicate_id: int, kept_id: int, *, actor: str, reason: str = "") -> int:
     """Merge a duplicate into the kept proposal; its votes move over unless the voter already voted there.
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
+from consult.moderation import flags
 from consult.storage import db, visibility
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.consultations import PROPOSAL_PHASES
-from consult.storage.errors import NotFound, Refused, StoreError, one, retry_on_disconnect
+from consult.storage.errors import HeldForReview, NotFound, Refused, StoreError, one, retry_on_disconnect
 from consult.storage.records import Consultation, Proposal, now_ms
 from consult.text import clean_text, dedupe_key
 
@@ -31,6 +32,9 @@ def check_proposal_text(body: str, consultation: Consultation) -> list[str]:
     return problems
 
 
+HELD_MESSAGE = "Thank you. Your proposal will appear once an organiser has checked it."
+
+
 @retry_on_disconnect
 def add_proposal(
     engine: Engine,
@@ -43,7 +47,11 @@ def add_proposal(
     is_seed: bool = False,
     actor: str | None = None,
 ) -> Proposal:
-    """Save a member's (or a seed) proposal, enforcing phase, length, duplicate and per-member limits."""
+    """Save a member's (or a seed) proposal, enforcing phase, length, duplicate and per-member limits.
+
+    A proposal is held as pending until an organiser looks when the consultation pre-moderates, and also when
+    `moderation.flags` finds abusive language or personal data in it (an email, a phone number, a postcode, a
+    name): such text never goes live to every member first and gets flagged afterwards."""
     if tier not in s.TIERS:
         raise StoreError(f"Choose what the proposal is about: one of {', '.join(s.TIERS)}.")
     text = clean_text(body)
@@ -76,6 +84,8 @@ def add_proposal(
         if duplicate is not None:
             if author_id is not None and duplicate.author_id == author_id and duplicate.status in visibility.OWN_STATUSES:
                 return Proposal(*duplicate)  # the same member sent the same text again: it is saved once
+            if duplicate.status != visibility.PUBLIC_STATUS:
+                raise HeldForReview(HELD_MESSAGE)
             raise Refused(
                 "This proposal has already been made. Find it in the voting queue and agree with it instead."
             )
@@ -90,7 +100,7 @@ def add_proposal(
                     f"You have reached this consultation's limit of {consultation.max_proposals_per_participant}"
                     " proposals. You can still vote on everyone else's."
                 )
-        status = "pending" if consultation.moderation == "pre" and not is_seed else "published"
+        status = "pending" if not is_seed and (consultation.moderation == "pre" or flags(text)) else "published"
         try:
             new_id = conn.execute(
                 s.proposals.insert().values(

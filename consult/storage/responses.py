@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, and_, select, update
 
-from consult.storage import changes, db
+from consult.storage import changes, db, moderation, visibility
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, StoreError
@@ -260,14 +260,22 @@ def published_milestones(engine: Engine, consultation_id: int) -> pd.DataFrame:
 
 
 def own_proposals_with_responses(engine: Engine, consultation_id: int, viewer_id: int) -> pd.DataFrame:
-    """A member's own proposals (published or waiting for moderation) with the published response, if any."""
+    """A member's own proposals with the published response, if any, and what moderation did: pending ones, hidden
+    ones with the reason the moderator gave (`hidden_because`), merged ones with the text they joined (`merged_into`).
+    """
     p = s.proposals.c
+    kept = s.proposals.alias("kept")
     query = (select(p.id, p.body, p.status, p.created_ms, _R.published_status.label("response_status"),
-                    _R.published_body.label("response"), _R.published_referred_to.label("referred_to"))
+                    _R.published_body.label("response"), _R.published_referred_to.label("referred_to"),
+                    kept.c.body.label("merged_into"))
              .outerjoin(s.responses, _R.proposal_id == p.id)
-             .where(p.consultation_id == consultation_id, p.author_id == viewer_id, may_see(viewer_id))
+             .outerjoin(kept, and_(kept.c.id == p.merged_into_id, kept.c.status == visibility.PUBLIC_STATUS))
+             .where(p.consultation_id == consultation_id, p.author_id == viewer_id,
+                    p.status.in_(visibility.TOLD_TO_AUTHOR_STATUSES))
              .order_by(p.id.desc()))
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     frame["response_label"] = frame["response_status"].map(STATUS_LABELS)
+    reasons = moderation.hiding_reasons(engine, consultation_id, frame.loc[frame["status"] == "hidden", "id"])
+    frame["hidden_because"] = frame["id"].map(reasons).astype(object)
     return frame

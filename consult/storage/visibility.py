@@ -16,6 +16,9 @@ from consult.storage.records import Proposal
 
 PUBLIC_STATUS = "published"
 OWN_STATUSES = ("pending", "published")  # what an author still sees of their own proposals
+# what an author is told about on What happened: hidden ones with the moderator's reason, merged ones with the
+# proposal they joined (shown to nobody else, and never in the voting queue)
+TOLD_TO_AUTHOR_STATUSES = ("pending", "published", "hidden", "merged")
 _P = s.proposals.c
 
 

@@ -32,7 +32,7 @@ with st.form("bulk"):
     st.write(f"{len(picked)} selected")
     action = st.radio("Action", ["published", "hidden"], horizontal=True,
                       format_func={"published": "Approve / restore", "hidden": "Hide"}.get)
-    reason = st.text_input("Reason (kept in the audit log)", max_chars=500)
+    reason = st.text_input("Reason (kept in the audit log; the author reads it on What happened)", max_chars=500)
     if st.form_submit_button("Apply to selected", type="primary"):
         if not picked:
             st.error("Select at least one proposal first.")
@@ -51,7 +51,8 @@ with st.form("single"):
     pid = cols[0].number_input("Proposal number (#)", min_value=1, step=1)
     status = cols[1].radio("Set to", ["published", "hidden"], horizontal=True,
                            format_func={"published": "Published (restore)", "hidden": "Hidden"}.get)
-    reason = st.text_input("Reason", max_chars=500, key="single_reason")
+    reason = st.text_input("Reason (the author reads it if the proposal is hidden)", max_chars=500,
+                           key="single_reason")
     if st.form_submit_button("Apply"):
         try:
             storage.set_proposal_status(engine, int(pid), status, actor=actor, reason=reason)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import storage
+from consult import moderation, storage
 from consult.app import member_views, resources, session
 from consult.app.components import TIER_NAMES, caption, follow_live, proposal_card, show_messages, tier_label
 from consult.storage import visibility
@@ -34,17 +34,30 @@ remaining = consultation.max_proposals_per_participant - written
 def _reset() -> None:
     st.session_state["draft_text"] = ""
     st.session_state.pop("similar", None)
+    st.session_state.pop("flagged", None)
+
+
+def _edit_again() -> None:
+    st.session_state.pop("flagged", None)
 
 
 def _save() -> None:
+    text = st.session_state.get("draft_text", "")
+    found = moderation.flags(text)
     try:
-        saved = storage.add_proposal(engine, consultation.id, body=st.session_state.get("draft_text", ""),
-                                   author_id=member.id, tier=st.session_state.get("draft_tier", "uk"))
+        saved = storage.add_proposal(engine, consultation.id, body=text, author_id=member.id,
+                                     tier=st.session_state.get("draft_tier", "uk"))
+    except storage.HeldForReview:
+        # a copy of a proposal members cannot see: the words any held proposal gets, so nothing tells them apart
+        saved = storage.Proposal(0, consultation.id, member.id, None, "uk", text, "pending", 0)
     except storage.StoreError as exc:
         st.session_state["propose_messages"] = {"error": [str(exc)]}
         st.session_state.pop("similar", None)
         return
-    if saved.status == "pending":
+    if saved.status == "pending" and found:
+        note = (f"Thank you. Because it seems to contain {moderation.describe(found)}, an organiser will check it "
+                "before other members see it. You can follow it on What happened.")
+    elif saved.status == "pending":
         note = "Thank you. Your proposal will appear once an organiser has checked it."
     else:
         note = "Thank you. Your proposal is published and other members can now vote on it."
@@ -58,6 +71,10 @@ def _check() -> None:
     problems = storage.check_proposal_text(text, consultation)
     if problems:
         st.session_state["propose_messages"] = {"error": problems}
+        return
+    found = moderation.flags(text)
+    if found and st.session_state.get("flagged") != text:
+        st.session_state["flagged"] = text  # asked once per text: "send it anyway" goes on from here
         return
     index = member_views.similarity_index(consultation.id)
     newer = visibility.published_since(engine, consultation.id, index.max_id)
@@ -100,7 +117,15 @@ st.caption(f"{remaining} of your {consultation.max_proposals_per_participant} pr
            + (" · an organiser checks proposals before they appear" if consultation.moderation == "pre" else ""))
 
 similar_ids = st.session_state.get("similar")
-if not similar_ids:
+flagged_text = st.session_state.get("flagged")
+if flagged_text and flagged_text == st.session_state.get("draft_text") and not similar_ids:
+    st.warning(f"This looks like it contains {moderation.describe(moderation.flags(flagged_text))}. Proposals are "
+               "read by every member: please take out anyone's personal details and any insults. If you send it "
+               "as it is, an organiser will check it before anyone else sees it.", icon=":material/front_hand:")
+    left, right = st.columns(2)
+    left.button("Edit it", on_click=_edit_again, width="stretch")
+    right.button("Send it as it is", on_click=_check, width="stretch")
+elif not similar_ids:
     st.button("Continue", type="primary", on_click=_check, width="stretch")
 else:
     st.warning("Similar proposals already exist. Would you rather agree with one of these?",

@@ -35,6 +35,15 @@ for row in own.itertuples():
         st.text(row.body)
         if row.status == "pending":
             st.caption("Waiting for an organiser to check it")
+        elif row.status == "hidden":
+            reason = row.hidden_because if isinstance(row.hidden_because, str) and row.hidden_because.strip() else ""
+            st.caption("Not published by the organisers" + (": the reason they gave is below" if reason else ""))
+            if reason:
+                st.text(reason)
+        elif row.status == "merged":
+            st.caption("Merged with a similar proposal, so its votes count together:")
+            if isinstance(row.merged_into, str):
+                st.text(row.merged_into)
         elif isinstance(row.response_label, str):
             show_response(row.response_label, row.response or "", row.referred_to or "")
         else:
