@@ -18,6 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 POSTGRES_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# the environment wins over secrets (consult.configuration): a developer's own database URL or proxy list must not
+# reach the AppTests, which name their database in secrets
+for _name in ("CONSULT_DATABASE_URL", "CONSULT_TRUSTED_PROXIES"):
+    os.environ.pop(_name, None)
 
 
 def shared_data(*parts: str) -> Path:

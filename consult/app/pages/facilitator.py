@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import live, storage
+from consult import live, presenter_access, storage
 from consult.app import resources, session
 from consult.app.components import say, show_messages
 from consult.storage import roll
@@ -86,8 +86,11 @@ if consultation.access != "open" and roll.roll_summary(engine) is None:
                "Membership page.", icon=":material/warning:")
 st.toggle("Show results on the presenter view and to members", value=consultation.results_visible,
           key="results_toggle", on_change=set_visibility)
-st.link_button("Open the presenter view (full screen)", f"/present?code={consultation.join_code}&mode=kiosk&embed=true",
+st.link_button("Open the presenter view (full screen)", presenter_access.presenter_path(consultation),
                icon=":material/present_to_all:")
+if presenter_access.needs_key(consultation):
+    st.caption("This consultation is for members only, so the presenter link carries a key: give it only to whoever "
+               "runs the shared screen. The join code alone does not open it.")
 if st.button("Find themes now", help="Groups the published proposals into themes for the presenter view."):
     with st.spinner("Finding themes…"):
         model = theme_store.run(engine, consultation.id, actor=actor)

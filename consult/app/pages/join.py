@@ -7,6 +7,7 @@ from consult.app import member_views, session
 from consult.app.components import say
 from consult.app.resources import client_address, engine
 from consult.storage import erasure, roll
+from consult.text import escape_markdown
 
 PRIVACY = """
 **What we keep.** A random id for this browser (in the link you are using), the region you choose, the local
@@ -37,7 +38,7 @@ if current is not None:
     st.success(f"You are taking part as a verified member from {where} (from the membership list)."
                if current.verified else f"You are taking part as a member from {where}.",
                icon=":material/how_to_vote:")
-    st.header(consultation.title, anchor=False)
+    st.header(escape_markdown(consultation.title), anchor=False)
     st.text(consultation.question)
     params = session.member_params()
     st.page_link("consult/app/pages/vote.py", label="Vote on proposals", icon=":material/thumbs_up_down:",
@@ -82,7 +83,7 @@ def verify_form(consultation) -> None:
     """Members-only and mixed consultations: membership number and verifier; the region comes from the roll."""
     summary = roll.roll_summary(engine())
     label = summary.verifier_label if summary else "Postcode"
-    st.header(consultation.title, anchor=False)
+    st.header(escape_markdown(consultation.title), anchor=False)
     st.write("This consultation is for party members. Verify with your membership number: your region comes from "
              "the membership list, so you are not asked for it.")
     with st.form("verify", enter_to_submit=True):
@@ -173,6 +174,9 @@ if linked is not None and linked.access in ("members", "mixed"):
         st.caption("Supporters' views are counted, and shown separately from verified members' where it matters.")
         open_form(linked_code)
 else:
+    if linked is not None:  # a join link: say what the consultation is before asking anything
+        st.header(escape_markdown(linked.title), anchor=False)
+        st.text(linked.question)
     st.write("Join with the code from the organisers. It takes a few seconds.")
     open_form(linked_code)
 if session.role() is None:

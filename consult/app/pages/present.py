@@ -7,11 +7,11 @@ import html
 
 import streamlit as st
 
-from consult import charts, qr, storage
+from consult import charts, presenter_access, qr, storage
 from consult import live as live_data
 from consult.app import resources
 from consult.app.components import say
-from consult.text import shorten
+from consult.text import escape_markdown, shorten
 
 engine = resources.engine()
 code = st.query_params.get("code", "")
@@ -26,6 +26,12 @@ try:
     consultation = storage.find_presentable(engine, code)  # never a draft
 except storage.NotFound as exc:
     say("error", exc)
+    st.stop()
+if not presenter_access.may_present(consultation, st.query_params.get(presenter_access.KEY_PARAM)):
+    # the same answer as an unknown code would be wrong (the code is real) but must show nothing of the consultation
+    st.title("Presenter view")
+    st.error("This consultation is for verified members only, so its presenter view opens only from the "
+             "facilitator's presenter link (Run a session → Open the presenter view).", icon=":material/lock:")
     st.stop()
 
 # Sizes follow the screen's height (vh), so the same page fits 1080 and 720 lines; body text is 2.3vh (about
@@ -114,7 +120,7 @@ def live() -> None:
     with left:
         st.html(JOIN_HTML)
     with right, st.container(key="room"):
-        st.title(shorten(current.title, 70), anchor=False)
+        st.title(escape_markdown(shorten(current.title, 70)), anchor=False)
         with st.container(key="phase"):
             st.text(PHASES[current.phase])
         cols = st.columns(3)
