@@ -57,6 +57,14 @@ def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *,
     return 0.0
 
 
+def wait_left(engine: Engine, key: str, stamp: int) -> float:
+    """Seconds `key` must still wait at `stamp` (ms), without counting a try or adding a row."""
+    t = s.sign_in_throttle
+    with engine.connect() as conn:
+        next_try = conn.execute(select(t.c.next_try_ms).where(t.c.key == key)).scalar()
+    return max(0.0, ((next_try or 0) - stamp) / 1000)
+
+
 def refund_try(engine: Engine, key: str, wait_after: Callable[[int], float]) -> None:
     """A try reserved under `key` turned out right: it no longer counts, but earlier failures still do.
 
