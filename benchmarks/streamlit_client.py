@@ -108,9 +108,11 @@ class StreamlitTab:
     CONSULT_TRUSTED_PROXIES=127.0.0.1 believes (the client stands in for the balancer), so simulated members arrive
     from their own addresses as they would through a proxy; any other server ignores it."""
 
-    def __init__(self, base_url: str, *, forwarded_for: str | None = None, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, *, forwarded_for: str | None = None, timeout: float = 60.0,
+                 local_address: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.forwarded_for = forwarded_for
+        self.local_address = local_address  # connect from this address (another 127.x: another client)
         self.timeout = timeout
         self.query_string = ""
         self.page = Page()
@@ -127,9 +129,10 @@ class StreamlitTab:
         if self.forwarded_for:
             headers["X-Forwarded-For"] = self.forwarded_for
         started = time.perf_counter()
+        extra = {"local_addr": (self.local_address, 0)} if self.local_address else {}
         self._socket = await websockets.connect(f"{scheme}://{parts.netloc}{parts.path}/_stcore/stream",
                                                 subprotocols=["streamlit"], additional_headers=headers,
-                                                max_size=None, open_timeout=self.timeout, ping_interval=None)
+                                                max_size=None, open_timeout=self.timeout, ping_interval=None, **extra)
         self.query_string = query_string
         await self._run(page_name=url_path)
         return time.perf_counter() - started
