@@ -138,10 +138,9 @@ def run_support(args: argparse.Namespace) -> int:
     if args.regions_out:
         cells = model.regions_.rename(columns={"proposal_id": "proposal"})
         cells["region_name"] = cells["region"].map(names)
-        # counts of people below the minimum stay suppressed; the estimate is not a count of people
-        hide = cells["n"].between(1, min_cell - 1)
-        cells["n"] = cells["n"].astype("Int64").mask(hide)
-        cells["agree"] = cells["agree"].astype("Int64").mask(hide)
+        # counts of people below the minimum stay suppressed, and a second cell where the national count in --out
+        # would give the first away by subtraction; the estimate is not a count of people
+        cells = suppression.suppress_breakdown(cells, "proposal", "n", ("agree",), min_cell)
         files.write(cells[list(files.SCHEMAS["support-regions"])], args.regions_out, "support-regions")
         print(f"wrote {len(cells)} rows to {args.regions_out}")
     return 0

@@ -270,7 +270,11 @@ def _comparison(url: str, consultation_id: int, verified_only: bool, by: str, fi
             labels = group_compare.against_the_rest(labels, region)
     if labels is None:
         return pd.DataFrame(columns=group_compare.COLUMNS)
-    return group_compare.agreed_by_first_not_second(VoteMatrix.from_votes(frame), labels, first, second)
+    # regions are compared only where each side has at least the consultation's minimum of voters (a count of
+    # voters is shown for each side); opinion groups keep Polis's own minimum
+    min_seen = storage.get_consultation(engine_for(url), consultation_id).min_cell if by == "region" else 5
+    return group_compare.agreed_by_first_not_second(VoteMatrix.from_votes(frame), labels, first, second,
+                                                    min_seen=min_seen)
 
 
 def comparison(consultation_id: int, verified_only: bool, by: str, first: object, second: object) -> pd.DataFrame:

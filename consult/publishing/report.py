@@ -124,8 +124,10 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
 
     hidden = f"fewer than {min_cell}"
     by_channel = people["channel"].value_counts().rename_axis("channel").reset_index(name="participants")
-    by_channel["participants"] = [hidden if suppression.suppress_count(int(n), min_cell) is None else int(n)
-                                  for n in by_channel["participants"]]
+    # the total is in the report's first lines: one blanked channel would come back by subtraction
+    blank = suppression.suppressed_cells(by_channel["participants"], min_cell).to_numpy()
+    by_channel["participants"] = [hidden if b else int(n) for n, b in zip(by_channel["participants"], blank,
+                                                                            strict=True)]
     region_rows = pd.DataFrame({
         "Region": representation["name"],
         "Participants": [hidden if s else int(n) for n, s in zip(representation["participants"],

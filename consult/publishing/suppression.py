@@ -28,6 +28,22 @@ def suppressed_cells(counts: pd.Series, min_cell: int = DEFAULT_MIN_CELL, *, tot
     return hide
 
 
+def suppress_breakdown(frame: pd.DataFrame, by: str, count: str, also: tuple[str, ...] = (),
+                       min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """A long table of counts of people (e.g. proposal x region: `n` voters, `agree`) with the two rules applied
+    within each value of `by` (each proposal's regional cells add up to its published national count). `count` is
+    the number of people in the cell; the columns in `also` are counts of the same people and are blanked with it.
+    Returns a copy with the blanked cells as <NA> and a boolean `suppressed` column."""
+    out = frame.copy()
+    hide = pd.Series(False, index=out.index)
+    for _, cells in out.groupby(by, sort=False)[count]:
+        hide.loc[cells.index] = suppressed_cells(cells.astype(float), min_cell).to_numpy()
+    for column in (count, *also):
+        out[column] = out[column].astype("Int64").mask(hide)
+    out["suppressed"] = hide
+    return out
+
+
 def small_regions(people_by_region: pd.Series, min_cell: int = DEFAULT_MIN_CELL) -> set[str]:
     """Regions whose people must not be singled out in a row-level export.
 
