@@ -13,7 +13,9 @@ navigation.page_style()
 role = session.role()
 pages = {
     "Take part": [
-        st.Page("consult/app/pages/join.py", title="Join", icon=":material/login:", url_path="join", default=True),
+        # staff land on their own first page (below); everyone else on Join
+        st.Page("consult/app/pages/join.py", title="Join", icon=":material/login:", url_path="join",
+                default=role is None),
         st.Page("consult/app/pages/vote.py", title="Vote", icon=":material/thumbs_up_down:", url_path="vote"),
         st.Page("consult/app/pages/propose.py", title="Propose", icon=":material/edit_note:", url_path="propose"),
         st.Page("consult/app/pages/my_region.py", title="My region", icon=":material/map:", url_path="my-region"),
@@ -23,13 +25,14 @@ pages = {
                 url_path="present", visibility="hidden"),
     ],
 }
-def staff_page(name: str, title: str, icon: str, url: str) -> st.Page:
-    return st.Page(f"consult/app/pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url)
+def staff_page(name: str, title: str, icon: str, url: str, *, landing: bool = False) -> st.Page:
+    return st.Page(f"consult/app/pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url,
+                   default=landing)
 
 
 if role == "officer":
     pages["Policy officers"] = [
-        staff_page("overview", "Overview", "dashboard", "overview"),
+        staff_page("overview", "Overview", "dashboard", "overview", landing=True),
         staff_page("themes", "Themes", "category", "themes"),
         staff_page("consensus", "Consensus and division", "diversity_3", "consensus"),
         staff_page("responses", "Responses", "campaign", "responses"),
@@ -40,7 +43,8 @@ if role == "officer":
         staff_page("audit", "Audit log", "history", "audit"),
     ]
 if role in ("officer", "facilitator"):
-    pages["Live sessions"] = [staff_page("facilitator", "Run a session", "podium", "facilitate")]
+    pages["Live sessions"] = [staff_page("facilitator", "Run a session", "podium", "facilitate",
+                                         landing=role == "facilitator")]
     pages["Account"] = [staff_page("signout", "Sign out", "logout", "signout")]
 else:
     pages["Staff"] = [staff_page("signin", "Staff sign-in", "key", "signin")]
@@ -51,7 +55,8 @@ current = st.navigation(pages, position="hidden")
 # layout is set once, here (two calls giving different layouts in one run were not always applied)
 officer_page = current.url_path in {page.url_path for page in pages.get("Policy officers", [])}
 st.set_page_config(layout="wide" if kiosk or officer_page else "centered")
-session.keep_token_in_url()
+session.keep_member_in_browser()
+session.keep_staff_in_browser()
 if not kiosk:
     if role in ("officer", "facilitator"):
         navigation.staff_sidebar({section: [page for page in section_pages if page.url_path not in ("present",)]

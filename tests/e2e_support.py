@@ -35,7 +35,7 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, *, port: int, secrets: Path | None = None, log: Path | None = None,
-                 trusted_proxies: str | None = None) -> subprocess.Popen:
+                 trusted_proxies: str | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start `streamlit run` on 127.0.0.1:port and wait until it answers its health check.
 
     The server's output goes to `log` when given, and is discarded otherwise. `trusted_proxies` is
@@ -48,10 +48,12 @@ def start_server(database_url: str, *, port: int, secrets: Path | None = None, l
                "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     if secrets is not None:
         command += ["--secrets.files", str(secrets)]
+    extra = env
     env = dict(os.environ, CONSULT_DATABASE_URL=database_url)
     env.pop("CONSULT_TRUSTED_PROXIES", None)
     if trusted_proxies:
         env["CONSULT_TRUSTED_PROXIES"] = trusted_proxies
+    env.update(extra or {})
     output = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - the server owns it
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     if log is not None:
@@ -77,10 +79,10 @@ def stop_server(server: subprocess.Popen) -> None:
 
 @contextmanager
 def streamlit_server(database_url: str, *, secrets: Path | None = None, port: int | None = None,
-                     trusted_proxies: str | None = None):
+                     trusted_proxies: str | None = None, env: dict[str, str] | None = None):
     """Serve streamlit_app.py on 127.0.0.1 and yield its base URL; stop it afterwards."""
     port = port or free_port()
-    server = start_server(database_url, port=port, secrets=secrets, trusted_proxies=trusted_proxies)
+    server = start_server(database_url, port=port, secrets=secrets, trusted_proxies=trusted_proxies, env=env)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

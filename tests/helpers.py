@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from consult import demo, storage
+from consult import demo, member_link, storage
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
@@ -27,7 +27,7 @@ def joined(url: str, engine, consultation, region: str = "W92000004"):
     """An AppTest for a member who has joined `consultation` (their token in the URL), and the member."""
     member = storage.add_participant(engine, consultation.id, region=region)
     at = app_test(url)
-    at.query_params["p"] = member.token
+    at.query_params["p"] = member_link.link_token(member.token)
     return at, member
 
 
@@ -49,3 +49,15 @@ def votes(rows: list[tuple[int, int, int, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["participant_id", "proposal_id", "value", "region"]).astype(
         {"participant_id": "int64", "proposal_id": "int64", "value": "int8"}
     )
+
+
+def sign_in_as(at, url: str, account: str, role: str):
+    """Give an AppTest a live staff session, as the sign-in page would (a row in staff_sessions)."""
+    from consult.storage import db, staff_sessions
+
+    engine = db.make_engine(url)
+    try:
+        at.session_state["staff_session"] = staff_sessions.start(engine, account, role)
+    finally:
+        engine.dispose()
+    return at

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import app_test, joined
+from helpers import app_test, joined, sign_in_as
 from streamlit.testing.v1 import AppTest
 
 from consult import auth, storage
@@ -251,10 +251,7 @@ def test_sign_in_with_wrong_then_right_password(app_db):
 
 def _signed_in(url: str, role: str = "facilitator") -> AppTest:
     accounts = {"fran": {"role": role, "password_hash": auth.hash_password(PASSWORD)}}
-    at = _app(url, accounts=accounts)
-    at.session_state["role"] = role
-    at.session_state["account"] = "fran"
-    return at
+    return sign_in_as(_app(url, accounts=accounts), url, "fran", role)
 
 
 def test_facilitator_creates_a_consultation_and_changes_phase(app_db):

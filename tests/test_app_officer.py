@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import sign_in_as
 from streamlit.testing.v1 import AppTest
 
-from consult import demo, storage
+from consult import demo, member_link, storage
 from consult.publishing import pseudonyms
 from consult.storage import themes as theme_store
 
@@ -33,8 +34,7 @@ def _app(url: str, role: str | None = "officer") -> AppTest:
     at.secrets["connections"] = {"consult": {"url": url}}
     at.user = {"is_logged_in": False}
     if role:
-        at.session_state["role"] = role
-        at.session_state["account"] = "olivia"
+        sign_in_as(at, url, "olivia", role)
     return at
 
 
@@ -55,7 +55,8 @@ def test_staff_pages_refuse_others(demo_db, page, who):
     engine, url, consultation_id = demo_db
     at = _app(url, role="facilitator" if who == "facilitator" else None)
     if who == "member":
-        at.query_params["p"] = storage.add_participant(engine, consultation_id, region="E12000007").token
+        at.query_params["p"] = member_link.link_token(
+            storage.add_participant(engine, consultation_id, region="E12000007").token)
     at.run()
     assert not any(t.value in ("Overview", "Exports", "Moderation") for t in at.title)
     with pytest.raises(ValueError, match="registered"):
@@ -166,7 +167,7 @@ def test_officer_answers_a_proposal_and_the_member_reads_it(demo_db):
     member_view = AppTest.from_file(APP, default_timeout=60)
     member_view.secrets["connections"] = {"consult": {"url": url}}
     member_view.user = {"is_logged_in": False}
-    member_view.query_params["p"] = member.token
+    member_view.query_params["p"] = member_link.link_token(member.token)
     member_view.run()
     member_view.switch_page("consult/app/pages/what_happened.py").run()
     assert not member_view.exception, member_view.exception

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from consult import storage
+from consult import member_link, storage
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "**bold** <img src=x onerror=alert(1)> [link](http://example.com)"
@@ -112,8 +113,9 @@ def test_member_journey_join_propose_similar_vote_reload(server, browser):
     page.reload()
     expect(page.get_by_text(re.compile(r"^5 votes ·"))).to_be_visible(timeout=30_000)
     assert progress(page) == 5  # same participant, same votes
-    assert re.search(r"p=([^&]+)", page.url).group(1) == token
-    participant = storage.participant_by_token(engine, token)
+    same_member = member_link.token_from_link(unquote(re.search(r"p=([^&]+)", page.url).group(1)))
+    assert same_member == member_link.token_from_link(unquote(token))  # a fresh link (new expiry), same member
+    participant = storage.participant_by_token(engine, member_link.token_from_link(unquote(token)))
     assert participant is not None and participant.region == "W92000004"
     assert len(storage.participant_votes(engine, participant.id)) == 5
 

@@ -22,7 +22,7 @@ from e2e_support import (
 )
 from playwright.sync_api import expect
 
-from consult import auth, demo, storage
+from consult import auth, demo, member_link, storage
 from consult.storage import themes as theme_store
 
 pytestmark = pytest.mark.e2e
@@ -180,7 +180,7 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
     from playwright.sync_api import sync_playwright
 
     base, engine, consultation_id, _ = officer_server
-    token = storage.add_participant(engine, consultation_id, region="E12000002").token
+    token = member_link.link_token(storage.add_participant(engine, consultation_id, region="E12000002").token)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context().new_page()

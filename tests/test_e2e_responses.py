@@ -16,7 +16,7 @@ from e2e_support import (
 )
 from playwright.sync_api import expect
 
-from consult import auth, storage
+from consult import auth, member_link, storage
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "officer-password-456"
@@ -73,7 +73,7 @@ def test_officer_publishes_member_reads_presenter_shows(server):
         shoot(officer, "officer-responses")
 
         phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-        phone.goto(f"{base}/what-happened?p={member.token}")
+        phone.goto(f"{base}/what-happened?p={member_link.link_token(member.token)}")
         phone.get_by_role("heading", name="What happened").wait_for(timeout=60_000)
         wait_for_app(phone)
         expect(phone.get_by_text(RESPONSE, exact=True)).to_have_count(2, timeout=30_000)  # own + the list

@@ -129,6 +129,25 @@ def require_role(*roles: str) -> str:
     return role
 
 
+def staff_action(*roles: str):
+    """A widget callback that runs only while a staff session with one of `roles` is live: callbacks run before
+    the page (and fragments re-run without it), so a session that idled out since the page was drawn does nothing."""
+    from functools import wraps
+
+    def decorate(action):
+        @wraps(action)
+        def guarded(*args, **kwargs):
+            from consult.app import session
+
+            if session.role() in roles:
+                return action(*args, **kwargs)
+            return None
+
+        return guarded
+
+    return decorate
+
+
 def uploaded_table(label: str):
     """A CSV or Excel file from an uploader, read as text columns; stops the page until there is one, and
     says what is wrong with a file that cannot be read."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from consult.app import session
+from consult.text import escape_markdown
 
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 
@@ -50,6 +51,9 @@ def member_bar() -> None:
 def staff_sidebar(sections: dict[str, list]) -> None:
     """Each section's pages as links in the sidebar, under a plain heading."""
     with st.sidebar:
+        who = session.signed_in_as()
+        if who:
+            st.caption(f"Signed in as {escape_markdown(who)}")
         for section, pages in sections.items():
             st.markdown(f"**{section}**")
             for page in pages:

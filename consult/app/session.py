@@ -1,13 +1,13 @@
-"""Who is using this browser tab: the member (kept in the URL so a reload keeps them) and any staff role."""
+"""Who is using this browser tab: the member (kept in a signed cookie, with an expiring link as a fallback) and any
+staff role."""
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
-from consult import auth, storage
+from consult import auth, member_link, storage
 from consult.app.resources import engine, oidc_roles, secrets
+from consult.storage import staff_sessions
 
 # bandit reads TOKEN as a secret: this is the query-parameter name
 TOKEN_PARAM = "p"  # nosec B105
@@ -15,71 +15,163 @@ JOIN_PARAM = "join"
 
 
 def member() -> storage.Participant | None:
-    """The member for this tab: from the session, or from the token in the URL after a reload."""
+    """The member for this tab: from the session, else from the signed cookie the browser keeps, else from an
+    unexpired link token in the URL (`consult.member_link`). A raw participant token in the URL opens nothing."""
     current = st.session_state.get("member")
     if current is not None:
         return storage.Participant(**current)
-    token = st.query_params.get(TOKEN_PARAM, "")
-    found = storage.participant_by_token(engine(), token) if token else None
+    found = None
+    from_cookie = member_link.token_from_cookie(_cookies().get(member_link.COOKIE_NAME))
+    if from_cookie:
+        found = storage.participant_by_token(engine(), from_cookie)
+        if found is not None and not _for_linked_consultation(found):
+            found = None  # a join link to another consultation: the member joins that one afresh
+    if found is None:
+        from_link = member_link.token_from_link(st.query_params.get(TOKEN_PARAM, ""))
+        found = storage.participant_by_token(engine(), from_link) if from_link else None
     if found is not None:
         set_member(found)
     return found
 
 
+def _cookies() -> dict:
+    try:
+        return dict(st.context.cookies or {})
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there are none
+        return {}
+
+
+def _for_linked_consultation(participant: storage.Participant) -> bool:
+    code = st.query_params.get(JOIN_PARAM, "")
+    if not code:
+        return True
+    try:
+        return storage.find_consultation(engine(), code).id == participant.consultation_id
+    except storage.NotFound:
+        return True
+
+
 def set_member(participant: storage.Participant) -> None:
     # a plain dict: session state must stay serialisable
     st.session_state["member"] = dict(participant.__dict__)
-    st.query_params[TOKEN_PARAM] = participant.token
+    st.session_state["member_link"] = member_link.link_token(participant.token)
+    st.session_state["member_cookie"] = "write"
+    st.query_params[TOKEN_PARAM] = st.session_state["member_link"]
 
 
 def forget_member() -> None:
-    """Drop the member from this tab (after they erased their participation)."""
+    """Drop the member from this tab and this browser (after they erased their participation)."""
     st.session_state.pop("member", None)
+    st.session_state.pop("member_link", None)
+    st.session_state["member_cookie"] = "delete"
     st.query_params.pop(TOKEN_PARAM, None)
 
 
-def keep_token_in_url() -> None:
-    """Put the member's token back in the URL after a page change dropped it, so a reload keeps them."""
+def keep_member_in_browser() -> None:
+    """Write (or delete) the member cookie once after a change; put the link token back in the URL after a page
+    change dropped it, so a reload keeps the member even where cookies are refused."""
+    pending = st.session_state.pop("member_cookie", None)
     current = st.session_state.get("member")
-    if current and st.query_params.get(TOKEN_PARAM) != current["token"]:
-        st.query_params[TOKEN_PARAM] = current["token"]
+    if pending == "write" and current:
+        st.html(member_link.set_cookie_script(current["token"], secure=_secure()), unsafe_allow_javascript=True)
+    elif pending == "delete":
+        st.html(member_link.set_cookie_script(None, secure=_secure()), unsafe_allow_javascript=True)
+    link = st.session_state.get("member_link")
+    if current and link and st.query_params.get(TOKEN_PARAM) != link:
+        st.query_params[TOKEN_PARAM] = link
+
+
+def _secure() -> bool:
+    try:
+        return str(st.context.url or "").startswith("https:")
+    except Exception:  # noqa: BLE001 - outside a browser session
+        return False
 
 
 def member_params() -> dict[str, str]:
-    current = st.session_state.get("member")
-    return {TOKEN_PARAM: current["token"]} if current else {}
+    link = st.session_state.get("member_link")
+    return {TOKEN_PARAM: link} if st.session_state.get("member") and link else {}
+
+
+STAFF_COOKIE = "consult_staff"
+_STAFF_KEYS = ("role", "account", "staff_session")
 
 
 def start_staff_session(role_name: str, account: str) -> None:
+    """A staff session in the database (`storage.staff_sessions`), kept by this browser in a cookie, so a reload or
+    a new tab stays signed in and the idle time-out ends it everywhere."""
+    st.session_state["staff_session"] = staff_sessions.start(engine(), account, role_name)
     st.session_state["role"] = role_name
     st.session_state["account"] = account
-    st.session_state["staff_last_seen"] = time.time()
+    st.session_state["staff_cookie"] = "write"
 
 
 def end_staff_session(reason: str | None = None) -> None:
-    for key in ("role", "account", "staff_last_seen"):
+    staff_sessions.end(engine(), st.session_state.get("staff_session"))
+    for key in _STAFF_KEYS:
         st.session_state.pop(key, None)
+    st.session_state["staff_cookie"] = "delete"
     if reason:
         st.session_state["signed_out_reason"] = reason
 
 
 def role() -> str | None:
-    """'officer', 'facilitator' or None; from the password sign-in or, when configured, the OIDC login.
-
-    A password session ends after the configured idle time; an OIDC login counts only with a verified email.
-    """
-    signed_in = st.session_state.get("role")
-    if signed_in:
-        idle = auth.idle_minutes(secrets())
-        if auth.session_expired(st.session_state.get("staff_last_seen"), time.time(), idle):
-            end_staff_session(f"You were signed out after {idle:g} minutes without activity. Sign in again.")
-            return None
-        st.session_state["staff_last_seen"] = time.time()
-        return signed_in
-    user = st.user
-    if user.get("is_logged_in", False) and user.get("email_verified") is True:
-        return oidc_roles().get(str(user.get("email", "")).lower())
+    """'officer', 'facilitator' or None. Checked against the database on every page and fragment run: a session
+    idle longer than the configured time is ended wherever it is open, single sign-on included."""
+    session_id = st.session_state.get("staff_session") or _cookies().get(STAFF_COOKIE)
+    idle = auth.idle_minutes(secrets())
+    if session_id:
+        live = staff_sessions.check(engine(), session_id, idle)
+        if live is not None:
+            st.session_state.update(staff_session=session_id, role=live.role, account=live.account)
+            return live.role
+        was_signed_in = "role" in st.session_state or st.session_state.get("staff_session") == session_id
+        for key in _STAFF_KEYS:
+            st.session_state.pop(key, None)
+        st.session_state["staff_cookie"] = "delete"
+        if was_signed_in or _cookies().get(STAFF_COOKIE) == session_id:
+            st.session_state["signed_out_reason"] = (f"You were signed out after {idle:g} minutes without activity. "
+                                                     "Sign in again.")
+            if _oidc_user():
+                st.logout()  # single sign-on idles out too: its own cookie would sign the browser straight back in
+        return None
+    email = _oidc_user()
+    if email:
+        mapped = oidc_roles().get(email)
+        if mapped:
+            start_staff_session(mapped, email)
+            return mapped
     return None
+
+
+def _oidc_user() -> str | None:
+    """The verified email of a single sign-on login, if any."""
+    try:
+        user = st.user
+        if user.get("is_logged_in", False) and user.get("email_verified") is True:
+            return str(user.get("email", "")).lower()
+    except Exception:  # noqa: BLE001 - no sign-on configured
+        return None
+    return None
+
+
+def keep_staff_in_browser() -> None:
+    """Write or delete the staff cookie once after a sign-in or sign-out (the session id is random and only its
+    hash is stored, so the cookie is the whole credential: SameSite=Strict, no script reads it afterwards)."""
+    pending = st.session_state.pop("staff_cookie", None)
+    session_id = st.session_state.get("staff_session")
+    secure = "; Secure" if _secure() else ""
+    if pending == "write" and session_id:
+        st.html(f"<script>document.cookie = '{STAFF_COOKIE}={session_id}; Path=/; SameSite=Strict{secure}';</script>",
+                unsafe_allow_javascript=True)
+    elif pending == "delete":
+        st.html(f"<script>document.cookie = '{STAFF_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict';</script>",
+                unsafe_allow_javascript=True)
+
+
+def signed_in_as() -> str | None:
+    account, signed_role = st.session_state.get("account"), st.session_state.get("role")
+    return f"{account} ({signed_role})" if account and signed_role else None
 
 
 def require_member() -> storage.Participant:

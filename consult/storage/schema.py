@@ -321,6 +321,21 @@ staff_password_upgrades = Table(
     Column("updated_ms", BigInteger, nullable=False),
 )
 
+# Staff sessions that outlive a tab: the browser keeps a random id in a cookie, the database only its SHA-256. Every
+# page run and every fragment run checks the row, so an idle session ends everywhere at once.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("account", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("last_seen_ms", BigInteger, nullable=False),
+    Column("ended_ms", BigInteger),
+    CheckConstraint("role IN ('officer', 'facilitator')", name="staff_role"),
+    Index(None, "last_seen_ms"),
+)
+
 # The party's membership roll, as little of it as verification needs: keyed hashes (server secret) of the
 # normalised membership number and verifier (postcode, date of birth, ...), never the raw values; the region
 # and local party the record gives. A re-load replaces every row in one transaction.

@@ -4,7 +4,7 @@ import streamlit as st
 
 from consult import live, presenter_access, storage
 from consult.app import resources, session
-from consult.app.components import say, show_messages
+from consult.app.components import say, show_messages, staff_action
 from consult.storage import roll
 from consult.storage import themes as theme_store
 
@@ -58,6 +58,7 @@ consultation = storage.find_consultation(engine, choice)
 st.text(consultation.title)
 
 
+@staff_action("officer", "facilitator")
 def set_phase() -> None:
     chosen = st.session_state.get("phase_choice")
     if chosen and chosen != consultation.phase:
@@ -65,6 +66,7 @@ def set_phase() -> None:
         st.session_state["facilitator_messages"] = {"success": [f"Phase changed to: {PHASES[chosen]}."]}
 
 
+@staff_action("officer", "facilitator")
 def set_access() -> None:
     chosen = st.session_state.get("access_choice")
     if chosen and chosen != consultation.access:
@@ -72,6 +74,7 @@ def set_access() -> None:
         st.session_state["facilitator_messages"] = {"success": [f"Who may join: {ACCESS[chosen]}."]}
 
 
+@staff_action("officer", "facilitator")
 def set_visibility() -> None:
     storage.update_settings(engine, consultation.id, actor=actor,
                           results_visible=bool(st.session_state.get("results_toggle")))
@@ -97,6 +100,7 @@ if st.button("Find themes now", help="Groups the published proposals into themes
     st.success(f"{model.k_} themes found.", icon=":material/check_circle:")
 
 
+@staff_action("officer", "facilitator")
 def moderate(proposal_id: int, status: str) -> None:
     storage.set_proposal_status(engine, proposal_id, status, actor=actor,
                               reason="approved live" if status == "published" else "hidden live")
@@ -104,6 +108,9 @@ def moderate(proposal_id: int, status: str) -> None:
 
 @st.fragment(run_every="3s")
 def queue() -> None:
+    if session.role() not in ("officer", "facilitator"):  # fragments do not re-run the page: check here too
+        st.warning("You have been signed out. Reload the page to sign in again.", icon=":material/lock:")
+        return
     pending = live.pending_proposals(engine, consultation.id)
     st.header(f"Waiting for approval ({len(pending)})", anchor=False)
     if pending.empty:

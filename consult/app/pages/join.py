@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from consult import member_join, regions, storage
+from consult import member_join, qr, regions, storage
 from consult.app import member_views, session
 from consult.app.components import say
-from consult.app.resources import client_address, engine
+from consult.app.resources import client_address, engine, public_base_url
 from consult.storage import erasure, roll
 from consult.text import escape_markdown
 
@@ -49,6 +49,10 @@ if current is not None:
                  query_params=params)
     st.page_link("consult/app/pages/what_happened.py", label="What happened to the proposals",
                  icon=":material/campaign:", query_params=params)
+    with st.expander("Share this consultation", icon=":material/share:"):
+        # the clean join link: the member's own place is kept by their browser, never handed on with a link
+        st.caption("Send this link to other members. It opens the join page; it does not carry your votes.")
+        st.code(qr.join_url(public_base_url(), consultation.join_code), language=None)
     with st.expander("Your data: erase my participation"):
         st.write("This deletes your votes and your registration (region and local party) for good. Your proposals "
                  "either stay without any link to you, or are removed with the votes on them.")
@@ -159,7 +163,7 @@ def open_form(default_code: str) -> None:
         say("error", exc)
     else:
         session.set_member(participant)
-        st.switch_page("consult/app/pages/vote.py", query_params={session.TOKEN_PARAM: participant.token})
+        st.switch_page("consult/app/pages/vote.py", query_params=session.member_params())
 
 
 linked_code = st.query_params.get(session.JOIN_PARAM, "")
