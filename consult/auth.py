@@ -287,7 +287,7 @@ def idle_minutes(secrets: dict, environ: dict | None = None) -> float:
     environ = os.environ if environ is None else environ
     value = environ.get("CONSULT_STAFF_IDLE_MINUTES") or secrets.get("staff_idle_minutes") or DEFAULT_IDLE_MINUTES
     try:
-        return max(1.0, float(value))
+        return max(0.1, float(value))  # six seconds at the least: a zero would sign everyone out at once
     except (TypeError, ValueError):
         return float(DEFAULT_IDLE_MINUTES)
 

@@ -32,7 +32,7 @@ def run_members(args: argparse.Namespace, engine) -> int:
     if parsed.rows.empty:
         raise ValueError(f"No row of {args.file} could be loaded; the roll was left as it was.")
     loaded = roll.replace_roll(engine, parsed.rows, verifier_label=membership.VERIFIER_KINDS[args.verifier],
-                               source_name=str(args.file), actor=args.actor)
+                               source_name=str(args.file), actor=args.actor, allow_shrink=args.replace)
     print(f"{parsed.lines:,} rows: {loaded:,} members loaded, {len(parsed.rejected):,} rejected")
     for line, reason in parsed.rejected[:20]:
         print(f"  line {line}: {reason}")
@@ -70,6 +70,8 @@ def add_commands(add: Callable[..., argparse.ArgumentParser], engine_for: Callab
     members.add_argument("--constituency-col", help="column with the constituency or local party (optional)")
     members.add_argument("--branch-col", help="column with a workplace or union branch (optional)")
     members.add_argument("--actor", default="cli", help="who is loading (kept in the audit log)")
+    members.add_argument("--replace", action="store_true",
+                         help="load even if the file would remove more than half of the current roll")
     create = add("create", "create a consultation and print its join code",
                  lambda args: run_create(args, engine_for(args)))
     create.add_argument("--title", required=True)

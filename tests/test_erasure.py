@@ -112,3 +112,7 @@ def test_kept_proposals_lose_every_link_to_their_author(world):
     assert UNIQUE in kept["body"]  # the words stay (the default), without an author
     cells = _every_cell(engine)
     assert not any(EMAIL in "\n".join(v) or token in "\n".join(v) for v in cells.values())
+    # a moderator's note on a kept proposal ("phone number of ...") goes too: it may say who wrote it
+    log = storage.audit_frame(engine, consultation.id)
+    notes = log[(log["target_type"] == "proposal") & (log["target_id"] == own)]
+    assert len(notes) and not notes["reason"].str.contains(UNIQUE).any()

@@ -183,3 +183,16 @@ def test_suppression_rules():
     assert suppression.small_regions(pd.Series({"a": 50, "b": 3, "c": 8}), 10) == {"b", "c"}
     assert suppression.small_regions(pd.Series({"a": 50, "b": 12}), 10) == set()
     assert suppression.suppress_count(5) is None and suppression.suppress_count(0) == 0
+
+
+def test_headers_from_a_users_own_file_are_made_inert_too(tmp_path):
+    """`consult themes --out` writes the user's columns back: a header can carry a formula as well as a cell."""
+    from consult.publishing import files
+
+    frame = pd.DataFrame({'=HYPERLINK("http://evil.example")': ["text"], "@SUM(A1)": ["=1+1"], "plain": ["ok"]})
+    path = files.write(frame, tmp_path / "out.csv", files.passthrough_schema(frame))
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("\"'=HYPERLINK") and ",'@SUM(A1)," in header
+    book = files.write(frame, tmp_path / "out.xlsx", files.passthrough_schema(frame))
+    first_row = [c.value for c in next(openpyxl.load_workbook(book).active.iter_rows())]
+    assert all(not str(value).startswith(("=", "@")) for value in first_row)

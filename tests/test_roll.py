@@ -258,3 +258,21 @@ def test_simultaneous_tries_on_one_key_are_not_refused_for_each_others_milliseco
     with ThreadPoolExecutor(8) as pool:
         admitted = list(pool.map(join, range(40)))
     assert sum(admitted) == 40
+
+
+def test_a_much_smaller_file_does_not_replace_the_roll_unless_asked(engine, tmp_path, capsys):
+    load(engine)
+    before = roll.roll_summary(engine).members
+    one_row = ROLL.head(1)
+    parsed = membership.read_roll(one_row, number_col="Membership No", verifier_col="Post code", region_col="Region")
+    with pytest.raises(storage.StoreError, match="more than half"):
+        roll.replace_roll(engine, parsed.rows, verifier_label="Postcode", actor="officer")
+    assert roll.roll_summary(engine).members == before  # nothing changed
+    path = tmp_path / "one.csv"
+    one_row.to_csv(path, index=False)
+    url = engine.url.render_as_string(hide_password=False)
+    args = ["members", "load", str(path), "--db", url, "--number-col", "Membership No", "--verifier-col", "Post code",
+            "--region-col", "Region"]
+    assert cli.main(args) == 2 and "more than half" in capsys.readouterr().err
+    assert cli.main([*args, "--replace"]) == 0
+    assert roll.roll_summary(engine).members == 1

@@ -115,13 +115,14 @@ def end_staff_session(reason: str | None = None) -> None:
         st.session_state["signed_out_reason"] = reason
 
 
-def role() -> str | None:
+def role(*, touch: bool = True) -> str | None:
     """'officer', 'facilitator' or None. Checked against the database on every page and fragment run: a session
-    idle longer than the configured time is ended wherever it is open, single sign-on included."""
+    idle longer than the configured time is ended wherever it is open, single sign-on included. Fragments that
+    refresh themselves pass `touch=False`: they are not activity."""
     session_id = st.session_state.get("staff_session") or _cookies().get(STAFF_COOKIE)
     idle = auth.idle_minutes(secrets())
     if session_id:
-        live = staff_sessions.check(engine(), session_id, idle)
+        live = staff_sessions.check(engine(), session_id, idle, touch=touch)
         if live is not None:
             st.session_state.update(staff_session=session_id, role=live.role, account=live.account)
             return live.role

@@ -16,9 +16,11 @@ def neutralise_cell(value: object) -> object:
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell made inert; numbers stay numbers."""
+    """A copy with every text cell made inert, and every header (a user's own file brings its column names, which
+    `consult themes --out` writes back); numbers stay numbers."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise_cell)
+    out.columns = [neutralise_cell(column) for column in out.columns]
     return out

@@ -111,7 +111,7 @@ def _rows(table, scope: str, subject: _Subject):
         return column.in_(subject.removed)
     if scope == "about them":
         return or_((table.c.target_type == "participant") & (table.c.target_id == subject.participant_id),
-                   (table.c.target_type == "proposal") & table.c.target_id.in_(subject.removed or [-1]))
+                   (table.c.target_type == "proposal") & table.c.target_id.in_(list(subject.own) or [-1]))
     raise ValueError(f"the personal-data map names a scope erasure does not know: {scope}")
 
 

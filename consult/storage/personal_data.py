@@ -10,7 +10,8 @@ Scopes (which rows an entry touches, for the participant being erased):
 - `their proposals`: proposals they wrote (kept anonymised, or removed on request);
 - `their removed proposals`: the same, only when they asked for their proposals to be removed, and rows that
   hang off those proposals (votes on them, theme assignments);
-- `about them`: audit entries whose target is them or a proposal of theirs that is removed.
+- `about them`: audit entries whose target is them or any proposal of theirs, kept or removed (a moderator's note
+  on a kept proposal may say who wrote it).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ PERSONAL_DATA: tuple[Entry, ...] = (
           SET_NULL),
     Entry("proposals", ("body", "dedupe_key"), "their words (kept without an author unless they ask)",
           "their removed proposals", REPLACE),
-    Entry("audit_log", ("reason", "detail"), "staff notes about them or their removed proposals", "about them",
+    Entry("audit_log", ("reason", "detail"), "staff notes about them or any of their proposals", "about them",
           REPLACE),
     Entry("proposal_region_tallies", ("agree", "disagree", "passes"), "counts including their votes",
           "their rows", REBUILD),
@@ -64,8 +65,9 @@ NOT_PERSONAL: dict[str, str] = {
     "regions": "reference data",
     "baselines": "population or membership totals by region",
     "consultations": "the consultation's own settings",
-    "sign_in_throttle": "staff sign-in and member join tries per account, address or membership-number hash, "
-                        "forgotten after an hour",
+    "sign_in_throttle": "staff sign-in and member join tries per account-name hash, address or membership-number "
+                        "hash, forgotten an hour after the last try (daily counts after two days)",
+    "staff_sessions": "staff sign-in sessions: account, role, hash of the session id, last activity",
     # bandit reads a dict value next to a "password" key as a password: this is a description
     "staff_password_upgrades": "staff password hashes",  # nosec B105
     "alembic_version": "schema version",

@@ -20,7 +20,7 @@ from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.baselines import MEMBERSHIP
-from consult.storage.errors import NotFound, Refused
+from consult.storage.errors import NotFound, Refused, StoreError
 from consult.storage.records import Participant, now_ms
 
 _DUMMY = "0" * 64
@@ -35,15 +35,23 @@ class RollSummary:
 
 
 def replace_roll(engine: Engine, rows: pd.DataFrame, *, verifier_label: str, source_name: str = "",
-                 actor: str) -> int:
+                 actor: str, allow_shrink: bool = False) -> int:
     """Replace the whole roll with `rows` (number_hash, verifier_hash, region, local_party, branch) and the
     membership baseline with its counts by region, in one transaction. Participants stay linked: their link is a
-    keyed hash of the (stable) membership number, not a row of this table."""
+    keyed hash of the (stable) membership number, not a row of this table.
+
+    A file that would remove more than half of the current roll (a one-row test file, an extract of one region) is
+    refused unless `allow_shrink` says it is meant: members left off the roll can no longer verify."""
     columns = ["number_hash", "verifier_hash", "region", "local_party", "branch"]
     frame = rows[columns].astype(object)
     records = list(zip(*(frame[c].where(frame[c].notna(), None).tolist() for c in columns), strict=True))
     counts = rows["region"].value_counts()
     with db.writing(engine) as conn:
+        current = conn.execute(select(func.count()).select_from(s.members)).scalar_one()
+        if not allow_shrink and len(records) < current / 2:
+            raise StoreError(f"This file has {len(records):,} members and the current list has {current:,}: loading "
+                             "it would remove more than half of the list, so nothing was changed. If that is what "
+                             "you mean, load it again with 'replace even if much smaller' (CLI: --replace).")
         conn.execute(delete(s.members))
         db.bulk_insert(conn, s.members, columns, records)
         conn.execute(delete(s.roll_info))

@@ -44,9 +44,11 @@ def start(engine: Engine, account: str, role: str) -> str:
     return session_id
 
 
-def check(engine: Engine, session_id: str | None, idle_minutes: float, *, now: int | None = None) -> StaffSession | None:
-    """The live session behind `session_id` (and it counts as activity), or None: unknown, ended, or idle too
-    long (then it is ended here)."""
+def check(engine: Engine, session_id: str | None, idle_minutes: float, *, now: int | None = None,
+          touch: bool = True) -> StaffSession | None:
+    """The live session behind `session_id`, or None: unknown, ended, or idle too long (then it is ended here).
+    With `touch` the check counts as activity (a page the person opened, a button they pressed); a fragment that
+    refreshes itself checks without touching, so an open tab alone never keeps a session alive."""
     if not session_id or len(session_id) > 100:
         return None
     stamp = now_ms() if now is None else now
@@ -60,7 +62,7 @@ def check(engine: Engine, session_id: str | None, idle_minutes: float, *, now: i
     if stamp - row.last_seen_ms > idle_minutes * 60_000:
         end(engine, session_id, now=stamp)
         return None
-    if stamp - row.last_seen_ms > TOUCH_EVERY_MS:
+    if touch and stamp - row.last_seen_ms > min(TOUCH_EVERY_MS, idle_minutes * 60_000 / 4):
         with db.writing(engine) as conn:
             conn.execute(update(t).where(t.c.id_hash == key, t.c.ended_ms.is_(None)).values(last_seen_ms=stamp))
     return StaffSession(row.account, row.role)

@@ -108,7 +108,8 @@ def moderate(proposal_id: int, status: str) -> None:
 
 @st.fragment(run_every="3s")
 def queue() -> None:
-    if session.role() not in ("officer", "facilitator"):  # fragments do not re-run the page: check here too
+    # fragments do not re-run the page, so the session is checked here too (and a refresh is not activity)
+    if session.role(touch=False) not in ("officer", "facilitator"):
         st.warning("You have been signed out. Reload the page to sign in again.", icon=":material/lock:")
         return
     pending = live.pending_proposals(engine, consultation.id)

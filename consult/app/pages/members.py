@@ -53,6 +53,8 @@ with st.form("roll"):
                               index=_index(columns, guess["region"]))
     party_col = st.selectbox("Constituency or local party (optional)", [none, *columns],
                              index=_index([none, *columns], guess["local_party"]))
+    shrink = st.checkbox("Replace the list even if the new file is much smaller (more than half the members "
+                         "would go)")
     load = st.form_submit_button("Load the list (it replaces the current one)", type="primary")
 if load:
     kind = next(k for k, v in membership.VERIFIER_KINDS.items() if v == kind_label)
@@ -62,7 +64,7 @@ if load:
         if parsed.rows.empty:
             raise ValueError("No row could be loaded, so the current list was kept.")
         loaded = roll.replace_roll(engine, parsed.rows, verifier_label=kind_label, source_name=frame.attrs["file_name"],
-                                   actor=actor)
+                                   actor=actor, allow_shrink=shrink)
     except (ValueError, tables.TableError) as exc:
         say("error", exc)
         st.stop()

@@ -1,0 +1,52 @@
+"""Staff in a real browser: a reload and a new tab stay signed in, staff land on their own first page and see who
+is signed in, and an idle session stops the live moderation fragment (idle time 6 s here; 30 minutes by default)."""
+
+from __future__ import annotations
+
+import pytest
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, sign_in, streamlit_server, wait_for_app
+from playwright.sync_api import expect
+
+from consult import auth, storage
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "facilitator-password-1"
+
+
+def test_staff_session_survives_reloads_and_ends_when_idle(sqlite_engine, sqlite_url, tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    consultation = storage.create_consultation(sqlite_engine, title="Evening call", question="Q?",
+                                             join_code="STAFF1", moderation="pre", min_chars=10)
+    member = storage.add_participant(sqlite_engine, consultation.id, region="E12000001")
+    waiting = storage.add_proposal(sqlite_engine, consultation.id, body="Buses run by the North East",
+                                   author_id=member.id)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[accounts.fran]\nrole = "facilitator"\npassword_hash = "{auth.hash_password(PASSWORD)}"\n')
+    with streamlit_server(sqlite_url, secrets=secrets, env={"CONSULT_STAFF_IDLE_MINUTES": "0.1"}) as base, \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        sign_in(page, base, "fran", PASSWORD)
+        # a facilitator lands on Run a session, and sees who is signed in
+        expect(page.get_by_role("heading", name="Run a session", exact=True).first).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Signed in as fran (facilitator)")).to_be_visible(timeout=30_000)
+        page.reload()
+        expect(page.get_by_role("heading", name="Run a session", exact=True).first).to_be_visible(timeout=60_000)
+        second_tab = context.new_page()
+        second_tab.goto(f"{base}/facilitate")
+        expect(second_tab.get_by_role("heading", name="Run a session", exact=True).first).to_be_visible(
+            timeout=60_000)
+        expect(second_tab.get_by_text("Buses run by the North East")).to_be_visible(timeout=30_000)
+        second_tab.close()
+        # left alone, the page's fragment keeps refreshing, but that is not activity: it signs itself out
+        expect(page.get_by_text("You have been signed out")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+        assert storage.proposals_frame(sqlite_engine, consultation.id).set_index("id").loc[waiting.id,
+                                                                                              "status"] == "pending"
+        page.reload()
+        wait_for_app(page)
+        expect(page.get_by_label("Account name")).to_be_visible(timeout=60_000)  # the sign-in page again
+        browser.close()
