@@ -212,7 +212,9 @@ def import_export(engine: Engine, folder: str | Path, *, title: str | None = Non
     people = sorted(set(export.events["voter-id"]) | set(_ints(comments["author-id"], "comments.csv author-id")))
     participants = pd.DataFrame({"external_id": [str(p) for p in people], "region": regions.UNDISCLOSED,
                                  "channel": "import"})
-    status = np.where(comments["moderated"] == -1, "hidden", "published")
+    # Polis: 1 accepted by a moderator, -1 moderated out, 0 never looked at. Never-moderated comments are held as
+    # pending (an officer approves them in Moderation), so nothing goes to members unseen by anyone
+    status = np.select([comments["moderated"] == 1, comments["moderated"] == -1], ["published", "hidden"], "pending")
     proposals = pd.DataFrame({
         "external_id": comments["comment-id"].astype(str), "author_external_id": comments["author-id"].astype(str),
         "body": comments["comment-body"], "tier": "uk", "status": status, "is_seed": comments["is-seed"],

@@ -11,6 +11,7 @@ from conftest import shared_data
 from consult import cli, polis, storage
 from consult.publishing import polis_export
 from consult.publishing.cells import neutralise_cell
+from consult.storage import visibility
 
 
 def _tiny_export(folder, votes_rows, comments_extra=""):
@@ -43,6 +44,16 @@ def test_import_keeps_moderation_seed_meta_and_the_event_log(sqlite_engine, tmp_
     votes = storage.votes_frame(sqlite_engine, consultation_id)
     assert sorted(votes["value"]) == [-1, 1]
     assert len(storage.vote_events_frame(sqlite_engine, consultation_id)) == 3
+
+
+def test_never_moderated_comments_are_imported_as_pending(sqlite_engine, tmp_path):
+    folder = _tiny_export(tmp_path / "ex", "1500,x,0,5,1\n",
+                          comments_extra="4000,x,3,2,0,0,0,false,false,Never moderated: ring Jo on 07700 900123\n")
+    consultation_id = polis.import_export(sqlite_engine, folder)
+    status = storage.proposals_frame(sqlite_engine, consultation_id).set_index("external_id")["status"]
+    assert status.to_dict() == {"0": "published", "1": "hidden", "2": "published", "3": "pending"}
+    seen = visibility.visible_proposals(sqlite_engine, consultation_id)["body"].tolist()
+    assert not any("Never moderated" in body for body in seen)
 
 
 def test_real_export_round_trip(sqlite_engine, tmp_path):
