@@ -11,11 +11,13 @@ st.set_page_config(page_title="consult: have your say", page_icon=str(navigation
                    initial_sidebar_state="collapsed" if kiosk else "auto")
 navigation.page_style()
 role = session.role()
+# staff whose session just ended (idle, or signed out elsewhere) land on the sign-in page with the reason
+staff_signed_out = role is None and "signed_out_reason" in st.session_state
 pages = {
     "Take part": [
         # staff land on their own first page (below); everyone else on Join
         st.Page("consult/app/pages/join.py", title="Join", icon=":material/login:", url_path="join",
-                default=role is None),
+                default=role is None and not staff_signed_out),
         st.Page("consult/app/pages/vote.py", title="Vote", icon=":material/thumbs_up_down:", url_path="vote"),
         st.Page("consult/app/pages/propose.py", title="Propose", icon=":material/edit_note:", url_path="propose"),
         st.Page("consult/app/pages/my_region.py", title="My region", icon=":material/map:", url_path="my-region"),
@@ -47,7 +49,7 @@ if role in ("officer", "facilitator"):
                                          landing=role == "facilitator")]
     pages["Account"] = [staff_page("signout", "Sign out", "logout", "signout")]
 else:
-    pages["Staff"] = [staff_page("signin", "Staff sign-in", "key", "signin")]
+    pages["Staff"] = [staff_page("signin", "Staff sign-in", "key", "signin", landing=staff_signed_out)]
 
 # Streamlit's own menu stays hidden: members get a bar of links on their pages, staff a sidebar of links
 current = st.navigation(pages, position="hidden")

@@ -49,4 +49,5 @@ def test_staff_session_survives_reloads_and_ends_when_idle(sqlite_engine, sqlite
         page.reload()
         wait_for_app(page)
         expect(page.get_by_label("Account name")).to_be_visible(timeout=60_000)  # the sign-in page again
+        expect(page.get_by_text("You were signed out after 0.1 minutes without activity")).to_be_visible()
         browser.close()
