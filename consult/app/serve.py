@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m consult.app.serve streamlit_app.py [streamlit run options]", file=sys.stderr)
         return 2
     _raw_peer_addresses()
+    _security_headers()
     # Streamlit (with plotly and pandas) is loaded here first: plotly looks pandas up in sys.modules, and a
     # half-imported pandas from the preload thread would break it
     from streamlit.web import cli
@@ -57,6 +58,23 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.argv = ["streamlit", "run", *arguments]
     return cli.main()
+
+
+def _security_headers() -> None:
+    """Wrap whatever app Streamlit hands uvicorn in `SecurityHeaders` (Streamlit offers no setting for headers)."""
+    import uvicorn
+
+    from consult.app.security_headers import SecurityHeaders
+
+    original = uvicorn.Config.__init__
+    if getattr(original, "_consult_wrapped", False):
+        return
+
+    def init(self, app, *args, **kwargs):
+        original(self, SecurityHeaders(app), *args, **kwargs)
+
+    init._consult_wrapped = True
+    uvicorn.Config.__init__ = init
 
 
 def _raw_peer_addresses() -> None:
