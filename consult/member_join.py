@@ -15,15 +15,21 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pandas as pd
 from sqlalchemy import Engine
 
-from consult import client_address, membership, storage
+from consult import client_address, keys, membership, storage
 from consult.storage import roll, sign_in
 
 FREE_TRIES = 5
 MAX_WAIT_SECONDS = 60.0
 DAILY_FAILURES_PER_ADDRESS = 100  # a hall of 200 mistyping once or twice each still gets in; a guesser gets 100
-OPEN_JOINS_PER_HOUR = 300  # per client address before joins slow down (a hall of 200 on one Wi-Fi is fine)
+# Open joins per network and consultation: the first OPEN_JOINS_FREE come at once, and every participant from that
+# network who goes on to vote earns JOINS_PER_ACTIVE more. A hall on one Wi-Fi votes as it joins, so its allowance
+# grows with it; a script that makes participants and never votes stops at OPEN_JOINS_FREE, then waits.
+OPEN_JOINS_FREE = 100
+JOINS_PER_ACTIVE = 2
+OPEN_JOINS_CAP = 2_000
 
 
 def verify_wait_after(failures: int) -> float:
@@ -36,8 +42,14 @@ def daily_wait_after(failures: int) -> float:
     return 0.0 if failures < DAILY_FAILURES_PER_ADDRESS else 86_400.0
 
 
-def open_wait_after(joins: int) -> float:
-    return 0.0 if joins <= OPEN_JOINS_PER_HOUR else min(MAX_WAIT_SECONDS, float(joins - OPEN_JOINS_PER_HOUR))
+def open_allowance(active: int) -> int:
+    return min(OPEN_JOINS_CAP, OPEN_JOINS_FREE + JOINS_PER_ACTIVE * active)
+
+
+def open_wait_after(joins: int, active: int = 0) -> float:
+    """Seconds to wait after this many open joins from one network, of which `active` went on to vote."""
+    allowance = open_allowance(active)
+    return 0.0 if joins <= allowance else min(MAX_WAIT_SECONDS, float(joins - allowance))
 
 
 def not_verified_message(label: str) -> str:
@@ -93,9 +105,34 @@ def verify_and_join(engine: Engine, consultation: storage.Consultation, number: 
     return Joined(participant, already)
 
 
-def check_open_join(engine: Engine, client: str | None) -> None:
-    """Refuse (with how long to wait) when one address has made very many joins in the last hour."""
-    key = f"open-join|addr:{client_address.throttle_group(client)}"
-    wait = sign_in.reserve_try(engine, key, open_wait_after)
+def _open_keys(consultation_id: int, client: str | None) -> tuple[str, str]:
+    network = client_address.throttle_group(client)
+    return f"open-join|c:{consultation_id}|addr:{network}", f"open-active|c:{consultation_id}|addr:{network}"
+
+
+def check_open_join(engine: Engine, client: str | None, consultation_id: int) -> None:
+    """Refuse (with how long to wait) when one network has made more open joins to this consultation than its
+    allowance (which grows with how many of them took part)."""
+    joins_key, active_key = _open_keys(consultation_id, client)
+    active = sign_in.count(engine, active_key)
+    wait = sign_in.reserve_try(engine, joins_key, lambda joins: open_wait_after(joins, active))
     if wait > 0:
         raise storage.Refused(_wait_message(wait))
+
+
+def note_taking_part(engine: Engine, consultation_id: int, client: str | None) -> None:
+    """A participant who joined openly from `client` cast their first vote: their network earns more joins."""
+    sign_in.reserve_try(engine, _open_keys(consultation_id, client)[1], lambda _: 0.0)
+
+
+def open_joins_by_network(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    """Open joins to this consultation per network over the last hour or so, for officers: a pseudonym of the
+    network (never the address), joins, how many went on to vote, and the allowance now. Most joins first."""
+    prefix = f"open-join|c:{consultation_id}|addr:"
+    joins = sign_in.counts_by_prefix(engine, prefix)
+    active = sign_in.counts_by_prefix(engine, f"open-active|c:{consultation_id}|addr:")
+    rows = [{"network": "N-" + keys.keyed_hash("network", network)[:8], "joins": n,
+             "took_part": int(active.get(network, 0)), "allowance": open_allowance(int(active.get(network, 0)))}
+            for network, n in joins.items()]
+    frame = pd.DataFrame(rows, columns=["network", "joins", "took_part", "allowance"])
+    return frame.sort_values("joins", ascending=False, kind="stable").reset_index(drop=True)

@@ -114,9 +114,10 @@ def test_members_only_refuses_unverified_joins_and_open_joins_are_throttled(engi
     with pytest.raises(storage.Refused, match="No membership list"):
         member_join.verify_and_join(engine, members_only, "A1001", "NE1 4ST", consented=True, client=None)
     for _ in range(3):
-        member_join.check_open_join(engine, "7.7.7.7")
-    assert member_join.open_wait_after(member_join.OPEN_JOINS_PER_HOUR) == 0
-    assert member_join.open_wait_after(member_join.OPEN_JOINS_PER_HOUR + 5) == 5
+        member_join.check_open_join(engine, "7.7.7.7", members_only.id)
+    assert member_join.open_wait_after(member_join.OPEN_JOINS_FREE) == 0
+    assert member_join.open_wait_after(member_join.OPEN_JOINS_FREE + 5) == 5
+    assert member_join.open_wait_after(member_join.OPEN_JOINS_FREE + 5, active=3) == 0
     with pytest.raises(storage.StoreError):
         storage.create_consultation(engine, title="T", question="Q?", access="secret")
 
@@ -250,7 +251,7 @@ def test_simultaneous_tries_on_one_key_are_not_refused_for_each_others_milliseco
 
     def join(_):
         try:
-            member_join.check_open_join(engine, "192.0.2.50")
+            member_join.check_open_join(engine, "192.0.2.50", 1)
             return True
         except storage.Refused:
             return False
@@ -276,3 +277,53 @@ def test_a_much_smaller_file_does_not_replace_the_roll_unless_asked(engine, tmp_
     assert cli.main(args) == 2 and "more than half" in capsys.readouterr().err
     assert cli.main([*args, "--replace"]) == 0
     assert roll.roll_summary(engine).members == 1
+
+
+def test_switching_to_members_only_midway_stops_counting_unverified_participants(engine):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Mixed", question="Q?", access="mixed")
+    proposal = storage.add_proposal(engine, consultation.id, body="Regional assemblies elected by STV",
+                                    author_id=None, is_seed=True)
+    visitor = storage.add_participant(engine, consultation.id, region="E12000007")  # a supporter, not verified
+    member = member_join.verify_and_join(engine, consultation, "A1003", "CF10 1EP", consented=True,
+                                         client="192.0.2.7").participant
+    storage.cast_vote(engine, visitor.id, proposal.id, -1)
+    storage.cast_vote(engine, member.id, proposal.id, 1)
+    assert len(storage.votes_frame(engine, consultation.id)) == 2
+    storage.update_settings(engine, consultation.id, actor="facilitator", access="members")
+    votes = storage.votes_frame(engine, consultation.id)
+    assert votes["participant_id"].tolist() == [member.id]  # the supporter's vote no longer counts
+    assert storage.participants_frame(engine, consultation.id)["id"].tolist() == [member.id]
+    from consult.storage import tallies
+
+    stats = tallies.top_consensus(engine, consultation.id, min_votes=1)
+    assert stats["votes"].tolist() == [1]  # the running tallies the presenter reads were rebuilt
+    with pytest.raises(storage.Refused, match="verified party members"):
+        storage.cast_vote(engine, visitor.id, proposal.id, 1)
+    with pytest.raises(storage.Refused, match="verified party members"):
+        storage.add_proposal(engine, consultation.id, body="Another idea from a supporter", author_id=visitor.id)
+    storage.update_settings(engine, consultation.id, actor="facilitator", access="mixed")  # and back again
+    assert len(storage.votes_frame(engine, consultation.id)) == 2
+
+
+def test_the_open_join_limit_grows_for_a_hall_that_takes_part_but_not_for_a_script(engine, monkeypatch):
+    monkeypatch.setattr(member_join, "OPEN_JOINS_FREE", 10)
+    consultation = storage.create_consultation(engine, title="Open", question="Q?")
+
+    def joins_until_refused(client: str, *, votes: bool) -> int:
+        for n in range(200):
+            try:
+                member_join.check_open_join(engine, client, consultation.id)
+            except storage.Refused:
+                return n
+            if votes:
+                member_join.note_taking_part(engine, consultation.id, client)
+        return 200
+
+    # a script: the free allowance (and the join that starts the wait), then it waits
+    assert joins_until_refused("198.51.100.66", votes=False) == member_join.OPEN_JOINS_FREE + 1
+    assert joins_until_refused("203.0.113.77", votes=True) == 200  # a hall whose members vote as they join
+    table = member_join.open_joins_by_network(engine, consultation.id)
+    assert table["joins"].tolist() == [200, 11] and table["took_part"].tolist() == [200, 0]
+    assert table["network"].str.match(r"^N-[0-9a-f]{8}$").all()  # a pseudonym, never the address
+    assert not table.astype(str).apply(lambda c: c.str.contains("198.51|203.0")).any().any()

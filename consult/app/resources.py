@@ -80,6 +80,8 @@ def client_address() -> str:
         peer, headers = st.context.ip_address, dict(st.context.headers or {})
     except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no connection
         peer, headers = None, {}
+    peer = peer if isinstance(peer, str) else None  # AppTest hands out stand-in objects
+    headers = {str(k): str(v) for k, v in headers.items() if isinstance(k, str) and isinstance(v, str)}
     address = addresses.client_address(peer, headers, configuration.trusted_proxies(secrets=secrets()),
                                        peer_is_raw=serve.PEER_IS_RAW_ENV in os.environ)
     return addresses.throttle_group(address)

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from consult.storage import changes, db
+from consult.storage import changes, db, tallies
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, Refused, StoreError
@@ -151,9 +151,15 @@ def update_settings(engine: Engine, consultation_id: int, *, actor: str, **setti
         raise StoreError(f"Unknown settings: {', '.join(sorted(unknown))}.")
     try:
         with db.writing(engine) as conn:
+            before = conn.execute(select(s.consultations.c.access).where(s.consultations.c.id == consultation_id)
+                                  ).scalar()
             conn.execute(update(s.consultations).where(s.consultations.c.id == consultation_id).values(**settings))
             audit(conn, consultation_id, actor, "update_settings", "consultation", consultation_id,
                   detail=", ".join(f"{k}={v!r}" for k, v in sorted(settings.items())))
+            if settings.get("access", before) != before:
+                # who counts changed (participants.counted): the running tallies and every cache follow at once
+                tallies.rebuild(conn, consultation_id)
+                changes.bump(conn, consultation_id)
     except IntegrityError as exc:
         raise StoreError("Those settings are not valid (check the length limits, moderation mode and access).") \
             from exc

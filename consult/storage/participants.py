@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from consult import regions
@@ -13,6 +13,16 @@ from consult.storage import schema as s
 from consult.storage.errors import NotFound, Refused, StoreError, integrity_reason, retry_on_disconnect
 from consult.storage.records import Participant, now_ms
 from consult.text import clean_text
+
+MEMBERS_ONLY_NOW = ("This consultation is now for verified party members: verify with your membership number on the "
+                    "join page to keep taking part.")
+
+
+def counted() -> ColumnElement[bool]:
+    """The one rule for whose votes and proposals count: everyone's, except that in a members-only consultation
+    only verified members count (a consultation switched to members-only mid-way stops counting the unverified
+    participants who joined before). The SQL condition needs `participants` and `consultations` in the query."""
+    return or_(s.participants.c.verified.is_(True), s.consultations.c.access != "members")
 
 
 @retry_on_disconnect

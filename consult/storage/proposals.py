@@ -11,6 +11,7 @@ from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.consultations import PROPOSAL_PHASES
 from consult.storage.errors import HeldForReview, NotFound, Refused, StoreError, one, retry_on_disconnect
+from consult.storage.participants import MEMBERS_ONLY_NOW
 from consult.storage.records import Consultation, Proposal, now_ms
 from consult.text import clean_text, dedupe_key
 
@@ -69,12 +70,14 @@ def add_proposal(
             # the lock on the author's row makes one member's submissions take turns, so a repeated press
             # (or a callback run twice) finds the first one here
             author = conn.execute(
-                select(s.participants.c.region, s.participants.c.consultation_id)
+                select(s.participants.c.region, s.participants.c.consultation_id, s.participants.c.verified)
                 .where(s.participants.c.id == author_id)
                 .with_for_update()
             ).first()
             if author is None or author.consultation_id != consultation_id:
                 raise NotFound("You are not registered in this consultation; please join again.")
+            if consultation.access == "members" and not author.verified:
+                raise Refused(MEMBERS_ONLY_NOW)
             region = region or author.region
         key = dedupe_key(text)
         columns = [s.proposals.c[name] for name in Proposal.__dataclass_fields__]

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from consult.storage import schema as s
+from consult.storage.participants import counted
 
 
 def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = False,
@@ -18,7 +19,8 @@ def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = 
         select(s.votes.c.participant_id, s.votes.c.proposal_id, s.votes.c.value, s.votes.c.updated_ms,
                s.participants.c.region)
         .join(s.participants, s.participants.c.id == s.votes.c.participant_id)
-        .where(s.votes.c.consultation_id == consultation_id)
+        .join(s.consultations, s.consultations.c.id == s.votes.c.consultation_id)
+        .where(s.votes.c.consultation_id == consultation_id, counted())
     )
     if published_only:
         query = query.join(s.proposals, s.proposals.c.id == s.votes.c.proposal_id).where(
@@ -52,10 +54,12 @@ def proposals_frame(engine: Engine, consultation_id: int, statuses: tuple[str, .
 
 
 def participants_frame(engine: Engine, consultation_id: int, *, verified_only: bool = False) -> pd.DataFrame:
+    """The participants who count (`participants.counted`): in a members-only consultation, verified ones only."""
     query = select(
         s.participants.c.id, s.participants.c.region, s.participants.c.constituency, s.participants.c.channel,
         s.participants.c.verified, s.participants.c.external_id, s.participants.c.created_ms,
-    ).where(s.participants.c.consultation_id == consultation_id).order_by(s.participants.c.id)
+    ).join(s.consultations, s.consultations.c.id == s.participants.c.consultation_id).where(
+        s.participants.c.consultation_id == consultation_id, counted()).order_by(s.participants.c.id)
     if verified_only:
         query = query.where(s.participants.c.verified.is_(True))
     with engine.connect() as conn:

@@ -81,6 +81,21 @@ def refund_try(engine: Engine, key: str, wait_after: Callable[[int], float]) -> 
             failures=failures, next_try_ms=row.last_ms + int(wait_after(failures) * 1000)))
 
 
+def count(engine: Engine, key: str) -> int:
+    """How many tries `key` has counted (0 for a key never seen or forgotten)."""
+    t = s.sign_in_throttle
+    with engine.connect() as conn:
+        return int(conn.execute(select(t.c.failures).where(t.c.key == key)).scalar() or 0)
+
+
+def counts_by_prefix(engine: Engine, prefix: str) -> dict[str, int]:
+    """Counts of every key starting with `prefix`, by the rest of the key."""
+    t = s.sign_in_throttle
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.key, t.c.failures).where(t.c.key.startswith(prefix, autoescape=True))).all()
+    return {row.key[len(prefix):]: int(row.failures) for row in rows}
+
+
 def clear(engine: Engine, key: str) -> None:
     """A right password: the key starts afresh."""
     with db.writing(engine) as conn:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 from consult import regions
 from consult.storage import db
 from consult.storage import schema as s
+from consult.storage.participants import counted
 
 COLUMN_FOR = {1: "agree", -1: "disagree", 0: "passes"}
 _TALLY_ROWS = select(s.proposal_region_tallies.c.region, s.proposal_region_tallies.c.agree,
@@ -80,7 +81,8 @@ def rebuild(conn: Connection, consultation_id: int, proposal_ids: list[int] | No
     conn.execute(delete(t).where(scope_t))
     conn.execute(delete(st_).where(scope_s))
     frame = pd.DataFrame(conn.execute(
-        select(v.c.proposal_id, p.c.region, v.c.value).join(p, p.c.id == v.c.participant_id).where(scope_v)
+        select(v.c.proposal_id, p.c.region, v.c.value).join(p, p.c.id == v.c.participant_id)
+        .join(s.consultations, s.consultations.c.id == v.c.consultation_id).where(scope_v, counted())
     ).all(), columns=["proposal_id", "region", "value"])
     if frame.empty:
         return

@@ -8,6 +8,7 @@ from consult.storage import db, tallies
 from consult.storage import schema as s
 from consult.storage.consultations import VOTING_PHASES
 from consult.storage.errors import NotFound, Refused, StoreError, retry_on_disconnect
+from consult.storage.participants import MEMBERS_ONLY_NOW
 from consult.storage.records import now_ms
 
 VOTE_VALUES = {1: "agree", -1: "disagree", 0: "pass"}
@@ -17,12 +18,12 @@ VOTE_VALUES = {1: "agree", -1: "disagree", 0: "pass"}
 # refresh reads the other regions' rows, and two members in different regions voting at once would otherwise
 # each write a total that misses the other's vote. NO KEY UPDATE leaves foreign-key checks unblocked.
 _VOTE_TARGET = (
-    select(s.proposals.c.consultation_id, s.proposals.c.status, s.consultations.c.phase)
+    select(s.proposals.c.consultation_id, s.proposals.c.status, s.consultations.c.phase, s.consultations.c.access)
     .join(s.consultations, s.consultations.c.id == s.proposals.c.consultation_id)
     .where(s.proposals.c.id == bindparam("proposal_id"))
     .with_for_update(key_share=True, of=s.proposals)
 )
-_VOTER = select(s.participants.c.consultation_id, s.participants.c.region).where(
+_VOTER = select(s.participants.c.consultation_id, s.participants.c.region, s.participants.c.verified).where(
     s.participants.c.id == bindparam("participant_id"))
 _CURRENT_VOTE = select(s.votes.c.value).where(s.votes.c.participant_id == bindparam("participant_id"),
                                               s.votes.c.proposal_id == bindparam("proposal_id"))
@@ -50,6 +51,8 @@ def cast_vote(engine: Engine, participant_id: int, proposal_id: int, value: int)
         voter = conn.execute(_VOTER, {"participant_id": participant_id}).first()
         if voter is None or voter.consultation_id != row.consultation_id:
             raise NotFound("You are not registered in this consultation; please join again.")
+        if row.access == "members" and not voter.verified:
+            raise Refused(MEMBERS_ONLY_NOW)
         old = conn.execute(_CURRENT_VOTE, {"participant_id": participant_id, "proposal_id": proposal_id}).scalar()
         values = {"consultation_id": row.consultation_id, "participant_id": participant_id,
                   "proposal_id": proposal_id, "value": value}

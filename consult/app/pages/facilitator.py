@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import live, presenter_access, storage
+from consult import live, member_join, presenter_access, storage
 from consult.app import resources, session
 from consult.app.components import say, show_messages, staff_action
 from consult.storage import roll
@@ -84,6 +84,19 @@ st.segmented_control("Phase", options=list(PHASES), format_func=PHASES.get, defa
                      if consultation.phase in PHASES else None, key="phase_choice", on_change=set_phase)
 st.segmented_control("Who may join", options=list(ACCESS), format_func=ACCESS.get, default=consultation.access,
                      key="access_choice", on_change=set_access)
+st.caption("Switching to members only mid-way: participants who joined without verifying stop counting at once "
+           "(their votes leave every figure) and are asked to verify to go on.")
+with st.expander("Open joins by network (last hour)"):
+    networks = member_join.open_joins_by_network(engine, consultation.id)
+    if networks.empty:
+        st.caption("No open joins in the last hour.")
+    else:
+        st.caption("Each row is one network (one address, or an IPv6 /64), shown by a pseudonym. A hall on one Wi-Fi "
+                   "has many joins that go on to vote; a script has many joins that do not. Each network may join "
+                   f"{member_join.OPEN_JOINS_FREE} times, plus {member_join.JOINS_PER_ACTIVE} for every one of its "
+                   "participants who votes. If joins look scripted, switch the consultation to members only.")
+        st.dataframe(networks.rename(columns={"network": "Network", "joins": "Joins", "took_part": "Went on to vote",
+                                              "allowance": "Joins allowed now"}), hide_index=True, width="stretch")
 if consultation.access != "open" and roll.roll_summary(engine) is None:
     st.warning("No membership list is loaded, so members cannot verify yet. An officer loads it on the "
                "Membership page.", icon=":material/warning:")

@@ -156,13 +156,14 @@ def open_form(default_code: str) -> None:
             say("error", problem)
         return
     try:
-        member_join.check_open_join(engine(), client_address())
+        member_join.check_open_join(engine(), client_address(), consultation.id)
         participant = storage.add_participant(engine(), consultation.id, region=region, constituency=constituency,
                                               consented=consent)
     except storage.StoreError as exc:
         say("error", exc)
     else:
         session.set_member(participant)
+        st.session_state["open_join_from"] = client_address()  # their first vote earns this network more joins
         st.switch_page("consult/app/pages/vote.py", query_params=session.member_params())
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import participation, regions, storage
+from consult import member_join, participation, regions, storage
 from consult.app import member_views, resources, session
 from consult.app.components import caption, follow_live, proposal_card, show_messages
 from consult.text import shorten
@@ -23,6 +23,9 @@ def cast(proposal_id: int, value: int) -> None:
         storage.cast_vote(engine, member.id, proposal_id, value)
     except storage.StoreError as exc:
         st.session_state["vote_messages"] = {"error": [str(exc)]}
+    else:
+        if "open_join_from" in st.session_state:  # an open joiner who takes part: not a script
+            member_join.note_taking_part(engine, consultation.id, st.session_state.pop("open_join_from"))
     st.session_state.pop("current_proposal", None)
 
 
