@@ -19,7 +19,8 @@ def run_import(args: argparse.Namespace, engine) -> int:
     mapping = imports.Mapping(text=args.text_col, region=args.region_col, stance=args.stance_col,
                               respondent=args.respondent_col)
     for role in ("region", "stance", "respondent"):
-        if getattr(mapping, role) is None and getattr(guess, role) is not None and not args.no_guess:
+        taken = {mapping.text, mapping.region, mapping.stance, mapping.respondent} - {None}
+        if getattr(mapping, role) is None and getattr(guess, role) not in (None, *taken) and not args.no_guess:
             setattr(mapping, role, getattr(guess, role))
             print(f"{role} column guessed: {getattr(guess, role)!r} (give --{role}-col to choose, --no-guess for none)")
     if mapping.stance:

@@ -86,6 +86,11 @@ def _reason_kind(reason: str) -> str:
 
 
 _TEXT_HEADER = re.compile(r"respon|answer|comment|proposal|text|idea|view|suggest|feedback|why", re.IGNORECASE)
+# a stance is guessed only from a column whose header is about the respondent's own proposal ("How strongly do you
+# support this?", "Your stance on your idea"): a general attitude question ("Do you support devolution?") is not
+# each respondent's vote on what they wrote
+_OWN_STANCE_HEADER = re.compile(r"\bstance\b|\b(?:support|agree)\w*\b.*\b(?:this|it|your|own|above)\b"
+                                r"|\b(?:your|own|this)\b.*\b(?:idea|proposal|suggestion)\b", re.IGNORECASE)
 _RESPONDENT_HEADER = re.compile(r"member|respondent|participant|\bid\b|number|no\.|ref", re.IGNORECASE)
 _NOT_PROSE = re.compile(r"^[\d\s:/.\-+TZ,]*$")  # timestamps, dates, numbers
 
@@ -93,7 +98,8 @@ _NOT_PROSE = re.compile(r"^[\d\s:/.\-+TZ,]*$")  # timestamps, dates, numbers
 def guess_mapping(frame: pd.DataFrame) -> Mapping:
     """A first guess at which column holds what, from headers and content: the response is the column of
     longest prose (not the timestamp before it), the region the column whose values read as regions, the stance
-    the short column whose values read as agree/disagree answers, the respondent a mostly-unique id column."""
+    the short column whose values read as agree/disagree answers and whose header is about the respondent's own
+    proposal (else none), the respondent a mostly-unique id column."""
     if frame.empty or not len(frame.columns):
         raise ValueError("The file has no rows to import.")
     sample = frame.head(500)
@@ -109,7 +115,8 @@ def guess_mapping(frame: pd.DataFrame) -> Mapping:
     region = region if region_share[region] >= 0.5 else None
     scale_of = {c: answer_scales.infer_scale(filled[c].unique()) for c in frame.columns}
     stance_share = {c: share(c, lambda v, c=c: answer_scales.read_answer(v, scale_of[c]) is not None)
-                    for c in frame.columns if c != region and filled[c].str.len().median() <= 40}
+                    for c in frame.columns if c != region and filled[c].str.len().median() <= 40
+                    and _OWN_STANCE_HEADER.search(str(c))}
     stance = max(stance_share, key=stance_share.get) if stance_share else None
     stance = stance if stance is not None and stance_share[stance] >= 0.6 else None
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import shared_data
 
-from consult import imports, polis, storage
+from consult import cli, imports, polis, storage
 
 
 def test_mapping_validation_report():
@@ -113,3 +113,23 @@ def test_stance_mapping_edited_by_hand_and_regions_mapped_by_hand():
 def test_guess_mapping_refuses_an_empty_file():
     with pytest.raises(ValueError, match="no rows"):
         imports.guess_mapping(pd.DataFrame({"a": []}))
+
+
+def test_a_general_attitude_column_is_not_guessed_as_each_respondents_stance():
+    frame = pd.DataFrame({
+        "Your idea": ["Buses run by the region", "A Welsh bank", "Tax powers for Scotland", "Elected mayors"] * 3,
+        "Overall, do you support devolution?": ["Agree", "Disagree", "Agree", "Strongly agree"] * 3,
+        "Where do you live?": ["London", "Wales", "Scotland", "North East"] * 3})
+    assert imports.guess_mapping(frame).stance is None
+    own = frame.rename(columns={"Overall, do you support devolution?": "How strongly do you support your idea?"})
+    assert imports.guess_mapping(own).stance == "How strongly do you support your idea?"
+
+
+def test_the_cli_never_guesses_the_chosen_response_column_as_another_role(sqlite_engine, tmp_path, capsys):
+    frame = pd.DataFrame({"Your stance on this": ["Agree", "Disagree", "Agree", "Agree"] * 3,
+                          "Region": ["London", "Wales", "Scotland", "North East"] * 3})
+    path = tmp_path / "short.csv"
+    frame.to_csv(path, index=False)
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    assert cli.main(["import", str(path), "--db", url, "--text-col", "Your stance on this"]) == 0
+    assert "stance column guessed" not in capsys.readouterr().out
