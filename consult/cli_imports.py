@@ -13,6 +13,8 @@ def run_import(args: argparse.Namespace, engine) -> int:
     from consult.publishing import files
 
     frame = tables.read_table(args.file)
+    if frame.attrs.get("stopped_early"):
+        print(f"note: {frame.attrs['stopped_early']}")
     if frame.attrs.get("fallback_lines"):
         print(f"note: {frame.attrs['fallback_lines']} line(s) were not UTF-8 and were read as Windows-1252")
     guess = imports.guess_mapping(frame)

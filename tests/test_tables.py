@@ -46,3 +46,34 @@ def test_formula_cells_are_neutralised():
     out = neutralise(frame)
     assert out["text"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "fine"]
     assert out["n"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_a_workbook_formatted_far_past_its_data_is_read_row_by_row_and_stops(tmp_path):
+    """A 2.7 MB workbook whose formatting ran far down the sheet kept `consult import` busy for 15 minutes at 1 GB;
+    the sheet is now streamed and ends after a run of empty rows."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["Your idea", "Region", "Region"])
+    sheet.append(["Buses run by the region", "Wales", "x"])
+    sheet.append([None, None, None])  # a blank row inside the data keeps its place
+    sheet.append(["A Welsh bank", 4.0, None])
+    bold = Font(bold=True)
+    from openpyxl.cell import WriteOnlyCell
+
+    for _ in range(30_000):  # styled but empty cells: what a formatted column looks like
+        cell = WriteOnlyCell(sheet, value="")
+        cell.font = bold
+        sheet.append([cell, cell, cell])
+    sheet.append(["Stray note far below", None, None])
+    path = tmp_path / "formatted.xlsx"
+    book.save(path)
+    frame = tables.read_table(path)
+    assert list(frame.columns) == ["Your idea", "Region", "Region.1"]
+    assert frame["Your idea"].tolist() == ["Buses run by the region", None, "A Welsh bank"]
+    assert frame["Region"].tolist() == ["Wales", None, "4"]
+    # the note far below was not read, and the reader says so instead of dropping it silently
+    assert "reading stopped at row" in frame.attrs["stopped_early"] and "delete the empty rows" in frame.attrs[
+        "stopped_early"]

@@ -32,6 +32,8 @@ if kind == "polis":
 frame = uploaded_table("Responses file")
 if frame.attrs.get("fallback_lines"):
     st.warning(f"{frame.attrs['fallback_lines']} line(s) were not UTF-8 and were read as Windows-1252.")
+if frame.attrs.get("stopped_early"):
+    say("warning", frame.attrs["stopped_early"])
 st.write(f"{len(frame):,} rows, {len(frame.columns)} columns. A first look:")
 st.dataframe(frame.head(5), width="stretch", hide_index=True)
 
