@@ -75,8 +75,14 @@ def verifier_kind(label: str) -> str:
 
 
 def verify_and_join(engine: Engine, consultation: storage.Consultation, number: str, verifier: str, *,
-                    consented: bool, client: str | None) -> Joined:
-    """The member's participant in `consultation` after checking them against the roll, or Refused."""
+                    consented: bool, client: str | None,
+                    current: storage.Participant | None = None) -> Joined:
+    """The member's participant in `consultation` after checking them against the roll, or Refused.
+
+    `current`: the participant this browser already has. An unverified one in this consultation (a supporter in
+    a mixed consultation who turns out to be a member) becomes the verified participant; if the member had
+    already verified elsewhere, the supporter's participation is erased instead, so one person never counts
+    twice from one browser."""
     summary = roll.roll_summary(engine)
     if summary is None:
         raise storage.Refused("No membership list has been loaded yet, so members cannot be checked. Please tell "
@@ -100,8 +106,15 @@ def verify_and_join(engine: Engine, consultation: storage.Consultation, number: 
     for key, policy in throttle_keys:  # this try was right: it no longer counts, and nothing else is wiped
         sign_in.refund_try(engine, key, policy)
     region, local_party = found
+    supporter = (current.id if current is not None and not current.verified
+                 and current.consultation_id == consultation.id else None)
     participant, already = roll.join_verified(engine, consultation.id, digest, region, local_party,
-                                              consented=consented)
+                                              consented=consented, upgrade_from=supporter)
+    if supporter is not None and participant.id != supporter:
+        from consult.storage import erasure
+
+        erasure.erase_participant(engine, supporter, actor="member (verified on the same device)",
+                                  reason="replaced by the member's verified participation")
     return Joined(participant, already)
 
 

@@ -327,3 +327,26 @@ def test_the_open_join_limit_grows_for_a_hall_that_takes_part_but_not_for_a_scri
     assert table["joins"].tolist() == [200, 11] and table["took_part"].tolist() == [200, 0]
     assert table["network"].str.match(r"^N-[0-9a-f]{8}$").all()  # a pseudonym, never the address
     assert not table.astype(str).apply(lambda c: c.str.contains("198.51|203.0")).any().any()
+
+
+def test_a_supporter_who_verifies_on_the_same_device_stays_one_participant(engine):
+    load(engine)
+    consultation = storage.create_consultation(engine, title="Mixed", question="Q?", access="mixed")
+    proposal = storage.add_proposal(engine, consultation.id, body="A regional bank for Wales", author_id=None,
+                                    is_seed=True)
+    supporter = storage.add_participant(engine, consultation.id, region="E12000007")  # said London
+    storage.cast_vote(engine, supporter.id, proposal.id, 1)
+    joined = member_join.verify_and_join(engine, consultation, "A1003", "CF10 1EP", consented=True,
+                                         client="192.0.2.8", current=supporter)
+    assert joined.participant.id == supporter.id and joined.participant.verified
+    assert joined.participant.region == "W92000004"  # the roll's region now
+    votes = storage.votes_frame(engine, consultation.id)
+    assert votes[["participant_id", "region"]].values.tolist() == [[supporter.id, "W92000004"]]
+    # another browser: a supporter there who verifies as the same member is folded into the member, not doubled
+    elsewhere = storage.add_participant(engine, consultation.id, region="E12000007")
+    storage.cast_vote(engine, elsewhere.id, proposal.id, -1)
+    again = member_join.verify_and_join(engine, consultation, "A1003", "CF10 1EP", consented=True,
+                                        client="192.0.2.9", current=elsewhere)
+    assert again.participant.id == supporter.id and again.already_joined
+    assert storage.votes_frame(engine, consultation.id)["participant_id"].tolist() == [supporter.id]
+    assert storage.participant_by_token(engine, elsewhere.token) is None

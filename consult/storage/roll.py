@@ -13,10 +13,10 @@ import secrets
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 
 from consult import keys, regions
-from consult.storage import db
+from consult.storage import changes, db, tallies
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.baselines import MEMBERSHIP
@@ -94,9 +94,14 @@ def member_key(consultation_id: int, number_digest: str) -> str:
 
 
 def join_verified(engine: Engine, consultation_id: int, number_digest: str, region: str,
-                  local_party: str | None, *, consented: bool) -> tuple[Participant, bool]:
+                  local_party: str | None, *, consented: bool,
+                  upgrade_from: int | None = None) -> tuple[Participant, bool]:
     """The member's participant in this consultation: the existing one (another device, a second try) or a new
-    one with the roll's region, verified. Returns (participant, already_joined)."""
+    one with the roll's region, verified. Returns (participant, already_joined).
+
+    `upgrade_from`: the unverified participant this browser already has here (a mixed consultation, where they
+    joined as a supporter first). With no verified participant yet, that one becomes the verified one, votes and
+    all, with the roll's region, so one person does not take part twice."""
     if not consented:
         raise Refused("Please accept the privacy notice to take part.")
     key = member_key(consultation_id, number_digest)
@@ -109,6 +114,23 @@ def join_verified(engine: Engine, consultation_id: int, number_digest: str, regi
                                                        s.participants.c.member_key == key)).first()
         if existing is not None:
             return Participant(*existing), True
+        if upgrade_from is not None:
+            upgraded = conn.execute(
+                update(s.participants).where(s.participants.c.id == upgrade_from,
+                                             s.participants.c.consultation_id == consultation_id,
+                                             s.participants.c.verified.is_(False))
+                .values(verified=True, member_key=key, region=region, constituency=local_party)).rowcount
+            if upgraded:
+                # their proposals carry the region they gave; their votes count under the roll's region now
+                conn.execute(update(s.proposals).where(s.proposals.c.author_id == upgrade_from)
+                             .values(region=region))
+                voted = list(conn.execute(select(s.votes.c.proposal_id)
+                                          .where(s.votes.c.participant_id == upgrade_from)).scalars())
+                if voted:
+                    tallies.rebuild(conn, consultation_id, voted)
+                changes.bump(conn, consultation_id)
+                row = conn.execute(select(*columns).where(s.participants.c.id == upgrade_from)).one()
+                return Participant(*row), False
         token = secrets.token_urlsafe(12)
         new_id = conn.execute(s.participants.insert().values(
             consultation_id=consultation_id, token=token, region=region, constituency=local_party, verified=True,

@@ -28,47 +28,6 @@ ERASE_CHOICES = {"keep": "Keep them, with no link to me",
                  "remove": "Remove them and the votes on them"}
 
 st.title("Have your say")
-current = session.member()
-if current is not None:
-    consultation = storage.get_consultation(engine(), current.consultation_id)
-    note = st.session_state.pop("join_note", None)
-    if note:
-        say("info", note)
-    where = regions.region_name(current.region)
-    st.success(f"You are taking part as a verified member from {where} (from the membership list)."
-               if current.verified else f"You are taking part as a member from {where}.",
-               icon=":material/how_to_vote:")
-    st.header(escape_markdown(consultation.title), anchor=False)
-    st.text(consultation.question)
-    params = session.member_params()
-    st.page_link("consult/app/pages/vote.py", label="Vote on proposals", icon=":material/thumbs_up_down:",
-                 query_params=params)
-    st.page_link("consult/app/pages/propose.py", label="Make a proposal", icon=":material/edit_note:",
-                 query_params=params)
-    st.page_link("consult/app/pages/my_region.py", label="Where my region stands", icon=":material/map:",
-                 query_params=params)
-    st.page_link("consult/app/pages/what_happened.py", label="What happened to the proposals",
-                 icon=":material/campaign:", query_params=params)
-    with st.expander("Share this consultation", icon=":material/share:"):
-        # the clean join link: the member's own place is kept by their browser, never handed on with a link
-        st.caption("Send this link to other members. It opens the join page; it does not carry your votes.")
-        st.code(qr.join_url(public_base_url(), consultation.join_code), language=None)
-    with st.expander("Your data: erase my participation"):
-        st.write("This deletes your votes and your registration (region and local party) for good. Your proposals "
-                 "either stay without any link to you, or are removed with the votes on them.")
-        with st.form("erase_me"):
-            removal = st.radio("My proposals", ["keep", "remove"], format_func=ERASE_CHOICES.get)
-            sure = st.checkbox("I understand this cannot be undone")
-            if st.form_submit_button("Erase my participation"):
-                if not sure:
-                    st.error("Tick the box to confirm.", icon=":material/error:")
-                else:
-                    erasure.erase_participant(engine(), current.id, actor="member (own request)",
-                                              reason="member's own request", remove_proposals=removal == "remove")
-                    session.forget_member()
-                    st.success("Your participation has been erased. Thank you for taking part.",
-                               icon=":material/delete:")
-    st.stop()
 
 
 def _find(code: str):
@@ -108,7 +67,7 @@ def verify_form(consultation) -> None:
         return
     try:
         joined = member_join.verify_and_join(engine(), consultation, number, verifier, consented=consent,
-                                             client=client_address())
+                                             client=client_address(), current=session.member())
     except storage.StoreError as exc:
         say("error", exc)
         return
@@ -166,6 +125,57 @@ def open_form(default_code: str) -> None:
         st.session_state["open_join_from"] = client_address()  # their first vote earns this network more joins
         st.switch_page("consult/app/pages/vote.py", query_params=session.member_params())
 
+
+def joined_page(current) -> None:
+    """The page for someone already taking part: where they are, links, sharing, verifying, their data."""
+    consultation = storage.get_consultation(engine(), current.consultation_id)
+    note = st.session_state.pop("join_note", None)
+    if note:
+        say("info", note)
+    where = regions.region_name(current.region)
+    st.success(f"You are taking part as a verified member from {where} (from the membership list)."
+               if current.verified else f"You are taking part as a member from {where}.",
+               icon=":material/how_to_vote:")
+    st.header(escape_markdown(consultation.title), anchor=False)
+    st.text(consultation.question)
+    if consultation.access == "mixed" and not current.verified:
+        with st.expander("Are you a party member? Verify to count as one", icon=":material/badge:"):
+            st.caption("Your votes so far move with you: you stay one participant, now verified.")
+            verify_form(consultation)
+    params = session.member_params()
+    st.page_link("consult/app/pages/vote.py", label="Vote on proposals", icon=":material/thumbs_up_down:",
+                 query_params=params)
+    st.page_link("consult/app/pages/propose.py", label="Make a proposal", icon=":material/edit_note:",
+                 query_params=params)
+    st.page_link("consult/app/pages/my_region.py", label="Where my region stands", icon=":material/map:",
+                 query_params=params)
+    st.page_link("consult/app/pages/what_happened.py", label="What happened to the proposals",
+                 icon=":material/campaign:", query_params=params)
+    with st.expander("Share this consultation", icon=":material/share:"):
+        # the clean join link: the member's own place is kept by their browser, never handed on with a link
+        st.caption("Send this link to other members. It opens the join page; it does not carry your votes.")
+        st.code(qr.join_url(public_base_url(), consultation.join_code), language=None)
+    with st.expander("Your data: erase my participation"):
+        st.write("This deletes your votes and your registration (region and local party) for good. Your proposals "
+                 "either stay without any link to you, or are removed with the votes on them.")
+        with st.form("erase_me"):
+            removal = st.radio("My proposals", ["keep", "remove"], format_func=ERASE_CHOICES.get)
+            sure = st.checkbox("I understand this cannot be undone")
+            if st.form_submit_button("Erase my participation"):
+                if not sure:
+                    st.error("Tick the box to confirm.", icon=":material/error:")
+                else:
+                    erasure.erase_participant(engine(), current.id, actor="member (own request)",
+                                              reason="member's own request", remove_proposals=removal == "remove")
+                    session.forget_member()
+                    st.success("Your participation has been erased. Thank you for taking part.",
+                               icon=":material/delete:")
+    st.stop()
+
+
+current = session.member()
+if current is not None:
+    joined_page(current)
 
 linked_code = st.query_params.get(session.JOIN_PARAM, "")
 linked = _find(linked_code)
