@@ -92,8 +92,10 @@ class Page:
             kind = element.WhichOneof("type")
             if kind in ("markdown", "heading", "alert"):
                 out.append(MARKDOWN_ESCAPE.sub(r"\1", getattr(element, kind).body))
-            elif kind in ("text", "code"):
-                out.append(getattr(element, kind).body)
+            elif kind == "text":
+                out.append(element.text.body)
+            elif kind == "code":
+                out.append(element.code.code_text)
             elif kind == "progress":
                 out.append(element.progress.text)
         out += [block.expandable.label for block in self.blocks.values() if block.WhichOneof("type") == "expandable"]
