@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from urllib.parse import unquote
 
 import pytest
 from e2e_support import (
@@ -20,7 +21,7 @@ from e2e_support import (
 )
 from playwright.sync_api import expect, sync_playwright
 
-from consult import storage
+from consult import member_link, storage
 from consult.storage import db
 
 pytestmark = pytest.mark.e2e
@@ -82,7 +83,7 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             server = start_server(url, port=port)
             for page, token in pages:
-                member = storage.participant_by_token(engine, token)
+                member = storage.participant_by_token(engine, member_link.token_from_link(unquote(token)))
                 assert member is not None
                 saved = set(storage.proposals_frame(engine, consultation.id).query("author_id == @member.id")["body"])
                 assert set(acknowledged[token]) <= saved, "an acknowledged proposal was lost"
