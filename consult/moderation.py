@@ -14,9 +14,10 @@ _DIGITS = re.compile(r"\d")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 UK_PHONE = re.compile(r"(?<!\d)(?:\+44\s?|0)(?:\d\s?){9,10}(?!\d)")
 UK_POSTCODE = re.compile(r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s*\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
-# "Councillor Jane Smith", "my neighbour John Brown": a title or relation word before a capitalised full name
+# "Councillor Jane Smith", "my neighbour John Brown": a title or relation word (any case) before a capitalised
+# full name
 PRIVATE_NAME = re.compile(
-    r"\b(?:neighbour|neighbor|landlord|boss|colleague|councillor|cllr|mr|mrs|ms|miss|dr)\.?\s+"
+    r"\b(?i:neighbour|neighbor|landlord|boss|colleague|councillor|cllr|mr|mrs|ms|miss|dr)\.?\s+"
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 

@@ -14,6 +14,8 @@ from consult import moderation
     ("Ring +44 20 7946 0958 any time", "phone number"),
     ("The flooding at SW1A 1AA is terrible", "postcode"),
     ("My neighbour John Smith dumps rubbish", "name of a person"),
+    ("Ring Councillor Dave Jones about the ferry", "name of a person"),  # a title at its capital, as written
+    ("Cllr. Ann Lee never answers", "name of a person"),
     ("The council are idiots", "abusive language"),
 ])
 def test_flags(text, flag):
@@ -22,7 +24,8 @@ def test_flags(text, flag):
 
 def test_ordinary_proposals_are_not_flagged():
     for text in ["Give the North East control over buses", "Fund 200 more GP places by 2030",
-                 "Elect the assembly by STV in 2027", "The M62 needs investment"]:
+                 "Elect the assembly by STV in 2027", "The M62 needs investment",
+                 "Councillors Should Meet In Public"]:
         assert moderation.flags(text) == ()
 
 

@@ -129,7 +129,8 @@ def queue() -> None:
     st.header(f"Waiting for approval ({len(pending)})", anchor=False)
     if pending.empty:
         st.caption("Nothing waiting." if consultation.moderation == "pre" else
-                   "Proposals are published at once in this consultation.")
+                   "Proposals are published at once in this consultation, except any that look like they hold "
+                   "personal details or abuse: those wait here.")
     for row in pending.itertuples():
         with st.container(border=True):
             st.text(row.body)
