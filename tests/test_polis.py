@@ -78,7 +78,9 @@ def test_real_export_round_trip(sqlite_engine, tmp_path):
         (lambda f: (f / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,7\n"),
          "not -1, 0 or 1"),
         (lambda f: (f / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\nsoon,x,0,1,1\n"),
-         "not a number"),
+         "votes.csv line 2: timestamp 'soon' is neither"),
+        (lambda f: (f / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n1,x,zero,1,1\n"),
+         "votes.csv comment-id holds a value that is not a number"),
         (lambda f: (f / "comments.csv").write_bytes(b"\xff\xfe\x00garbage"), "readable|lacks"),
         (lambda f: (f / "comments.csv").write_text(
             "comment-id,author-id,moderated,comment-body\n0,1,1,first\n0,2,1,again\n"), "more than once"),
@@ -119,3 +121,34 @@ def test_import_and_export_cli(tmp_path, sqlite_url, capsys):
     assert cli.main(["groups", "1", "--db", sqlite_url]) == 0
     assert cli.main(["import-polis", str(tmp_path / "missing"), "--db", sqlite_url]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("created", ["1731488710861", "1731488710", "2024-11-13T09:05:10.861000Z",
+                                     "2024-11-13T09:05:10.861", "2024-11-13T10:05:10.861+01:00"])
+def test_every_vintage_of_polis_timestamp_is_read(tmp_path, created):
+    """Epoch ms, epoch s, ISO 8601 with Z, without a zone and with an offset: all the same instant (to the s)."""
+    import json
+
+    folder = tmp_path / "api"
+    folder.mkdir()
+    (folder / "comments.json").write_text(json.dumps([{"statement_id": 0, "txt": "Buses", "created": created,
+                                                        "moderated": 1}, {"statement_id": 1, "txt": "Trams"}]))
+    (folder / "votes.json").write_text(json.dumps([{"participant_id": 5, "statement_id": 0, "vote": 1,
+                                                     "modified": created}]))
+    export = polis.read_export(folder)
+    assert export.comments["timestamp"].iloc[0] // 1000 == 1731488710
+    assert export.comments["timestamp"].iloc[1] == 0  # a missing field is 0, not an error
+    csv_folder = _tiny_export(tmp_path / "csv", f"{created},x,0,5,1\n")
+    assert polis.read_export(csv_folder).events["timestamp"].iloc[0] // 1000 == 1731488710
+
+
+def test_an_unreadable_date_names_the_file_line_and_field(tmp_path):
+    import json
+
+    folder = tmp_path / "api"
+    folder.mkdir()
+    (folder / "comments.json").write_text(json.dumps([{"statement_id": 0, "txt": "a", "created": 1},
+                                                       {"statement_id": 1, "txt": "b", "created": "last Tuesday"}]))
+    (folder / "votes.json").write_text(json.dumps([{"participant_id": 5, "statement_id": 0, "vote": 1}]))
+    with pytest.raises(polis.PolisFormatError, match=r"comments.json record 2: created 'last Tuesday'"):
+        polis.read_export(folder)
