@@ -2,6 +2,11 @@
 
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_opinion.py
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_opinion.py --large
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_opinion.py --large --file
+
+`--file` measures what a Polis user runs: the votes written as a Polis export folder, votes.csv read as text and
+converted (how consult read it before; the baseline) against parsed as numbers straight away (how it reads it now),
+then `consult groups FOLDER` end to end under `/usr/bin/time -v` (seconds and peak memory of the whole command).
 
 Targets on this 2-core machine: 10,000 participants x 1,000 proposals x 1,000,000 votes: groups + repness +
 consensus <= 5 s, all regional support tables <= 1 s; `--large` (100,000 x 10,000 x 10,000,000, beyond the
@@ -70,11 +75,14 @@ def main(argv=None) -> int:
     parser.add_argument("--votes", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--large", action="store_true", help="100,000 x 10,000 x 10,000,000, one repeat")
+    parser.add_argument("--file", action="store_true", help="from a Polis export folder on disk (see above)")
     args = parser.parse_args(argv)
     if args.large:
         args.participants, args.proposals, args.votes, args.repeats = 100_000, 10_000, 10_000_000, 1
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
     votes, truth = synthetic_votes(args.participants, args.proposals, args.votes)
+    if args.file:
+        return from_file(votes, args.proposals)
     print(f"{args.participants:,} participants x {args.proposals:,} proposals x {len(votes):,} votes "
           f"(best of {args.repeats})")
 
@@ -117,6 +125,51 @@ def main(argv=None) -> int:
           f"{adjusted_rand_score(truth, base_labels):.3f}")
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
     print(f"peak resident memory of the whole run: {peak_gb:.2f} GB; load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+def from_file(votes: pd.DataFrame, n_proposals: int) -> int:
+    """votes.csv parsing, text then numbers, and `consult groups` on the folder end to end."""
+    import re
+    import subprocess
+    import tempfile
+
+    from consult import polis
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        pd.DataFrame({"timestamp": 1_700_000_000_000, "comment-id": range(n_proposals), "author-id": 0,
+                      "moderated": 1, "comment-body": [f"Statement {i}" for i in range(n_proposals)]}
+                     ).to_csv(folder / "comments.csv", index=False)
+        pd.DataFrame({"timestamp": 1_700_000_000_000 + np.arange(len(votes)), "datetime": "x",
+                      "comment-id": votes["proposal_id"], "voter-id": votes["participant_id"],
+                      "vote": votes["value"]}).to_csv(folder / "votes.csv", index=False)
+        print(f"votes.csv: {(folder / 'votes.csv').stat().st_size / 1e6:.0f} MB; load average "
+              f"{os.getloadavg()[0]:.2f}")
+
+        def as_text():  # the reading before: every column as text, then converted
+            events = polis._read_csv(folder / "votes.csv", polis.VOTE_COLUMNS)[polis.VOTE_COLUMNS].copy()
+            for column in events.columns:
+                events[column] = polis._ints(events[column], column)
+            return events
+
+        text_s, _ = best_of(as_text, 1)
+        numbers_s, _ = best_of(lambda: polis._read_votes_csv(folder / "votes.csv"), 1)
+        print(row("step", "seconds", "vs baseline", "target"))
+        print(row("votes.csv as text (before)", f"{text_s:.2f}", "1.00", ""))
+        print(row("votes.csv as numbers (now)", f"{numbers_s:.2f}", f"{numbers_s / text_s:.2f}", ""))
+        run = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "consult.cli", "groups", str(folder)],
+                             capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(Path(__file__)
+                                                                                                 .resolve().parents[1])))
+        wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", run.stderr)
+        peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr)
+        minutes, _, seconds = wall.group(1).rpartition(":") if wall else ("0", "", "nan")
+        total = float(minutes or 0) * 60 + float(seconds)
+        print(row("consult groups FOLDER (end to end)", f"{total:.1f}", "", "<= 30 s, <= 4 GB"))
+        print(f"peak memory of consult groups: {int(peak.group(1)) / 1024 ** 2:.2f} GB; exit {run.returncode}; "
+              f"load average after: {os.getloadavg()[0]:.2f}")
+        if run.returncode:
+            print(run.stderr[-2000:])
     return 0
 
 
