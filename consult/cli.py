@@ -282,8 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp = add("import-polis", "create a consultation from a Polis export folder", run_import_polis)
     imp.add_argument("folder", help="folder holding comments.csv and votes.csv")
     imp.add_argument("--title", help="title for the new consultation (default: the export's topic)")
-    imp.add_argument("--agree-sign", type=int, choices=[1, -1], default=1,
-                     help="the vote value that means agree in the source (1: Polis CSV exports; -1: Polis's API)")
+    imp.add_argument("--agree-sign", type=int, choices=[1, -1], default=None,
+                     help="the vote value that means agree (default: read from the data: authors' own votes or "
+                          "the agrees counts; 1 for a CSV export that shows neither)")
     exp = add("export-polis", "write a consultation as a Polis export folder", run_export_polis)
     exp.add_argument("consultation", help="consultation id or join code")
     exp.add_argument("--out", required=True, help="folder to write")

@@ -85,14 +85,15 @@ def _flag(series: pd.Series) -> pd.Series:
     return series.astype(str).str.strip().str.lower().isin(["true", "1", "t", "yes"])
 
 
-def read_export(folder: str | Path, *, agree_sign: int = 1) -> PolisExport:
+def read_export(folder: str | Path, *, agree_sign: int | None = 1) -> PolisExport:
     """A Polis export folder: the CSV export (comments.csv, votes.csv, ...) or the API's JSON (votes.json,
     comments.json) as open-data archives publish it. `agree_sign` is the value that means agree in the
-    source: 1 in Polis's CSV exports, -1 in its live API and database (and some archives)."""
+    source: 1 in Polis's CSV exports, -1 in its live API and database (and some archives); None reads it from the
+    data (`detect_agree_sign`), and a given sign the data clearly contradicts is refused."""
     folder = Path(folder)
     if not folder.is_dir():
         raise PolisFormatError(f"{folder} is not a folder; give the folder that holds the Polis CSV files.")
-    if agree_sign not in (1, -1):
+    if agree_sign not in (1, -1, None):
         raise PolisFormatError("The agree sign is 1 (Polis CSV exports) or -1 (Polis's API and database).")
     if not (folder / "votes.csv").is_file() and (folder / "votes.json").is_file():
         return read_json_export(folder, agree_sign=agree_sign)
@@ -111,7 +112,8 @@ def read_export(folder: str | Path, *, agree_sign: int = 1) -> PolisExport:
     bad = ~events["vote"].isin([-1, 0, 1])
     if bad.any():
         raise PolisFormatError(f"votes.csv has {int(bad.sum())} vote(s) that are not -1, 0 or 1.")
-    events["vote"] = events["vote"] * agree_sign
+    _refuse_unknown_comments(events, comments, "votes.csv", first_line=2)
+    events["vote"] = events["vote"] * _settle_agree_sign(events, comments, agree_sign, default=1)
     events = events.sort_values(["timestamp"], kind="stable").reset_index(drop=True)
     latest = events.drop_duplicates(["voter-id", "comment-id"], keep="last").reset_index(drop=True)
     participants_votes = None
@@ -151,6 +153,59 @@ def _read_votes_csv(path: Path) -> pd.DataFrame:
     return events
 
 
+def _refuse_unknown_comments(events: pd.DataFrame, comments: pd.DataFrame, file: str, *, first_line: int,
+                             row: str = "line") -> None:
+    unknown = ~events["comment-id"].isin(comments["comment-id"])
+    if unknown.any():
+        position = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise PolisFormatError(f"{file} has {int(unknown.sum()):,} vote(s) on comment ids that comments lists "
+                               f"nowhere (first: {row} {position + first_line}, comment-id "
+                               f"{int(events['comment-id'].iloc[position])}); is this the right pair of files?")
+
+
+MIN_SELF_VOTES = 5  # authors' own votes needed before the data can say which sign means agree
+MIN_AGREES_COUNTED = 20  # or this many agree events in comments.csv's agrees counts
+
+
+def detect_agree_sign(events: pd.DataFrame, comments: pd.DataFrame) -> int | None:
+    """Which vote value means agree, read from the data: Polis records every author as agreeing with their own
+    comment, so the authors' own (non-pass) votes carry the sign (at least MIN_SELF_VOTES of them, 90% one way).
+    Without them, comments.csv's `agrees` count is matched against the +1 and the -1 events. None: cannot tell."""
+    own = events.merge(comments[["comment-id", "author-id"]], on="comment-id")
+    own = own.loc[(own["voter-id"] == pd.to_numeric(own["author-id"], errors="coerce")) & (own["vote"] != 0), "vote"]
+    if len(own) >= MIN_SELF_VOTES:
+        plus = float((own == 1).mean())
+        if plus >= 0.9 or plus <= 0.1:
+            return 1 if plus >= 0.9 else -1
+    if "agrees" in comments.columns:
+        agrees = pd.to_numeric(comments.set_index("comment-id")["agrees"], errors="coerce").dropna()
+        if len(agrees) and agrees.sum() >= MIN_AGREES_COUNTED:
+            counts = events.groupby(["comment-id", "vote"]).size().unstack(fill_value=0)
+            plus = counts.get(1, pd.Series(0, index=counts.index)).reindex(agrees.index, fill_value=0)
+            minus = counts.get(-1, pd.Series(0, index=counts.index)).reindex(agrees.index, fill_value=0)
+            off_plus, off_minus = float((plus - agrees).abs().sum()), float((minus - agrees).abs().sum())
+            if min(off_plus, off_minus) <= 0.05 * agrees.sum() and off_plus != off_minus:
+                return 1 if off_plus < off_minus else -1
+    return None
+
+
+def _settle_agree_sign(events: pd.DataFrame, comments: pd.DataFrame, given: int | None, *,
+                       default: int | None) -> int:
+    detected = detect_agree_sign(events, comments)
+    if given is not None:
+        if detected is not None and detected != given:
+            raise PolisFormatError(f"The data says agree is {detected:+d} here (authors' own votes, or the agrees "
+                                   f"counts), but the agree sign {given:+d} was given: every direction would be "
+                                   f"flipped. Leave the sign out to use what the data says.")
+        return given
+    if detected is not None:
+        return detected
+    if default is None:
+        raise PolisFormatError("This export does not show whether +1 or -1 means agree (no authors' own votes and "
+                               "no agrees counts): give the agree sign (1 for Polis CSV exports, -1 for its API).")
+    return default
+
+
 def _json_records(path: Path) -> pd.DataFrame:
     import json
 
@@ -174,7 +229,7 @@ def _first_column(frame: pd.DataFrame, names: tuple[str, ...], file: str) -> pd.
     raise PolisFormatError(f"{file} lacks the field {names[0]!r} (or {', '.join(map(repr, names[1:]))}).")
 
 
-def read_json_export(folder: str | Path, *, agree_sign: int = 1) -> PolisExport:
+def read_json_export(folder: str | Path, *, agree_sign: int | None = 1) -> PolisExport:
     """The Polis API's JSON: votes.json (participant_id, statement_id, vote, modified) and comments.json
     (statement_id or tid, txt, moderated, is_meta). A changed vote: the latest `modified` wins."""
     folder = Path(folder)
@@ -209,7 +264,8 @@ def read_json_export(folder: str | Path, *, agree_sign: int = 1) -> PolisExport:
     })
     if (~events["vote"].isin([-1, 0, 1])).any():
         raise PolisFormatError("votes.json has votes that are not -1, 0 or 1.")
-    events["vote"] = events["vote"] * agree_sign
+    _refuse_unknown_comments(events, comments, "votes.json", first_line=1, row="record")
+    events["vote"] = events["vote"] * _settle_agree_sign(events, comments, agree_sign, default=None)
     events = events.sort_values(["timestamp"], kind="stable").reset_index(drop=True)
     latest = events.drop_duplicates(["voter-id", "comment-id"], keep="last").reset_index(drop=True)
     return PolisExport(comments, events, latest, None, {})
@@ -242,7 +298,7 @@ def zeroed_comments(export: PolisExport) -> set[int]:
 
 
 def import_export(engine: Engine, folder: str | Path, *, title: str | None = None, actor: str = "import",
-                  agree_sign: int = 1) -> int:
+                  agree_sign: int | None = None) -> int:
     """Create a consultation from a Polis export folder (CSV or the API's JSON); returns its id."""
     export = read_export(folder, agree_sign=agree_sign)
     comments = export.comments

@@ -104,10 +104,15 @@ def test_groups_cli_writes_one_row_per_participant(tmp_path, capsys):
     assert cli.main(["groups", str(source), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "2 opinion groups" in printed and "group 0" in printed
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # plain UTF-8 for tools (--excel adds the mark)
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["participant", "group"]
+    assert list(frame.columns) == ["participant", "group", "reason"]
     assert len(frame) == polis.read_export(source).votes["voter-id"].nunique()
     assert set(frame["group"]) == {"0", "1", ""}
+    # every participant without a group says why
+    assert (frame.loc[frame["group"] == "", "reason"] != "").all() and (frame.loc[frame["group"] != "", "reason"]
+                                                                        == "").all()
+    assert "fewer than 7" in " ".join(frame["reason"])
 
 
 def test_import_and_export_cli(tmp_path, sqlite_url, capsys):

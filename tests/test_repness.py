@@ -106,13 +106,15 @@ def test_labels_give_polis_own_consensus_and_lists(tmp_path, capsys):
     labels = tmp_path / "labels.csv"
     pd.DataFrame({"participant": groups.index, "group": groups.to_numpy()}).to_csv(labels, index=False)
     out, rep = tmp_path / "gic.csv", tmp_path / "rep.csv"
-    assert cli.main(["groups", str(source), "--labels", str(labels), "--consensus-out", str(out),
+    assert cli.main(["groups", str(source), "--labels", str(labels), "--gic-out", str(out),
                      "--repness-out", str(rep)]) == 0
     ours = pd.read_csv(out).set_index("proposal")["group_informed_consensus"]
     theirs = pd.to_numeric(export.comments.set_index("comment-id")["group-informed-consensus"])
     common = theirs.index.intersection(ours.index)
     assert len(common) > 300 and np.abs(ours[common] - theirs[common]).max() < 1e-9
-    shown = pd.read_csv(rep)
-    assert not set(shown["proposal"]) & polis.zeroed_comments(export)  # moderated-out comments never shown
+    assert not set(ours.index) & polis.zeroed_comments(export)  # moderated-out comments are not listed
+    shown = pd.read_csv(rep, dtype={"group": str})
+    assert set(shown["group"]) <= {str(g) for g in groups.unique()}  # Polis's own ids, written "0" not "0.0"
+    assert not set(shown["proposal"].astype(int)) & polis.zeroed_comments(export)  # moderated-out never shown
     assert (shown.groupby("group")["best_agree"].sum() <= 1).all()
     assert "2 groups given" in capsys.readouterr().out

@@ -12,8 +12,9 @@ from consult.publishing.schemas import SCHEMAS, publish
 __all__ = ["SCHEMAS", "csv_bytes", "passthrough_schema", "publish", "write", "xlsx_bytes"]
 
 
-def csv_bytes(frame: pd.DataFrame, schema: str | dict[str, str]) -> bytes:
-    return publish(frame, schema).to_csv(index=False).encode("utf-8-sig")
+def csv_bytes(frame: pd.DataFrame, schema: str | dict[str, str], *, bom: bool = True) -> bytes:
+    """CSV as UTF-8; with `bom` (the default for downloads) a byte-order mark first, so Excel reads it as UTF-8."""
+    return publish(frame, schema).to_csv(index=False).encode("utf-8-sig" if bom else "utf-8")
 
 
 def xlsx_bytes(sheets: dict[str, tuple[pd.DataFrame, str | dict[str, str]]]) -> bytes:
@@ -25,10 +26,12 @@ def xlsx_bytes(sheets: dict[str, tuple[pd.DataFrame, str | dict[str, str]]]) -> 
     return buffer.getvalue()
 
 
-def write(frame: pd.DataFrame, path: str | Path, schema: str | dict[str, str], *, sheet: str = "Sheet1") -> Path:
-    """Write one published table to `path`: XLSX when it ends in .xlsx, else CSV."""
+def write(frame: pd.DataFrame, path: str | Path, schema: str | dict[str, str], *, sheet: str = "Sheet1",
+          bom: bool = True) -> Path:
+    """Write one published table to `path`: XLSX when it ends in .xlsx, else CSV (`bom`: see `csv_bytes`)."""
     path = Path(path)
-    data = xlsx_bytes({sheet: (frame, schema)}) if path.suffix.lower() == ".xlsx" else csv_bytes(frame, schema)
+    data = (xlsx_bytes({sheet: (frame, schema)}) if path.suffix.lower() == ".xlsx"
+            else csv_bytes(frame, schema, bom=bom))
     path.write_bytes(data)
     return path
 
