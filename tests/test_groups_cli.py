@@ -75,3 +75,23 @@ def test_a_mistyped_folder_is_not_taken_for_a_join_code(tmp_path, capsys):
     assert cli.main(["groups", "DEVO26", "--db", f"sqlite:///{database}"]) == 2
     assert "no database" in capsys.readouterr().err
     assert not database.exists()  # nothing was created by looking
+
+
+def test_iso_dates_leave_the_representative_statements_exactly_as_with_epoch_milliseconds(tmp_path, capsys):
+    """A real conversation written with ISO 8601 dates (as Polis's API archives carry `created`) gives the same
+    groups and the same representative statements, entry for entry, as the export with epoch milliseconds."""
+    source = shared_data("polis", "bg2050-volunteers")
+    iso = tmp_path / "iso"
+    shutil.copytree(source, iso)
+    for name in ("comments.csv", "votes.csv"):
+        frame = pd.read_csv(iso / name, dtype=str, keep_default_na=False)
+        stamps = pd.to_datetime(pd.to_numeric(frame["timestamp"]), unit="ms", utc=True)
+        frame["timestamp"] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
+        frame.to_csv(iso / name, index=False)
+    outputs = []
+    for folder in (source, iso):
+        rep = tmp_path / f"rep-{folder.name}.csv"
+        assert cli.main(["groups", str(folder), "--repness-out", str(rep), "--out", str(tmp_path / "g.csv")]) == 0
+        outputs.append(pd.read_csv(rep))
+    pd.testing.assert_frame_equal(outputs[0], outputs[1])
+    assert len(outputs[0]) > 0
