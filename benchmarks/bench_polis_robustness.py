@@ -1,0 +1,102 @@
+"""How stable opinion groups are when the data moves a little: resampling the shared Polis conversations.
+
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_polis_robustness.py [--resamples 20]
+
+For each real conversation in ../shared/data/polis: the groups on all the data, then on 20 resamples that each
+drop 10% of the participants and 10% of the comments (seeds 0..19). Each resample's groups are compared with the
+full-data groups by adjusted Rand index over the participants clustered in both. The plain re-run of Polis's
+pipeline (scikit-learn PCA(2), sparsity scaling, 100 base k-means clusters and k = 2..5 by silhouette, k-means++
+with 10 starts; the baseline of bench_polis_groups.py) is measured the same way in the same run.
+Target (issue #33): ours at least as stable as the plain re-run, and ARI >= 0.8 in at least 95% of resamples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.cluster import KMeans  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
+
+from benchmarks.common import row  # noqa: E402
+from consult import opinion, polis  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
+CONVERSATIONS = ("bg2050-volunteers", "brexit-consensus", "london.youth.policing")
+
+
+def plain_groups(votes: pd.DataFrame, zeroed: set, seed: int = 0, min_votes: int = 7) -> pd.Series:
+    """The plain re-run on a votes frame: the published steps with scikit-learn's defaults."""
+    wide = votes.pivot(index="participant_id", columns="proposal_id", values="value").astype(float)
+    matrix = wide.to_numpy().copy()
+    matrix[:, wide.columns.isin(list(zeroed))] = 0.0
+    voted = (~np.isnan(matrix)).sum(axis=1)
+    filled = np.where(np.isnan(matrix), np.nan_to_num(np.nanmean(matrix, axis=0)), matrix)
+    points = PCA(2, random_state=seed).fit_transform(filled) * np.sqrt(matrix.shape[1] / np.maximum(voted, 1))[:, None]
+    keep = voted >= min(min_votes, matrix.shape[1])
+    points, ids = points[keep], wide.index[keep]
+    n_base = min(100, len(np.unique(points.round(10), axis=0)))
+    base = KMeans(n_base, n_init=10, random_state=seed).fit(points)
+    sizes = np.bincount(base.labels_, minlength=n_base)
+    best = None
+    for k in range(2, min(5, 2 + n_base // 12) + 1):
+        groups = KMeans(k, n_init=10, random_state=seed).fit(base.cluster_centers_, sample_weight=sizes)
+        score = silhouette_score(base.cluster_centers_, groups.labels_)
+        if best is None or score > best[0]:
+            best = (score, groups.labels_[base.labels_])
+    return pd.Series(best[1], index=ids)
+
+
+def ours(votes: pd.DataFrame, zeroed: set) -> pd.Series:
+    return opinion.OpinionGroups().fit(votes, zeroed_proposals=zeroed).labels_.dropna()
+
+
+def agreement(full: pd.Series, part: pd.Series) -> float:
+    common = full.index.intersection(part.index)
+    return adjusted_rand_score(full[common], part[common]) if len(common) else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--resamples", type=int, default=20)
+    args = parser.parse_args(argv)
+    if not DATA.is_dir():
+        print(f"the Polis conversations are not at {DATA}; nothing to measure")
+        return 0
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
+    print(f"ARI of each resample's groups to the full-data groups ({args.resamples} resamples, 10% of participants "
+          "and 10% of comments dropped each time)")
+    widths = (24, 8, 12, 12, 14, 12, 12, 14)
+    print(row("conversation", "", "plain mean", "plain min", "plain >=0.8", "ours mean", "ours min", "ours >=0.8",
+              widths=widths))
+    for name in CONVERSATIONS:
+        export = polis.read_export(DATA / name)
+        votes, zeroed = polis.participants_votes_frame(export), polis.zeroed_comments(export)
+        full = {"plain": plain_groups(votes, zeroed), "ours": ours(votes, zeroed)}
+        scores: dict[str, list[float]] = {"plain": [], "ours": []}
+        people, comments = votes["participant_id"].unique(), votes["proposal_id"].unique()
+        for seed in range(args.resamples):
+            rng = np.random.default_rng(seed)
+            kept_people = rng.choice(people, size=int(round(0.9 * len(people))), replace=False)
+            kept_comments = rng.choice(comments, size=int(round(0.9 * len(comments))), replace=False)
+            part = votes[votes["participant_id"].isin(kept_people) & votes["proposal_id"].isin(kept_comments)]
+            scores["plain"].append(agreement(full["plain"], plain_groups(part, zeroed)))
+            scores["ours"].append(agreement(full["ours"], ours(part, zeroed)))
+        cells = []
+        for method in ("plain", "ours"):
+            values = np.array(scores[method])
+            cells += [f"{values.mean():.3f}", f"{values.min():.3f}", f"{(values >= 0.8).mean():.0%}"]
+        print(row(name, "", *cells, widths=widths))
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
