@@ -405,7 +405,7 @@ def _browser_run(n: int, ramp: float):
         url = f"sqlite:///{folder}/load.db"
         engine = db.make_engine(url)
         storage.init_db(engine)
-        consultation = storage.create_consultation(engine, title="Browser load test", join_code="LOAD50",
+        consultation = storage.create_consultation(engine, title="Browser load test", join_code="LOAD5O",
                                                  question="What should the regions run?", min_chars=10)
         for i in range(12):
             storage.add_proposal(engine, consultation.id, author_id=None, is_seed=True,
@@ -418,7 +418,7 @@ def _browser_run(n: int, ramp: float):
 
             wait_until_ready(evidence / "server.log")  # a started server, not one still loading its libraries
             start, server_start, machine_start = time.perf_counter(), _cpu_seconds(server.pid), _cpu_seconds()
-            stats = asyncio.run(_browsers(f"http://127.0.0.1:{port}", "LOAD50", n, ramp, evidence))
+            stats = asyncio.run(_browsers(f"http://127.0.0.1:{port}", "LOAD5O", n, ramp, evidence))
             wall = time.perf_counter() - start
             server_cpu, machine_cpu = _cpu_seconds(server.pid) - server_start, _cpu_seconds() - machine_start
         finally:

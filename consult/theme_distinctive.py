@@ -45,7 +45,10 @@ def distinctive_themes(themes: pd.Series | np.ndarray, regions: pd.Series | np.n
     interval but its count and share are blank (`leans_on_pooling` says the figure leans on the UK pattern).
     """
     frame = pd.DataFrame({"theme": np.asarray(themes), "region": np.asarray(regions, dtype=object)})
-    frame = frame[frame["region"].isin(uk.region_codes()) & ~frame["theme"].isin(exclude_themes)]
+    # texts without a theme (-1, missing) are never a theme of their own, whatever else is excluded: an internal
+    # id must not reach a page ("Theme -1" did)
+    unthemed = pd.to_numeric(frame["theme"], errors="coerce").fillna(-1) < 0
+    frame = frame[frame["region"].isin(uk.region_codes()) & ~frame["theme"].isin(exclude_themes) & ~unthemed]
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
     table = pd.crosstab(frame["region"], frame["theme"])
@@ -75,7 +78,7 @@ def distinctive_themes(themes: pd.Series | np.ndarray, regions: pd.Series | np.n
     out.loc[out["leans_on_pooling"], ["n", "share"]] = np.nan
     out["region_name"] = out["region"].map(lambda code: uk.region_name(str(code)))
     labels = labels or {}
-    out["theme_label"] = out["theme_id"].map(lambda t: labels.get(t, f"Theme {t}"))
+    out["theme_label"] = out["theme_id"].map(lambda t: labels.get(t, "A theme without a name"))
     return out[COLUMNS].sort_values(["region", "ratio"], ascending=[True, False]).reset_index(drop=True)
 
 

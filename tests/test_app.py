@@ -319,3 +319,22 @@ def test_presenter_view_with_a_wrong_code(app_db):
     at.query_params["code"] = "NOPE99"
     at.run()
     assert "No consultation has the join code" in at.error[0].value
+
+
+def test_an_empty_consultation_invites_the_first_proposal_instead_of_thanking_for_votes(sqlite_engine, sqlite_url):
+    consultation = storage.create_consultation(sqlite_engine, title="Empty", question="Q?", join_code="EMPTY2")
+    at, _ = _joined(sqlite_url, sqlite_engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/vote.py").run()
+    assert not at.exception
+    assert "No proposals yet: be the first" in at.info[0].value
+    assert not any("voted on every proposal" in s.value for s in at.success)
+
+
+def test_agree_disagree_and_pass_look_the_same(app_db):
+    engine, url, consultation = app_db
+    at, _ = _joined(url, engine, consultation)
+    at.run()
+    at.switch_page("consult/app/pages/vote.py").run()
+    kinds = {b.label: b.proto.type for b in at.button if b.label in ("Agree", "Disagree", "Pass")}
+    assert len(kinds) == 3 and len(set(kinds.values())) == 1

@@ -51,7 +51,7 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
     engine = db.make_engine(url)
     storage.init_db(engine)
     consultation = storage.create_consultation(engine, title="Kill test", question="What should regions run?",
-                                             join_code="KILL01", min_chars=10, max_proposals_per_participant=50)
+                                             join_code="KILLOI", min_chars=10, max_proposals_per_participant=50)
     port = free_port()
     server = start_server(url, port=port)
     base = f"http://127.0.0.1:{port}"
@@ -62,7 +62,7 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
             pages = []
             for region in ("Wales", "North East"):
                 page = browser.new_context().new_page()
-                token = join_by_link(page, f"{base}/?join=KILL01", "KILL01", region)
+                token = join_by_link(page, f"{base}/?join=KILLOI", "KILLOI", region)
                 page.goto(f"{base}/propose?p={token}")
                 page.get_by_role("textbox", name="Your proposal").wait_for(timeout=30_000)
                 wait_for_app(page)

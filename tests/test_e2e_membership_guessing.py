@@ -21,7 +21,7 @@ ROLL = pd.DataFrame({"number": [f"GS{i:04d}" for i in range(1, 41)], "postcode":
 
 async def attempt(base: str, number: str, postcode: str) -> str:
     tab = StreamlitTab(base)
-    await tab.open("", "join=GUESS1")
+    await tab.open("", "join=GUESSI")
     tab.fill("Membership number", number)
     tab.fill("Postcode", postcode)
     tab.fill("I have read the privacy notice and want to take part", True)
@@ -45,7 +45,7 @@ async def alternate(base: str) -> list[str]:
 def test_alternating_guesses_with_ones_own_details_are_slowed_down(sqlite_engine, sqlite_url):
     parsed = membership.read_roll(ROLL, number_col="number", verifier_col="postcode", region_col="region")
     roll.replace_roll(sqlite_engine, parsed.rows, verifier_label="Postcode", actor="test")
-    storage.create_consultation(sqlite_engine, title="Members", question="Q?", join_code="GUESS1", access="members")
+    storage.create_consultation(sqlite_engine, title="Members", question="Q?", join_code="GUESSI", access="members")
     with streamlit_server(sqlite_url) as base:
         outcomes = asyncio.run(alternate(base))
     guesses_checked = [o for i, o in enumerate(outcomes) if i % 5 != 4 and o == "wrong"]

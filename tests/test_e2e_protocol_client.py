@@ -40,7 +40,7 @@ def browser_labels(page) -> dict[str, set[str]]:
 
 async def protocol_journey(base: str) -> tuple[dict, dict, str]:
     tab = StreamlitTab(base, forwarded_for="10.9.9.9")
-    await tab.open("", "join=SAME01")
+    await tab.open("", "join=SAMEOI")
     join_page = protocol_labels(tab)
     tab.fill("Where do you live?", "North East")
     tab.fill("I have read the privacy notice and want to take part", True)
@@ -53,7 +53,7 @@ async def protocol_journey(base: str) -> tuple[dict, dict, str]:
 
 def test_protocol_client_and_browser_see_the_same_join_and_vote_pages(sqlite_engine, sqlite_url):
     require_chromium()
-    consultation = storage.create_consultation(sqlite_engine, title="Same page", join_code="SAME01",
+    consultation = storage.create_consultation(sqlite_engine, title="Same page", join_code="SAMEOI",
                                              question="Which powers should move to the regions?", min_chars=10)
     for body in ("Give the North East control of its buses", "A Welsh national bank for small firms"):
         storage.add_proposal(sqlite_engine, consultation.id, body=body, author_id=None, is_seed=True)
@@ -63,11 +63,11 @@ def test_protocol_client_and_browser_see_the_same_join_and_vote_pages(sqlite_eng
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-            page.goto(f"{base}/?join=SAME01")
+            page.goto(f"{base}/?join=SAMEOI")
             page.get_by_label("Join code").wait_for(timeout=60_000)
             wait_for_app(page)
             browser_join = browser_labels(page)
-            join_by_link(page, f"{base}/?join=SAME01", "SAME01", "North East")
+            join_by_link(page, f"{base}/?join=SAMEOI", "SAMEOI", "North East")
             page.get_by_role("button", name="Agree", exact=True).wait_for(timeout=30_000)
             wait_for_app(page)
             browser_vote = browser_labels(page)

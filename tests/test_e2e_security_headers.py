@@ -18,7 +18,7 @@ def test_security_headers_and_a_member_journey_under_the_policy(sqlite_engine, s
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    storage.create_consultation(sqlite_engine, title="Headers", question="Which powers?", join_code="HEAD01",
+    storage.create_consultation(sqlite_engine, title="Headers", question="Which powers?", join_code="HEADOI",
                                 min_chars=10)
     with streamlit_server(sqlite_url) as base:
         for path in ("/", "/_stcore/health"):
@@ -33,8 +33,8 @@ def test_security_headers_and_a_member_journey_under_the_policy(sqlite_engine, s
             violations: list[str] = []
             page.on("console", lambda message: violations.append(message.text)
                     if "Content Security Policy" in message.text else None)
-            join_by_link(page, f"{base}/?join=HEAD01", "HEAD01", "Wales")
-            page.goto(f"{base}/present?code=HEAD01")
+            join_by_link(page, f"{base}/?join=HEADOI", "HEADOI", "Wales")
+            page.goto(f"{base}/present?code=HEADOI")
             page.get_by_text("Scan to take part").wait_for(timeout=60_000)
             browser.close()
     assert violations == []

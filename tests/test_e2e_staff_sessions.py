@@ -18,7 +18,7 @@ def test_staff_session_survives_reloads_and_ends_when_idle(sqlite_engine, sqlite
     from playwright.sync_api import sync_playwright
 
     consultation = storage.create_consultation(sqlite_engine, title="Evening call", question="Q?",
-                                             join_code="STAFF1", moderation="pre", min_chars=10)
+                                             join_code="STAFFI", moderation="pre", min_chars=10)
     member = storage.add_participant(sqlite_engine, consultation.id, region="E12000001")
     waiting = storage.add_proposal(sqlite_engine, consultation.id, body="Buses run by the North East",
                                    author_id=member.id)

@@ -44,7 +44,7 @@ def _counts(engine) -> dict[str, int]:
 def world(tmp_path_factory):
     engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}")
     storage.init_db(engine)
-    consultation = storage.create_consultation(engine, title="Fuzz", question="Anything?", join_code="FUZZ01",
+    consultation = storage.create_consultation(engine, title="Fuzz", question="Anything?", join_code="FUZZOI",
                                              min_chars=5, max_chars=500, max_proposals_per_participant=10_000)
     member = storage.add_participant(engine, consultation.id, region="E12000001")
     proposal = storage.add_proposal(engine, consultation.id, body="A first proposal to vote on", author_id=None,

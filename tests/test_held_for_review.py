@@ -16,7 +16,7 @@ FLAGGED = "Call Dave Jones on 07700 900123 or dave@example.com, Councillor Dave 
 @pytest.fixture
 def world(sqlite_engine, sqlite_url):
     consultation = storage.create_consultation(sqlite_engine, title="Post-moderated", question="Q?",
-                                             join_code="HELD01", min_chars=10)
+                                             join_code="HELDOI", min_chars=10)
     for body in ("Give the North East control over its bus services", "Elect regional assemblies by STV"):
         storage.add_proposal(sqlite_engine, consultation.id, body=body, author_id=None, is_seed=True)
     return sqlite_engine, sqlite_url, consultation

@@ -51,7 +51,7 @@ def test_migration_backfills_tallies_for_existing_votes(tmp_path):
     # rows written the 0001 way (raw inserts: today's code reads columns that 0001 does not have)
     with db.writing(engine) as conn:
         consultation_id = conn.execute(s.consultations.insert().values(
-            join_code="OLD1", title="Old", question="Before tallies?", min_chars=5, created_ms=1)).inserted_primary_key[0]
+            join_code="OLDI", title="Old", question="Before tallies?", min_chars=5, created_ms=1)).inserted_primary_key[0]
         member_id = conn.execute(s.participants.insert().values(
             consultation_id=consultation_id, token="t-old", region="W92000004", created_ms=1)).inserted_primary_key[0]
         proposal_id = conn.execute(s.proposals.insert().values(

@@ -30,7 +30,7 @@ def test_cookie_values_are_signed():
 
 
 def test_a_raw_token_or_an_expired_link_in_the_address_opens_nothing(sqlite_engine, sqlite_url):
-    consultation = storage.create_consultation(sqlite_engine, title="Links", question="Q?", join_code="LINK01")
+    consultation = storage.create_consultation(sqlite_engine, title="Links", question="Q?", join_code="LINKOI")
     member = storage.add_participant(sqlite_engine, consultation.id, region="E12000007")
     for value in (member.token, member_link.link_token(member.token, ttl_seconds=-1)):
         at = app_test(sqlite_url)

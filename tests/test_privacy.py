@@ -103,12 +103,12 @@ def test_votes_export_suppresses_regions_with_few_voters(engine, consultation):
 def test_cli_erases_by_pseudonym(sqlite_engine, sqlite_url, capsys):
     from consult import cli
 
-    consultation = storage.create_consultation(sqlite_engine, title="T", question="Q?", join_code="ERASE1")
+    consultation = storage.create_consultation(sqlite_engine, title="T", question="Q?", join_code="ERASEI")
     member = storage.add_participant(sqlite_engine, consultation.id, region="E12000001")
     storage.add_proposal(sqlite_engine, consultation.id, body="A proposal to erase later", author_id=member.id)
     name = pseudonyms.pseudonym(consultation.id, member.id)
-    assert cli.main(["erase", "ERASE1", "P123", "--reason", "x", "--db", sqlite_url]) == 2
+    assert cli.main(["erase", "ERASEI", "P123", "--reason", "x", "--db", sqlite_url]) == 2
     assert "no participant" in capsys.readouterr().err
-    assert cli.main(["erase", "ERASE1", name, "--reason", "asked", "--db", sqlite_url]) == 0
+    assert cli.main(["erase", "ERASEI", name, "--reason", "asked", "--db", sqlite_url]) == 0
     assert "1 proposals anonymised" in capsys.readouterr().out
     assert storage.participant_by_token(sqlite_engine, member.token) is None

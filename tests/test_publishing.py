@@ -25,7 +25,7 @@ NI, LONDON, SCOTLAND = "N92000002", "E12000007", "S92000003"
 def world(sqlite_engine, sqlite_url):
     engine = sqlite_engine
     consultation = storage.create_consultation(engine, title="Publishing", question="What should change?",
-                                               join_code="PUB123", min_chars=5, max_chars=300,
+                                               join_code="PUBI23", min_chars=5, max_chars=300,
                                                max_proposals_per_participant=10)
     people = ([storage.add_participant(engine, consultation.id, region=LONDON) for _ in range(14)]
               + [storage.add_participant(engine, consultation.id, region=SCOTLAND) for _ in range(12)]
@@ -79,12 +79,12 @@ def _everything(engine, consultation_id, tmp_path, url) -> dict[str, list[str]]:
         for name in archive.namelist():
             out[f"polis zip {name}"] = _cells_of_csv(archive.read(name))
     for name in ("x.csv", "x.xlsx"):
-        assert cli.main(["export", "PUB123", "--out", str(tmp_path / name), "--db", url]) == 0
+        assert cli.main(["export", "PUBI23", "--out", str(tmp_path / name), "--db", url]) == 0
     out["consult export x.csv"] = _cells_of_csv((tmp_path / "x.csv").read_bytes())
     out["consult export x.xlsx"] = _cells_of_xlsx((tmp_path / "x.xlsx").read_bytes())
-    assert cli.main(["support", "PUB123", "--out", str(tmp_path / "support.csv"), "--db", url]) == 0
+    assert cli.main(["support", "PUBI23", "--out", str(tmp_path / "support.csv"), "--db", url]) == 0
     out["consult support --out"] = _cells_of_csv((tmp_path / "support.csv").read_bytes())
-    assert cli.main(["export-polis", "PUB123", "--out", str(tmp_path / "polis"), "--db", url]) == 0
+    assert cli.main(["export-polis", "PUBI23", "--out", str(tmp_path / "polis"), "--db", url]) == 0
     out["consult export-polis"] = [c for p in sorted((tmp_path / "polis").iterdir())
                                    for c in _cells_of_csv(p.read_bytes())]
     return out
@@ -117,7 +117,7 @@ def test_no_export_carries_a_raw_id_or_the_old_salt(world, tmp_path):
     numbers = pseudonyms.export_numbers(consultation.id, [p.id for p in people])
     assert sorted(numbers.values()) == list(range(len(people)))
     assert [numbers[p.id] for p in people] != sorted(numbers.values())
-    assert cli.main(["groups", "PUB123", "--out", str(tmp_path / "groups.csv"), "--db", url]) == 0
+    assert cli.main(["groups", "PUBI23", "--out", str(tmp_path / "groups.csv"), "--db", url]) == 0
     groups = pd.read_csv(tmp_path / "groups.csv", dtype=str)
     assert groups["participant"].str.fullmatch(r"P[0-9a-f]{16}").all()
 
@@ -151,7 +151,7 @@ def test_no_export_carries_a_sub_minimum_regional_cell(world, tmp_path, capsys):
     assert "Northern Ireland" not in set(tables.proposals_table(engine, consultation.id)["author_region"])
     page = report.build(engine, consultation.id)
     assert "<td>Northern Ireland</td><td>fewer than 10</td>" in page
-    assert cli.main(["support", "PUB123", "--db", url]) == 0
+    assert cli.main(["support", "PUBI23", "--db", url]) == 0
     ni_line = next(line for line in capsys.readouterr().out.splitlines() if "Northern Ireland" in line)
     assert "<10" in ni_line and " 5 " not in ni_line
 

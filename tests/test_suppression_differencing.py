@@ -14,7 +14,7 @@ BIG = ["E12000007", "E12000001", "S92000003", "W92000004"]
 
 
 def lone_voter_world(engine):
-    consultation = storage.create_consultation(engine, title="Differencing", question="Q?", join_code="DIFF01")
+    consultation = storage.create_consultation(engine, title="Differencing", question="Q?", join_code="DIFFOI")
     proposals = [storage.add_proposal(engine, consultation.id, body=f"Proposal number {i} about the regions",
                                       author_id=None, is_seed=True).id for i in range(6)]
     rng = np.random.default_rng(3)
@@ -34,7 +34,7 @@ def test_the_lone_voters_votes_cannot_be_recovered_from_the_support_files(sqlite
     consultation, lone_votes = lone_voter_world(sqlite_engine)
     url = sqlite_engine.url.render_as_string(hide_password=False)
     out, regions_out = tmp_path / "support.csv", tmp_path / "regions.csv"
-    assert cli.main(["support", "DIFF01", "--db", url, "--out", str(out), "--regions-out", str(regions_out)]) == 0
+    assert cli.main(["support", "DIFFOI", "--db", url, "--out", str(out), "--regions-out", str(regions_out)]) == 0
     national = pd.read_csv(out, encoding="utf-8-sig").set_index("proposal")
     cells = pd.read_csv(regions_out, encoding="utf-8-sig")
     for pid, value in lone_votes.items():
@@ -48,7 +48,7 @@ def test_the_lone_voters_votes_cannot_be_recovered_from_the_support_files(sqlite
 
 
 def test_one_blank_channel_is_not_given_away_by_the_total(sqlite_engine):
-    consultation = storage.create_consultation(sqlite_engine, title="Channels", question="Q?", join_code="CHAN01")
+    consultation = storage.create_consultation(sqlite_engine, title="Channels", question="Q?", join_code="CHANOI")
     for _ in range(30):
         storage.add_participant(sqlite_engine, consultation.id, region="E12000007")
     for _ in range(3):  # three members who joined another way

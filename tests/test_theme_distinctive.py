@@ -50,3 +50,17 @@ def test_distinctive_ratios_pool_small_cells_and_keep_big_ones():
     assert small["upper"] - small["lower"] > big["upper"] - big["lower"]
     empty = distinctive_themes(np.array([0, 1]), np.array(["E12000001", "E12000002"]))
     assert empty.empty
+
+
+def test_unthemed_texts_never_appear_as_a_theme_with_an_internal_id():
+    """The Themes page excludes "Other" by id, which replaced the default exclusion of -1: "Theme -1" showed."""
+    import numpy as np
+
+    from consult.theme_distinctive import distinctive_themes
+
+    rng = np.random.default_rng(1)
+    themes = rng.choice([-1, 0, 1, 2], size=600)
+    regions = rng.choice(["E12000007", "E12000001", "S92000003", "W92000004"], size=600)
+    table = distinctive_themes(themes, regions, labels={0: "Buses", 1: "Housing", 2: "Other"}, exclude_themes=(2,))
+    assert len(table) and set(table["theme_id"]) == {0, 1}
+    assert not table["theme_label"].str.contains("-1|Theme ").any()

@@ -12,9 +12,9 @@ HOSTILE_TITLE = "Devolution ![x](http://evil.example/track.png) [log in here](ht
 
 def test_markdown_in_a_title_stays_text_on_the_join_page_and_the_presenter(sqlite_engine, sqlite_url):
     consultation = storage.create_consultation(sqlite_engine, title=HOSTILE_TITLE, question="*Which* powers?",
-                                             join_code="TITLE1", phase="collecting")
+                                             join_code="TITLEI", phase="collecting")
     at = app_test(sqlite_url)
-    at.query_params["join"] = "TITLE1"
+    at.query_params["join"] = "TITLEI"
     at.run()
     headers = [h.value for h in at.header]
     assert escape_markdown(HOSTILE_TITLE) in headers and HOSTILE_TITLE not in headers
@@ -30,13 +30,13 @@ def test_markdown_in_a_title_stays_text_on_the_join_page_and_the_presenter(sqlit
 
 def test_a_members_only_presenter_needs_the_presenter_key(sqlite_engine, sqlite_url):
     consultation = storage.create_consultation(sqlite_engine, title="Members' panel", question="Q?",
-                                             join_code="PANEL1", access="members", phase="collecting")
+                                             join_code="PANELI", access="members", phase="collecting")
     storage.add_proposal(sqlite_engine, consultation.id, body="A members-only idea about buses", author_id=None,
                          is_seed=True)
     at = app_test(sqlite_url)
     at.run()
     at.switch_page("consult/app/pages/present.py")
-    at.query_params["code"] = "PANEL1"
+    at.query_params["code"] = "PANELI"
     at.run()
     assert "presenter link" in at.error[0].value
     shown = " ".join([t.value for t in at.text] + [t.value for t in at.title] + [h.value for h in at.header])
@@ -50,5 +50,5 @@ def test_a_members_only_presenter_needs_the_presenter_key(sqlite_engine, sqlite_
     at.run()
     assert not at.error and "members-only idea" in " ".join(t.value for t in at.text)
     # an open consultation needs no key, and its link carries none
-    open_one = storage.create_consultation(sqlite_engine, title="Open", question="Q?", join_code="OPEN11")
+    open_one = storage.create_consultation(sqlite_engine, title="Open", question="Q?", join_code="OPENII")
     assert presenter_access.KEY_PARAM not in presenter_access.presenter_path(open_one)

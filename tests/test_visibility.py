@@ -61,7 +61,7 @@ def test_every_status_change_bumps_the_version_and_tells_listeners(world):
 @pytest.fixture
 def app_world(sqlite_engine, sqlite_url):
     consultation = storage.create_consultation(sqlite_engine, title="Devolution", question="What should change?",
-                                               moderation="pre", join_code="VIS123", min_chars=10, max_chars=300)
+                                               moderation="pre", join_code="VISI23", min_chars=10, max_chars=300)
     author = storage.add_participant(sqlite_engine, consultation.id, region="E12000001")
     pending = storage.add_proposal(sqlite_engine, consultation.id, body=SECRET, author_id=author.id)
     storage.add_proposal(sqlite_engine, consultation.id, body="Give Cornwall its own assembly", author_id=None,
@@ -110,7 +110,7 @@ def test_vote_page_and_presenter_never_show_pending_text(app_world):
     room = app_test(url)
     room.run()
     room.switch_page("consult/app/pages/present.py")
-    room.query_params["code"] = "VIS123"
+    room.query_params["code"] = "VISI23"
     room.run()
     assert not room.exception
     assert SECRET not in _page_text(room)
@@ -122,7 +122,7 @@ def test_the_presenter_does_not_answer_for_a_draft(app_world):
     room = app_test(url)
     room.run()
     room.switch_page("consult/app/pages/present.py")
-    room.query_params["code"] = "VIS123"
+    room.query_params["code"] = "VISI23"
     room.run()
     assert "No consultation has the join code" in room.error[0].value
     assert "Devolution" not in _page_text(room)

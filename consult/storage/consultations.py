@@ -73,6 +73,12 @@ def create_consultation(
     if problems:
         raise StoreError("Cannot create the consultation: " + "; ".join(problems) + ".")
     if join_code is not None:
+        chosen = "".join(ch for ch in str(join_code).upper() if ch.isalnum())
+        if {"0", "1"} & set(chosen):
+            # members may type either, but a facilitator must not be surprised by the code on the screen
+            raise StoreError(f"A join code has no 0 or 1 (they are misread as O and I from a screen, so {chosen} "
+                             f"would become {normalise_join_code(chosen)}). Use {normalise_join_code(chosen)}, or "
+                             "choose another code.")
         join_code = normalise_join_code(join_code)
         if not 4 <= len(join_code) <= 12:
             raise StoreError("A join code has 4 to 12 letters and digits.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import live, member_join, presenter_access, storage
+from consult import live, member_join, presenter_access, qr, storage
 from consult.app import resources, session
 from consult.app.components import say, show_messages, staff_action
 from consult.storage import roll
@@ -104,6 +104,10 @@ st.toggle("Show results on the presenter view and to members", value=consultatio
           key="results_toggle", on_change=set_visibility)
 st.link_button("Open the presenter view (full screen)", presenter_access.presenter_path(consultation),
                icon=":material/present_to_all:")
+members_reach = qr.join_url(resources.public_base_url(), consultation.join_code)
+if qr.is_local_address(members_reach):
+    say("warning", f"The QR code and link point at {members_reach}, which phones in the room cannot open. Set "
+                   "CONSULT_PUBLIC_URL (or public_url in secrets) to the address members reach, then restart.")
 if presenter_access.needs_key(consultation):
     st.caption("This consultation is for members only, so the presenter link carries a key: give it only to whoever "
                "runs the shared screen. The join code alone does not open it.")

@@ -60,7 +60,14 @@ if current is None or current in mine or current not in published.index:
                                             set(mine), allowed=published.index)
     st.session_state["current_proposal"] = current
 
-if current is None:
+if current is None and total == 0:
+    st.info("No proposals yet: be the first. Members' proposals appear here as soon as they are added.",
+            icon=":material/lightbulb:")
+    if consultation.phase in storage.PROPOSAL_PHASES:
+        st.page_link("consult/app/pages/propose.py", label="Make the first proposal", icon=":material/edit_note:",
+                     query_params=session.member_params())
+    follow_live(consultation.id, consultation.phase, published=total)
+elif current is None:
     st.success("You have voted on every proposal. Thank you! New ones appear here as members add them.",
                icon=":material/celebration:")
     if consultation.phase in storage.PROPOSAL_PHASES:
@@ -74,8 +81,9 @@ else:
     proposal_card(row["body"], tier=row["tier"], region=row["region"])
     cols = st.columns(3)
     for col, (label, value) in zip(cols, CHOICES.items(), strict=True):
+        # the same style for all three: the page must not nudge towards agreeing
         col.button(label, key=f"vote_{label.lower()}", on_click=cast, args=(int(current), value),
-                   type="primary" if value == 1 else "secondary", width="stretch")
+                   type="secondary", width="stretch")
 
 if voted_here:
     with st.expander(f"Change an earlier vote ({len(voted_here)})"):
