@@ -123,6 +123,26 @@ def most_and_least_represented(table: pd.DataFrame) -> tuple[pd.Series, pd.Serie
     return shown.loc[shown["ratio"].idxmax()], shown.loc[shown["ratio"].idxmin()]
 
 
+def hidden_under_represented(table: pd.DataFrame) -> pd.DataFrame:
+    """Regions whose counts are suppressed but whose largest possible ratio (`ratio_at_most`, from
+    `suppression.participation_table`) is below the lowest ratio shown: they are more under-represented than any
+    region that can be shown, and a headline must name them. Most under-represented first."""
+    if "ratio_at_most" not in table:
+        return table.iloc[0:0]
+    shown = table.loc[table["ratio"].notna() & ~table["suppressed"].astype(bool), "ratio"]
+    lowest = shown.min() if len(shown) else np.inf
+    hidden = table[table["suppressed"].astype(bool) & table["ratio_at_most"].notna()
+                   & (table["ratio_at_most"] < lowest)]
+    return hidden.sort_values("ratio_at_most", kind="stable")
+
+
+def hidden_under_represented_words(hidden: pd.DataFrame) -> str:
+    """'North East (at most 0.5 times its share) and Northern Ireland (at most 0.3 times its share)'."""
+    parts = [f"{row.name} (too few taking part to show: at most {row.ratio_at_most:.1f} times its share)"
+             for row in hidden.itertuples()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def participant_weights(participants: pd.DataFrame, baseline: pd.Series) -> pd.Series:
     """Post-stratification weight per participant: (baseline share of their region) / (sample share of it).
 

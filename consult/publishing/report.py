@@ -135,8 +135,9 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         "Share": [("–" if s else f"{v:.1%}") for v, s in zip(representation["sample_share"],
                                                               representation["suppressed"], strict=True)],
         "Baseline share": (representation["baseline_share"] * 100).round(1).astype(str) + "%",
-        "Ratio": [("–" if s or pd.isna(v) else f"{v:.2f}") for v, s in zip(representation["ratio"],
-                                                                             representation["suppressed"], strict=True)],
+        "Ratio": [(f"at most {m:.2f}" if s and pd.notna(m) else "–" if s or pd.isna(v) else f"{v:.2f}")
+                  for v, s, m in zip(representation["ratio"], representation["suppressed"],
+                                     representation["ratio_at_most"], strict=True)],
     })
 
     themes = theme_store.themes_frame(engine, consultation_id)

@@ -49,12 +49,18 @@ def participation_finding(representation: pd.DataFrame, participants: int, basel
     sentence = (f"{participants:,} people took part. Against the {_esc(baseline)} baseline, "
                 f"<strong>{_esc(over['name'])}</strong> is the most over-represented region "
                 f"({over['ratio']:.1f} times its share)")
-    if under["name"] != over["name"]:
+    hidden_below = support.hidden_under_represented(representation)
+    if len(hidden_below):
+        named = _esc(support.hidden_under_represented_words(hidden_below))
+        verb = "is" if len(hidden_below) == 1 else "are"
+        sentence += (f"; the most under-represented {verb} <strong>{named}</strong>, and of the regions with enough "
+                     f"participants to show, {_esc(under['name'])} ({under['ratio']:.1f} times its share)")
+    elif under["name"] != over["name"]:
         sentence += (f" and <strong>{_esc(under['name'])}</strong> the most under-represented "
                      f"({under['ratio']:.1f} times its share)")
     hidden = int(representation["suppressed"].sum())
     if hidden:
-        sentence += f"; {hidden} region{'s have' if hidden != 1 else ' has'} too few participants to show"
+        sentence += f"; {hidden} region{'s have' if hidden != 1 else ' has'} too few participants to show counts"
     return sentence + ". Weighted figures correct for this by region."
 
 

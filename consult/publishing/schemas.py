@@ -36,7 +36,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "votes": {"participant": PARTICIPANT, "region": REGION, "proposal_id": ID, "vote": TEXT},
     "participation": {
         "region": REGION, "name": REGION, "participants": NUMBER, "sample_share": NUMBER, "baseline_share": NUMBER,
-        "ratio": NUMBER, "share_low": NUMBER, "share_high": NUMBER, "suppressed": NUMBER,
+        "ratio": NUMBER, "share_low": NUMBER, "share_high": NUMBER, "suppressed": NUMBER, "ratio_at_most": NUMBER,
     },
     "themes": {"id": ID, "label": TEXT, "keywords": TEXT, "size": NUMBER},
     "membership": {

@@ -75,13 +75,33 @@ def participation_table(table: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -
     Adds `suppressed` (bool) so charts can say why a region shows no figure.
     """
     out = table.copy()
+    counts = out["participants"].astype(float)
     hide = suppressed_cells(out.set_index("region")["participants"], min_cell).to_numpy()
+    # Suppression hides counts, never the answer: a hidden region still gets the most its ratio could be, from
+    # what is already public (fewer than `min_cell` for a small cell; for any hidden cell, no more than all the
+    # hidden cells together, which is the total less the shown cells), so the most under-represented regions
+    # are named even when they are the smallest ("at most 0.4 times its share").
+    total = counts.sum()
+    hidden_together = counts[hide].sum()
+    bound = np.where(counts < min_cell, np.minimum(min_cell - 1, hidden_together), hidden_together)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at_most = np.where(hide & (out["baseline_share"] > 0) & (total > 0),
+                           bound / max(total, 1) / out["baseline_share"].astype(float), np.nan)
+    if "expected" in out:
+        at_most = np.where(out["expected"].astype(float) >= _min_expected(), at_most, np.nan)
     for column in ("participants", "sample_share", "share_low", "share_high", "ratio", "expected"):
         if column in out:
             out[column] = out[column].astype(float).where(~hide, np.nan)
     out["suppressed"] = hide
+    out["ratio_at_most"] = at_most
     out.attrs["min_cell"] = min_cell
     return out
+
+
+def _min_expected() -> float:
+    from consult.support import MIN_EXPECTED  # the floor below which no ratio is given at all
+
+    return float(MIN_EXPECTED)
 
 
 def suppress_count(value: int, min_cell: int = DEFAULT_MIN_CELL) -> int | None:

@@ -36,8 +36,12 @@ st.caption(f"Chi-square test of fit: p = {test['p_value']:.2g}. "
 extremes = support.most_and_least_represented(table)
 if extremes is not None:
     over, under = extremes
+    hidden = support.hidden_under_represented(table)
+    least = (f"{support.hidden_under_represented_words(hidden)}; of the regions shown, {under['name']}, "
+             f"{under['ratio']:.2f} times its share" if len(hidden) else
+             f"{under['name']}, {under['ratio']:.2f} times its share")
     st.markdown(f"**Most over-represented:** {over['name']}, {over['ratio']:.2f} times its share of the baseline. "
-                f"**Most under-represented:** {under['name']}, {under['ratio']:.2f} times its share.")
+                f"**Most under-represented:** {least}.")
 left, right = st.columns(2)
 # half the page: tiles sized so that six columns of them fit without touching
 left.plotly_chart(charts.region_tile_map(table, font_size=12, tile_size=62, height=460), width="stretch",
