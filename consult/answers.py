@@ -122,11 +122,25 @@ def draft_many(engine: Engine, proposal_ids: list[int], *, status: str, body: st
 
 
 def unpublished_drafts(engine: Engine, consultation_id: int) -> list[int]:
-    """Proposals whose draft differs from what members see (ready to publish unless a decision lacks text)."""
+    """Proposals whose draft differs from what members see and has words: ready to publish."""
     frame = responses.responses_frame(engine, consultation_id)
     frame = frame[frame["draft_differs"] & (frame["proposal_status"] == "published")]
-    ready = (frame["status"] == "under_consideration") | (frame["body"].str.strip() != "")
-    return frame.loc[ready, "proposal_id"].astype(int).tolist()
+    return frame.loc[frame["body"].str.strip() != "", "proposal_id"].astype(int).tolist()
+
+
+def drafts_without_words(engine: Engine, consultation_id: int) -> int:
+    """Drafts that differ from what members see but have no response text yet (never published as they are)."""
+    frame = responses.responses_frame(engine, consultation_id)
+    frame = frame[frame["draft_differs"] & (frame["proposal_status"] == "published")]
+    return int((frame["body"].str.strip() == "").sum())
+
+
+def publish_preview(engine: Engine, consultation_id: int, proposal_ids: list[int]) -> pd.DataFrame:
+    """What members will read once these drafts are published: proposal, decision, response, referred to."""
+    frame = responses.responses_frame(engine, consultation_id).set_index("proposal_id").loc[proposal_ids]
+    return pd.DataFrame({"Proposal": frame["proposal"].to_numpy(),
+                         "Decision": frame["status"].map(responses.STATUS_LABELS).to_numpy(),
+                         "Response": frame["body"].to_numpy(), "Referred to": frame["referred_to"].to_numpy()})
 
 
 def day_ms(day: dt.date | None) -> int | None:

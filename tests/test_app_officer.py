@@ -264,3 +264,23 @@ def test_consensus_answers_supported_everywhere_with_evidence_and_what_weighting
     assert weighted.value == f"{pick['weighted_support']:.0%}"
     assert weighted.delta == f"{(pick['weighted_support'] - pick['support']) * 100:+.0f} points"
     assert figures["Votes"].value == f"{int(pick['votes']):,}"
+
+
+def test_publishing_a_batch_of_responses_needs_a_look_first(demo_db):
+    from consult.storage import responses
+
+    engine, url, consultation_id = demo_db
+    proposal = int(storage.proposals_frame(engine, consultation_id)["id"].iloc[5])
+    responses.save_draft(engine, proposal, status="accepted", body="Taken to conference in the spring.",
+                         actor="olivia")
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/responses.py").run()
+    assert not at.exception, at.exception
+    publish = next(b for b in at.button if b.label.startswith("Publish these"))
+    assert publish.disabled  # not before the officer has read the list
+    assert any("Taken to conference in the spring." in d.value.to_string() for d in at.dataframe)  # the preview
+    next(c for c in at.checkbox if c.label.startswith("I have read these")).check().run()
+    next(b for b in at.button if b.label.startswith("Publish these")).click().run()
+    assert not at.exception, at.exception
+    assert any("Published" in s.value for s in at.success)
+    assert not any("ready but not yet visible" in i.value for i in at.info)  # the banner tells the truth now

@@ -189,3 +189,21 @@ def test_report_says_what_was_answered_and_by_region(engine, consultation):
     assert "1 of 3 published proposals have a published response" in section
     assert "Adopted &lt;b&gt;in full&lt;/b&gt;." in section  # staff text is escaped, never markup
     assert "3 supporters (threshold 3)" in section and "Responses by the author" in section
+
+
+def test_no_response_is_published_without_words_and_the_batch_shows_what_members_will_read(engine, consultation):
+    """One click once published 36 drafts, all of them an empty "Under consideration"."""
+    first, second, third = _proposals(engine, consultation)
+    responses.save_draft(engine, first, status="under_consideration", actor="officer")  # a label, no words
+    responses.save_draft(engine, second, status="under_consideration", body="The policy commission meets in May.",
+                         actor="officer")
+    responses.save_draft(engine, third, status="accepted", body="We will campaign for it.", actor="officer")
+    with pytest.raises(storage.StoreError, match="Write the response before publishing"):
+        responses.publish(engine, [first], actor="officer")
+    ready = answers.unpublished_drafts(engine, consultation.id)
+    assert ready == [second, third] and answers.drafts_without_words(engine, consultation.id) == 1
+    preview = answers.publish_preview(engine, consultation.id, ready)
+    assert preview["Decision"].tolist() == ["Under consideration", "Accepted"]
+    assert preview["Response"].tolist() == ["The policy commission meets in May.", "We will campaign for it."]
+    assert responses.publish(engine, ready, actor="officer") == 2
+    assert answers.unpublished_drafts(engine, consultation.id) == []

@@ -90,7 +90,8 @@ def save_draft(engine: Engine, proposal_id: int, *, status: str, body: str = "",
 def publish(engine: Engine, proposal_ids: list[int], *, actor: str) -> int:
     """Publish the drafts of these proposals (their current text becomes what members see); returns how many.
 
-    A decision needs a response text; the whole batch is refused, naming the proposals, if any lacks one.
+    Every response needs words, "Under consideration" too (a bare label tells a member nothing, and one click
+    once published 36 of them); the whole batch is refused, naming the proposals, if any lacks them.
     """
     ids = sorted({int(pid) for pid in proposal_ids})
     if not ids:
@@ -100,10 +101,10 @@ def publish(engine: Engine, proposal_ids: list[int], *, actor: str) -> int:
         missing = sorted(set(ids) - {row.proposal_id for row in drafts})
         if missing:
             raise StoreError(f"No draft response to publish for proposal(s) {', '.join(map(str, missing))}.")
-        blank = [row.proposal_id for row in drafts if row.status != "under_consideration" and not row.body.strip()]
+        blank = [row.proposal_id for row in drafts if not row.body.strip()]
         if blank:
-            raise StoreError("Write the response before publishing a decision (proposal(s) "
-                             f"{', '.join(map(str, blank))}).")
+            raise StoreError("Write the response before publishing it (proposal(s) "
+                             f"{', '.join(map(str, blank))}): a label alone tells members nothing.")
         stamp = now_ms()
         for row in drafts:
             conn.execute(update(s.responses).where(_R.proposal_id == row.proposal_id).values(

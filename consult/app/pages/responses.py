@@ -5,7 +5,7 @@ import streamlit as st
 
 from consult import answers, storage, tables
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role, say, verified_only
+from consult.app.components import pick_consultation, require_role, say, show_messages, verified_only
 from consult.publishing import files
 from consult.publishing import tables as published_tables
 from consult.storage import responses
@@ -51,14 +51,28 @@ else:
                   "Waiting (days)": queue["waited_days"].round(1),
                   "Draft": queue["status"].map(LABELS)}, hide_index=True, width="stretch")
 
+show_messages("responses_messages")
 drafts = answers.unpublished_drafts(engine, cid)
+wordless = answers.drafts_without_words(engine, cid)
 if drafts:
-    st.info(f"{len(drafts)} drafted responses are not yet visible to members.", icon=":material/drafts:")
-    if st.button(f"Publish {len(drafts)} responses", type="primary"):
-        try:
-            say("success", f"Published {responses.publish(engine, drafts, actor=actor)} responses.")
-        except storage.StoreError as exc:
-            say("error", exc)
+    st.info(f"{len(drafts)} drafted responses are ready but not yet visible to members.", icon=":material/drafts:")
+    with st.expander(f"Review the {len(drafts)} responses, then publish them"):
+        st.dataframe(answers.publish_preview(engine, cid, drafts), hide_index=True, width="stretch",
+                     column_config={"Proposal": st.column_config.TextColumn(width="large"),
+                                    "Response": st.column_config.TextColumn(width="large")})
+        checked = st.checkbox(f"I have read these {len(drafts)} responses and they can go to members",
+                              key=f"publish_checked_{len(drafts)}")
+        if st.button(f"Publish these {len(drafts)} responses", type="primary", disabled=not checked):
+            try:
+                done = responses.publish(engine, drafts, actor=actor)
+            except storage.StoreError as exc:
+                say("error", exc)
+            else:
+                # the banner above counted before publishing: run the page again so it tells the truth
+                st.session_state["responses_messages"] = {"success": [f"Published {done} responses."]}
+                st.rerun()
+if wordless:
+    st.caption(f"{wordless} drafts have no response text yet: they are not published until someone writes one.")
 
 table = resources.officer_table(cid, verified_only(consultation))
 table = table[table["status"] == "published"]
