@@ -230,8 +230,10 @@ def participation_over_time(participants: pd.DataFrame, events: pd.DataFrame) ->
         cast = daily(events["created_ms"])
         figure.add_scatter(x=cast.index, y=cast.values, name="Votes cast", mode="lines", yaxis="y2",
                            line={"color": "#e69f00"})
+    # running totals never go below zero: without rangemode a single day's point drew a "-1.5k" tick
     figure.update_layout(xaxis_title="Day", yaxis_title="Participants (cumulative)",
-                         yaxis2={"title": "Votes (cumulative)", "overlaying": "y", "side": "right"},
+                         yaxis={"rangemode": "tozero"},
+                         yaxis2={"title": "Votes (cumulative)", "overlaying": "y", "side": "right", "rangemode": "tozero"},
                          height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend=LEGEND_ABOVE)
     return figure
 

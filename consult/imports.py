@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from consult import answer_scales, polis, regions, storage
 from consult.storage import bulk
-from consult.text import clean_text
+from consult.text import clean_text, counted
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 MAX_ZIP_FILES = 50
@@ -74,8 +74,9 @@ class ImportReport:
                          "recognised (kept as prefer not to say): " +
                          ", ".join(f"{k or '(blank)'!r} ×{len(v)}" for k, v in self.unknown_regions.items()))
         if self.long_answers:
-            lines.append(f"{len(self.long_answers):,} answers are longer than {self.long_answer_chars:,} characters "
-                         "(kept whole, flagged)")
+            many = len(self.long_answers) != 1
+            lines.append(f"{counted(len(self.long_answers), 'answer')} {'are' if many else 'is'} longer than "
+                         f"{self.long_answer_chars:,} characters (kept whole, flagged)")
         if self.duplicates:
             lines.append(f"{self.duplicates:,} responses repeat another word for word (kept: campaigns are evidence)")
         return lines

@@ -76,3 +76,8 @@ def tokens(text: str) -> list[str]:
 
     stops = stop_words()
     return [t for t in RegexpTokenizer(WORD_PATTERN).tokenize(clean_text(text).lower()) if t not in stops]
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """"1 participant", "2 participants", "1,204 answers": a count with its noun in the right number."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"

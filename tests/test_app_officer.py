@@ -284,3 +284,13 @@ def test_publishing_a_batch_of_responses_needs_a_look_first(demo_db):
     assert not at.exception, at.exception
     assert any("Published" in s.value for s in at.success)
     assert not any("ready but not yet visible" in i.value for i in at.info)  # the banner tells the truth now
+
+
+def test_overview_tables_say_in_words_what_is_hidden_never_a_blank(demo_db):
+    """A blank cell shows as "None" in a Streamlit table; hidden counts and early ratios are words instead."""
+    _, url, _ = demo_db
+    at = _app(url).run()
+    at.switch_page("consult/app/pages/overview.py").run()
+    assert not at.exception, at.exception
+    for table in at.dataframe:
+        assert not table.value.isna().any().any(), table.value

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from consult import regions
-from consult.text import escape_markdown
+from consult.text import counted, escape_markdown
 
 TIER_NAMES = {"uk": "the whole UK", "nation": "a nation", "region": "a region", "local": "a local area"}
 
@@ -102,14 +102,18 @@ def pick_consultation():
     consultation = storage.find_consultation(engine(), choice)
     counts = storage.counts(engine(), consultation.id)
     if consultation.access == "open":
-        st.caption(f"Anyone with the code may join: all {counts.participants:,} participants chose their own region "
-                   "and none is verified against the membership list.")
+        st.caption("Anyone with the code may join: " + (
+            f"all {counted(counts.participants, 'participant')} chose their own region and none is"
+            if counts.participants != 1 else "the one participant chose their own region and is not") +
+            " verified against the membership list.")
     elif counts.unverified:
         st.toggle(f"Verified members only ({counts.unverified:,} of {counts.participants:,} participants are not "
                   "verified)", key="verified_only",
                   help="Count only members verified against the membership list in the figures on this page.")
     else:
-        st.caption(f"All {counts.participants:,} participants are members verified against the membership list.")
+        st.caption("The one participant is a member verified against the membership list." if counts.participants == 1
+                   else f"All {counted(counts.participants, 'participant')} are members verified against the "
+                        "membership list.")
     return consultation
 
 

@@ -57,23 +57,30 @@ if three_ways is not None:
                "region takes part in proportion to its members.")
     st.plotly_chart(charts.membership_bars(three_ways), width="stretch", key="overview_membership")
     st.dataframe(pd.DataFrame({
-        "Region": three_ways["name"], "Members": three_ways["members"],
-        "Members per population share": three_ways["members_per_population"],
-        "Taking part per member share": three_ways["participants_per_member"]}), hide_index=True, width="stretch",
-        column_config={"Members per population share": st.column_config.NumberColumn(format="%.2f"),
-                       "Taking part per member share": st.column_config.NumberColumn(format="%.2f")})
+        "Region": three_ways["name"],
+        "Members": ["hidden" if pd.isna(n) else f"{int(n):,}" for n in three_ways["members"]],
+        "Members per population share": ["–" if pd.isna(v) else f"{v:.2f}"
+                                         for v in three_ways["members_per_population"]],
+        "Taking part per member share": ["hidden (too few taking part)" if pd.isna(v) else f"{v:.2f}"
+                                         for v in three_ways["participants_per_member"]]}),
+        hide_index=True, width="stretch")
 st.header("Participation over time", anchor=False)
 st.plotly_chart(charts.participation_over_time(frames["participants"], frames["events"]),
                 width="stretch", key="overview_time")
 st.header("Proposals by what they are about", anchor=False)
 st.plotly_chart(charts.tier_bars(frames["proposals"]), width="stretch",
                 key="overview_tiers")
+# words where there is no number (a blank cell read as "None"): hidden counts, and ratios too early to give
+hidden_count = f"fewer than {consultation.min_cell}"
 st.dataframe(pd.DataFrame({
-    "Region": table["name"], "Participants": table["participants"],
-    "Share": table["sample_share"] * 100, "Baseline share": table["baseline_share"] * 100,
-    "Representation (1 = fair)": table["ratio"],
-}), hide_index=True, width="stretch", column_config={
-    "Share": st.column_config.NumberColumn(format="%.1f%%"),
-    "Baseline share": st.column_config.NumberColumn(format="%.1f%%"),
-    "Representation (1 = fair)": st.column_config.NumberColumn(format="%.2f"),
-})
+    "Region": table["name"],
+    "Participants": [hidden_count if hide else f"{int(n):,}" for n, hide in zip(table["participants"],
+                                                                             table["suppressed"], strict=True)],
+    "Share": ["hidden" if hide else f"{v:.1%}" for v, hide in zip(table["sample_share"], table["suppressed"],
+                                                                  strict=True)],
+    "Baseline share": [f"{v:.1%}" for v in table["baseline_share"]],
+    "Representation (1 = fair)": [
+        f"at most {bound:.2f}" if hide and pd.notna(bound) else "hidden" if hide else
+        "too early to compare" if pd.isna(ratio) else f"{ratio:.2f}"
+        for ratio, hide, bound in zip(table["ratio"], table["suppressed"], table["ratio_at_most"], strict=True)],
+}), hide_index=True, width="stretch")
