@@ -338,3 +338,17 @@ def test_agree_disagree_and_pass_look_the_same(app_db):
     at.switch_page("consult/app/pages/vote.py").run()
     kinds = {b.label: b.proto.type for b in at.button if b.label in ("Agree", "Disagree", "Pass")}
     assert len(kinds) == 3 and len(set(kinds.values())) == 1
+
+
+def test_what_a_proposal_is_about_starts_at_the_members_own_region(app_db):
+    engine, url, consultation = app_db
+    at, member = _joined(url, engine, consultation)  # a member in Wales
+    at.run()
+    at.switch_page("consult/app/pages/propose.py").run()
+    assert at.selectbox(key="draft_tier").value == "region"
+    at.text_area(key="draft_text").input("Let Wales run its own rail franchise from Cardiff").run()
+    at.button[0].click().run()
+    if at.warning:
+        at.button[-1].click().run()
+    saved = storage.proposals_frame(engine, consultation.id).set_index("author_id").loc[member.id]
+    assert saved["tier"] == "region"

@@ -148,7 +148,7 @@ def test_import_command_on_a_messy_form_export(sqlite_url, tmp_path, capsys):
     assert "rejected, empty response: 2" in out and "rejected, respondent appears more than once: 1" in out
     assert "region column guessed: 'Where do you live?'" in out
     assert "a 1-5 scale" in out and "2 accepted rows had an answer that could not be read" in out
-    assert "'Atlantis' ×1" in out and "1 answers are longer than 2,000 characters" in out
+    assert "'Atlantis' ×1" in out and "1 answer is longer than 2,000 characters" in out
     notes = pd.read_csv(notes_path)
     assert set(notes["row"]) == {7, 11, 32, 15, 21, 13, 23, 25}
     cells = notes.astype(str).to_numpy().ravel()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import moderation, storage
+from consult import moderation, regions, storage
 from consult.app import member_views, resources, session
 from consult.app.components import TIER_NAMES, caption, follow_live, proposal_card, show_messages, tier_label
 from consult.storage import visibility
@@ -112,7 +112,14 @@ st.text_area(
     help=f"Between {consultation.min_chars} and {consultation.max_chars} characters. One idea per proposal.",
     placeholder="What should change, and why?",
 )
-st.selectbox("What is it about?", options=list(TIER_NAMES), key="draft_tier", format_func=tier_label)
+# a member who gave a region is asked about it first: defaulting to "the whole UK" pulled regional ideas to London's
+# national debate (the brief's worry)
+if "draft_tier" not in st.session_state:
+    st.session_state["draft_tier"] = "region" if member.region in regions.region_codes() else "uk"
+st.selectbox("What is it about?", options=list(TIER_NAMES), key="draft_tier",
+             format_func=lambda tier: tier_label(tier) + (f" ({regions.region_name(member.region)})"
+                                                          if tier == "region" and member.region in
+                                                          regions.region_codes() else ""))
 st.caption(f"{remaining} of your {consultation.max_proposals_per_participant} proposals left"
            + (" · an organiser checks proposals before they appear" if consultation.moderation == "pre" else ""))
 
