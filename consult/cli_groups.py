@@ -145,8 +145,7 @@ def run_groups(args: argparse.Namespace, engine_for: Callable, resolve: Callable
         print(f"wrote {len(out)} consensus statements to {args.consensus_out}")
     if args.uncertainty_out:
         out = uncertain.rename(columns={"proposal_id": "proposal"})[["proposal", "pass_rate", "seen"]]
-        files.write(out, args.uncertainty_out, {"proposal": "number", "pass_rate": "number", "seen": "number"},
-                    bom=bom)
+        files.write(out, args.uncertainty_out, dict.fromkeys(out.columns, "number"), bom=bom)
         print(f"wrote {len(out)} rows to {args.uncertainty_out}")
     if args.gic_out:
         shown = matrix.keep_columns(~matrix.proposals.isin(list(zeroed)))
