@@ -49,6 +49,11 @@ def plain_rerun(export: polis.PolisExport, seed: int = 0) -> pd.Series:
     points = PCA(2, random_state=seed).fit_transform(filled) * np.sqrt(len(columns) / np.maximum(voted, 1))[:, None]
     grouped = table["group-id"].astype(str).str.strip() != ""
     points, ids = points[grouped.to_numpy()], table.loc[grouped, "participant"].to_numpy()
+    return pd.Series(plain_clusters(points, seed), index=ids)
+
+
+def plain_clusters(points: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Up to 100 base k-means clusters (k-means++, 10 starts), then k = 2..5 by silhouette on their centres."""
     n_base = min(100, len(np.unique(points.round(10), axis=0)))
     base = KMeans(n_base, n_init=10, random_state=seed).fit(points)
     sizes = np.bincount(base.labels_, minlength=n_base)
@@ -58,7 +63,7 @@ def plain_rerun(export: polis.PolisExport, seed: int = 0) -> pd.Series:
         score = silhouette_score(base.cluster_centers_, groups.labels_)
         if best is None or score > best[0]:
             best = (score, groups.labels_[base.labels_])
-    return pd.Series(best[1], index=ids)
+    return best[1]
 
 
 def main(argv: list[str] | None = None) -> int:

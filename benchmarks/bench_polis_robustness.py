@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
-from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
+from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
+from benchmarks.bench_polis_groups import plain_clusters  # noqa: E402
 from benchmarks.common import row  # noqa: E402
 from consult import opinion, polis  # noqa: E402
 
@@ -41,17 +41,7 @@ def plain_groups(votes: pd.DataFrame, zeroed: set, seed: int = 0, min_votes: int
     filled = np.where(np.isnan(matrix), np.nan_to_num(np.nanmean(matrix, axis=0)), matrix)
     points = PCA(2, random_state=seed).fit_transform(filled) * np.sqrt(matrix.shape[1] / np.maximum(voted, 1))[:, None]
     keep = voted >= min(min_votes, matrix.shape[1])
-    points, ids = points[keep], wide.index[keep]
-    n_base = min(100, len(np.unique(points.round(10), axis=0)))
-    base = KMeans(n_base, n_init=10, random_state=seed).fit(points)
-    sizes = np.bincount(base.labels_, minlength=n_base)
-    best = None
-    for k in range(2, min(5, 2 + n_base // 12) + 1):
-        groups = KMeans(k, n_init=10, random_state=seed).fit(base.cluster_centers_, sample_weight=sizes)
-        score = silhouette_score(base.cluster_centers_, groups.labels_)
-        if best is None or score > best[0]:
-            best = (score, groups.labels_[base.labels_])
-    return pd.Series(best[1], index=ids)
+    return pd.Series(plain_clusters(points[keep], seed), index=wide.index[keep])
 
 
 def ours(votes: pd.DataFrame, zeroed: set) -> pd.Series:
