@@ -147,12 +147,12 @@ def run_support(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from consult.publishing import tables
+    from consult.publishing import exports
 
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.consultation)
     try:
-        path = tables.export(engine, consultation.id, args.out, moderation=args.moderation)
+        path = exports.export(engine, consultation.id, args.out, moderation=args.moderation)
     except ValueError as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2

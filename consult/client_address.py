@@ -22,6 +22,9 @@ from collections.abc import Iterable, Mapping
 from consult.configuration import Network
 
 LOOPBACK = "127.0.0.1"
+# set by `consult.app.serve` for the server it starts: uvicorn was told to believe no X-Forwarded-For, so the peer
+# Streamlit reports is the real one and this module alone decides which proxies to trust
+PEER_IS_RAW_ENV = "CONSULT_PEER_IS_RAW"
 UNVERIFIED_FORWARDED = "forwarded-unverified"  # the shared key when the peer cannot be known (see above)
 
 

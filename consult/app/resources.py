@@ -10,7 +10,7 @@ import streamlit as st
 
 from consult import auth, configuration, storage
 from consult import client_address as addresses
-from consult.app import member_views, serve
+from consult.app import member_views
 from consult.app.connection import database_url, engine, engine_for, secrets
 from consult.storage import changes, visibility
 from consult.storage import responses as storage_responses
@@ -83,7 +83,7 @@ def client_address() -> str:
     peer = peer if isinstance(peer, str) else None  # AppTest hands out stand-in objects
     headers = {str(k): str(v) for k, v in headers.items() if isinstance(k, str) and isinstance(v, str)}
     address = addresses.client_address(peer, headers, configuration.trusted_proxies(secrets=secrets()),
-                                       peer_is_raw=serve.PEER_IS_RAW_ENV in os.environ)
+                                       peer_is_raw=addresses.PEER_IS_RAW_ENV in os.environ)
     return addresses.throttle_group(address)
 
 

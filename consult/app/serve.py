@@ -13,10 +13,7 @@ import sys
 import threading
 import time
 
-READY = "consult: ready"
-# set by `main` for the server it starts: uvicorn was told to believe no X-Forwarded-For, so the peer Streamlit
-# reports is the real one and consult.client_address alone decides which proxies to trust
-PEER_IS_RAW_ENV = "CONSULT_PEER_IS_RAW"  # printed once the preload is done (the load benchmark waits for it)
+READY = "consult: ready"  # printed once the preload is done (the load benchmark waits for it)
 
 
 def _join_page_modules() -> None:
@@ -87,6 +84,8 @@ def _raw_peer_addresses() -> None:
         print("consult: FORWARDED_ALLOW_IPS is ignored; name the balancer in CONSULT_TRUSTED_PROXIES instead",
               file=sys.stderr)
     os.environ["FORWARDED_ALLOW_IPS"] = ""
+    from consult.client_address import PEER_IS_RAW_ENV
+
     os.environ[PEER_IS_RAW_ENV] = "1"
 
 

@@ -187,24 +187,3 @@ def workbook(engine: Engine, consultation_id: int) -> bytes:
         "Participation by region": (participation.drop(columns=["expected"]), "participation"),
         "Themes": (themes_table(engine, consultation_id), "themes"),
     })
-
-
-def export(engine: Engine, consultation_id: int, path, *, moderation: bool = False) -> object:
-    """`consult export`: the proposals table to a .csv, the whole workbook to a .xlsx, the report to a .html;
-    `moderation`: every proposal whatever its status, to a .csv only."""
-    from pathlib import Path
-
-    path = Path(path)
-    if moderation:
-        if path.suffix.lower() != ".csv":
-            raise ValueError("A moderation export is a CSV file: give --out FILE.csv.")
-        path.write_bytes(moderation_csv(engine, consultation_id))
-    elif path.suffix.lower() in (".html", ".htm"):
-        from consult.publishing import report
-
-        path.write_text(report.build(engine, consultation_id), encoding="utf-8")
-    elif path.suffix.lower() == ".xlsx":
-        path.write_bytes(workbook(engine, consultation_id))
-    else:
-        path.write_bytes(proposals_csv(engine, consultation_id))
-    return path

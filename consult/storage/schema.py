@@ -12,13 +12,14 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
-    MetaData,
     SmallInteger,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
+
+from consult.storage.schema_base import metadata, one_of
 
 PHASES = ("draft", "collecting", "voting", "results", "closed")
 MODERATION_MODES = ("post", "pre")
@@ -27,19 +28,7 @@ PROPOSAL_STATUSES = ("pending", "published", "hidden", "merged")
 CHANNELS = ("online", "meeting", "import")
 ACCESS_MODES = ("open", "members", "mixed")
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+_one_of = one_of
 
 
 # Timestamps are integer milliseconds since the epoch (UTC): exact, portable across SQLite and PostgreSQL,
@@ -373,7 +362,7 @@ staff_preferences = Table(
     Column("updated_ms", BigInteger, nullable=False),
 )
 
-# The official-response tables live in their own module on the same metadata; imported last, as they use it.
+# The official-response tables live in their own module on the same metadata (schema_base); re-exported here.
 from consult.storage.schema_responses import (  # noqa: E402,F401 - part of this schema
     RESPONSE_STATUSES,
     answer_thresholds,

@@ -20,7 +20,8 @@ from sqlalchemy import (
                      Text,
 )
 
-from consult.storage.schema import _one_of, metadata
+from consult.storage.schema_base import metadata
+from consult.storage.schema_base import one_of as _one_of
 
 # "You said, we did": the official response to a proposal. What members see is the published copy
 # (published_*); the draft fields are the officers' working version until they publish it again. A row exists
