@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from consult import cli_groups, cli_imports, cli_members, cli_responses, storage
+from consult import cli_ballots, cli_groups, cli_imports, cli_members, cli_responses, storage
 from consult.storage import db
 
 
@@ -339,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_responses.add_command(add, _engine, _resolve_consultation)
     cli_members.add_commands(add, _engine)
     cli_imports.add_command(add, _engine)
+    cli_ballots.add_command(add)
     return parser
 
 

@@ -1,0 +1,14 @@
+"""Ballots: members decide. Counting rules, ballot files and the ballot workflow's pure parts.
+
+- `preferences`: a ranked-ballot profile (candidates, seats, ballots with weights) and its checks.
+- `blt`: reading and writing BLT files (the format OpenSTV, eSTV and the Scottish councils' records use).
+- `scottish_stv`: the statutory Scottish local-government STV count (Droop quota, weighted inclusive Gregory,
+  five-decimal truncation, the statutory tie rules), with instant-runoff as its one-seat case.
+- `pabulib`: reading and writing participatory-budget `.pb` files.
+- `equal_shares`: the Method of Equal Shares (cost satisfaction, add-one completion) and the plain greedy rule,
+  with a reason for every project funded or not.
+- `motion`: for / against / abstain with quorum and majority rules.
+- `count_file`: count any BLT / `.pb` / motion CSV file by a named method (what `consult count` runs).
+
+This package imports only the standard library, numpy and pandas: storage, publishing and app build on it.
+"""
