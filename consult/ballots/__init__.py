@@ -8,7 +8,9 @@
 - `equal_shares`: the Method of Equal Shares (cost satisfaction, add-one completion) and the plain greedy rule,
   with a reason for every project funded or not.
 - `motion`: for / against / abstain with quorum and majority rules.
+- `results`: a closed ballot's result from its papers, by region where cells are large enough.
 - `count_file`: count any BLT / `.pb` / motion CSV file by a named method (what `consult count` runs).
 
-This package imports only the standard library, numpy and pandas: storage, publishing and app build on it.
+This package imports the standard library, numpy and pandas (`results` also reads the `storage.ballots.Ballot`
+settings it is given): storage, publishing and app build on it.
 """

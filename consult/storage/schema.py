@@ -363,6 +363,16 @@ staff_preferences = Table(
 )
 
 # The official-response tables live in their own module on the same metadata (schema_base); re-exported here.
+# The ballot tables: their own module on the same metadata (schema_base); re-exported here.
+from consult.storage.schema_ballots import (  # noqa: E402,F401 - part of this schema
+    BALLOT_KINDS,
+    BALLOT_STATUSES,
+    ballot_eligible,
+    ballot_options,
+    ballot_papers,
+    ballot_voters,
+    ballots,
+)
 from consult.storage.schema_responses import (  # noqa: E402,F401 - part of this schema
     RESPONSE_STATUSES,
     answer_thresholds,

@@ -1,0 +1,104 @@
+"""A closed ballot's result from its papers: the count by the ballot's rule, and by region where cells are large.
+
+Works on the papers frame `storage.ballots.papers` returns (receipt_hash, marks, region, local_party) and the
+ballot's settings; counts with `motion`, `scottish_stv` or `equal_shares`. Regions (and local parties) with fewer
+than `min_cell` papers are not shown on their own (the suppression rule used everywhere in consult), so a result
+by region cannot reveal how a handful of members voted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from consult import regions
+from consult.ballots import equal_shares, motion, scottish_stv
+from consult.ballots.pabulib import BudgetInstance
+from consult.ballots.preferences import PreferenceProfile
+
+if TYPE_CHECKING:
+    from consult.storage.ballots import Ballot
+
+MIN_CELL = 10
+
+
+@dataclass
+class BallotResult:
+    headline: str
+    motion: motion.MotionResult | None = None
+    stv: scottish_stv.StvCount | None = None
+    equal_shares: equal_shares.BudgetCount | None = None
+    greedy: equal_shares.BudgetCount | None = None
+    by_region: pd.DataFrame | None = None  # motion: region, papers, for, against, abstain, carried (large cells)
+    hidden_regions: int = 0
+
+
+def profile_of(ballot: Ballot, papers: pd.DataFrame) -> PreferenceProfile:
+    rankings = [[int(p) - 1 for p in marks.split(",")] for marks in papers["marks"]]
+    return PreferenceProfile.from_rankings([o.label for o in ballot.options], ballot.seats, rankings,
+                                           title=ballot.title)
+
+
+def budget_of(ballot: Ballot, papers: pd.DataFrame) -> BudgetInstance:
+    ids = [str(o.position) for o in ballot.options]
+    return BudgetInstance(budget=int(ballot.budget or 0), project_ids=ids,
+                          costs={str(o.position): int(o.cost or 0) for o in ballot.options},
+                          names={str(o.position): o.label for o in ballot.options},
+                          approvals=[frozenset(m.split(",")) for m in papers["marks"]],
+                          meta={"description": ballot.title}, max_approvals=ballot.max_approvals)
+
+
+def _motion_by_region(ballot: Ballot, papers: pd.DataFrame, min_cell: int) -> tuple[pd.DataFrame, int]:
+    rows, hidden = [], 0
+    for region, group in papers.groupby(papers["region"].fillna("")):
+        if len(group) < min_cell:
+            hidden += 1
+            continue
+        result = motion.count(group["marks"].tolist(), eligible=len(group), majority=ballot.majority)
+        rows.append({"region": regions.region_name(region) if region else "Unknown", "papers": len(group), "for": result.votes_for,
+                     "against": result.votes_against, "abstain": result.abstentions,
+                     "carried": result.majority_met})
+    return pd.DataFrame(rows, columns=["region", "papers", "for", "against", "abstain", "carried"]), hidden
+
+
+def result(ballot: Ballot, papers: pd.DataFrame, min_cell: int = MIN_CELL) -> BallotResult:
+    if papers.empty:
+        return BallotResult(headline="No papers were cast, so nothing was decided.")
+    if ballot.kind == "motion":
+        counted = motion.count(papers["marks"].tolist(), eligible=int(ballot.eligible_count or len(papers)),
+                               majority=ballot.majority, quorum_share=ballot.quorum_share,
+                               quorum_count=ballot.quorum_count)
+        by_region, hidden = _motion_by_region(ballot, papers, min_cell)
+        headline = counted.summary()
+        if not by_region.empty:
+            headline += (f" A majority was for it in {int(by_region['carried'].sum())} of {len(by_region)} regions "
+                         f"with {min_cell} or more papers" + (f" ({hidden} smaller not shown)." if hidden else "."))
+        return BallotResult(headline, motion=counted, by_region=by_region, hidden_regions=hidden)
+    if ballot.kind == "preferential":
+        count = scottish_stv.count(profile_of(ballot, papers), seed=ballot.seed,
+                                   method="irv" if ballot.seats == 1 else "scottish-stv")
+        chosen = "; ".join(count.elected)
+        return BallotResult(f"Elected ({ballot.seats} of {len(ballot.options)}): {chosen}. {count.valid_papers:,} "
+                            f"valid papers, quota {count.quota:,}.", stv=count)
+    instance = budget_of(ballot, papers)
+    fair, plain = equal_shares.equal_shares(instance), equal_shares.greedy(instance)
+    names = dict(zip(fair.projects["project_id"], fair.projects["name"], strict=True))
+    funded = "; ".join(names[p] for p in fair.funded) or "nothing"
+    same = set(fair.funded) == set(plain.funded)
+    return BallotResult(f"Funded by equal shares: {funded} ({fair.spent:,} of {ballot.budget:,}). The greedy rule "
+                        + ("funds the same projects." if same else
+                           f"would fund: {'; '.join(names[p] for p in plain.funded) or 'nothing'}."),
+                        equal_shares=fair, greedy=plain)
+
+
+def first_preferences(ballot: Ballot, papers: pd.DataFrame) -> pd.Series:
+    """Papers per option as first choice (preferential) or approvals (budget), by option label."""
+    counts = np.zeros(len(ballot.options), dtype=int)
+    for marks in papers["marks"]:
+        picks = marks.split(",")
+        for pick in (picks[:1] if ballot.kind == "preferential" else picks):
+            counts[int(pick) - 1] += 1
+    return pd.Series(counts, index=[o.label for o in ballot.options])
