@@ -23,6 +23,7 @@ pages = {
         st.Page("consult/app/pages/my_region.py", title="My region", icon=":material/map:", url_path="my-region"),
         st.Page("consult/app/pages/what_happened.py", title="What happened", icon=":material/campaign:",
                 url_path="what-happened"),
+        st.Page("consult/app/pages/ballots.py", title="Ballots", icon=":material/how_to_vote:", url_path="ballots"),
         st.Page("consult/app/pages/present.py", title="Presenter view", icon=":material/present_to_all:",
                 url_path="present", visibility="hidden"),
     ],
@@ -38,6 +39,7 @@ if role == "officer":
         staff_page("themes", "Themes", "category", "themes"),
         staff_page("consensus", "Consensus and division", "diversity_3", "consensus"),
         staff_page("responses", "Responses", "campaign", "responses"),
+        staff_page("ballots_admin", "Ballots", "how_to_vote", "ballots-admin"),
         staff_page("moderate", "Moderation", "shield", "moderation"),
         staff_page("import_data", "Import", "upload", "import"),
         staff_page("members", "Membership list", "badge", "membership"),
@@ -63,6 +65,6 @@ if not kiosk:
     if role in ("officer", "facilitator"):
         navigation.staff_sidebar({section: [page for page in section_pages if page.url_path not in ("present",)]
                                   for section, section_pages in pages.items()})
-    elif current.url_path in ("vote", "propose", "my-region", "what-happened"):
+    elif current.url_path in ("vote", "propose", "my-region", "what-happened", "ballots"):
         navigation.member_bar()
 current.run()

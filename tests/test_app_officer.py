@@ -14,7 +14,8 @@ from consult.publishing import pseudonyms
 from consult.storage import themes as theme_store
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-PAGES = ["overview", "themes", "consensus", "responses", "moderate", "import_data", "members", "export", "audit"]
+PAGES = ["overview", "themes", "consensus", "responses", "moderate", "import_data", "members", "export", "audit",
+         "ballots_admin"]
 
 
 @pytest.fixture(scope="module")

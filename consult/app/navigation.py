@@ -30,6 +30,7 @@ MEMBER_PAGES = [
     ("propose", "Propose", ":material/edit_note:"),
     ("my_region", "My region", ":material/map:"),
     ("what_happened", "What happened", ":material/campaign:"),
+    ("ballots", "Ballots", ":material/how_to_vote:"),
 ]
 
 
