@@ -202,3 +202,18 @@ def test_a_ballot_cannot_open_without_a_roll_or_be_cast_before_opening(sqlite_en
     ballot_id = ballots.create_ballot(sqlite_engine, consultation_id, "motion", "M", [])
     with pytest.raises(Refused, match="load the membership roll"):
         ballots.open_ballot(sqlite_engine, ballot_id)
+
+
+def test_erasure_removes_that_a_member_voted_keeps_the_anonymous_paper_and_blocks_a_second_vote(engine):
+    from consult.storage import erasure
+
+    consultation_id, ballot_id, voters, numbers = _setup(engine, members=6)
+    ballots.open_ballot(engine, ballot_id)
+    ballots.cast(engine, ballot_id, voters[0], "for")
+    erasure.erase_participant(engine, voters[0].id, actor="officer", reason="request")
+    assert ballots.turnout(engine, ballot_id) == (0, 6)  # the fact they voted is gone; eligible stays as opened
+    again = roll.join_verified(engine, consultation_id, numbers[0], REGIONS[0], "Party 0", consented=True)[0]
+    with pytest.raises(Refused, match="on the roll when it opened"):
+        ballots.cast(engine, ballot_id, again, "for")
+    ballots.close_ballot(engine, ballot_id)
+    assert ballots.papers(engine, ballot_id)["marks"].tolist() == ["for"]

@@ -35,6 +35,7 @@ class _Subject:
     removed: list[int]
     removed_texts: list[str] = field(default_factory=list)
     themes_of_removed: set[int] = field(default_factory=set)
+    member_key: str | None = None
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
@@ -52,7 +53,8 @@ def erase_participant(engine: Engine, participant_id: int, *, actor: str, reason
         if consultation_id is None:
             raise NotFound(f"There is no participant {participant_id} (already erased?).")
         own = list(conn.execute(select(pr.c.id).where(pr.c.author_id == participant_id)).scalars())
-        subject = _Subject(participant_id, consultation_id, own, own if remove_proposals else [])
+        subject = _Subject(participant_id, consultation_id, own, own if remove_proposals else [],
+                           member_key=conn.execute(select(p.c.member_key).where(p.c.id == participant_id)).scalar())
         if subject.removed:
             subject.removed_texts = list(conn.execute(select(pr.c.body).where(pr.c.id.in_(subject.removed)))
                                          .scalars())
@@ -112,6 +114,9 @@ def _rows(table, scope: str, subject: _Subject):
     if scope == "about them":
         return or_((table.c.target_type == "participant") & (table.c.target_id == subject.participant_id),
                    (table.c.target_type == "proposal") & table.c.target_id.in_(list(subject.own) or [-1]))
+    if scope == "their member key":
+        # only the ballots of this consultation: the key is per consultation, so no other ballot holds it anyway
+        return table.c.member_key == (subject.member_key or "")
     raise ValueError(f"the personal-data map names a scope erasure does not know: {scope}")
 
 

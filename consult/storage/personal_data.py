@@ -10,6 +10,8 @@ Scopes (which rows an entry touches, for the participant being erased):
 - `their proposals`: proposals they wrote (kept anonymised, or removed on request);
 - `their removed proposals`: the same, only when they asked for their proposals to be removed, and rows that
   hang off those proposals (votes on them, theme assignments);
+- `their member key`: ballot rows under their per-consultation member key (eligibility and the fact they voted;
+  never how: a paper carries no key, so it cannot be found, and stays in the count);
 - `about them`: audit entries whose target is them or any proposal of theirs, kept or removed (a moderator's note
   on a kept proposal may say who wrote it).
 """
@@ -55,6 +57,9 @@ PERSONAL_DATA: tuple[Entry, ...] = (
           "their rows", REBUILD),
     Entry("proposal_stats", ("agree", "disagree", "passes", "log_gic"), "totals including their votes",
           "their rows", REBUILD),
+    Entry("ballot_voters", ("*",), "that they voted in a ballot (never how)", "their member key", DELETE),
+    Entry("ballot_eligible", ("*",), "that they could vote in a ballot (removed too, so re-joining cannot vote "
+          "twice in a ballot still open)", "their member key", DELETE),
     Entry("participants", ("*",), "registration: browser token, region, constituency, external id, consent time",
           "participant", DELETE),
 )
@@ -77,6 +82,11 @@ NOT_PERSONAL: dict[str, str] = {
     "members": "the party's membership roll: keyed hashes of number and verifier, region, local party",
     "roll_info": "when the roll was loaded and what its verifier is called",
     "staff_preferences": "which consultation a staff account last chose",
+    "ballots": "a ballot's settings",
+    "ballot_options": "a ballot's options",
+    # papers carry no participant, member key or time finer than the day (schema_ballots): nothing links a paper
+    # to a person, so erasure cannot find one and the count stays whole
+    "ballot_papers": "anonymous ballot papers: marks, receipt hash, region, day",
 }
 
 
