@@ -69,7 +69,8 @@ class _Count:
         self.elected_order: list[int] = []
         self.lots: list[str] = []
         self.seed = seed
-        self.random = random.Random(seed)
+        # a published, repeatable lot (rule 49(3), 51(2)(b)): reproducibility is the point, not secrecy
+        self.random = random.Random(seed)  # nosec B311
 
     # -- papers -------------------------------------------------------------------------------------------------
     def advance(self, mask: np.ndarray) -> None:
