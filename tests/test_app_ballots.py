@@ -66,3 +66,41 @@ def test_an_officer_creates_opens_and_closes_a_preferential_ballot(sqlite_url):
     at.button(key=f"close_{ballot_id}").click().run()
     assert any(t.value.startswith("Elected (1 of 3)") for t in at.text)
     assert any("SHA-256" in t.value for t in at.text)
+
+
+def test_the_presenter_shows_a_meeting_ballots_turnout_then_its_result_only_after_close(sqlite_url):
+    engine, consultation, members = _setup(sqlite_url)
+    ballot_id = ballots.create_ballot(engine, consultation.id, "motion", "Adopt the devolution motion", [],
+                                      meeting=True)
+    ballots.open_ballot(engine, ballot_id)
+    for member, choice in zip(members[:5], ["for", "for", "for", "against", "abstain"], strict=True):
+        ballots.cast(engine, ballot_id, member, choice)
+    at = app_test(sqlite_url)
+    at.query_params["code"] = consultation.join_code
+    at.run()
+    at.switch_page("consult/app/pages/present.py").run()
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    assert "Vote now: Adopt the devolution motion" in headers and "Just in" not in headers
+    assert not any(m.label == "For" for m in at.metric)  # no result while the ballot is open
+    ballots.close_ballot(engine, ballot_id)
+    at.run()
+    assert "Result: Adopt the devolution motion" in [h.value for h in at.header]
+    assert {m.label: m.value for m in at.metric if m.label in ("For", "Against")} == {"For": "3", "Against": "1"}
+
+
+def test_a_facilitator_creates_and_opens_a_meeting_ballot(sqlite_url):
+    engine, consultation, _ = _setup(sqlite_url)
+    at = sign_in_as(app_test(sqlite_url), sqlite_url, "fran", "facilitator")
+    at.run()
+    assert not at.exception
+    form_title = next(t for t in at.text_input if t.label == "Title" and t.max_chars == 300)
+    form_title.input("Who chairs the regional assembly group?")
+    next(t for t in at.text_area if t.label.startswith("Options")).input("Ann\nBen")
+    next(r for r in at.radio if r.label == "Kind").set_value("preferential")
+    next(b for b in at.button if b.label == "Create draft").click().run()
+    ballot_id = int(ballots.list_ballots(engine, consultation.id)["id"].iloc[0])
+    assert ballots.get_ballot(engine, ballot_id).meeting
+    at.button(key=f"open_{ballot_id}").click().run()
+    assert ballots.get_ballot(engine, ballot_id).status == "open"
+    assert ballots.meeting_ballot(engine, consultation.id) == ballot_id

@@ -217,3 +217,22 @@ def test_erasure_removes_that_a_member_voted_keeps_the_anonymous_paper_and_block
         ballots.cast(engine, ballot_id, again, "for")
     ballots.close_ballot(engine, ballot_id)
     assert ballots.papers(engine, ballot_id)["marks"].tolist() == ["for"]
+
+
+def test_a_closing_time_refuses_late_papers_and_closes_the_ballot(engine):
+    from sqlalchemy import update
+
+    from consult.storage.records import now_ms
+
+    consultation_id, ballot_id, voters, _ = _setup(engine, members=4)
+    with pytest.raises(Refused, match="already passed"):
+        ballots.open_ballot(engine, ballot_id, closes_ms=now_ms() - 1)
+    ballots.open_ballot(engine, ballot_id, closes_ms=now_ms() + 3_600_000)
+    ballots.cast(engine, ballot_id, voters[0], "for")
+    with db.writing(engine) as conn:  # an hour later, as far as the ballot is concerned
+        conn.execute(update(s.ballots).where(s.ballots.c.id == ballot_id).values(closes_ms=now_ms() - 1))
+    with pytest.raises(Refused, match="closed"):
+        ballots.cast(engine, ballot_id, voters[1], "for")
+    assert ballots.close_due(engine, consultation_id) == 1
+    assert ballots.get_ballot(engine, ballot_id).status == "closed"
+    assert len(ballots.papers(engine, ballot_id)) == 1

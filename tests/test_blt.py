@@ -50,3 +50,13 @@ def test_a_written_file_reads_back_identically():
     again = blt.parse(blt.dumps(profile))
     assert again.candidates == profile.candidates and again.title == "Ward 5"
     assert np.array_equal(again.rankings, profile.rankings) and np.array_equal(again.weights, profile.weights)
+
+
+def test_numbers_beside_options_become_a_ranking_and_gaps_or_repeats_are_refused():
+    from consult.ballots.preferences import ranking_from_numbers
+
+    assert ranking_from_numbers({1: 2, 2: None, 3: 1}) == [3, 1]
+    assert ranking_from_numbers({1: None, 2: None}) == []
+    for bad in ({1: 1, 2: 3}, {1: 1, 2: 1}, {1: 2}):
+        with pytest.raises(ValueError, match="without gaps or repeats"):
+            ranking_from_numbers(bad)

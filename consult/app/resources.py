@@ -283,3 +283,17 @@ def comparison(consultation_id: int, verified_only: bool, by: str, first: object
     """What members in `first` agree on clearly more than those in `second` (`by`: "group" or "region"; a
     region may be compared with `group_compare.REST`, everyone outside it)."""
     return _comparison(database_url(), consultation_id, verified_only, by, first, second)
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _closed_ballot_result(url: str, ballot_id: int):
+    from consult.ballots import results
+    from consult.storage import ballots
+
+    engine = engine_for(url)
+    return results.result(ballots.get_ballot(engine, ballot_id), ballots.papers(engine, ballot_id))
+
+
+def closed_ballot_result(ballot_id: int):
+    """A closed ballot's result, counted once per server: its papers can no longer change."""
+    return _closed_ballot_result(database_url(), ballot_id)

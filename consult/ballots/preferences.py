@@ -69,3 +69,15 @@ def check(profile: PreferenceProfile) -> None:
     if repeats.any():
         row = int(np.flatnonzero(repeats)[0])
         raise BallotFileError(f"ballot {row + 1} ranks the same candidate twice")
+
+
+def ranking_from_numbers(numbers: dict[int, int | None]) -> list[int]:
+    """The options in preference order from the numbers a voter wrote beside them ({option: number or None}).
+
+    Numbers must run 1, 2, 3 ... with no gap or repeat (as on a paper ballot); options left blank are unranked.
+    Raises ValueError saying what to fix; an empty ranking is allowed here (the caller decides if it may be cast)."""
+    numbered = {option: number for option, number in numbers.items() if number is not None}
+    wanted = list(range(1, len(numbered) + 1))
+    if sorted(numbered.values()) != wanted:
+        raise ValueError("Number your choices 1, 2, 3 … without gaps or repeats.")
+    return [option for option, _ in sorted(numbered.items(), key=lambda item: item[1])]

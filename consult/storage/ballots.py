@@ -55,6 +55,7 @@ class Ballot:
     eligible_count: int | None
     seed: int
     meeting: bool
+    closes_ms: int | None
     options: tuple[Option, ...]
 
     @property
@@ -132,7 +133,8 @@ def get_ballot(engine: Engine, ballot_id: int) -> Ballot:
     return Ballot(row.id, row.consultation_id, row.kind, row.title, row.description, row.status, row.seats,
                   row.majority, row.quorum_share, row.quorum_count, row.budget, row.max_approvals,
                   _split(row.scope_regions), _split(row.scope_local_parties), row.eligible_count, row.seed,
-                  bool(row.meeting), tuple(Option(o.position, o.label, o.cost, o.proposal_id) for o in options))
+                  bool(row.meeting), row.closes_ms,
+                  tuple(Option(o.position, o.label, o.cost, o.proposal_id) for o in options))
 
 
 def list_ballots(engine: Engine, consultation_id: int, statuses: tuple[str, ...] = s.BALLOT_STATUSES) -> pd.DataFrame:
@@ -154,6 +156,8 @@ def open_ballot(engine: Engine, ballot_id: int, *, actor: str = "", closes_ms: i
     ballot = get_ballot(engine, ballot_id)
     if ballot.status != "draft":
         raise Refused("This ballot has already been opened.")
+    if closes_ms is not None and closes_ms <= now_ms():
+        raise Refused("The closing time has already passed: choose a time in the future.")
     query = select(s.members.c.number_hash)
     if ballot.scope_regions:
         query = query.where(s.members.c.region.in_(ballot.scope_regions))
@@ -186,6 +190,33 @@ def close_ballot(engine: Engine, ballot_id: int, *, actor: str = "") -> None:
         audit(conn, row.consultation_id, actor or "officer", "ballot_closed", "ballot", ballot_id)
 
 
+def close_due(engine: Engine, consultation_id: int) -> int:
+    """Close the open ballots whose closing time has passed (pages call this before showing ballots; casting
+    refuses after the time anyway). Returns how many were closed."""
+    with db.writing(engine) as conn:
+        due = list(conn.execute(select(s.ballots.c.id).where(
+            s.ballots.c.consultation_id == consultation_id, s.ballots.c.status == "open",
+            s.ballots.c.closes_ms.is_not(None), s.ballots.c.closes_ms <= now_ms())).scalars())
+        for ballot_id in due:
+            conn.execute(update(s.ballots).where(s.ballots.c.id == ballot_id, s.ballots.c.status == "open")
+                         .values(status="closed", closed_ms=now_ms()))
+            audit(conn, consultation_id, "schedule", "ballot_closed", "ballot", ballot_id, detail="closing time")
+    return len(due)
+
+
+def meeting_ballot(engine: Engine, consultation_id: int) -> int | None:
+    """The ballot the presenter shows: the newest meeting ballot that is open, else the newest closed one."""
+    with db.reading(engine) as conn:
+        rows = conn.execute(select(s.ballots.c.id, s.ballots.c.status).where(
+            s.ballots.c.consultation_id == consultation_id, s.ballots.c.meeting == 1,
+            s.ballots.c.status.in_(("open", "closed"))).order_by(s.ballots.c.id.desc())).all()
+    for wanted in ("open", "closed"):
+        for row in rows:
+            if row.status == wanted:
+                return int(row.id)
+    return None
+
+
 def _check_marks(ballot: Ballot, marks: list | str) -> str:
     positions = {o.position for o in ballot.options}
     if ballot.kind == "motion":
@@ -210,8 +241,9 @@ def cast(engine: Engine, ballot_id: int, participant: Participant, marks: list |
     paper = _check_marks(ballot, marks)
     receipt = _new_receipt()
     with db.writing(engine) as conn:
-        state = one(conn, select(s.ballots.c.status).where(s.ballots.c.id == ballot_id)
-                    .with_for_update(read=True), "ballot").status
+        row = one(conn, select(s.ballots.c.status, s.ballots.c.closes_ms).where(s.ballots.c.id == ballot_id)
+                  .with_for_update(read=True), "ballot")
+        state = "closed" if row.closes_ms is not None and now_ms() >= row.closes_ms else row.status
         if state != "open":
             raise Refused("This ballot is closed; your vote was not recorded." if state == "closed"
                           else "This ballot has not opened yet.")

@@ -78,6 +78,13 @@ def members_by_region(engine: Engine) -> pd.Series:
     return pd.Series(dict(rows), dtype="int64").rename_axis("region")
 
 
+def local_parties(engine: Engine) -> list[str]:
+    """The local parties the roll names, sorted (for choosing a ballot's scope)."""
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(s.members.c.local_party).where(s.members.c.local_party.is_not(None))
+                                   .distinct()).scalars())
+
+
 def find_member(engine: Engine, number_digest: str, verifier_digest: str) -> tuple[str, str | None] | None:
     """(region, local party) when the number is on the roll and the verifier matches; else None, after the same
     work either way (one primary-key read and one constant-time comparison)."""

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from consult import live, member_join, presenter_access, qr, storage
-from consult.app import resources, session
+from consult.app import ballot_forms, resources, session
 from consult.app.components import say, show_messages, staff_action
-from consult.storage import roll
+from consult.storage import ballots, roll
 from consult.storage import themes as theme_store
 
 if session.role() not in ("officer", "facilitator"):
@@ -111,6 +111,17 @@ if qr.is_local_address(members_reach):
 if presenter_access.needs_key(consultation):
     st.caption("This consultation is for members only, so the presenter link carries a key: give it only to whoever "
                "runs the shared screen. The join code alone does not open it.")
+with st.expander("Meeting ballots: members vote on their phones, the presenter shows turnout, then the result"):
+    st.caption("One member, one vote, from the membership list (verified members only). The result appears on the "
+               "presenter view only after you close the ballot.")
+    ballot_forms.create_form(engine, consultation, actor, meeting=True)
+    ballots.close_due(engine, consultation.id)
+    meeting = ballots.list_ballots(engine, consultation.id)
+    for ballot_id in meeting.loc[meeting["meeting"] == 1, "id"]:
+        ballot = ballots.get_ballot(engine, int(ballot_id))
+        with st.container(border=True):
+            st.subheader(ballot.title, anchor=False)
+            ballot_forms.staff_controls(engine, ballot, actor)
 if st.button("Find themes now", help="Groups the published proposals into themes for the presenter view."):
     with st.spinner("Finding themes…"):
         model = theme_store.run(engine, consultation.id, actor=actor)

@@ -11,6 +11,7 @@ from consult import charts, presenter_access, qr, storage
 from consult import live as live_data
 from consult.app import resources
 from consult.app.components import say
+from consult.storage import ballots
 from consult.text import escape_markdown, shorten
 
 engine = resources.engine()
@@ -58,6 +59,7 @@ st.html("""<style>
     display: -webkit-box !important; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
   [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 2.1vh !important; }
   [data-testid="stHeading"] { margin-bottom: 0.5vh; }
+  .st-key-ballot [data-testid="stText"] { -webkit-line-clamp: 6 !important; }
   [data-stale="true"], .stale-element { opacity: 1 !important; transition: none !important; }
   /* plotly sizes are in pixels: a larger map for tall screens, a smaller one for 720 lines */
   .st-key-map_large, .st-key-map_narrow { display: none; }
@@ -111,6 +113,44 @@ def supported_everywhere(current) -> None:
         st.caption("Waiting for the first votes.")
 
 
+def meeting_ballot(ballot_id: int) -> None:
+    """An all-member meeting's ballot: turnout live while it is open, the result only once it has closed."""
+    ballot = ballots.get_ballot(engine, ballot_id)
+    voted, eligible = ballots.turnout(engine, ballot.id)
+    st.header(("Vote now: " if ballot.status == "open" else "Result: ") + escape_markdown(shorten(ballot.title, 90)),
+              anchor=False)
+    if ballot.status == "open":
+        st.text("On your phone: the Ballots page (top of your page). One vote each, secret.")
+        st.progress(voted / eligible if eligible else 0.0, text=f"{voted:,} of {eligible:,} eligible members have voted")
+        st.caption("The result appears here when the facilitator closes the ballot.")
+        return
+    outcome = resources.closed_ballot_result(ballot.id)
+    if outcome.motion is not None:
+        cols = st.columns(3)
+        cols[0].metric("For", f"{outcome.motion.votes_for:,}")
+        cols[1].metric("Against", f"{outcome.motion.votes_against:,}")
+        cols[2].metric("Abstain", f"{outcome.motion.abstentions:,}")
+    st.text(shorten(outcome.headline, 400))
+    st.caption(f"{voted:,} of {eligible:,} eligible members voted.")
+
+
+def newest_and_answers(current) -> None:
+    # the newest proposals first: one cheap query, so they show as soon as the page opens
+    st.header("Just in", anchor=False)
+    newest = live_data.newest_proposals(engine, current.id, 3)
+    for row in newest.itertuples():
+        st.text(shorten(row.body, 110))
+    if newest.empty:
+        st.caption("The first proposals will appear here.")
+    answered = (resources.published_responses(current.id).head(2) if current.phase in ("results", "closed")
+                else None)
+    if answered is not None and len(answered):
+        st.header("You said, we did", anchor=False)
+        for row in answered.itertuples():
+            st.text(shorten(row.proposal, 100))
+            st.text(shorten(f"{row.status_label}: {row.response}" if row.response else row.status_label, 100))
+
+
 @st.fragment(run_every="2s")
 def live() -> None:
     # everything is drawn inside the fragment: elements a fragment writes into outside containers pile up
@@ -129,20 +169,12 @@ def live() -> None:
         cols[2].metric("Votes", f"{counts.votes:,}")
         lists = st.container(key="lists")
     with lists:
-        # the newest proposals first: one cheap query, so they show as soon as the page opens
-        st.header("Just in", anchor=False)
-        newest = live_data.newest_proposals(engine, current.id, 3)
-        for row in newest.itertuples():
-            st.text(shorten(row.body, 110))
-        if newest.empty:
-            st.caption("The first proposals will appear here.")
-        answered = (resources.published_responses(current.id).head(2) if current.phase in ("results", "closed")
-                    else None)
-        if answered is not None and len(answered):
-            st.header("You said, we did", anchor=False)
-            for row in answered.itertuples():
-                st.text(shorten(row.proposal, 100))
-                st.text(shorten(f"{row.status_label}: {row.response}" if row.response else row.status_label, 100))
+        on_screen = ballots.meeting_ballot(engine, current.id)
+        if on_screen is not None:
+            with st.container(key="ballot"):
+                meeting_ballot(on_screen)
+        else:
+            newest_and_answers(current)
     with middle:
         st.header("Who is taking part", anchor=False)
         regional_picture(current)
