@@ -340,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_members.add_commands(add, _engine)
     cli_imports.add_command(add, _engine)
     cli_ballots.add_command(add)
+    cli_ballots.add_ballots_command(add, _engine, _resolve_consultation)
     return parser
 
 

@@ -64,3 +64,39 @@ def test_empty_and_wrong_format_files_are_refused(tmp_path, capsys):
     assert "empty.blt is empty" in capsys.readouterr().err
     assert cli.main(["count", str(shared_data("ballots", "Netherlands_Assen_2024.pb")), "--method", "irv"]) == 2
     assert "first line must be two numbers" in capsys.readouterr().err
+
+
+def test_the_ballot_workflow_from_the_command_line(sqlite_url, sqlite_engine, tmp_path, capsys):
+    import pandas as pd
+
+    from consult import storage
+    from consult.storage import ballots, roll
+
+    numbers = [f"n{i}" for i in range(5)]
+    roll.replace_roll(sqlite_engine, pd.DataFrame({"number_hash": numbers, "verifier_hash": ["v"] * 5,
+                                                   "region": ["W92000004"] * 5, "local_party": ["Cardiff"] * 5,
+                                                   "branch": [None] * 5}), verifier_label="Postcode", actor="t")
+    consultation = storage.create_consultation(sqlite_engine, title="T", question="Q", join_code="CLIB22")
+    members = [roll.join_verified(sqlite_engine, consultation.id, n, "W92000004", "Cardiff", consented=True)[0]
+               for n in numbers]
+    options = tmp_path / "projects.txt"
+    options.write_text("Bus shelter ; 300\nPark bench ; 100\nLibrary hours ; 700\n", encoding="utf-8")
+    db = ["--db", sqlite_url]
+    assert cli.main(["ballots", "create", "CLIB22", "--kind", "budget", "--title", "Cardiff fund", "--budget", "1000",
+                     "--options-file", str(options), "--local-party", "Cardiff", *db]) == 0
+    ballot_id = int(capsys.readouterr().out.split()[1])
+    assert cli.main(["ballots", "open", str(ballot_id), *db]) == 0
+    assert "5 members may vote" in capsys.readouterr().out
+    for member, marks in zip(members, [[1, 2], [2], [3], [1, 3], [1]], strict=True):
+        ballots.cast(sqlite_engine, ballot_id, member, marks)
+    assert cli.main(["ballots", "list", "CLIB22", *db]) == 0
+    assert "5 of 5 voted  Cardiff fund" in capsys.readouterr().out
+    assert cli.main(["ballots", "close", str(ballot_id), *db]) == 0
+    assert capsys.readouterr().out.startswith("Funded by equal shares")
+    out = tmp_path / "published"
+    assert cli.main(["ballots", "export", str(ballot_id), "--out", str(out), *db]) == 0
+    papers = out / f"ballot-{ballot_id}.pb"
+    assert papers.exists() and "SHA-256" in (out / f"ballot-{ballot_id}-count.txt").read_text(encoding="utf-8")
+    assert cli.main(["count", str(papers), "--method", "equal-shares"]) == 0
+    assert cli.main(["ballots", "open", "CLIB22", *db]) == 2
+    assert "give the ballot's number" in capsys.readouterr().err

@@ -18,6 +18,7 @@ from consult.publishing import ballot_files
 from consult.storage import ballots, roll
 from consult.storage.errors import StoreError
 from consult.storage.records import now_ms
+from consult.text import counted
 
 KINDS = {"motion": "Motion (for / against / abstain)", "preferential": "Preferential (rank; STV for several seats)",
          "budget": "Participatory budget (approve projects)"}
@@ -158,7 +159,7 @@ def paper_form(engine, ballot: ballots.Ballot, member) -> None:
                               format_func=str.capitalize)
         elif ballot.kind == "preferential":
             st.caption(f"Put 1 beside your first choice, 2 beside your second, and so on. Number as many or as few "
-                       f"as you like. {ballot.seats} to elect.")
+                       f"as you like. {counted(ballot.seats, 'seat')} to fill.")
             for option in ballot.options:
                 numbers[option.position] = st.selectbox(
                     option.label, list(range(1, len(ballot.options) + 1)), index=None, placeholder="No number",
