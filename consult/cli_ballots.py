@@ -76,7 +76,9 @@ def run_ballots(args: argparse.Namespace, engine, resolve) -> int:
         print(f"ballot {ballot_id} created as a draft: consult ballots open {ballot_id}")
         return 0
     if args.action == "list":
-        frame = ballots.list_ballots(engine, resolve(engine, args.target).id)
+        consultation_id = resolve(engine, args.target).id
+        ballots.run_schedule(engine, consultation_id)
+        frame = ballots.list_ballots(engine, consultation_id)
         if frame.empty:
             print("no ballots in this consultation")
         for row in frame.itertuples():

@@ -77,6 +77,8 @@ def test_a_motion_is_cast_counted_and_published_without_any_link_to_voters(engin
     outcome = results.result(ballots.get_ballot(engine, ballot_id), papers)
     assert outcome.motion.votes_for == 50 and outcome.motion.carried
     assert "in 2 of 4 regions" in outcome.headline  # North East and Wales for, London against, Scotland abstained
+    parties = outcome.by_local_party.set_index("local_party")
+    assert set(parties.index) == {"Party 0", "Party 1", "Party 2"} and parties["papers"].sum() == 100
     name, data = ballot_files.papers_file(ballots.get_ballot(engine, ballot_id), papers)
     assert name.endswith(".csv") and data.decode().count("\n") == 101
     assert not any(key.encode() in data for key in member_keys if key)
@@ -233,6 +235,22 @@ def test_a_closing_time_refuses_late_papers_and_closes_the_ballot(engine):
         conn.execute(update(s.ballots).where(s.ballots.c.id == ballot_id).values(closes_ms=now_ms() - 1))
     with pytest.raises(Refused, match="closed"):
         ballots.cast(engine, ballot_id, voters[1], "for")
-    assert ballots.close_due(engine, consultation_id) == 1
+    assert ballots.run_schedule(engine, consultation_id) == 1
     assert ballots.get_ballot(engine, ballot_id).status == "closed"
     assert len(ballots.papers(engine, ballot_id)) == 1
+
+
+def test_a_scheduled_ballot_opens_by_itself_with_eligibility_fixed_then(engine):
+    from consult.storage.records import now_ms
+
+    consultation_id, ballot_id, voters, _ = _setup(engine, members=4)
+    with pytest.raises(Refused, match="after the opening time"):
+        ballots.create_ballot(engine, consultation_id, "motion", "Late", [], opens_ms=now_ms() + 7_200_000,
+                              closes_ms=now_ms() + 3_600_000)
+    scheduled = ballots.create_ballot(engine, consultation_id, "motion", "Scheduled", [], opens_ms=now_ms() - 1,
+                                      closes_ms=now_ms() + 3_600_000)
+    assert ballots.run_schedule(engine, consultation_id) == 1
+    opened = ballots.get_ballot(engine, scheduled)
+    assert opened.status == "open" and opened.eligible_count == 4 and opened.closes_ms is not None
+    assert ballots.get_ballot(engine, ballot_id).status == "draft"  # unscheduled drafts wait for a person
+    assert ballots.run_schedule(engine, consultation_id) == 0

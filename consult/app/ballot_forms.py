@@ -6,6 +6,9 @@ module only reads widgets and calls them."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +26,7 @@ from consult.text import counted
 KINDS = {"motion": "Motion (for / against / abstain)", "preferential": "Preferential (rank; STV for several seats)",
          "budget": "Participatory budget (approve projects)"}
 STAFF = ("officer", "facilitator")
+UK = ZoneInfo("Europe/London")
 
 
 def _options(text: str) -> list[tuple]:
@@ -37,6 +41,14 @@ def _options(text: str) -> list[tuple]:
             raise ValueError(f"The cost after ';' must be a whole number: {line.strip()}")
         options.append((label.strip(), int(digits) if digits else None, None))
     return options
+
+
+def uk_time_ms(day: dt.date, time_of_day: dt.time) -> int:
+    return int(dt.datetime.combine(day, time_of_day, tzinfo=UK).timestamp() * 1000)
+
+
+def uk_clock(ms: int) -> str:
+    return f"{dt.datetime.fromtimestamp(ms / 1000, tz=UK):%a %d %b %H:%M} UK time"
 
 
 def _top_proposals(consultation_id: int, count: int) -> list[tuple]:
@@ -65,6 +77,12 @@ def create_form(engine, consultation, actor: str, *, meeting: bool) -> None:
                                format_func=regions.region_name)
         parties = st.multiselect("Only members of these local parties (empty: all)", roll.local_parties(engine))
         on_screen = st.checkbox("Show on the presenter view (all-member meeting)", value=meeting)
+        scheduled = st.checkbox("Open and close at set times (UK time) rather than by hand")
+        when = st.columns(4)
+        open_day = when[0].date_input("Opens on", value=None)
+        open_time = when[1].time_input("at", value=None, key="opens_at")
+        close_day = when[2].date_input("Closes on", value=None)
+        close_time = when[3].time_input("at", value=None, key="closes_at")
         submitted = st.form_submit_button("Create draft", type="primary")
     if not submitted:
         return
@@ -72,11 +90,17 @@ def create_form(engine, consultation, actor: str, *, meeting: bool) -> None:
         options = _options(options_text)
         if top and not options:
             options = _top_proposals(consultation.id, int(top))
+        opens_ms = closes_ms = None
+        if scheduled:
+            if not (open_day and open_time and close_day and close_time):
+                raise ValueError("Give the day and time of both the opening and the closing, or untick the schedule.")
+            opens_ms, closes_ms = uk_time_ms(open_day, open_time), uk_time_ms(close_day, close_time)
         ballots.create_ballot(engine, consultation.id, kind, title, options, description=description,
                               seats=int(seats), majority=majority, quorum_share=(quorum_share / 100) or None,
                               quorum_count=int(quorum_count) or None, budget=int(budget) or None,
                               max_approvals=int(max_approvals) or None, scope_regions=tuple(scope),
-                              scope_local_parties=tuple(parties), meeting=on_screen, actor=actor)
+                              scope_local_parties=tuple(parties), meeting=on_screen, opens_ms=opens_ms,
+                              closes_ms=closes_ms, actor=actor)
         say("success", "Draft created: check it below, then open it.")
     except (StoreError, ValueError) as exc:
         say("error", exc)
@@ -104,8 +128,14 @@ def _close(engine, ballot_id: int, actor: str) -> None:
 def result_view(ballot: ballots.Ballot, papers: pd.DataFrame) -> None:
     outcome = results.result(ballot, papers)
     st.text(outcome.headline)
-    if outcome.by_region is not None and not outcome.by_region.empty:
-        st.dataframe(outcome.by_region.rename(columns=str.capitalize), hide_index=True)
+    for table, hidden, one, many in ((outcome.by_region, outcome.hidden_regions, "region", "regions"),
+                                     (outcome.by_local_party, outcome.hidden_local_parties, "local party",
+                                      "local parties")):
+        if table is not None and not table.empty:
+            st.dataframe(table.rename(columns=lambda c: c.replace("_", " ").capitalize()), hide_index=True)
+            if hidden:
+                caption(f"{counted(hidden, one, many)} with fewer than {results.MIN_CELL} papers not shown, so "
+                        "nobody's vote can be worked out.")
     if outcome.equal_shares is not None:
         table = outcome.equal_shares.projects[["name", "cost", "approvals", "selected", "reason"]]
         st.dataframe(table.rename(columns={"name": "Project", "cost": "Cost", "approvals": "Approvals",
@@ -123,6 +153,10 @@ def staff_controls(engine, ballot: ballots.Ballot, actor: str) -> None:
         st.dataframe(pd.DataFrame([{"Option": o.label, "Cost": o.cost} for o in ballot.options])
                      .dropna(axis=1, how="all"), hide_index=True)
     if ballot.status == "draft":
+        if ballot.opens_ms:
+            caption(f"Opens by itself on {uk_clock(ballot.opens_ms)}"
+                    + (f" and closes on {uk_clock(ballot.closes_ms)}" if ballot.closes_ms else "")
+                    + ", or open it now.")
         st.number_input("Close automatically after (minutes; 0 = when you close it)", 0, 60 * 24 * 60, 0,
                         key=f"minutes_{ballot.id}")
         st.button("Open for voting", key=f"open_{ballot.id}", type="primary", on_click=_open,
@@ -133,7 +167,7 @@ def staff_controls(engine, ballot: ballots.Ballot, actor: str) -> None:
               delta_color="off")
     if ballot.status == "open":
         if ballot.closes_ms:
-            caption(f"Closes by itself at {pd.Timestamp(ballot.closes_ms, unit='ms', tz='UTC'):%H:%M} UTC.")
+            caption(f"Closes by itself on {uk_clock(ballot.closes_ms)}.")
         st.button("Close the ballot", key=f"close_{ballot.id}", on_click=_close, args=(engine, ballot.id, actor))
         return
     papers = ballots.papers(engine, ballot.id)

@@ -34,6 +34,8 @@ class BallotResult:
     greedy: equal_shares.BudgetCount | None = None
     by_region: pd.DataFrame | None = None  # motion: region, papers, for, against, abstain, carried (large cells)
     hidden_regions: int = 0
+    by_local_party: pd.DataFrame | None = None  # the same by local party (large cells only)
+    hidden_local_parties: int = 0
 
 
 def profile_of(ballot: Ballot, papers: pd.DataFrame) -> PreferenceProfile:
@@ -51,17 +53,19 @@ def budget_of(ballot: Ballot, papers: pd.DataFrame) -> BudgetInstance:
                           meta={"description": ballot.title}, max_approvals=ballot.max_approvals)
 
 
-def _motion_by_region(ballot: Ballot, papers: pd.DataFrame, min_cell: int) -> tuple[pd.DataFrame, int]:
+def _motion_by(ballot: Ballot, papers: pd.DataFrame, column: str, min_cell: int) -> tuple[pd.DataFrame, int]:
+    """The motion's count within each region (or local party) with at least `min_cell` papers; how many hidden."""
     rows, hidden = [], 0
-    for region, group in papers.groupby(papers["region"].fillna("")):
+    for place, group in papers.groupby(papers[column].fillna("")):
         if len(group) < min_cell:
             hidden += 1
             continue
         result = motion.count(group["marks"].tolist(), eligible=len(group), majority=ballot.majority)
-        rows.append({"region": regions.region_name(region) if region else "Unknown", "papers": len(group), "for": result.votes_for,
+        name = (regions.region_name(place) if column == "region" else place) if place else "Not known"
+        rows.append({column: name, "papers": len(group), "for": result.votes_for,
                      "against": result.votes_against, "abstain": result.abstentions,
                      "carried": result.majority_met})
-    return pd.DataFrame(rows, columns=["region", "papers", "for", "against", "abstain", "carried"]), hidden
+    return pd.DataFrame(rows, columns=[column, "papers", "for", "against", "abstain", "carried"]), hidden
 
 
 def result(ballot: Ballot, papers: pd.DataFrame, min_cell: int = MIN_CELL) -> BallotResult:
@@ -71,12 +75,14 @@ def result(ballot: Ballot, papers: pd.DataFrame, min_cell: int = MIN_CELL) -> Ba
         counted = motion.count(papers["marks"].tolist(), eligible=int(ballot.eligible_count or len(papers)),
                                majority=ballot.majority, quorum_share=ballot.quorum_share,
                                quorum_count=ballot.quorum_count)
-        by_region, hidden = _motion_by_region(ballot, papers, min_cell)
+        by_region, hidden = _motion_by(ballot, papers, "region", min_cell)
+        by_party, hidden_parties = _motion_by(ballot, papers, "local_party", min_cell)
         headline = counted.summary()
         if not by_region.empty:
             headline += (f" A majority was for it in {int(by_region['carried'].sum())} of {len(by_region)} regions "
                          f"with {min_cell} or more papers" + (f" ({hidden} smaller not shown)." if hidden else "."))
-        return BallotResult(headline, motion=counted, by_region=by_region, hidden_regions=hidden)
+        return BallotResult(headline, motion=counted, by_region=by_region, hidden_regions=hidden,
+                            by_local_party=by_party, hidden_local_parties=hidden_parties)
     if ballot.kind == "preferential":
         count = scottish_stv.count(profile_of(ballot, papers), seed=ballot.seed,
                                    method="irv" if ballot.seats == 1 else "scottish-stv")

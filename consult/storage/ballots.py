@@ -55,6 +55,7 @@ class Ballot:
     eligible_count: int | None
     seed: int
     meeting: bool
+    opens_ms: int | None
     closes_ms: int | None
     options: tuple[Option, ...]
 
@@ -83,8 +84,10 @@ def create_ballot(engine: Engine, consultation_id: int, kind: str, title: str, o
                   description: str = "", seats: int = 1, majority: str = "simple", quorum_share: float | None = None,
                   quorum_count: int | None = None, budget: int | None = None, max_approvals: int | None = None,
                   scope_regions: tuple[str, ...] = (), scope_local_parties: tuple[str, ...] = (),
-                  meeting: bool = False, seed: int | None = None, actor: str = "") -> int:
-    """A draft ballot. `options`: (label, cost or None, proposal id or None) each; a motion has none."""
+                  meeting: bool = False, seed: int | None = None, opens_ms: int | None = None,
+                  closes_ms: int | None = None, actor: str = "") -> int:
+    """A draft ballot. `options`: (label, cost or None, proposal id or None) each; a motion has none.
+    `opens_ms` / `closes_ms`: a schedule (the draft opens and closes by itself; see `run_schedule`)."""
     title = (title or "").strip()
     if not title:
         raise Refused("A ballot needs a title: the question or the post being filled.")
@@ -106,6 +109,8 @@ def create_ballot(engine: Engine, consultation_id: int, kind: str, title: str, o
         raise Refused("The majority is simple or two-thirds.")
     if quorum_share is not None and not 0 <= quorum_share <= 1:
         raise Refused("A quorum share is between 0 and 1 (0.1 is a tenth of eligible members).")
+    if closes_ms is not None and (closes_ms <= now_ms() or (opens_ms is not None and closes_ms <= opens_ms)):
+        raise Refused("The closing time must be in the future and after the opening time.")
     with db.writing(engine) as conn:
         one(conn, select(s.consultations.c.id).where(s.consultations.c.id == consultation_id), "consultation")
         ballot_id = conn.execute(insert(s.ballots).values(
@@ -115,6 +120,7 @@ def create_ballot(engine: Engine, consultation_id: int, kind: str, title: str, o
             max_approvals=max_approvals if kind == "budget" else None,
             scope_regions=",".join(scope_regions), scope_local_parties=",".join(scope_local_parties),
             meeting=int(meeting), seed=secrets.randbelow(10**6) if seed is None else seed, created_by=actor,
+            opens_ms=opens_ms, closes_ms=closes_ms,
         )).inserted_primary_key[0]
         if labels:
             conn.execute(insert(s.ballot_options), [
@@ -133,7 +139,7 @@ def get_ballot(engine: Engine, ballot_id: int) -> Ballot:
     return Ballot(row.id, row.consultation_id, row.kind, row.title, row.description, row.status, row.seats,
                   row.majority, row.quorum_share, row.quorum_count, row.budget, row.max_approvals,
                   _split(row.scope_regions), _split(row.scope_local_parties), row.eligible_count, row.seed,
-                  bool(row.meeting), row.closes_ms,
+                  bool(row.meeting), row.opens_ms, row.closes_ms,
                   tuple(Option(o.position, o.label, o.cost, o.proposal_id) for o in options))
 
 
@@ -156,6 +162,7 @@ def open_ballot(engine: Engine, ballot_id: int, *, actor: str = "", closes_ms: i
     ballot = get_ballot(engine, ballot_id)
     if ballot.status != "draft":
         raise Refused("This ballot has already been opened.")
+    closes_ms = closes_ms if closes_ms is not None else ballot.closes_ms
     if closes_ms is not None and closes_ms <= now_ms():
         raise Refused("The closing time has already passed: choose a time in the future.")
     query = select(s.members.c.number_hash)
@@ -190,9 +197,21 @@ def close_ballot(engine: Engine, ballot_id: int, *, actor: str = "") -> None:
         audit(conn, row.consultation_id, actor or "officer", "ballot_closed", "ballot", ballot_id)
 
 
-def close_due(engine: Engine, consultation_id: int) -> int:
-    """Close the open ballots whose closing time has passed (pages call this before showing ballots; casting
-    refuses after the time anyway). Returns how many were closed."""
+def run_schedule(engine: Engine, consultation_id: int) -> int:
+    """Open the drafts whose opening time has come and close the open ballots whose closing time has passed.
+    Pages and the CLI call this before showing ballots (casting refuses after the closing time anyway, so a page
+    that is late to call it changes nothing). Returns how many ballots changed."""
+    with db.reading(engine) as conn:
+        starting = list(conn.execute(select(s.ballots.c.id).where(
+            s.ballots.c.consultation_id == consultation_id, s.ballots.c.status == "draft",
+            s.ballots.c.opens_ms.is_not(None), s.ballots.c.opens_ms <= now_ms())).scalars())
+    opened = 0
+    for ballot_id in starting:
+        try:
+            open_ballot(engine, ballot_id, actor="schedule")
+            opened += 1
+        except Refused:
+            pass  # already opened by another server, or nobody in scope (the officer sees it still a draft)
     with db.writing(engine) as conn:
         due = list(conn.execute(select(s.ballots.c.id).where(
             s.ballots.c.consultation_id == consultation_id, s.ballots.c.status == "open",
@@ -201,7 +220,7 @@ def close_due(engine: Engine, consultation_id: int) -> int:
             conn.execute(update(s.ballots).where(s.ballots.c.id == ballot_id, s.ballots.c.status == "open")
                          .values(status="closed", closed_ms=now_ms()))
             audit(conn, consultation_id, "schedule", "ballot_closed", "ballot", ballot_id, detail="closing time")
-    return len(due)
+    return opened + len(due)
 
 
 def meeting_ballot(engine: Engine, consultation_id: int) -> int | None:

@@ -42,6 +42,7 @@ ballots = Table(
     Column("seed", Integer, nullable=False, server_default="0"),
     Column("meeting", Integer, nullable=False, server_default="0"),  # shown on the presenter when 1
     Column("created_by", String(120), nullable=False, server_default=""),
+    Column("opens_ms", BigInteger),  # a scheduled opening (a draft opens by itself then)
     Column("opened_ms", BigInteger),
     Column("closes_ms", BigInteger),
     Column("closed_ms", BigInteger),
@@ -51,6 +52,7 @@ ballots = Table(
     CheckConstraint("length(title) >= 1", name="title"),
     CheckConstraint("budget IS NULL OR budget > 0", name="budget"),
     CheckConstraint("quorum_share IS NULL OR (quorum_share >= 0 AND quorum_share <= 1)", name="quorum_share"),
+    CheckConstraint("opens_ms IS NULL OR closes_ms IS NULL OR closes_ms > opens_ms", name="schedule"),
 )
 
 ballot_options = Table(

@@ -12,7 +12,7 @@ engine = resources.engine()
 consultation = storage.get_consultation(engine, member.consultation_id)
 st.title("Ballots")
 caption(consultation.title)
-ballots.close_due(engine, consultation.id)
+ballots.run_schedule(engine, consultation.id)
 listed = ballots.list_ballots(engine, consultation.id, statuses=("open", "closed"))
 if listed.empty:
     st.caption("There is no ballot in this consultation yet. When the party opens one, it appears here.")

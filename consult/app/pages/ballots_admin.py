@@ -15,7 +15,7 @@ caption("One member, one vote, from the membership roll: who may vote is fixed w
         "apart from who voted; officers see turnout, never how anyone voted.")
 with st.expander("Create a ballot"):
     ballot_forms.create_form(engine, consultation, actor, meeting=False)
-ballots.close_due(engine, consultation.id)
+ballots.run_schedule(engine, consultation.id)
 listed = ballots.list_ballots(engine, consultation.id)
 if listed.empty:
     st.caption("No ballots yet.")

@@ -115,7 +115,7 @@ with st.expander("Meeting ballots: members vote on their phones, the presenter s
     st.caption("One member, one vote, from the membership list (verified members only). The result appears on the "
                "presenter view only after you close the ballot.")
     ballot_forms.create_form(engine, consultation, actor, meeting=True)
-    ballots.close_due(engine, consultation.id)
+    ballots.run_schedule(engine, consultation.id)
     meeting = ballots.list_ballots(engine, consultation.id)
     for ballot_id in meeting.loc[meeting["meeting"] == 1, "id"]:
         ballot = ballots.get_ballot(engine, int(ballot_id))

@@ -169,6 +169,7 @@ def live() -> None:
         cols[2].metric("Votes", f"{counts.votes:,}")
         lists = st.container(key="lists")
     with lists:
+        ballots.run_schedule(engine, current.id)
         on_screen = ballots.meeting_ballot(engine, current.id)
         if on_screen is not None:
             with st.container(key="ballot"):

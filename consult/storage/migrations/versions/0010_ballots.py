@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("seed", sa.Integer, nullable=False, server_default="0"),
         sa.Column("meeting", sa.Integer, nullable=False, server_default="0"),
         sa.Column("created_by", sa.String(120), nullable=False, server_default=""),
+        sa.Column("opens_ms", sa.BigInteger),
         sa.Column("opened_ms", sa.BigInteger),
         sa.Column("closes_ms", sa.BigInteger),
         sa.Column("closed_ms", sa.BigInteger),
@@ -48,6 +49,7 @@ def upgrade() -> None:
         sa.CheckConstraint("budget IS NULL OR budget > 0", name="ck_ballots_budget"),
         sa.CheckConstraint("quorum_share IS NULL OR (quorum_share >= 0 AND quorum_share <= 1)",
                            name="ck_ballots_quorum_share"),
+        sa.CheckConstraint("opens_ms IS NULL OR closes_ms IS NULL OR closes_ms > opens_ms", name="ck_ballots_schedule"),
     )
     op.create_table(
         "ballot_options",
