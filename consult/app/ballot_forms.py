@@ -125,8 +125,9 @@ def _close(engine, ballot_id: int, actor: str) -> None:
         st.session_state[f"ballot_message_{ballot_id}"] = ("error", str(exc))
 
 
-def result_view(ballot: ballots.Ballot, papers: pd.DataFrame) -> None:
-    outcome = results.result(ballot, papers)
+def result_view(ballot: ballots.Ballot) -> None:
+    """A closed ballot's result (counted once per server and cached: its papers cannot change)."""
+    outcome = resources.closed_ballot_result(ballot.id)
     st.text(outcome.headline)
     for table, hidden, one, many in ((outcome.by_region, outcome.hidden_regions, "region", "regions"),
                                      (outcome.by_local_party, outcome.hidden_local_parties, "local party",
@@ -170,13 +171,13 @@ def staff_controls(engine, ballot: ballots.Ballot, actor: str) -> None:
             caption(f"Closes by itself on {uk_clock(ballot.closes_ms)}.")
         st.button("Close the ballot", key=f"close_{ballot.id}", on_click=_close, args=(engine, ballot.id, actor))
         return
-    papers = ballots.papers(engine, ballot.id)
-    result_view(ballot, papers)
-    name, data = ballot_files.papers_file(ballot, papers)
-    st.download_button("Anonymised papers (recount with any tool)", data=data, file_name=name,
+    result_view(ballot)
+    # the files are built when asked for, not on every rerun of the page
+    st.download_button("Anonymised papers (recount with any tool)", file_name=ballot_files.papers_file_name(ballot),
+                       data=lambda: ballot_files.papers_file(ballot, ballots.papers(engine, ballot.id))[1],
                        key=f"papers_{ballot.id}", on_click="ignore", icon=":material/download:")
-    sheet = ballot_files.count_sheet(ballot, papers)
-    st.download_button("Count sheet", data=sheet.encode("utf-8"), file_name=f"ballot-{ballot.id}-count.txt",
+    sheet = resources.closed_ballot_sheet(ballot.id)
+    st.download_button("Count sheet", file_name=f"ballot-{ballot.id}-count.txt", data=sheet.encode("utf-8"),
                        key=f"sheet_{ballot.id}", on_click="ignore", icon=":material/description:")
     with st.expander("Count sheet"):
         st.text(sheet)

@@ -297,3 +297,17 @@ def _closed_ballot_result(url: str, ballot_id: int):
 def closed_ballot_result(ballot_id: int):
     """A closed ballot's result, counted once per server: its papers can no longer change."""
     return _closed_ballot_result(database_url(), ballot_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _closed_ballot_sheet(url: str, ballot_id: int) -> str:
+    from consult.publishing import ballot_files
+    from consult.storage import ballots
+
+    engine = engine_for(url)
+    return ballot_files.count_sheet(ballots.get_ballot(engine, ballot_id), ballots.papers(engine, ballot_id))
+
+
+def closed_ballot_sheet(ballot_id: int) -> str:
+    """A closed ballot's published count sheet, built once per server."""
+    return _closed_ballot_sheet(database_url(), ballot_id)

@@ -28,22 +28,26 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def papers_file_name(ballot: Ballot) -> str:
+    return f"ballot-{ballot.id}.{ {'preferential': 'blt', 'budget': 'pb', 'motion': 'csv'}[ballot.kind]}"
+
+
 def papers_file(ballot: Ballot, papers: pd.DataFrame) -> tuple[str, bytes]:
     """(file name, bytes) of the anonymised papers."""
-    stem = f"ballot-{ballot.id}"
+    name = papers_file_name(ballot)
     if ballot.kind == "preferential":
         lines = [f"{len(ballot.options)} {ballot.seats}"]
         lines += [f"({row.receipt_hash}) 1 {row.marks.replace(',', ' ')} 0" for row in papers.itertuples()]
         lines += ["0"] + [_quoted(o.label) for o in ballot.options] + [_quoted(ballot.title)]
-        return f"{stem}.blt", ("\n".join(lines) + "\n").encode("utf-8")
+        return name, ("\n".join(lines) + "\n").encode("utf-8")
     if ballot.kind == "budget":
         text = pabulib.dumps(results.budget_of(ballot, papers), voter_ids=papers["receipt_hash"].tolist())
-        return f"{stem}.pb", text.encode("utf-8")
+        return name, text.encode("utf-8")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["receipt_hash", "vote"])
     writer.writerows(papers[["receipt_hash", "marks"]].itertuples(index=False))
-    return f"{stem}.csv", out.getvalue().encode("utf-8")
+    return name, out.getvalue().encode("utf-8")
 
 
 def count_sheet(ballot: Ballot, papers: pd.DataFrame) -> str:

@@ -320,6 +320,9 @@ def papers(engine: Engine, ballot_id: int) -> pd.DataFrame:
 
 def find_receipt(engine: Engine, ballot_id: int, receipt: str) -> str | None:
     """The marks on the paper with this receipt, once the ballot has closed (None when no paper has it)."""
-    frame = papers(engine, ballot_id)
-    match = frame.loc[frame["receipt_hash"] == receipt_hash(ballot_id, receipt), "marks"]
-    return None if match.empty else str(match.iloc[0])
+    if get_ballot(engine, ballot_id).status != "closed":
+        raise Refused("Receipts can be checked once the ballot has closed.")
+    with db.reading(engine) as conn:
+        return conn.execute(select(s.ballot_papers.c.marks).where(
+            s.ballot_papers.c.ballot_id == ballot_id,
+            s.ballot_papers.c.receipt_hash == receipt_hash(ballot_id, receipt))).scalar()

@@ -67,22 +67,18 @@ ballot_options = Table(
     CheckConstraint("length(label) >= 1", name="label"),
 )
 
-# who may vote, fixed when the ballot opens: the member keys of the roll's members in scope at that moment
-ballot_eligible = Table(
-    "ballot_eligible",
-    metadata,
-    Column("ballot_id", ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True),
-    Column("member_key", String(64), primary_key=True),
-    sqlite_with_rowid=False,
-)
+def _members_of_ballot(name: str) -> Table:
+    """A set of member keys per ballot, stored in key order."""
+    return Table(name, metadata,
+                 Column("ballot_id", ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True),
+                 Column("member_key", String(64), primary_key=True),
+                 sqlite_with_rowid=False)
 
-ballot_voters = Table(
-    "ballot_voters",
-    metadata,
-    Column("ballot_id", ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True),
-    Column("member_key", String(64), primary_key=True),
-    sqlite_with_rowid=False,
-)
+
+# who may vote, fixed when the ballot opens: the member keys of the roll's members in scope at that moment
+ballot_eligible = _members_of_ballot("ballot_eligible")
+# who has voted (never how): written in the transaction that writes their paper
+ballot_voters = _members_of_ballot("ballot_voters")
 
 ballot_papers = Table(
     "ballot_papers",

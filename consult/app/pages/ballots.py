@@ -41,7 +41,7 @@ for row in listed.itertuples():
             elif member.verified:
                 ballot_forms.paper_form(engine, ballot, member)
             continue
-        ballot_forms.result_view(ballot, ballots.papers(engine, ballot.id))
+        ballot_forms.result_view(ballot)
         check = st.text_input("Check my receipt", key=f"check_{ballot.id}", placeholder="XXXX-XXXX-XXXX-XXXX",
                               value=receipt or "")
         if check:
