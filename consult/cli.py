@@ -29,11 +29,13 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.if_empty and not storage.list_consultations(engine).empty:
         print("the database already holds a consultation; demo not loaded")
         return 0
-    consultation_id = demo.install(engine, seed=args.seed)
+    consultation_id = demo.install(engine, seed=args.seed, meeting=True)
     counts = storage.counts(engine, consultation_id)
     consultation = storage.get_consultation(engine, consultation_id)
     print(f"demo consultation {consultation_id} (join code {consultation.join_code}): {counts.participants} "
           f"participants, {counts.proposals} proposals, {counts.votes} votes")
+    if args.seed == 2026:
+        print("all-member meeting MEET26 (members only): two decided ballots and a budget ballot open to vote in")
     return 0
 
 

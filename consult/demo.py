@@ -221,9 +221,10 @@ def _votes(
 
 
 def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, *, themes: bool = True,
-            **kwargs) -> int:
+            meeting: bool = False, **kwargs) -> int:
     """Write the demo consultation into the database and return its id; with `themes`, its themes are found
-    too, so the Themes page has content at first open."""
+    too, so the Themes page has content at first open; with `meeting`, the all-member meeting and its ballots
+    (`demo_ballots`) too."""
     data = data or generate(seed, **kwargs)
     join_code = JOIN_CODE if seed == 2026 else None
     consultation = storage.create_consultation(
@@ -246,4 +247,8 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, *, t
         from consult.storage import themes as theme_store
 
         theme_store.run(engine, consultation.id, actor="consult demo")
+    if meeting and seed == 2026:
+        from consult import demo_ballots
+
+        demo_ballots.install(engine, seed)
     return consultation.id

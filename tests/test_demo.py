@@ -88,3 +88,23 @@ def test_install_writes_everything(sqlite_engine, data):
     assert roll.roll_summary(sqlite_engine).members == 20_000
     assert storage.baseline_name_for(sqlite_engine, storage.get_consultation(sqlite_engine, consultation_id)) == \
         storage.MEMBERSHIP
+
+
+def test_the_demo_meeting_has_decided_ballots_and_one_the_demo_member_can_vote_in(sqlite_engine):
+    from consult import demo_ballots, demo_roll, membership
+    from consult.ballots import results
+    from consult.storage import ballots, roll
+
+    demo_roll.install(sqlite_engine)
+    meeting = demo_ballots.install(sqlite_engine)
+    listed = ballots.list_ballots(sqlite_engine, meeting).set_index("kind")
+    assert listed.loc["motion", "status"] == listed.loc["preferential", "status"] == "closed"
+    assert listed.loc["budget", "status"] == "open" and listed.loc["budget", "meeting"] == 1
+    motion = ballots.get_ballot(sqlite_engine, int(listed.loc["motion", "id"]))
+    outcome = results.result(motion, ballots.papers(sqlite_engine, motion.id))
+    assert outcome.motion.quorum_met and not outcome.by_region.empty
+    number = membership.number_hash("DM000001")
+    found = roll.find_member(sqlite_engine, number, membership.verifier_hash(number, "ZZ99 9XH", "postcode"))
+    assert found is not None
+    member, _ = roll.join_verified(sqlite_engine, meeting, number, found[0], found[1], consented=True)
+    assert ballots.cast(sqlite_engine, int(listed.loc["budget", "id"]), member, [1, 7])
