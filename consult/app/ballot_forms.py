@@ -141,7 +141,8 @@ def result_view(ballot: ballots.Ballot) -> None:
         table = outcome.equal_shares.projects[["name", "cost", "approvals", "selected", "reason"]]
         st.dataframe(table.rename(columns={"name": "Project", "cost": "Cost", "approvals": "Approvals",
                                            "selected": "Funded", "reason": "Why"}),
-                     hide_index=True, column_config={"Funded": st.column_config.CheckboxColumn()})
+                     hide_index=True, column_config={"Funded": st.column_config.CheckboxColumn(),
+                                                     "Cost": st.column_config.NumberColumn(format="localized")})
 
 
 def staff_controls(engine, ballot: ballots.Ballot, actor: str) -> None:
@@ -152,7 +153,8 @@ def staff_controls(engine, ballot: ballots.Ballot, actor: str) -> None:
         say(*message)
     if ballot.options:
         st.dataframe(pd.DataFrame([{"Option": o.label, "Cost": o.cost} for o in ballot.options])
-                     .dropna(axis=1, how="all"), hide_index=True)
+                     .dropna(axis=1, how="all"), hide_index=True,
+                     column_config={"Cost": st.column_config.NumberColumn(format="localized")})
     if ballot.status == "draft":
         if ballot.opens_ms:
             caption(f"Opens by itself on {uk_clock(ballot.opens_ms)}"
@@ -164,8 +166,8 @@ def staff_controls(engine, ballot: ballots.Ballot, actor: str) -> None:
                   args=(engine, ballot.id, actor))
         return
     voted, eligible = ballots.turnout(engine, ballot.id)
-    st.metric("Turnout", f"{voted:,} of {eligible:,}", f"{voted / eligible:.0%}" if eligible else None,
-              delta_color="off")
+    st.metric("Turnout", f"{voted:,} of {eligible:,}", help=f"{voted / eligible:.1%} of the members eligible when "
+              "the ballot opened" if eligible else None)
     if ballot.status == "open":
         if ballot.closes_ms:
             caption(f"Closes by itself on {uk_clock(ballot.closes_ms)}.")

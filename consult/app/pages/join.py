@@ -6,7 +6,7 @@ from consult import member_join, qr, regions, storage
 from consult.app import member_views, session
 from consult.app.components import say
 from consult.app.resources import client_address, engine, public_base_url
-from consult.storage import erasure, roll
+from consult.storage import ballots, erasure, roll
 from consult.text import escape_markdown
 
 PRIVACY = """
@@ -143,6 +143,13 @@ def joined_page(current) -> None:
             st.caption("Your votes so far move with you: you stay one participant, now verified.")
             verify_form(consultation)
     params = session.member_params()
+    ballots.run_schedule(engine(), consultation.id)
+    open_ballots = ballots.list_ballots(engine(), consultation.id, statuses=("open",))
+    if not open_ballots.empty:
+        say("info", f"A ballot is open: {open_ballots['title'].iloc[0]}" if len(open_ballots) == 1
+            else f"{len(open_ballots)} ballots are open.", icon=":material/how_to_vote:")
+        st.page_link("consult/app/pages/ballots.py", label="Vote in the ballot" if len(open_ballots) == 1
+                     else "Vote in the ballots", icon=":material/how_to_vote:", query_params=params)
     st.page_link("consult/app/pages/vote.py", label="Vote on proposals", icon=":material/thumbs_up_down:",
                  query_params=params)
     st.page_link("consult/app/pages/propose.py", label="Make a proposal", icon=":material/edit_note:",
@@ -151,6 +158,9 @@ def joined_page(current) -> None:
                  query_params=params)
     st.page_link("consult/app/pages/what_happened.py", label="What happened to the proposals",
                  icon=":material/campaign:", query_params=params)
+    if open_ballots.empty:
+        st.page_link("consult/app/pages/ballots.py", label="Ballots and their results", icon=":material/how_to_vote:",
+                     query_params=params)
     with st.expander("Share this consultation", icon=":material/share:"):
         # the clean join link: the member's own place is kept by their browser, never handed on with a link
         st.caption("Send this link to other members. It opens the join page; it does not carry your votes.")
