@@ -34,8 +34,9 @@ def add_command(add: Callable[..., argparse.ArgumentParser]) -> None:
     cnt.add_argument("file", help="the ballot file")
     cnt.add_argument("--method", required=True, choices=count_file.METHODS)
     cnt.add_argument("--seats", type=int, help="seats to fill (default: the BLT file's)")
-    cnt.add_argument("--seed", type=int, default=0, help="seed for any lot drawn to break a tie (default 0; "
-                                                         "it is printed with each draw)")
+    cnt.add_argument("--seed", type=int, help="seed for any lot drawn to break a tie: STV prints each draw (default "
+                                              "0); for budgets it draws the order exact ties follow (default: "
+                                              "project ids in text order, as pabutools)")
     cnt.add_argument("--eligible", type=int, help="motion: members eligible (default: the papers in the file)")
     cnt.add_argument("--majority", choices=["simple", "two-thirds"], default="simple", help="motion: majority rule")
     cnt.add_argument("--quorum-share", type=float, help="motion: share of eligible members who must vote, e.g. 0.1")

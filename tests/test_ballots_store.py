@@ -156,6 +156,9 @@ def test_a_preferential_ballot_is_counted_by_stv_and_published_as_blt(engine, tm
     ballot, papers = ballots.get_ballot(engine, ballot_id), ballots.papers(engine, ballot_id)
     outcome = results.result(ballot, papers)
     assert len(outcome.stv.elected) == 2
+    # 30 papers over 4 regions is 8, 8, 7 and 7: every region under 10, so none is shown on its own
+    assert outcome.by_region.empty and outcome.hidden_regions == 4
+    assert results.result(ballot, papers, min_cell=7).by_region["papers"].sum() == 30
     name, data = ballot_files.papers_file(ballot, papers)
     (tmp_path / name).write_bytes(data)
     from consult import (
@@ -167,7 +170,7 @@ def test_a_preferential_ballot_is_counted_by_stv_and_published_as_blt(engine, tm
     assert cli.main(["count", str(tmp_path / name), "--method", "scottish-stv", "--seed", str(ballot.seed)]) == 0
 
 
-def test_a_budget_ballot_limits_approvals_and_counts_both_rules(engine):
+def test_a_budget_ballot_limits_approvals_and_counts_both_rules(engine, tmp_path):
     options = [("Library", 600, None), ("Buses", 600, None), ("Bench", 100, None)]
     _, ballot_id, voters, _ = _setup(engine, members=12, kind="budget", options=options, budget=1000,
                                      max_approvals=2)
@@ -177,9 +180,18 @@ def test_a_budget_ballot_limits_approvals_and_counts_both_rules(engine):
     for i, voter in enumerate(voters):
         ballots.cast(engine, ballot_id, voter, [[1], [2, 3], [1, 3]][i % 3])
     ballots.close_ballot(engine, ballot_id)
-    outcome = results.result(ballots.get_ballot(engine, ballot_id), ballots.papers(engine, ballot_id))
+    ballot, papers = ballots.get_ballot(engine, ballot_id), ballots.papers(engine, ballot_id)
+    outcome = results.result(ballot, papers)
     assert outcome.equal_shares.spent <= 1000 and outcome.greedy is not None
     assert outcome.headline.startswith("Funded by equal shares")
+    # the published file, recounted with the published seed, funds the same projects (ties follow the same lot)
+    from consult.ballots import count_file
+
+    name, data = ballot_files.papers_file(ballot, papers)
+    (tmp_path / name).write_bytes(data)
+    recount = count_file.count_file(tmp_path / name, "equal-shares", seed=ballot.seed).result
+    assert recount.loc[recount["selected"] == 1, "project_id"].tolist() == outcome.equal_shares.funded
+    assert "drawn by lot with seed" in ballot_files.count_sheet(ballot, papers)
 
 
 @pytest.mark.parametrize(("kind", "options", "settings", "message"), [

@@ -101,3 +101,15 @@ def test_a_written_budget_reads_back_identically():
                               approvals=[frozenset({"x"}), frozenset({"x", "y"}), frozenset()])
     again = pabulib.parse(pabulib.dumps(instance, voter_ids=["r1", "r2", "r3"]))
     assert again.approvals == instance.approvals and again.names == instance.names and again.budget == 500
+
+
+def test_exact_ties_follow_the_tie_order_given():
+    # one voter backs two projects of the same cost, only one of which fits: an exact tie under both rules
+    tied = BudgetInstance(budget=100, project_ids=["a", "b"], costs={"a": 100, "b": 100}, names={},
+                          approvals=[frozenset({"a", "b"})])
+    assert equal_shares.equal_shares(tied).funded == ["a"] == equal_shares.greedy(tied).funded
+    assert equal_shares.equal_shares(tied, tie_order=["b", "a"]).funded == ["b"]
+    assert equal_shares.greedy(tied, tie_order=["b", "a"]).funded == ["b"]
+    assert _pabutools(tied, add_one=True)[0] == {"a"}  # the default order is pabutools'
+    with pytest.raises(ValueError, match="every project once"):
+        equal_shares.greedy(tied, tie_order=["b"])

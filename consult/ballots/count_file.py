@@ -75,7 +75,8 @@ def read_motion_votes(text: str) -> list[str]:
     return votes
 
 
-def count_file(path: str | Path, method: str, seats: int | None = None, seed: int = 0, eligible: int | None = None,
+def count_file(path: str | Path, method: str, seats: int | None = None, seed: int | None = None,
+               eligible: int | None = None,
                majority: str = "simple", quorum_share: float | None = None,
                quorum_count: int | None = None) -> FileCount:
     """Count the file at `path`; raise BallotFileError (or ValueError) with a plain reason on bad input."""
@@ -92,11 +93,14 @@ def count_file(path: str | Path, method: str, seats: int | None = None, seed: in
             profile = PreferenceProfile(profile.candidates, seats, profile.rankings, profile.weights,
                                         profile.withdrawn, profile.title)
             check(profile)
-        run = scottish_stv.count(profile, seed=seed, method=method)
+        run = scottish_stv.count(profile, seed=seed or 0, method=method)
         return FileCount(run.outcome, header + "\n" + stv_sheet(run))
     if method in ("equal-shares", "greedy"):
         instance = pabulib.parse(text)
-        run = equal_shares.equal_shares(instance) if method == "equal-shares" else equal_shares.greedy(instance)
+        # with a seed, exact ties follow the order that seed draws (as a ballot's count does); else project ids
+        order = equal_shares.lot_order(instance.project_ids, seed) if seed is not None else None
+        run = (equal_shares.equal_shares(instance, tie_order=order) if method == "equal-shares"
+               else equal_shares.greedy(instance, tie_order=order))
         columns = ["project_id", "selected", "cost", "approvals", "how", "reason", "name"]
         return FileCount(run.projects[columns], header + "\n" + budget_sheet(run))
     votes = read_motion_votes(text)

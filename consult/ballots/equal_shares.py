@@ -20,6 +20,7 @@ supporting groups; floating-point affordabilities within 1e-9 of each other coun
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,10 +49,17 @@ class BudgetCount:
 
 
 class _Profile:
-    """Approval ballots grouped: each distinct set of approvals once, with how many voters cast it."""
+    """Approval ballots grouped: each distinct set of approvals once, with how many voters cast it.
 
-    def __init__(self, instance: BudgetInstance) -> None:
+    `tie_order` ranks the projects for breaking exact ties (first wins); by default project ids in text order,
+    which is pabutools' convention; a ballot passes the order its published seed drew."""
+
+    def __init__(self, instance: BudgetInstance, tie_order: list[str] | None = None) -> None:
         self.ids = list(instance.project_ids)
+        order = tie_order or sorted(self.ids)
+        if sorted(order) != sorted(self.ids):
+            raise ValueError("the tie order must list every project once")
+        self.tie_rank = {project: rank for rank, project in enumerate(order)}
         self.costs = np.array([instance.costs[p] for p in self.ids], dtype=np.float64)
         index = {p: i for i, p in enumerate(self.ids)}
         groups: dict[frozenset[str], int] = {}
@@ -106,7 +114,7 @@ def _equal_shares_once(profile: _Profile, share: float) -> tuple[list[int], dict
             best_payment[project] = largest
         if not tied:
             break
-        chosen = min(tied, key=lambda p: profile.ids[p])
+        chosen = min(tied, key=lambda p: profile.tie_rank[profile.ids[p]])
         groups = profile.supporters[chosen]
         budgets[groups] -= np.minimum(budgets[groups], best_payment[chosen])
         selected.append(chosen)
@@ -115,13 +123,22 @@ def _equal_shares_once(profile: _Profile, share: float) -> tuple[list[int], dict
     return selected, how, budgets, considered
 
 
+def lot_order(project_ids: list[str], seed: int) -> list[str]:
+    """A tie order drawn by lot: the project ids (in file order) shuffled by `random.Random(seed)`, so anyone with
+    the published seed and the file draws the same order."""
+    order = list(project_ids)
+    random.Random(seed).shuffle(order)  # nosec B311 - a published, repeatable lot, not a secret
+    return order
+
+
 def _greedy_order(profile: _Profile, projects: list[int]) -> list[int]:
-    return sorted(projects, key=lambda p: (-profile.approvals[p], profile.ids[p]))
+    return sorted(projects, key=lambda p: (-profile.approvals[p], profile.tie_rank[profile.ids[p]]))
 
 
-def equal_shares(instance: BudgetInstance, completion: bool = True, greedy_completion: bool = False) -> BudgetCount:
+def equal_shares(instance: BudgetInstance, completion: bool = True, greedy_completion: bool = False,
+                 tie_order: list[str] | None = None) -> BudgetCount:
     """Equal shares with add-one completion (skipped with completion=False), optionally then greedy completion."""
-    profile = _Profile(instance)
+    profile = _Profile(instance, tie_order)
     budget = float(instance.budget)
     share = budget / max(profile.voters, 1)
     selected, how, budgets, considered = _equal_shares_once(profile, share)
@@ -164,9 +181,10 @@ def equal_shares(instance: BudgetInstance, completion: bool = True, greedy_compl
     return BudgetCount("equal-shares", instance.budget, profile.voters, pd.DataFrame(rows), share)
 
 
-def greedy(instance: BudgetInstance) -> BudgetCount:
-    """Approvals descending (ties by project id), each funded if it still fits; unsupported projects are not."""
-    profile = _Profile(instance)
+def greedy(instance: BudgetInstance, tie_order: list[str] | None = None) -> BudgetCount:
+    """Approvals descending (ties by `tie_order`, else project id), each funded if it still fits; unsupported
+    projects are not."""
+    profile = _Profile(instance, tie_order)
     left = float(instance.budget)
     rows = {}
     for rank, project in enumerate(_greedy_order(profile, [p for p in range(len(profile.ids))

@@ -53,19 +53,54 @@ def budget_of(ballot: Ballot, papers: pd.DataFrame) -> BudgetInstance:
                           meta={"description": ballot.title}, max_approvals=ballot.max_approvals)
 
 
-def _motion_by(ballot: Ballot, papers: pd.DataFrame, column: str, min_cell: int) -> tuple[pd.DataFrame, int]:
-    """The motion's count within each region (or local party) with at least `min_cell` papers; how many hidden."""
-    rows, hidden = [], 0
+def tie_order(ballot: Ballot) -> list[str]:
+    """The order exact ties between projects are broken in: drawn by lot from the ballot's published seed over the
+    option numbers in order (the order the published `.pb` lists them), so `consult count --seed` repeats it."""
+    return equal_shares.lot_order([str(o.position) for o in ballot.options], ballot.seed)
+
+
+def _large_cells(papers: pd.DataFrame, column: str, min_cell: int):
+    """(place name, its papers) for each region or local party with at least `min_cell` papers, and how many had
+    fewer (those are never shown on their own)."""
+    cells, hidden = [], 0
     for place, group in papers.groupby(papers[column].fillna("")):
         if len(group) < min_cell:
             hidden += 1
             continue
+        cells.append(((regions.region_name(place) if column == "region" else place) if place else "Not known", group))
+    return cells, hidden
+
+
+def _motion_by(ballot: Ballot, papers: pd.DataFrame, column: str, min_cell: int) -> tuple[pd.DataFrame, int]:
+    """The motion's count within each region (or local party) with at least `min_cell` papers; how many hidden."""
+    cells, hidden = _large_cells(papers, column, min_cell)
+    rows = []
+    for name, group in cells:
         result = motion.count(group["marks"].tolist(), eligible=len(group), majority=ballot.majority)
-        name = (regions.region_name(place) if column == "region" else place) if place else "Not known"
         rows.append({column: name, "papers": len(group), "for": result.votes_for,
                      "against": result.votes_against, "abstain": result.abstentions,
                      "carried": result.majority_met})
     return pd.DataFrame(rows, columns=[column, "papers", "for", "against", "abstain", "carried"]), hidden
+
+
+def _leaders_by(ballot: Ballot, papers: pd.DataFrame, column: str, min_cell: int) -> tuple[pd.DataFrame, int]:
+    """Within each large region (or local party): the option most often ranked first (preferential) or most
+    approved (budget), and its share of that place's papers."""
+    cells, hidden = _large_cells(papers, column, min_cell)
+    label = "most first preferences" if ballot.kind == "preferential" else "most approved"
+    rows = []
+    for name, group in cells:
+        counts = first_preferences(ballot, group)
+        rows.append({column: name, "papers": len(group), label: counts.idxmax(),
+                     "share": round(counts.max() / len(group), 3)})
+    return pd.DataFrame(rows, columns=[column, "papers", label, "share"]), hidden
+
+
+def _places(ballot: Ballot, papers: pd.DataFrame, min_cell: int) -> dict:
+    by_region, hidden = _leaders_by(ballot, papers, "region", min_cell)
+    by_party, hidden_parties = _leaders_by(ballot, papers, "local_party", min_cell)
+    return {"by_region": by_region, "hidden_regions": hidden, "by_local_party": by_party,
+            "hidden_local_parties": hidden_parties}
 
 
 def result(ballot: Ballot, papers: pd.DataFrame, min_cell: int = MIN_CELL) -> BallotResult:
@@ -88,16 +123,17 @@ def result(ballot: Ballot, papers: pd.DataFrame, min_cell: int = MIN_CELL) -> Ba
                                    method="irv" if ballot.seats == 1 else "scottish-stv")
         chosen = "; ".join(count.elected)
         return BallotResult(f"Elected ({ballot.seats} of {len(ballot.options)}): {chosen}. {count.valid_papers:,} "
-                            f"valid papers, quota {count.quota:,}.", stv=count)
+                            f"valid papers, quota {count.quota:,}.", stv=count, **_places(ballot, papers, min_cell))
     instance = budget_of(ballot, papers)
-    fair, plain = equal_shares.equal_shares(instance), equal_shares.greedy(instance)
+    order = tie_order(ballot)
+    fair, plain = equal_shares.equal_shares(instance, tie_order=order), equal_shares.greedy(instance, tie_order=order)
     names = dict(zip(fair.projects["project_id"], fair.projects["name"], strict=True))
     funded = "; ".join(names[p] for p in fair.funded) or "nothing"
     same = set(fair.funded) == set(plain.funded)
     return BallotResult(f"Funded by equal shares: {funded} ({fair.spent:,} of {ballot.budget:,}). The greedy rule "
                         + ("funds the same projects." if same else
                            f"would fund: {'; '.join(names[p] for p in plain.funded) or 'nothing'}."),
-                        equal_shares=fair, greedy=plain)
+                        equal_shares=fair, greedy=plain, **_places(ballot, papers, min_cell))
 
 
 def first_preferences(ballot: Ballot, papers: pd.DataFrame) -> pd.Series:

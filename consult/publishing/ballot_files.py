@@ -65,5 +65,8 @@ def count_sheet(ballot: Ballot, papers: pd.DataFrame) -> str:
     if outcome.stv is not None:
         lines += ["", count_file.stv_sheet(outcome.stv)]
     if outcome.equal_shares is not None:
+        names = {str(o.position): o.label for o in ballot.options}
+        lines += ["", f"Exact ties between projects go to the one first in this order, drawn by lot with seed "
+                      f"{ballot.seed}: " + "; ".join(names[p] for p in results.tie_order(ballot))]
         lines += ["", count_file.budget_sheet(outcome.equal_shares), "", count_file.budget_sheet(outcome.greedy)]
     return "\n".join(lines) + "\n"
