@@ -133,7 +133,8 @@ def result_view(ballot: ballots.Ballot) -> None:
                                      (outcome.by_local_party, outcome.hidden_local_parties, "local party",
                                       "local parties")):
         if table is not None and not table.empty:
-            st.dataframe(table.rename(columns=lambda c: c.replace("_", " ").capitalize()), hide_index=True)
+            st.dataframe(table.rename(columns=lambda c: c.replace("_", " ").capitalize()), hide_index=True,
+                         column_config={"Share": st.column_config.NumberColumn(format="percent")})
             if hidden:
                 caption(f"{counted(hidden, one, many)} with fewer than {results.MIN_CELL} papers not shown, so "
                         "nobody's vote can be worked out.")
