@@ -23,8 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from benchmarks.common import load_synthetic, row, scratch_engine  # noqa: E402
-from consult import charts, live, storage, support  # noqa: E402
+from consult import charts, storage  # noqa: E402
+from consult.live import presenter_data as live
 from consult.storage import themes as theme_store  # noqa: E402
+from consult.support import direct as support
 
 
 def populate(engine, n_people: int, n_props: int, n_votes: int) -> int:

@@ -470,7 +470,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
     if args.protocol:
         from benchmarks.load_protocol import protocol_report, remote_report
-        from consult import demo
+        from consult.demo import consultation as demo
 
         if args.target:
             remote_report(args.target, args.members, args.ramp, args.code or demo.JOIN_CODE,

@@ -29,7 +29,8 @@ from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from benchmarks.common import load_synthetic, row  # noqa: E402
-from consult import demo, storage  # noqa: E402
+from consult import storage  # noqa: E402
+from consult.demo import consultation as demo
 from consult.storage import db  # noqa: E402
 from consult.storage import themes as theme_store  # noqa: E402
 
@@ -84,7 +85,7 @@ def measure_server() -> None:
 
     from benchmarks.servers import start_servers
     from benchmarks.streamlit_client import StreamlitTab
-    from consult import auth
+    from consult.access import staff_sign_in as auth
 
     password = "officer-benchmark-password"
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:

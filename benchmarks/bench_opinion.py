@@ -35,7 +35,9 @@ from sklearn.decomposition import TruncatedSVD  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from benchmarks.common import row  # noqa: E402
-from consult import opinion, regions, support  # noqa: E402
+from consult import regions  # noqa: E402
+from consult.opinion import groups as opinion
+from consult.support import direct as support
 
 
 def synthetic_votes(n_people: int, n_props: int, n_votes: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -134,7 +136,7 @@ def from_file(votes: pd.DataFrame, n_proposals: int) -> int:
     import subprocess
     import tempfile
 
-    from consult import polis
+    from consult.intake import polis
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -158,7 +160,7 @@ def from_file(votes: pd.DataFrame, n_proposals: int) -> int:
         print(row("step", "seconds", "vs baseline", "target"))
         print(row("votes.csv as text (before)", f"{text_s:.2f}", "1.00", ""))
         print(row("votes.csv as numbers (now)", f"{numbers_s:.2f}", f"{numbers_s / text_s:.2f}", ""))
-        run = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "consult.cli", "groups", str(folder)],
+        run = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "consult.cli.main", "groups", str(folder)],
                              capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(Path(__file__)
                                                                                                  .resolve().parents[1])))
         wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", run.stderr)

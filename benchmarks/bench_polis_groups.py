@@ -28,7 +28,8 @@ from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
 
 from benchmarks.common import row  # noqa: E402
-from consult import opinion, polis  # noqa: E402
+from consult.intake import polis
+from consult.opinion import groups as opinion  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 CONVERSATIONS = ("bg2050-volunteers", "brexit-consensus", "london.youth.policing")

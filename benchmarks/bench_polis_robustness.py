@@ -26,7 +26,8 @@ from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from benchmarks.bench_polis_groups import plain_clusters  # noqa: E402
 from benchmarks.common import row  # noqa: E402
-from consult import opinion, polis  # noqa: E402
+from consult.intake import polis
+from consult.opinion import groups as opinion  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 CONVERSATIONS = ("bg2050-volunteers", "brexit-consensus", "london.youth.policing")

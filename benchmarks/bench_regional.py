@@ -28,9 +28,11 @@ import pandas as pd  # noqa: E402
 from scipy import special  # noqa: E402
 
 from benchmarks.common import row  # noqa: E402
-from consult import regional, regions, routing  # noqa: E402
-from consult.regional_model import EmpiricalBayesRegional, HierarchicalRegionalModel  # noqa: E402
-from consult.support import wilson_interval  # noqa: E402
+from consult import regions  # noqa: E402
+from consult.proposals import routing
+from consult.support import pooled as regional
+from consult.support.direct import wilson_interval  # noqa: E402
+from consult.support.pooling_model import EmpiricalBayesRegional, HierarchicalRegionalModel  # noqa: E402
 
 CODES = regions.region_codes()
 SCENARIOS = {"meeting": (60, 200, 40), "open": (1500, 700, 45), "dense": (300, 3000, 60)}

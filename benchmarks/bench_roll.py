@@ -23,7 +23,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from benchmarks.common import postgres_available, row, scratch_engine  # noqa: E402
-from consult import demo_roll, member_join, membership, storage, tables  # noqa: E402
+from consult import storage  # noqa: E402
+from consult.access import member_join
+from consult.access import roll_file as membership
+from consult.demo import roll as demo_roll
+from consult.intake import spreadsheets as tables
 from consult.storage import roll  # noqa: E402
 
 

@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 from benchmarks.bench_themes import generated  # noqa: E402
 from benchmarks.common import row  # noqa: E402
-from consult.similar import SimilarityIndex  # noqa: E402
+from consult.proposals.similar import SimilarityIndex  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -59,7 +59,8 @@ def main(argv=None) -> int:
 def pairs_report() -> int:
     import pandas as pd
 
-    from consult import demo, similar
+    from consult.demo import consultation as demo
+    from consult.proposals import similar
 
     pairs = pd.read_csv(Path(__file__).resolve().parents[1] / "tests" / "data" / "similar_pairs.csv")
     duplicates = pairs["duplicate"] == 1

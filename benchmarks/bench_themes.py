@@ -33,8 +33,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 
 from benchmarks.common import row  # noqa: E402
-from consult import demo, embeddings  # noqa: E402
-from consult.themes import ThemeModel  # noqa: E402
+from consult.demo import consultation as demo  # noqa: E402
+from consult.text import embeddings
+from consult.themes.model import ThemeModel  # noqa: E402
 
 EVALS = Path(__file__).resolve().parents[2] / "shared" / "data" / "themefinder-evals"
 
@@ -117,7 +118,7 @@ def embedding_check() -> None:
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.preprocessing import normalize
 
-    from consult.text import WORD_PATTERN
+    from consult.text.cleaning import WORD_PATTERN
 
     print(row("data / sentence vectors (true k)", "NMI", "ARI", widths=(44, 8, 8)))
     sets = [("eval_sentiments", eval_sentiments), ("demo consultation", demo_set)] if EVALS.exists() else [

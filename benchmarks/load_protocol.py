@@ -34,7 +34,8 @@ from sqlalchemy.engine import make_url
 from benchmarks.common import POSTGRES_URL
 from benchmarks.servers import cpu_seconds, machine_busy_seconds, rss_mb, start_servers
 from benchmarks.streamlit_client import ProtocolError, StreamlitTab
-from consult import demo, regions, storage
+from consult import regions, storage
+from consult.demo import consultation as demo
 from consult.storage import db
 
 ACTIONS = ("first page", "join", "vote", "open propose", "type", "propose", "my region")

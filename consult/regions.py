@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from consult.tables import decode
+from consult.text.encoding import decode
 
 REGIONS_CSV = Path(__file__).resolve().parents[1] / "data" / "regions.csv"
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from consult import demo, member_link, storage
+from consult import storage
+from consult.access import member_link
+from consult.demo import consultation as demo
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 

@@ -12,7 +12,10 @@ import pytest
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from consult import auth, cli, demo, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
+from consult.cli import main as cli
+from consult.demo import consultation as demo
 from consult.publishing import polis_export, report, tables
 from consult.storage import db
 from consult.storage import themes as theme_store

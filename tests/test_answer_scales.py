@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from consult.answer_scales import Scale, answer_mapping, infer_scale, mapping_from_table, read_answer
+from consult.intake.stance_scales import Scale, answer_mapping, infer_scale, mapping_from_table, read_answer
 
 
 @pytest.mark.parametrize(("answer", "stance"), [

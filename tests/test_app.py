@@ -6,7 +6,8 @@ import pytest
 from helpers import app_test, joined, sign_in_as
 from streamlit.testing.v1 import AppTest
 
-from consult import auth, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
 
 PASSWORD = "correct horse battery"
 

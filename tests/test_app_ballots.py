@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from helpers import app_test, sign_in_as
 
-from consult import member_link, storage
+from consult import storage
+from consult.access import member_link
 from consult.storage import ballots, db, roll
 
 

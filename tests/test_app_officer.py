@@ -9,7 +9,9 @@ import pytest
 from helpers import sign_in_as
 from streamlit.testing.v1 import AppTest
 
-from consult import demo, member_link, storage
+from consult import storage
+from consult.access import member_link
+from consult.demo import consultation as demo
 from consult.publishing import pseudonyms
 from consult.storage import themes as theme_store
 
@@ -221,7 +223,7 @@ def test_consensus_page_puts_two_groups_side_by_side(demo_db):
 
 def test_overview_answers_which_region_is_most_over_represented(demo_db):
     """The officer's first question, against the figures computed from the database directly."""
-    from consult import support
+    from consult.support import direct as support
 
     engine, url, consultation_id = demo_db
     expected, _ = support.representativeness(storage.participants_frame(engine, consultation_id),

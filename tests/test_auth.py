@@ -11,7 +11,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from consult import auth, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
 from consult.storage import schema as s
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from consult import charts, demo, regions, support
+from consult import charts, regions
+from consult.demo import consultation as demo
+from consult.support import direct as support
 
 
 def _table():

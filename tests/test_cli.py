@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from consult import cli, storage
+from consult import storage
+from consult.cli import main as cli
 from consult.storage import db
 
 
@@ -52,7 +53,7 @@ def test_support_command_prints_participation_and_consensus(sqlite_url, tmp_path
 def test_themes_command_on_a_file_with_regions(tmp_path, capsys):
     import pandas as pd
 
-    from consult import demo
+    from consult.demo import consultation as demo
 
     data = demo.generate(seed=9, n_participants=300, n_proposals=500)
     source = tmp_path / "responses.csv"
@@ -68,7 +69,8 @@ def test_themes_command_on_a_file_with_regions(tmp_path, capsys):
 def test_themes_command_writes_what_is_distinctive_where(tmp_path, capsys):
     import pandas as pd
 
-    from consult import demo, regions
+    from consult import regions
+    from consult.demo import consultation as demo
 
     data = demo.generate(seed=9, n_participants=300, n_proposals=500)
     source = tmp_path / "responses.csv"

@@ -6,7 +6,7 @@ import csv
 
 from conftest import shared_data
 
-from consult import cli
+from consult.cli import main as cli
 
 
 def _rows(path) -> list[dict]:

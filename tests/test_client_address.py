@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consult import configuration
-from consult.client_address import UNVERIFIED_FORWARDED, client_address, throttle_group
+from consult.access.client_address import UNVERIFIED_FORWARDED, client_address, throttle_group
 
 BALANCER = configuration.trusted_proxies(environ={"CONSULT_TRUSTED_PROXIES": "10.0.0.5, 127.0.0.1"}, secrets={})
 

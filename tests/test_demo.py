@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from consult import demo, regions, storage
+from consult import regions, storage
+from consult.demo import consultation as demo
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +92,10 @@ def test_install_writes_everything(sqlite_engine, data):
 
 
 def test_the_demo_meeting_has_decided_ballots_and_one_the_demo_member_can_vote_in(sqlite_engine):
-    from consult import demo_ballots, demo_roll, membership
+    from consult.access import roll_file as membership
     from consult.ballots import results
+    from consult.demo import ballots as demo_ballots
+    from consult.demo import roll as demo_roll
     from consult.storage import ballots, roll
 
     demo_roll.install(sqlite_engine)

@@ -15,7 +15,9 @@ from e2e_support import (
     wait_for_app,
 )
 
-from consult import auth, demo, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
+from consult.demo import consultation as demo
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "access-password-123"

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
 
-from consult import member_link, storage
+from consult import storage
+from consult.access import member_link
 from consult.storage import ballots, roll
 
 pytestmark = pytest.mark.e2e

@@ -21,7 +21,8 @@ import pytest
 from e2e_support import ROOT, free_port, streamlit_server
 
 from benchmarks.streamlit_client import StreamlitTab
-from consult import auth, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
 from consult.storage import db
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

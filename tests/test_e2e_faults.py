@@ -21,7 +21,8 @@ from e2e_support import (
 )
 from playwright.sync_api import expect, sync_playwright
 
-from consult import member_link, storage
+from consult import storage
+from consult.access import member_link
 from consult.storage import db
 
 pytestmark = pytest.mark.e2e

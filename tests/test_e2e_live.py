@@ -20,7 +20,8 @@ from e2e_support import (
 )
 from playwright.sync_api import expect
 
-from consult import auth, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "facilitate-this-session"

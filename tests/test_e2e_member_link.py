@@ -17,7 +17,8 @@ from e2e_support import (
     wait_for_app,
 )
 
-from consult import member_link, storage
+from consult import storage
+from consult.access import member_link
 
 pytestmark = pytest.mark.e2e
 TTL = 4

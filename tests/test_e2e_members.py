@@ -9,7 +9,8 @@ import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from consult import member_link, storage
+from consult import storage
+from consult.access import member_link
 
 pytestmark = pytest.mark.e2e
 HOSTILE = "**bold** <img src=x onerror=alert(1)> [link](http://example.com)"

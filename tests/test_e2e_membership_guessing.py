@@ -11,7 +11,9 @@ import pytest
 from e2e_support import streamlit_server
 
 from benchmarks.streamlit_client import StreamlitTab
-from consult import member_join, membership, storage
+from consult import storage
+from consult.access import member_join
+from consult.access import roll_file as membership
 from consult.storage import roll
 
 pytestmark = pytest.mark.e2e

@@ -22,7 +22,10 @@ from e2e_support import (
 )
 from playwright.sync_api import expect
 
-from consult import auth, demo, member_link, storage
+from consult import storage
+from consult.access import member_link
+from consult.access import staff_sign_in as auth
+from consult.demo import consultation as demo
 from consult.storage import themes as theme_store
 
 pytestmark = pytest.mark.e2e
@@ -244,9 +247,9 @@ def test_the_officers_five_questions_in_the_browser(officer_server):
     """Each question answered on screen in a few clicks, against figures computed from the database."""
     from playwright.sync_api import sync_playwright
 
-    from consult import support
     from consult.publishing import suppression, tables
-    from consult.text import shorten
+    from consult.support import direct as support
+    from consult.text.cleaning import shorten
 
     base, engine, consultation_id, _ = officer_server
     consultation = storage.get_consultation(engine, consultation_id)
@@ -316,7 +319,7 @@ def test_an_unknown_region_spelling_is_mapped_by_hand_in_the_editor(officer_serv
     from messy_form import write_messy_csv
     from playwright.sync_api import sync_playwright
 
-    from consult import imports
+    from consult.intake import form_responses as imports
 
     base, engine, _, folder = officer_server
     (folder / "by-hand").mkdir(exist_ok=True)
@@ -359,7 +362,8 @@ def test_an_unknown_region_spelling_is_mapped_by_hand_in_the_editor(officer_serv
 
 def preview_regions(frame: pd.DataFrame) -> pd.Series:
     """The ITL1 code each row's region spelling is read as (None where it is not recognised)."""
-    from consult import imports, regions
+    from consult import regions
+    from consult.intake import form_responses as imports
 
     column = imports.guess_mapping(frame).region
     return frame[column].map(lambda value: regions.match_region(str(value)))

@@ -16,7 +16,9 @@ from e2e_support import (
 )
 from playwright.sync_api import expect
 
-from consult import auth, member_link, storage
+from consult import storage
+from consult.access import member_link
+from consult.access import staff_sign_in as auth
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "officer-password-456"

@@ -9,7 +9,9 @@ import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from consult import member_join, membership, storage
+from consult import storage
+from consult.access import member_join
+from consult.access import roll_file as membership
 from consult.storage import roll
 
 pytestmark = pytest.mark.e2e

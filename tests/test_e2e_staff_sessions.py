@@ -7,7 +7,8 @@ import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, sign_in, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from consult import auth, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "facilitator-password-1"

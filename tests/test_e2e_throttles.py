@@ -9,7 +9,8 @@ import pytest
 from e2e_support import streamlit_server
 
 from benchmarks.streamlit_client import StreamlitTab
-from consult import auth, storage
+from consult import storage
+from consult.access import staff_sign_in as auth
 from consult.storage.audit import audit_frame
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text, update
 
-from consult import moderation, storage
+from consult import storage
+from consult.proposals import flags as moderation
 from consult.storage import erasure, personal_data
 from consult.storage import schema as s
 from consult.storage.bulk import load

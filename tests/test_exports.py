@@ -11,7 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consult import cli, demo, polis, storage
+from consult import storage
+from consult.cli import main as cli
+from consult.demo import consultation as demo
+from consult.intake import polis
 from consult.publishing import polis_export, report, tables
 from consult.storage import themes as theme_store
 

@@ -14,12 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from consult import auth, imports, polis, regions, storage, tables
+from consult import regions, storage
+from consult.access import staff_sign_in as auth
+from consult.intake import form_responses as imports
+from consult.intake import polis
+from consult.intake import spreadsheets as tables
 from consult.publishing import files
 from consult.storage import db
 from consult.storage import schema as s
 from consult.storage import themes as theme_store
-from consult.text import clean_text
+from consult.text.cleaning import clean_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                           HealthCheck.too_slow])

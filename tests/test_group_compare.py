@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from consult.group_compare import REST, against_the_rest, agreed_by_first_not_second
-from consult.vote_matrix import VoteMatrix
+from consult.opinion.compare import REST, against_the_rest, agreed_by_first_not_second
+from consult.opinion.vote_matrix import VoteMatrix
 
 
 def _votes() -> tuple[VoteMatrix, pd.Series]:

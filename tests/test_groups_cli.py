@@ -8,7 +8,8 @@ import shutil
 import pandas as pd
 from conftest import shared_data
 
-from consult import cli, polis
+from consult.cli import main as cli
+from consult.intake import polis
 
 
 def test_a_sign_the_data_contradicts_is_refused_and_the_default_reads_it(tmp_path, capsys):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from consult import demo, regions, storage, support
+from consult import regions, storage
+from consult.demo import consultation as demo
 from consult.publishing import report, report_summary, tables
+from consult.support import direct as support
 
 NORTH_EAST = "E12000001"
 

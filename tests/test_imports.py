@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 from conftest import shared_data
 
-from consult import cli, imports, polis, storage
+from consult import storage
+from consult.cli import main as cli
+from consult.intake import form_responses as imports
+from consult.intake import polis
 
 
 def test_mapping_validation_report():

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from consult import demo_roll, qr, storage
+from consult import storage
+from consult.demo import roll as demo_roll
+from consult.live import qr
 
 
 def test_a_chosen_code_with_0_or_1_is_refused_with_the_reason_not_changed_silently(sqlite_engine):

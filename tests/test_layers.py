@@ -14,3 +14,10 @@ def test_the_checker_finds_a_cycle_and_an_upward_import():
     assert check_layers.cycles(edges) == [["consult.a", "consult.b"]]
     storage_modules = {m for m in check_layers.graph() if m.startswith("consult.storage.")}
     assert storage_modules  # the walk finds the layers it checks
+
+
+def test_the_checker_finds_a_cycle_between_packages_made_of_modules_that_do_not_cycle():
+    edges = {"consult.a.one": {"consult.b.two"}, "consult.b.three": {"consult.a.four"}, "consult.a.four": set(),
+             "consult.b.two": set()}
+    assert check_layers.cycles(edges) == []
+    assert check_layers.cycles(check_layers.package_edges(edges)) == [["consult.a", "consult.b"]]

@@ -6,9 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from consult import demo, live, storage, support
+from consult import storage
+from consult.demo import consultation as demo
+from consult.live import presenter_data as live
 from consult.storage import db, tallies
 from consult.storage import schema as s
+from consult.support import direct as support
 
 
 @pytest.fixture

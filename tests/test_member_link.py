@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from helpers import app_test
 
-from consult import member_link, storage
+from consult import storage
+from consult.access import member_link
 
 
 def test_link_tokens_expire_and_cannot_be_forged():

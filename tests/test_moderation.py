@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from consult import moderation
+from consult.proposals import flags as moderation
 
 
 @pytest.mark.parametrize(("text", "flag"), [

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
-from consult import demo, opinion, polis
+from consult.demo import consultation as demo
+from consult.intake import polis
+from consult.opinion import groups as opinion
 
 
 def test_group_informed_consensus_matches_polis_exactly():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from helpers import votes
 
-from consult import participation, regional
+from consult.proposals import participation
+from consult.support import pooled as regional
 
 WALES, LONDON = "W92000004", "E12000007"
 
@@ -40,7 +41,7 @@ def test_widest_support_ranks_by_support_in_every_region():
 def test_a_proposal_newer_than_the_shared_routing_order_is_still_offered():
     """The vote page's order is shared and up to a few seconds old: a proposal published since is offered too,
     ranked as a proposal with no votes (the boost new proposals get), and one outside `allowed` never is."""
-    from consult import routing
+    from consult.proposals import routing
 
     shared = routing.priorities([10, 11], pd.DataFrame({"participant_id": [1, 2], "proposal_id": [10, 11],
                                                         "value": [1, -1]}))

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from conftest import shared_data
 
-from consult import cli, polis, storage
+from consult import storage
+from consult.cli import main as cli
+from consult.intake import polis
 from consult.publishing import polis_export
 from consult.publishing.cells import neutralise_cell
 from consult.storage import visibility

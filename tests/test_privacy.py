@@ -101,7 +101,7 @@ def test_votes_export_suppresses_regions_with_few_voters(engine, consultation):
 
 
 def test_cli_erases_by_pseudonym(sqlite_engine, sqlite_url, capsys):
-    from consult import cli
+    from consult.cli import main as cli
 
     consultation = storage.create_consultation(sqlite_engine, title="T", question="Q?", join_code="ERASEI")
     member = storage.add_participant(sqlite_engine, consultation.id, region="E12000001")

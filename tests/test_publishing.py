@@ -12,7 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from consult import cli, storage
+from consult import storage
+from consult.cli import main as cli
 from consult.publishing import files, polis_export, pseudonyms, report, schemas, suppression, tables
 from consult.publishing.cells import FORMULA_STARTS
 

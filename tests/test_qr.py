@@ -7,7 +7,7 @@ import io
 import zxingcpp
 from PIL import Image
 
-from consult import qr
+from consult.live import qr
 
 
 def test_join_url_drops_paths_and_queries():

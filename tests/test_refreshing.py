@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from consult.refreshing import Refreshing, growth_bucket
+from consult.live.refreshing import Refreshing, growth_bucket
 
 
 class Clock:

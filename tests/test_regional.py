@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
-from consult import regional, regions, routing
-from consult.regional_model import EmpiricalBayesRegional, HierarchicalRegionalModel
+from consult import regions
+from consult.proposals import routing
+from consult.support import pooled as regional
+from consult.support.pooling_model import EmpiricalBayesRegional, HierarchicalRegionalModel
 
 CODES = regions.region_codes()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

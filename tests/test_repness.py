@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from conftest import shared_data
 
-from consult import cli, opinion, polis
-from consult.repness import _group_stats, select_statements
+from consult.cli import main as cli
+from consult.intake import polis
+from consult.opinion import groups as opinion
+from consult.opinion.repness import _group_stats, select_statements
 
 
 def _stats(group: list[tuple[int, int, int]], rest: list[tuple[int, int, int]]):

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from consult import answer_thresholds, answers, cli, storage
+from consult import storage
+from consult.cli import main as cli
 from consult.publishing import tables
+from consult.responses import thresholds as answer_thresholds
+from consult.responses import workflow as answers
 from consult.storage import responses
 
 

@@ -7,7 +7,10 @@ import time
 import pandas as pd
 import pytest
 
-from consult import cli, member_join, membership, regions, storage
+from consult import regions, storage
+from consult.access import member_join
+from consult.access import roll_file as membership
+from consult.cli import main as cli
 from consult.storage import roll, sign_in
 
 ROLL = pd.DataFrame({
@@ -184,7 +187,7 @@ def test_cli_members_load_and_create(engine, tmp_path, capsys):
 
 
 def test_membership_table_compares_population_members_and_participants(engine, consultation):
-    from consult import demo_roll
+    from consult.demo import roll as demo_roll
     from consult.publishing import tables
 
     assert tables.membership_table(engine, consultation.id) is None  # no roll: nothing to compare

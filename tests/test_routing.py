@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from helpers import votes
 
-from consult import routing
+from consult.proposals import routing
 
 
 def test_new_proposals_outrank_well_seen_ones_with_the_same_record():

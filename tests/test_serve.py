@@ -13,6 +13,6 @@ def test_without_a_script_it_prints_how_to_call_it(capsys):
 
 def test_preload_loads_what_the_member_pages_import():
     serve.preload()
-    for module in ("consult.app.session", "consult.member_join", "consult.opinion", "consult.similar",
+    for module in ("consult.app.session", "consult.access.member_join", "consult.opinion.groups", "consult.proposals.similar",
                    "alembic.command"):
         assert module in sys.modules

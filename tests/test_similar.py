@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from consult.similar import SimilarityIndex
+from consult.proposals.similar import SimilarityIndex
 
 
 def test_paraphrases_are_found_and_unrelated_ones_are_not():
@@ -33,7 +33,8 @@ def test_offers_meet_the_precision_target_on_labelled_pairs():
     overlap alone cannot reach it at any threshold (the same frame around a different subject fools it)."""
     from pathlib import Path
 
-    from consult import demo, similar
+    from consult.demo import consultation as demo
+    from consult.proposals import similar
     pairs = pd.read_csv(Path(__file__).parent / "data" / "similar_pairs.csv")
     corpus = demo.generate(n_participants=200, n_proposals=600).proposals["body"].tolist()
     scores = similar.score_pairs(pairs["a"].tolist(), pairs["b"].tolist(), corpus)

@@ -9,7 +9,9 @@ from helpers import demo_votes, votes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consult import demo, regions, support
+from consult import regions
+from consult.demo import consultation as demo
+from consult.support import direct as support
 
 LONDON, NORTH_EAST, WALES = "E12000007", "E12000001", "W92000004"
 CODES = regions.region_codes()

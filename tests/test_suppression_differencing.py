@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from consult import cli, storage
+from consult import storage
+from consult.cli import main as cli
 from consult.publishing import report, suppression
 
 NI = "N92000002"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from consult import tables
+from consult.intake import spreadsheets as tables
 from consult.publishing.cells import neutralise
 
 

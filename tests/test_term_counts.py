@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from consult.term_counts import TermCounter, words_of_texts
-from consult.text import WORD_PATTERN, stop_words
+from consult.text.cleaning import WORD_PATTERN, stop_words
+from consult.text.term_counts import TermCounter, words_of_texts
 
 TEXTS = ["Members from taking part in regional assemblies", "Bus services in the North East are not good",
          "Regional assemblies should set bus fares", "We don't want more councils, we want regional assemblies",

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import normalize
 
-from consult import theme_clustering
+from consult.themes import clustering as theme_clustering
 
 
 def _planted(k: int, per_cluster: int = 60, dimensions: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from consult import demo
-from consult.themes import ThemeModel
+from consult.demo import consultation as demo
+from consult.themes.model import ThemeModel
 
 
 def test_the_north_east_tilt_is_its_most_distinctive_theme_on_the_demo():
     """The demo's generator tilts the North East towards transport (THEME_TILTS); with 25 proposals the pooled
     ratio is cautious but transport still comes out on top, with an interval."""
-    from consult.theme_distinctive import distinctive_themes, most_distinctive
+    from consult.themes.distinctive import distinctive_themes, most_distinctive
 
     data = demo.generate()
     proposals = data.proposals
@@ -31,7 +31,7 @@ def test_the_north_east_tilt_is_its_most_distinctive_theme_on_the_demo():
 
 
 def test_distinctive_ratios_pool_small_cells_and_keep_big_ones():
-    from consult.theme_distinctive import distinctive_themes
+    from consult.themes.distinctive import distinctive_themes
 
     rng = np.random.default_rng(0)
     regions, themes = [], []
@@ -56,7 +56,7 @@ def test_unthemed_texts_never_appear_as_a_theme_with_an_internal_id():
     """The Themes page excludes "Other" by id, which replaced the default exclusion of -1: "Theme -1" showed."""
     import numpy as np
 
-    from consult.theme_distinctive import distinctive_themes
+    from consult.themes.distinctive import distinctive_themes
 
     rng = np.random.default_rng(1)
     themes = rng.choice([-1, 0, 1, 2], size=600)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from consult import demo
-from consult.theme_regions import region_keywords, theme_by_region
-from consult.themes import ThemeModel
+from consult.demo import consultation as demo
+from consult.themes.by_region import region_keywords, theme_by_region
+from consult.themes.model import ThemeModel
 
 
 def test_over_representation_is_found_and_small_cells_suppressed():

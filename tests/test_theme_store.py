@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from consult import demo, storage
+from consult import storage
+from consult.demo import consultation as demo
 from consult.storage import themes as theme_store
 
 

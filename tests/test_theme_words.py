@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from consult.text import CONTRACTION_PARTS, stop_words
-from consult.theme_words import PhraseVectorizer
+from consult.text.cleaning import CONTRACTION_PARTS, stop_words
+from consult.themes.words import PhraseVectorizer
 
 TEXTS = ["Members from taking part in regional assemblies", "Bus services in the North East are not good",
          "Regional assemblies should set bus fares", "We don't want more councils, we want regional assemblies",

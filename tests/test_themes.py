@@ -11,9 +11,10 @@ import pytest
 from conftest import shared_data
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from consult import demo, embeddings
-from consult.text import tokens
-from consult.themes import OTHER, ThemeModel, make_label, pick_keywords
+from consult.demo import consultation as demo
+from consult.text import embeddings
+from consult.text.cleaning import tokens
+from consult.themes.model import OTHER, ThemeModel, make_label, pick_keywords
 
 
 def _primary_topic(cell: str) -> str:
@@ -210,7 +211,7 @@ def test_negated_words_never_label_a_theme():
 
 
 def test_mark_negation_reaches_to_punctuation_or_but():
-    from consult.theme_words import mark_negation
+    from consult.themes.words import mark_negation
 
     assert mark_negation("Could not have done any better. Great staff").split() == \
         ["could", "not", "not", "not", "not", "not.", "great", "staff"]
@@ -223,7 +224,7 @@ def test_mark_negation_reaches_to_punctuation_or_but():
 
 
 def test_themes_that_only_differ_by_a_praise_word_are_one_theme():
-    from consult.theme_words import same_subject
+    from consult.themes.words import same_subject
 
     assert same_subject("Good service", "Excellent service") and same_subject("Great service", "Perfect services")
     assert not same_subject("Bus services", "Health services") and not same_subject("Good", "Great")
@@ -248,7 +249,7 @@ def test_other_stays_small():
 
 
 def test_fast_adjusted_rand_matches_scikit_learn():
-    from consult.theme_clustering import adjusted_rand
+    from consult.themes.clustering import adjusted_rand
 
     rng = np.random.default_rng(1)
     for _ in range(20):
@@ -263,7 +264,7 @@ def test_fast_adjusted_rand_matches_scikit_learn():
 def test_sif_vectors_put_paraphrases_closer_than_other_topics():
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from consult.text import WORD_PATTERN
+    from consult.text.cleaning import WORD_PATTERN
 
     texts = ["More buses for rural villages", "Better bus services in the countryside",
              "Lower council tax for pensioners", "Cut the council tax bill for older people"] * 3
@@ -279,7 +280,7 @@ def test_sif_vectors_put_paraphrases_closer_than_other_topics():
 
 
 def test_labels_keep_the_capitals_the_texts_use():
-    from consult.theme_words import restore_case
+    from consult.themes.words import restore_case
 
     assert restore_case("Gp training", ["More GP training places", "gp training now", "GP Training"]) == "GP training"
     assert restore_case("bus services", ["Bus services in Hull", "bus services"]) == "Bus services"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from helpers import app_test
 
-from consult import presenter_access, storage
-from consult.text import escape_markdown
+from consult import storage
+from consult.access import presenter as presenter_access
+from consult.text.cleaning import escape_markdown
 
 HOSTILE_TITLE = "Devolution ![x](http://evil.example/track.png) [log in here](http://evil.example) **now**"
 

@@ -9,7 +9,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from consult import cli, demo, storage
+from consult import storage
+from consult.cli import main as cli
+from consult.demo import consultation as demo
 from consult.publishing import polis_export, report, tables
 from consult.storage import moderation
 from consult.storage import themes as theme_store

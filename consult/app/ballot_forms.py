@@ -21,7 +21,7 @@ from consult.publishing import ballot_files
 from consult.storage import ballots, roll
 from consult.storage.errors import StoreError
 from consult.storage.records import now_ms
-from consult.text import counted
+from consult.text.cleaning import counted
 
 KINDS = {"motion": "Motion (for / against / abstain)", "preferential": "Preferential (rank; STV for several seats)",
          "budget": "Participatory budget (approve projects)"}

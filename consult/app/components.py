@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from consult import regions
-from consult.text import counted, escape_markdown
+from consult.text.cleaning import counted, escape_markdown
 
 TIER_NAMES = {"uk": "the whole UK", "nation": "a nation", "region": "a region", "local": "a local area"}
 
@@ -155,7 +155,7 @@ def staff_action(*roles: str):
 def uploaded_table(label: str):
     """A CSV or Excel file from an uploader, read as text columns; stops the page until there is one, and
     says what is wrong with a file that cannot be read."""
-    from consult import tables
+    from consult.intake import spreadsheets as tables
 
     upload = st.file_uploader(label, type=["csv", "xlsx"])
     if upload is None:

@@ -1,7 +1,7 @@
 """What members' pages read, shared by every session of one app server and refreshed in the background.
 
 A member's press must not wait for a model fit or a tally of every vote, and a hundred sessions must not each
-load their own copy of the votes. Each result here is held once per server in a `consult.refreshing.Refreshing`
+load their own copy of the votes. Each result here is held once per server in a `consult.live.refreshing.Refreshing`
 store: computed the first time, then served at once while a background thread refreshes it when it is stale.
 Keys hold the consultation's visibility version, so a hidden or erased proposal is never served from an old
 result; `forget()` drops everything in this process at once. Results are shared: read-only for callers.
@@ -15,11 +15,11 @@ import pandas as pd
 
 from consult import storage
 from consult.app.connection import database_url, engine_for
-from consult.refreshing import Refreshing, growth_bucket
+from consult.live.refreshing import Refreshing, growth_bucket
 from consult.storage import changes, visibility
 
 if TYPE_CHECKING:  # the analysis libraries load off the request path (warm_member_views), not on the join page
-    from consult.similar import SimilarityIndex
+    from consult.proposals.similar import SimilarityIndex
 
 
 # every member's vote page reads the votes: one shared copy per server, reloaded in the background when 3 s old
@@ -39,7 +39,7 @@ _SIMILARITY = Refreshing(max_age=float("inf"), max_entries=20)
 
 
 def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
-    from consult.similar import SimilarityIndex
+    from consult.proposals.similar import SimilarityIndex
 
     frame = visibility.visible_proposals(engine_for(url), consultation_id)
     return SimilarityIndex(frame.index.tolist(), frame["body"].tolist())
@@ -56,7 +56,7 @@ _COORDS = Refreshing(max_age=60, max_entries=20)
 
 
 def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
-    from consult import opinion
+    from consult.opinion import groups as opinion
 
     frame = votes_for(url, consultation_id)
     if frame.empty:
@@ -65,12 +65,12 @@ def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
 
 
 # the regional fit takes about a second at demo scale: members' pages get the last one at once and a background
-# thread refits it (see consult.refreshing); a new visibility version is a new key, fitted before it is served
+# thread refits it (see consult.live.refreshing); a new visibility version is a new key, fitted before it is served
 _REGIONAL = Refreshing(max_age=30, max_entries=10)
 
 
 def _fit_regional(url: str, consultation_id: int):
-    from consult import regional
+    from consult.support import pooled as regional
 
     engine = engine_for(url)
     consultation = storage.get_consultation(engine, consultation_id)
@@ -103,11 +103,11 @@ def warm_member_views(consultation_id: int) -> None:
 
 def load_analysis() -> None:
     """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model)."""
-    import consult.opinion
-    import consult.participation
-    import consult.routing
-    import consult.similar  # noqa: F401
-    from consult import embeddings
+    import consult.opinion.groups
+    import consult.proposals.participation
+    import consult.proposals.routing
+    import consult.proposals.similar  # noqa: F401
+    from consult.text import embeddings
 
     embeddings.preload()
 
@@ -119,7 +119,7 @@ def _with_analysis_loaded(compute, *args):
 
 def _routing_evidence(url: str, consultation_id: int, region: str) -> pd.Series:
     """Where a vote from `region` settles the "supported in every region" ranking most."""
-    from consult import routing
+    from consult.proposals import routing
 
     summary, estimates = _regional_estimates(url, consultation_id)
     return routing.evidence_value(summary, estimates, region)
@@ -133,7 +133,7 @@ _PRIORITY = Refreshing(max_age=3, max_entries=100)
 
 
 def _base_priority(url: str, consultation_id: int) -> pd.Series:
-    from consult import routing
+    from consult.proposals import routing
 
     shown = visibility.visible_proposals(engine_for(url), consultation_id).index.tolist()
     coords = _COORDS.get((url, consultation_id), lambda: _fit_coords(url, consultation_id))
@@ -141,7 +141,7 @@ def _base_priority(url: str, consultation_id: int) -> pd.Series:
 
 
 def _routing_priority(url: str, consultation_id: int, version: int, region: str) -> pd.Series:
-    from consult import routing
+    from consult.proposals import routing
 
     base = _BASE_PRIORITY.get((url, consultation_id, version), lambda: _base_priority(url, consultation_id))
     return routing.with_evidence(base, _routing_evidence(url, consultation_id, region))

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from consult.app import session
-from consult.text import escape_markdown
+from consult.text.cleaning import escape_markdown
 
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from consult import auth, configuration, storage
-from consult import client_address as addresses
+from consult import configuration, storage
+from consult.access import client_address as addresses
+from consult.access import staff_sign_in as auth
 from consult.app import member_views
 from consult.app.connection import database_url, engine, engine_for, secrets
 from consult.storage import changes, visibility
 from consult.storage import responses as storage_responses
 
 if TYPE_CHECKING:  # the analysis libraries load on the pages that use them, not on a member's first page
-    from consult import opinion
+    from consult.opinion import groups as opinion
 
 __all__ = ["database_url", "engine", "secrets"]  # the connection, for pages that import it from here
 
@@ -52,7 +53,7 @@ def published_responses(consultation_id: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=60, show_spinner="Checking which proposals need an answer…", max_entries=20)
 def _queue_refreshed(url: str, consultation_id: int) -> int:
-    from consult import answers
+    from consult.responses import workflow as answers
 
     return answers.refresh_queue(engine_for(url), consultation_id)
 
@@ -75,7 +76,7 @@ def throttle() -> auth.Throttle:
 
 def client_address() -> str:
     """The member's or staff member's address for the throttles: the TCP peer, or behind a configured proxy the
-    address it forwarded (`consult.client_address`); IPv6 counted by its /64."""
+    address it forwarded (`consult.access.client_address`); IPv6 counted by its /64."""
     try:
         peer, headers = st.context.ip_address, dict(st.context.headers or {})
     except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no connection
@@ -122,7 +123,7 @@ def public_base_url() -> str:
 
 @st.cache_data(ttl=2, show_spinner=False, max_entries=50)
 def _representation(url: str, consultation_id: int, baseline: str, min_cell: int) -> pd.DataFrame:
-    from consult import live
+    from consult.live import presenter_data as live
 
     return live.representation(engine_for(url), consultation_id, baseline, min_cell)
 
@@ -133,7 +134,7 @@ def representation(consultation_id: int, baseline: str, min_cell: int = 10) -> p
 
 @st.cache_data(ttl=3, show_spinner=False, max_entries=20)
 def _top_consensus(url: str, consultation_id: int, version: int) -> pd.DataFrame:
-    from consult import live
+    from consult.live import presenter_data as live
 
     return live.top_supported_everywhere(engine_for(url), consultation_id)
 
@@ -146,7 +147,7 @@ def top_consensus(consultation_id: int) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=20)
 def _smoother(url: str, consultation_id: int) -> opinion.KSmoother:
-    from consult import opinion
+    from consult.opinion import groups as opinion
 
     return opinion.KSmoother(patience=4)
 
@@ -156,7 +157,7 @@ def _group_count(url: str, consultation_id: int) -> int:
     frame = member_views.votes_for(url, consultation_id)
     if frame.empty:
         return 0
-    from consult import opinion
+    from consult.opinion import groups as opinion
 
     # one smoother per consultation and server: the count changes only after a new k wins 4 updates running
     return opinion.OpinionGroups(smoother=_smoother(url, consultation_id)).fit(frame).k_
@@ -198,7 +199,7 @@ def overview_frames(consultation_id: int, verified_only: bool = False) -> dict[s
 
 @st.cache_data(ttl=10, show_spinner=False, max_entries=10)
 def _moderation_queue(url: str, consultation_id: int) -> pd.DataFrame:
-    from consult import moderation
+    from consult.proposals import flags as moderation
 
     return moderation.queue(storage.proposals_frame(engine_for(url), consultation_id, statuses=("pending", "published")))
 
@@ -217,7 +218,7 @@ def clear_officer_caches() -> None:
 def _forget_member_views(_consultation_ids: set[int]) -> None:
     """After a status change or an erasure: this process drops the old text now (other servers at their next
     read, by the version key)."""
-    from consult import moderation
+    from consult.proposals import flags as moderation
 
     _published.clear()
     member_views.forget()
@@ -238,7 +239,7 @@ def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dic
             engine_for(url), consultation_id, verified_only=True)["id"])]
     if frame.empty:
         return {"k": 0}
-    from consult import opinion
+    from consult.opinion import groups as opinion
 
     model = opinion.OpinionGroups().fit(frame)
     return {"k": model.k_, "projection": model.projection_.reset_index(),
@@ -255,8 +256,8 @@ def opinion_summary(consultation_id: int, verified_only: bool = False) -> dict:
 @st.cache_data(ttl=60, show_spinner=False, max_entries=50)
 def _comparison(url: str, consultation_id: int, verified_only: bool, by: str, first: object,
                 second: object) -> pd.DataFrame:
-    from consult import group_compare
-    from consult.vote_matrix import VoteMatrix
+    from consult.opinion import compare as group_compare
+    from consult.opinion.vote_matrix import VoteMatrix
 
     frame = member_views.votes_for(url, consultation_id)
     people = storage.participants_frame(engine_for(url), consultation_id, verified_only=verified_only)

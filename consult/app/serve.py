@@ -20,11 +20,11 @@ def _join_page_modules() -> None:
     import alembic.command
     import alembic.config  # noqa: F401 - the first request migrates the database (or checks it is current)
 
+    import consult.access.member_join
     import consult.app.components
     import consult.app.member_views
     import consult.app.navigation
     import consult.app.session
-    import consult.member_join
     import consult.storage.erasure
     import consult.storage.roll  # noqa: F401
 
@@ -84,7 +84,7 @@ def _raw_peer_addresses() -> None:
         print("consult: FORWARDED_ALLOW_IPS is ignored; name the balancer in CONSULT_TRUSTED_PROXIES instead",
               file=sys.stderr)
     os.environ["FORWARDED_ALLOW_IPS"] = ""
-    from consult.client_address import PEER_IS_RAW_ENV
+    from consult.access.client_address import PEER_IS_RAW_ENV
 
     os.environ[PEER_IS_RAW_ENV] = "1"
 

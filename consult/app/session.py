@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from consult import auth, member_link, storage
+from consult import storage
+from consult.access import member_link
+from consult.access import staff_sign_in as auth
 from consult.app.resources import engine, oidc_roles, secrets
 from consult.storage import staff_sessions
 
@@ -16,7 +18,7 @@ JOIN_PARAM = "join"
 
 def member() -> storage.Participant | None:
     """The member for this tab: from the session, else from the signed cookie the browser keeps, else from an
-    unexpired link token in the URL (`consult.member_link`). A raw participant token in the URL opens nothing."""
+    unexpired link token in the URL (`consult.access.member_link`). A raw participant token in the URL opens nothing."""
     current = st.session_state.get("member")
     if current is not None:
         return storage.Participant(**current)

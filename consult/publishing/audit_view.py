@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from consult import storage
 from consult.storage import responses
 from consult.storage import themes as theme_store
-from consult.text import shorten
+from consult.text.cleaning import shorten
 
 ACTIONS = {
     "create_consultation": "Created the consultation", "update_settings": "Changed settings",

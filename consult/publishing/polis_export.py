@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from consult import storage
-from consult.opinion import OpinionGroups
+from consult.opinion.groups import OpinionGroups
 from consult.publishing import pseudonyms
 from consult.publishing.schemas import ID, NUMBER, publish
 from consult.storage import visibility

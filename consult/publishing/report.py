@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import charts, opinion, regions, storage
+from consult import charts, regions, storage
+from consult.opinion import groups as opinion
 from consult.publishing import report_summary, suppression, tables
 from consult.storage import responses, visibility
 from consult.storage import themes as theme_store
@@ -79,7 +80,7 @@ def _responses_section(engine: Engine, consultation_id: int, published: pd.DataF
 def _distinctive_table(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataFrame,
                        min_cell: int) -> pd.DataFrame:
     """Per region and theme, the pooled ratio against the rest of the UK with its interval (theme_distinctive)."""
-    from consult.theme_distinctive import distinctive_themes
+    from consult.themes.distinctive import distinctive_themes
 
     primary = assignments[assignments["rank"] == 1].set_index("proposal_id")["theme_id"]
     published = proposals[(proposals["status"] == "published") & proposals.index.isin(primary.index)]
@@ -91,7 +92,7 @@ def _distinctive_table(themes: pd.DataFrame, assignments: pd.DataFrame, proposal
 
 def _distinctive_section(table: pd.DataFrame, min_cell: int) -> str:
     """A line per region: its most distinctive theme with the pooled ratio and interval."""
-    from consult.theme_distinctive import most_distinctive
+    from consult.themes.distinctive import most_distinctive
 
     if table.empty:
         return (f"<h3>What is distinctive where</h3><p>No region has {min_cell} or more themed proposals yet, so "

@@ -11,7 +11,7 @@ import html
 
 import pandas as pd
 
-from consult import support
+from consult.support import direct as support
 
 # how a probability reads in words (the scale of the IPCC and of UK intelligence assessment, simplified)
 LIKELIHOOD_WORDS = ((0.95, "almost certain"), (0.8, "very likely"), (0.6, "likely"),

@@ -99,7 +99,7 @@ def participation_table(table: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -
 
 
 def _min_expected() -> float:
-    from consult.support import MIN_EXPECTED  # the floor below which no ratio is given at all
+    from consult.support.direct import MIN_EXPECTED  # the floor below which no ratio is given at all
 
     return float(MIN_EXPECTED)
 

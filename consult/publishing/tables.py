@@ -10,11 +10,13 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import regional, regions, storage, support
+from consult import regions, storage
 from consult.publishing import files, pseudonyms, suppression
 from consult.publishing.schemas import SCHEMAS
 from consult.storage import responses, roll, visibility
 from consult.storage import themes as theme_store
+from consult.support import direct as support
+from consult.support import pooled as regional
 
 ANALYSIS_COLUMNS = regional.SUMMARY_COLUMNS
 

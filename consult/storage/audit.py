@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Engine, select
 
 from consult.storage import schema as s
 from consult.storage.records import now_ms
-from consult.text import clean_text
+from consult.text.cleaning import clean_text
 
 
 def audit(

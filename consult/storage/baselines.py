@@ -10,7 +10,7 @@ from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, StoreError
-from consult.text import clean_text
+from consult.text.cleaning import clean_text
 
 
 def init_db(engine: Engine) -> None:

@@ -13,7 +13,7 @@ from consult import regions
 from consult.storage import db, tallies
 from consult.storage import schema as s
 from consult.storage.records import now_ms
-from consult.text import clean_text, dedupe_key
+from consult.text.cleaning import clean_text, dedupe_key
 
 CHUNK = 20_000
 

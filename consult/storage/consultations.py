@@ -14,7 +14,7 @@ from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, Refused, StoreError
 from consult.storage.records import Consultation, now_ms
-from consult.text import clean_text
+from consult.text.cleaning import clean_text
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread from a screen
 PROPOSAL_PHASES = {"collecting"}

@@ -12,7 +12,7 @@ from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.errors import NotFound, Refused, StoreError, integrity_reason, retry_on_disconnect
 from consult.storage.records import Participant, now_ms
-from consult.text import clean_text
+from consult.text.cleaning import clean_text
 
 MEMBERS_ONLY_NOW = ("This consultation is now for verified party members: verify with your membership number on the "
                     "join page to keep taking part.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.moderation import flags
+from consult.proposals.flags import flags
 from consult.storage import db, visibility
 from consult.storage import schema as s
 from consult.storage.audit import audit
@@ -13,7 +13,7 @@ from consult.storage.consultations import PROPOSAL_PHASES
 from consult.storage.errors import HeldForReview, NotFound, Refused, StoreError, one, retry_on_disconnect
 from consult.storage.participants import MEMBERS_ONLY_NOW
 from consult.storage.records import Consultation, Proposal, now_ms
-from consult.text import clean_text, dedupe_key
+from consult.text.cleaning import clean_text, dedupe_key
 
 
 def check_proposal_text(body: str, consultation: Consultation) -> list[str]:

@@ -21,7 +21,7 @@ from consult.storage.audit import audit
 from consult.storage.errors import NotFound, StoreError
 from consult.storage.records import now_ms
 from consult.storage.visibility import may_see
-from consult.text import clean_text
+from consult.text.cleaning import clean_text
 
 STATUS_LABELS = {
     "under_consideration": "Under consideration",

@@ -17,8 +17,8 @@ from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, StoreError
 from consult.storage.records import now_ms
-from consult.text import clean_text
-from consult.themes import OTHER, OTHER_LABEL, ThemeModel
+from consult.text.cleaning import clean_text
+from consult.themes.model import OTHER, OTHER_LABEL, ThemeModel
 
 
 def _other_theme(conn, consultation_id: int, stamp: int) -> int:

@@ -3,7 +3,10 @@
 - No import cycles between consult's modules (imports inside functions count: a cycle hidden in a function is
   still a cycle to read and to load).
 - Layers import downwards only: `consult.storage` never imports `consult.publishing` or `consult.app`;
-  `consult.publishing` never imports `consult.app`; only `consult.app` imports streamlit.
+  `consult.publishing` never imports `consult.app`; nothing outside `consult.app` imports it; only `consult.app`
+  imports streamlit.
+- No cycles between packages either: if `consult.a` imports from `consult.b`, nothing in `consult.b` imports from
+  `consult.a` (docs/architecture.md draws the direction).
 """
 
 from __future__ import annotations
@@ -90,9 +93,27 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
+def package_of(module: str) -> str:
+    """consult.storage.roll -> consult.storage; consult.regions -> consult.regions."""
+    return ".".join(module.split(".")[:2])
+
+
+def package_edges(edges: dict[str, set[str]]) -> dict[str, set[str]]:
+    packages: dict[str, set[str]] = {}
+    for module, targets in edges.items():
+        source = package_of(module)
+        packages.setdefault(source, set()).update(
+            package_of(t) for t in targets if t != "streamlit" and package_of(t) != source)
+    return packages
+
+
 def problems() -> list[str]:
     edges = graph()
     found = [f"import cycle: {' <-> '.join(component)}" for component in cycles(edges)]
+    found += [f"package cycle: {' <-> '.join(component)}" for component in cycles(package_edges(edges))]
+    for module, targets in sorted(edges.items()):
+        if not module.startswith("consult.app"):
+            found += [f"upward import: {module} imports {t}" for t in sorted(targets) if t.startswith("consult.app")]
     for module, targets in sorted(edges.items()):
         for prefix, banned in FORBIDDEN.items():
             if module == prefix or module.startswith(prefix + "."):

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts, group_compare, regions
+from consult import charts, regions
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, verified_only
-from consult.text import shorten
+from consult.opinion import compare as group_compare
+from consult.text.cleaning import shorten
 
 require_role("officer")
 st.title("Consensus and division")

@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from consult import live, member_join, presenter_access, qr, storage
+from consult import storage
+from consult.access import member_join
+from consult.access import presenter as presenter_access
 from consult.app import ballot_forms, resources, session
 from consult.app.components import say, show_messages, staff_action
+from consult.live import presenter_data as live
+from consult.live import qr
 from consult.storage import ballots, roll
 from consult.storage import themes as theme_store
 

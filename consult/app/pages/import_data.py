@@ -6,9 +6,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from consult import answer_scales, imports, polis, regions, tables
+from consult import regions
 from consult.app import resources
 from consult.app.components import require_role, say, uploaded_table
+from consult.intake import form_responses as imports
+from consult.intake import polis
+from consult.intake import spreadsheets as tables
+from consult.intake import stance_scales as answer_scales
 
 require_role("officer")
 engine = resources.engine()

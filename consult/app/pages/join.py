@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from consult import member_join, qr, regions, storage
+from consult import regions, storage
+from consult.access import member_join
 from consult.app import member_views, session
 from consult.app.components import say
 from consult.app.resources import client_address, engine, public_base_url
+from consult.live import qr
 from consult.storage import ballots, erasure, roll
-from consult.text import escape_markdown
+from consult.text.cleaning import escape_markdown
 
 PRIVACY = """
 **What we keep.** A random id for this browser (in the link you are using), the region you choose, the local

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from consult import membership, regions, tables
+from consult import regions
+from consult.access import roll_file as membership
 from consult.app import resources
 from consult.app.components import require_role, say, uploaded_table
+from consult.intake import spreadsheets as tables
 from consult.storage import roll
 
 require_role("officer")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from consult import participation, regions, storage
+from consult import regions, storage
 from consult.app import member_views, resources, session
 from consult.app.components import caption
+from consult.proposals import participation
 
 member = session.require_member()
 engine = resources.engine()

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts, storage, support
+from consult import charts, storage
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, verified_only
 from consult.publishing import suppression, tables
+from consult.support import direct as support
 
 require_role("officer")
 

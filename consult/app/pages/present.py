@@ -7,12 +7,14 @@ import html
 
 import streamlit as st
 
-from consult import charts, presenter_access, qr, storage
-from consult import live as live_data
+from consult import charts, storage
+from consult.access import presenter as presenter_access
 from consult.app import resources
 from consult.app.components import say
+from consult.live import presenter_data as live_data
+from consult.live import qr
 from consult.storage import ballots
-from consult.text import escape_markdown, shorten
+from consult.text.cleaning import escape_markdown, shorten
 
 engine = resources.engine()
 code = st.query_params.get("code", "")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from consult import moderation, regions, storage
+from consult import regions, storage
 from consult.app import member_views, resources, session
 from consult.app.components import TIER_NAMES, caption, follow_live, proposal_card, show_messages, tier_label
+from consult.proposals import flags as moderation
 from consult.storage import visibility
 
 member = session.require_member()

@@ -3,11 +3,13 @@ or in a spreadsheet, then published for members to see."""
 
 import streamlit as st
 
-from consult import answers, storage, tables
+from consult import storage
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, say, show_messages, verified_only
+from consult.intake import spreadsheets as tables
 from consult.publishing import files
 from consult.publishing import tables as published_tables
+from consult.responses import workflow as answers
 from consult.storage import responses
 
 require_role("officer")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import auth
+from consult.access import staff_sign_in as auth
 from consult.app import resources, session
 
 st.title("Staff sign-in")

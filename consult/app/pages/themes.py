@@ -3,13 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts, filters, regions
+from consult import charts, regions
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, say, verified_only
+from consult.proposals import filters
 from consult.storage import themes as theme_store
-from consult.text import escape_markdown
-from consult.theme_distinctive import distinctive_themes, most_distinctive
-from consult.theme_regions import theme_by_region
+from consult.text.cleaning import escape_markdown
+from consult.themes.by_region import theme_by_region
+from consult.themes.distinctive import distinctive_themes, most_distinctive
 
 require_role("officer")
 engine = resources.engine()

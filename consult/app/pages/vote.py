@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from consult import member_join, participation, regions, storage
+from consult import regions, storage
+from consult.access import member_join
 from consult.app import member_views, resources, session
 from consult.app.components import caption, follow_live, proposal_card, show_messages
-from consult.text import shorten
+from consult.proposals import participation
+from consult.text.cleaning import shorten
 
 # bandit reads "Pass" as a password: it is a vote choice
 CHOICES = {"Agree": 1, "Disagree": -1, "Pass": 0}  # nosec B105

@@ -6,7 +6,7 @@ from consult import storage
 from consult.app import resources, session
 from consult.app.components import caption
 from consult.storage import responses
-from consult.text import escape_markdown
+from consult.text.cleaning import escape_markdown
 
 member = session.require_member()
 engine = resources.engine()

@@ -1,0 +1,204 @@
+"""Opinion groups the way Polis finds them, and the statistics that describe any grouping of voters.
+
+The maths follows Polis's published method (see ../shared/notes/methods.md): a participant x proposal vote
+matrix, mean imputation, PCA to two dimensions with sparsity-aware scaling, many small base clusters and then
+k = 2..5 groups of their centres chosen by silhouette. The group statistics (repness, group-informed consensus,
+consensus, uncertainty) take any labelling, so they answer the same questions with regions as the groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.cluster import KMeans
+from sklearn.utils.extmath import randomized_svd
+
+from consult.opinion.repness import (  # noqa: F401 - the statistics for any grouping, used through this module too
+    REPNESS_COLUMNS,
+    Z90,
+    consensus,
+    group_counts,
+    group_informed_consensus,
+    repness,
+    select_statements,
+    uncertainty,
+)
+from consult.opinion.vote_matrix import VoteMatrix
+
+# -- finding the groups ----------------------------------------------------------------------------------------
+
+
+def _first_distinct(points: np.ndarray, k: int) -> np.ndarray:
+    _, first = np.unique(points.round(12), axis=0, return_index=True)
+    return points[np.sort(first)[:k]]
+
+
+def _weighted_silhouette(points: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> float:
+    """Silhouette of weighted points (each stands for `weight` identical members)."""
+    groups = np.unique(labels)
+    if len(groups) < 2:
+        return -1.0
+    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    scores = np.zeros(len(points))
+    for i in range(len(points)):
+        mean_to = {}
+        for g in groups:
+            members = labels == g
+            total = weights[members].sum() - (1 if g == labels[i] else 0)
+            mean_to[g] = (weights[members] * dist[i, members]).sum() / total if total > 0 else 0.0
+        a = mean_to[labels[i]]
+        b = min(v for g, v in mean_to.items() if g != labels[i])
+        own_size = weights[labels == labels[i]].sum()
+        scores[i] = 0.0 if own_size <= 1 or max(a, b) == 0 else (b - a) / max(a, b)
+    return float((scores * weights).sum() / weights.sum())
+
+
+def _top_components(centred: sparse.csr_matrix, random_state: int) -> np.ndarray:
+    """The first two principal axes (two rows, zero where there are fewer); randomised SVD on big matrices
+    (it works on the sparse matrix directly), exact on small ones."""
+    axes = np.zeros((2, centred.shape[1]))
+    if centred.shape[1] == 0:
+        return axes
+    if min(centred.shape) > 200:
+        _, _, vt = randomized_svd(centred, n_components=2, n_iter=7, random_state=random_state)
+    else:
+        _, _, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
+    axes[: min(2, len(vt))] = vt[:2]
+    return axes
+
+
+class KSmoother:
+    """Keeps the number of groups steady: a new k is adopted only after it has won `patience` updates in a row."""
+
+    def __init__(self, patience: int = 4) -> None:
+        self.patience = patience
+        self.current: int | None = None
+        self._candidate: int | None = None
+        self._streak = 0
+
+    def update(self, best_k: int) -> int:
+        if self.current is None or best_k == self.current:
+            self.current = self.current or best_k
+            self._candidate, self._streak = None, 0
+            return self.current
+        if best_k == self._candidate:
+            self._streak += 1
+        else:
+            self._candidate, self._streak = best_k, 1
+        if self._streak >= self.patience:
+            self.current, self._candidate, self._streak = best_k, None, 0
+        return self.current
+
+
+@dataclass
+class OpinionGroups:
+    """Polis-style opinion groups with scikit-learn habits: parameters here, results in attributes after `fit`.
+
+    Attributes after fit: `matrix_` (VoteMatrix), `projection_` (participant_id -> x, y, n_votes, in_conv,
+    group), `labels_` (participant_id -> group, NaN when not clustered), `k_`, `silhouettes_` (k -> score),
+    `proposal_coords_` (proposal_id -> x, y: the PCA loadings), `components_`.
+    """
+
+    min_votes: int = 7
+    min_clustered: int = 15
+    max_base_clusters: int = 100
+    max_groups: int = 5
+    random_state: int = 0
+    #: prefer fewer groups unless more groups raise the silhouette by more than this (differences of a few
+    #: thousandths are noise, and a group that splits on noise flickers in a live view)
+    k_tolerance: float = 0.02
+    smoother: KSmoother | None = None
+    silhouettes_: dict[int, float] = field(default_factory=dict, init=False)
+
+    def fit(self, votes: pd.DataFrame, *, zeroed_proposals: set | None = None) -> OpinionGroups:
+        """Find groups from current votes; proposals in `zeroed_proposals` (hidden, meta) count as 0 for all."""
+        matrix = VoteMatrix.from_votes(votes)
+        self.matrix_ = matrix
+        n_part, n_prop = matrix.shape
+        zeroed = matrix.proposals.isin(list(zeroed_proposals or ()))
+        n_votes = matrix.n_votes
+        in_conv = n_votes >= min(self.min_votes, n_prop)
+        if in_conv.sum() < self.min_clustered:
+            heaviest = np.argsort(-n_votes, kind="stable")[: self.min_clustered]
+            in_conv[heaviest] = True
+        self.projection_ = pd.DataFrame({"x": 0.0, "y": 0.0, "n_votes": n_votes, "in_conv": in_conv,
+                                         "group": np.nan}, index=matrix.participants)
+        self.labels_ = pd.Series(np.nan, index=matrix.participants, name="group")
+        self.k_ = 0
+        self.silhouettes_ = {}
+        self.proposal_coords_ = pd.DataFrame({"x": 0.0, "y": 0.0}, index=matrix.proposals)
+        if n_part < 2 or n_prop < 2:
+            return self
+
+        # As Polis does: column means and the principal axes come from every participant's votes (not only
+        # those clustered), moderated-out columns are 0 for everyone, and those zeros count as votes in the
+        # sparsity scaling below. Counting only real votes there pushed light voters outward wherever many
+        # comments were moderated out (bg2050-volunteers: adjusted Rand 0.13 against Polis's groups, now 1.0).
+        # A zeroed column is constant, so it adds nothing to the axes: it is left out of the centred matrix,
+        # which holds (vote - column mean) where voted and 0 elsewhere (mean imputation, then centring).
+        counted = matrix.keep_columns(~zeroed)
+        centred = counted.centred(counted.column_means())
+        components = np.zeros((2, n_prop))
+        components[:, ~zeroed] = _top_components(centred, self.random_state)
+        # fix each component's sign so the same data always gives the same picture
+        signs = np.sign(components[np.arange(2), np.abs(components).argmax(axis=1)])
+        components = components * np.where(signs == 0, 1, signs)[:, None]
+        self.components_ = components
+        votes_counted = counted.n_votes + int(zeroed.sum())
+        scale = np.sqrt(n_prop / np.maximum(votes_counted, 1))
+        points = np.asarray(centred @ components[:, ~zeroed].T) * scale[:, None]
+        self.projection_[["x", "y"]] = points
+        self.proposal_coords_ = pd.DataFrame(components.T, index=matrix.proposals, columns=["x", "y"])
+
+        labels = self._cluster(points[in_conv])
+        if labels is None:
+            return self
+        group = np.full(n_part, np.nan)
+        group[in_conv] = labels
+        self.projection_["group"] = group
+        self.labels_ = pd.Series(group, index=matrix.participants, name="group")
+        return self
+
+    def _cluster(self, points: np.ndarray) -> np.ndarray | None:
+        distinct = len(np.unique(points.round(12), axis=0))
+        if distinct < 2:
+            return None
+        n_base = min(self.max_base_clusters, distinct)
+        base = KMeans(n_clusters=n_base, init=_first_distinct(points, n_base), n_init=1,
+                      random_state=self.random_state).fit(points)
+        centres = base.cluster_centers_
+        sizes = np.bincount(base.labels_, minlength=n_base).astype(float)
+        keep = sizes > 0
+        centres, sizes = centres[keep], sizes[keep]
+        remap = np.cumsum(keep) - 1
+        base_labels = remap[base.labels_]
+        max_k = min(self.max_groups, 2 + len(centres) // 12, len(centres))
+        fitted = {}
+        for k in range(2, max_k + 1):
+            init = _first_distinct(centres, k)
+            if len(init) < k:
+                break
+            model = KMeans(n_clusters=k, init=init, n_init=1, random_state=self.random_state)
+            model.fit(centres, sample_weight=sizes)
+            self.silhouettes_[k] = _weighted_silhouette(centres, model.labels_, sizes)
+            fitted[k] = model.labels_
+        if not fitted:
+            return None
+        top_score = max(self.silhouettes_.values())
+        best_k = min(k for k, score in self.silhouettes_.items() if score >= top_score - self.k_tolerance)
+        chosen = self.smoother.update(best_k) if self.smoother else best_k
+        if chosen not in fitted:
+            chosen = best_k
+        self.k_ = chosen
+        group_of_base = fitted[chosen]
+        # number groups by size, largest first, so labels read the same across runs
+        order = np.argsort(-np.bincount(group_of_base, weights=sizes), kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return rank[group_of_base[base_labels]]
+
+    def group_sizes(self) -> pd.Series:
+        return self.labels_.dropna().astype(int).value_counts().sort_index()
