@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import storage
-from consult.access import client_address, keys
+from consult import keys, storage
+from consult.access import client_address
 from consult.access import roll_file as membership
 from consult.storage import roll, sign_in
 
