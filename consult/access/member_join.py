@@ -23,7 +23,7 @@ from consult.access import client_address
 from consult.access import roll_file as membership
 from consult.storage import roll, sign_in
 
-FREE_TRIES = 5
+FREE_TRIES = 5  # tries in a row answered at once; after the fifth failure the next waits 1 s, then 2, 4 ...
 MAX_WAIT_SECONDS = 60.0
 DAILY_FAILURES_PER_ADDRESS = 100  # a hall of 200 mistyping once or twice each still gets in; a guesser gets 100
 # Open joins per network and consultation: the first OPEN_JOINS_FREE come at once, and every participant from that
@@ -36,7 +36,7 @@ OPEN_JOINS_CAP = 2_000
 
 def verify_wait_after(failures: int) -> float:
     """Seconds to wait after this many failures in a row: none for the first four, then 1, 2, 4 ... up to 60."""
-    return 0.0 if failures < FREE_TRIES else min(MAX_WAIT_SECONDS, 2.0 ** (failures - FREE_TRIES))
+    return sign_in.doubling_wait(failures, FREE_TRIES - 1, MAX_WAIT_SECONDS)
 
 
 def daily_wait_after(failures: int) -> float:

@@ -39,7 +39,7 @@ from consult.storage import sign_in as sign_in_records
 from consult.storage.audit import audit
 
 ROLES = ("officer", "facilitator")
-FREE_TRIES = 3
+FREE_TRIES = 3  # failures in a row that cost no wait (the fourth try is free too; the fifth waits 1 s)
 ADDRESS_FREE_TRIES = 20  # failures from one address across all names before it waits as well
 MAX_WAIT_SECONDS = 30.0
 DEFAULT_IDLE_MINUTES = 30
@@ -125,9 +125,7 @@ def accounts_from(secrets: dict, environ: dict | None = None) -> dict[str, Accou
 
 def wait_after(failures: int) -> float:
     """Seconds to wait after `failures` wrong passwords in a row: none for the first three, then 1, 2, 4 … 30."""
-    if failures <= FREE_TRIES:
-        return 0.0
-    return min(MAX_WAIT_SECONDS, 2.0 ** (failures - FREE_TRIES - 1))
+    return sign_in_records.doubling_wait(failures, FREE_TRIES, MAX_WAIT_SECONDS)
 
 
 def wait_after_for_address(failures: int) -> float:

@@ -21,6 +21,12 @@ DAY_ROWS_KEPT_MS = 2 * 86_400_000  # daily counts ("...|day:YYYY-MM-DD") are kep
 DAY_KEY_MARK = "|day:"
 
 
+
+def doubling_wait(failures: int, free: int, cap_seconds: float) -> float:
+    """The one back-off rule every throttle uses: no wait for the first `free` failures in a row, then 1, 2, 4 ...
+    seconds, never more than `cap_seconds`."""
+    return 0.0 if failures <= free else min(cap_seconds, 2.0 ** (failures - free - 1))
+
 def _placeholder_row(stmt) -> dict:
     return {"key": stmt.excluded.key}  # a no-op update: the row exists, and the lock below does the work
 
