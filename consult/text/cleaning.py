@@ -64,18 +64,16 @@ WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 def stemmer():
     """A Snowball stemmer with a cache shared by every caller (consultation vocabularies are small; documents
     and passes over them are many)."""
-    from nltk.stem.snowball import SnowballStemmer
+    import snowballstemmer
 
-    stem = SnowballStemmer("english", ignore_stopwords=False).stem
+    stem = snowballstemmer.stemmer("english").stemWord
     return lru_cache(maxsize=200_000)(stem)
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens with stop words removed (nltk's regexp tokenizer; no corpus download needed)."""
-    from nltk.tokenize import RegexpTokenizer
-
+    """Lower-case word tokens (WORD_PATTERN) with stop words removed."""
     stops = stop_words()
-    return [t for t in RegexpTokenizer(WORD_PATTERN).tokenize(clean_text(text).lower()) if t not in stops]
+    return [t for t in re.findall(WORD_PATTERN, clean_text(text).lower()) if t not in stops]
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
