@@ -26,13 +26,8 @@ def _unquote(line: str) -> str:
     return line
 
 
-def parse(text: str) -> PreferenceProfile:
-    """A profile from BLT text; raise BallotFileError with the line number on anything malformed."""
-    lines = text.splitlines()
-    numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1)]
-    numbered = [(n, line) for n, line in numbered if line and not line.startswith("#")]
-    if not numbered:
-        raise BallotFileError("the file is empty")
+def _header(numbered: list[tuple[int, str]]) -> tuple[int, int, set[int], int]:
+    """(candidates, seats, withdrawn candidates, the index of the first ballot line)."""
     number, header = numbered[0]
     try:
         candidate_count, seats = (int(part) for part in header.split())
@@ -41,17 +36,50 @@ def parse(text: str) -> PreferenceProfile:
                               f"found {header[:60]!r}") from None
     if candidate_count < 1:
         raise BallotFileError(f"line {number}: there must be at least one candidate")
-    position = 1
     withdrawn: set[int] = set()
-    if position < len(numbered) and numbered[position][1].startswith("-"):
-        number, line = numbered[position]
+    if len(numbered) > 1 and numbered[1][1].startswith("-"):
+        number, line = numbered[1]
         try:
             withdrawn = {-int(part) - 1 for part in line.split()}
         except ValueError:
             raise BallotFileError(f"line {number}: a withdrawn-candidates line holds negative numbers only") from None
         if any(not 0 <= c < candidate_count for c in withdrawn):
             raise BallotFileError(f"line {number}: a withdrawn candidate is not on the list of {candidate_count}")
-        position += 1
+        return candidate_count, seats, withdrawn, 2
+    return candidate_count, seats, withdrawn, 1
+
+
+def _ballot(number: int, line: str, candidate_count: int) -> tuple[int, list[int]]:
+    """One ballot line as (weight, 0-based preferences)."""
+    parts = line.split()
+    if parts[0].startswith("("):  # an optional ballot id, e.g. "(a17) 1 3 2 0"
+        parts = parts[1:]
+    if "=" in line:
+        raise BallotFileError(f"line {number}: equal rankings ('=') are not allowed in an STV ballot")
+    try:
+        values = [int(part) for part in parts]
+    except ValueError:
+        raise BallotFileError(f"line {number}: a ballot line holds whole numbers only; found {line[:60]!r}") from None
+    if len(values) < 2 or values[-1] != 0:
+        raise BallotFileError(f"line {number}: a ballot line is a weight, the preferences and a closing 0")
+    weight, preferences = values[0], values[1:-1]
+    if weight < 0:
+        raise BallotFileError(f"line {number}: the weight {weight} is negative")
+    for candidate in preferences:
+        if not 1 <= candidate <= candidate_count:
+            raise BallotFileError(f"line {number}: candidate {candidate} is not one of the {candidate_count}")
+    if len(set(preferences)) != len(preferences):
+        raise BallotFileError(f"line {number}: the same candidate is ranked twice")
+    return weight, [c - 1 for c in preferences]
+
+
+def parse(text: str) -> PreferenceProfile:
+    """A profile from BLT text; raise BallotFileError with the line number on anything malformed."""
+    numbered = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)]
+    numbered = [(n, line) for n, line in numbered if line and not line.startswith("#")]
+    if not numbered:
+        raise BallotFileError("the file is empty")
+    candidate_count, seats, withdrawn, position = _header(numbered)
     rankings: list[list[int]] = []
     weights: list[int] = []
     while True:
@@ -61,32 +89,13 @@ def parse(text: str) -> PreferenceProfile:
         position += 1
         if line == "0":
             break
-        parts = line.split()
-        if parts[0].startswith("("):  # an optional ballot id, e.g. "(a17) 1 3 2 0"
-            parts = parts[1:]
-        if "=" in line:
-            raise BallotFileError(f"line {number}: equal rankings ('=') are not allowed in an STV ballot")
-        try:
-            values = [int(part) for part in parts]
-        except ValueError:
-            raise BallotFileError(f"line {number}: a ballot line holds whole numbers only; found {line[:60]!r}") from None
-        if len(values) < 2 or values[-1] != 0:
-            raise BallotFileError(f"line {number}: a ballot line is a weight, the preferences and a closing 0")
-        weight, preferences = values[0], values[1:-1]
-        if weight < 0:
-            raise BallotFileError(f"line {number}: the weight {weight} is negative")
-        for candidate in preferences:
-            if not 1 <= candidate <= candidate_count:
-                raise BallotFileError(f"line {number}: candidate {candidate} is not one of the {candidate_count}")
-        if len(set(preferences)) != len(preferences):
-            raise BallotFileError(f"line {number}: the same candidate is ranked twice")
-        rankings.append([c - 1 for c in preferences])
+        weight, preferences = _ballot(number, line, candidate_count)
+        rankings.append(preferences)
         weights.append(weight)
     names = [_unquote(line) for _, line in numbered[position:position + candidate_count]]
     if len(names) < candidate_count:
         raise BallotFileError(f"the file names {len(names)} candidates but its first line says {candidate_count}")
     rest = numbered[position + candidate_count:]
-    title = _unquote(rest[0][1]) if rest else ""
     if len(rest) > 1:
         raise BallotFileError(f"line {rest[1][0]}: unexpected text after the title; the file names more "
                               f"candidates than its first line says ({candidate_count})?")
@@ -95,7 +104,7 @@ def parse(text: str) -> PreferenceProfile:
     for row, ranking in enumerate(rankings):
         matrix[row, : len(ranking)] = ranking
     profile = PreferenceProfile(tuple(names), seats, matrix, np.asarray(weights, dtype=np.int64),
-                                frozenset(withdrawn), title)
+                                frozenset(withdrawn), _unquote(rest[0][1]) if rest else "")
     check(profile)
     return profile
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from consult import storage
+from consult.cli.written import write_and_say
 
 REASON_TOO_FEW = "voted on fewer than {n} statements"
 REASON_NOT_GROUPED = "not in a group"
@@ -75,10 +76,45 @@ def _load(args: argparse.Namespace, engine_for: Callable, resolve: Callable):
     return votes, zeroed, texts, pseudonyms.pseudonyms(consultation.id, votes["participant_id"])
 
 
+def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict):
+    """(matrix, labels, group sizes, the votes a participant needs): given by --labels, else Polis's groups."""
+    from consult.opinion import groups as opinion
+
+    if args.labels:
+        labels = _labels_from_file(args.labels, source_ids)
+        matrix = opinion.VoteMatrix.from_votes(votes)
+        labels = labels.reindex(matrix.participants)
+        sizes = labels.dropna().value_counts().sort_index()
+        print(f"{len(sizes)} groups given for {int(sizes.sum())} of {len(matrix.participants)} participants")
+        return matrix, labels, sizes, 0
+    model = opinion.OpinionGroups(random_state=args.seed).fit(votes, zeroed_proposals=zeroed)
+    matrix, labels, sizes, min_votes = model.matrix_, model.labels_.astype("Int64"), model.group_sizes(), model.min_votes
+    if model.k_ < 2:
+        enough = int((matrix.n_votes >= min_votes).sum())
+        print(f"Not enough votes to form opinion groups: {enough} of {len(labels)} participants voted on "
+              f"{min_votes} or more statements (Polis's rule), and they do not split into two or more groups.")
+    else:
+        print(f"{model.k_} opinion groups among {int(labels.notna().sum())} of {len(labels)} participants "
+              f"(silhouette by k: {', '.join(f'{k}={v:.3f}' for k, v in model.silhouettes_.items())})")
+    return matrix, labels, sizes, min_votes
+
+
+def _print_groups(sizes: pd.Series, rep: pd.DataFrame, consensus: pd.DataFrame, texts: dict) -> None:
+    from consult.text.cleaning import shorten
+
+    for group, size in sizes.items():
+        print(f"\ngroup {group}: {size} participants")
+        for row in rep[rep["group"] == group].itertuples():
+            star = "*" if row.best_agree else " "
+            print(f" {star}{row.direction:<8} {row.p_success:5.0%}  {shorten(str(texts.get(row.proposal_id, '')), 90)}")
+    if len(consensus):
+        print("\nconsensus (agreed or disagreed by most, whatever their group):")
+        for row in consensus.itertuples():
+            print(f"  {row.direction:<8} {row.p:5.0%}  {shorten(str(texts.get(row.proposal_id, '')), 90)}")
+
+
 def run_groups(args: argparse.Namespace, engine_for: Callable, resolve: Callable) -> int:
     from consult.opinion import groups as opinion
-    from consult.publishing import files
-    from consult.text.cleaning import shorten
 
     votes, zeroed, texts, source_ids = _load(args, engine_for, resolve)
     requested = [o for o in (args.out, args.repness_out, args.consensus_out, args.uncertainty_out, args.gic_out) if o]
@@ -86,40 +122,14 @@ def run_groups(args: argparse.Namespace, engine_for: Callable, resolve: Callable
         print(f"{args.source}: no votes, so there is nothing to group" +
               ("; no file was written" if requested else ""), file=sys.stderr if requested else sys.stdout)
         return 2 if requested else 0
-    if args.labels:
-        labels = _labels_from_file(args.labels, source_ids)
-        matrix = opinion.VoteMatrix.from_votes(votes)
-        labels = labels.reindex(matrix.participants)
-        sizes = labels.dropna().value_counts().sort_index()
-        print(f"{len(sizes)} groups given for {int(sizes.sum())} of {len(matrix.participants)} participants")
-        min_votes = 0
-    else:
-        model = opinion.OpinionGroups(random_state=args.seed).fit(votes, zeroed_proposals=zeroed)
-        matrix, labels, sizes, min_votes = model.matrix_, model.labels_, model.group_sizes(), model.min_votes
-        labels = labels.astype("Int64")
-        if model.k_ < 2:
-            enough = int((matrix.n_votes >= min_votes).sum())
-            print(f"Not enough votes to form opinion groups: {enough} of {len(labels)} participants voted on "
-                  f"{min_votes} or more statements (Polis's rule), and they do not split into two or more groups.")
-        else:
-            print(f"{model.k_} opinion groups among {int(labels.notna().sum())} of {len(labels)} participants "
-                  f"(silhouette by k: {', '.join(f'{k}={v:.3f}' for k, v in model.silhouettes_.items())})")
+    matrix, labels, sizes, min_votes = _fit(args, votes, zeroed, source_ids)
     grouped = labels.dropna()
     # representative statements on the moderated matrix: moderated-out and meta comments are never shown
     rep = opinion.repness(matrix, grouped, excluded=zeroed) if grouped.nunique() >= 2 else pd.DataFrame(
         columns=["group", "proposal_id", "direction", "rank", "n_success", "n_trials", "p_success", "p_test",
                  "repness", "repness_test", "best_agree"])
-    for group, size in sizes.items():
-        print(f"\ngroup {group}: {size} participants")
-        for row in rep[rep["group"] == group].itertuples():
-            star = "*" if row.best_agree else " "
-            print(f" {star}{row.direction:<8} {row.p_success:5.0%}  {shorten(str(texts.get(row.proposal_id, '')), 90)}")
     consensus = opinion.consensus(matrix, excluded=zeroed)
-    uncertain = opinion.uncertainty(matrix, excluded=zeroed)
-    if len(consensus):
-        print("\nconsensus (agreed or disagreed by most, whatever their group):")
-        for row in consensus.itertuples():
-            print(f"  {row.direction:<8} {row.p:5.0%}  {shorten(str(texts.get(row.proposal_id, '')), 90)}")
+    _print_groups(sizes, rep, consensus, texts)
     bom = args.excel
     text_groups = grouped.map(lambda g: isinstance(g, str)).any()
     group_kind = "text" if text_groups else "number"
@@ -127,8 +137,8 @@ def run_groups(args: argparse.Namespace, engine_for: Callable, resolve: Callable
         out = pd.DataFrame({"participant": [source_ids.get(p, str(p)) for p in labels.index],
                             "group": labels.reset_index(drop=True),
                             "reason": _reasons(matrix, labels, min_votes).reset_index(drop=True)})
-        files.write(out, args.out, {"participant": "text", "group": group_kind, "reason": "text"}, bom=bom)
-        print(f"\nwrote {len(out)} rows to {args.out}")
+        write_and_say(out, args.out, {"participant": "text", "group": group_kind, "reason": "text"}, bom=bom,
+                      first=True)
     if args.repness_out:
         columns = ["group", "proposal", "direction", "rank", "n_success", "n_trials", "p_success", "p_test",
                    "repness", "repness_test", "best_agree"]
@@ -136,23 +146,21 @@ def run_groups(args: argparse.Namespace, engine_for: Callable, resolve: Callable
         if not text_groups:
             out["group"] = pd.to_numeric(out["group"]).astype("Int64")  # 0, not 0.0
         kinds = {c: ("text" if c == "direction" else "number") for c in columns} | {"group": group_kind}
-        files.write(out, args.repness_out, kinds, bom=bom)
-        print(f"wrote {len(out)} rows to {args.repness_out}")
+        write_and_say(out, args.repness_out, kinds, bom=bom)
     if args.consensus_out:
         out = consensus.rename(columns={"proposal_id": "proposal"})[["direction", "proposal", "p", "p_test", "seen"]]
-        files.write(out, args.consensus_out, {"direction": "text", "proposal": "number", "p": "number",
-                                              "p_test": "number", "seen": "number"}, bom=bom)
-        print(f"wrote {len(out)} consensus statements to {args.consensus_out}")
+        write_and_say(out, args.consensus_out, {"direction": "text", "proposal": "number", "p": "number",
+                                                "p_test": "number", "seen": "number"}, what="consensus statements",
+                      bom=bom)
     if args.uncertainty_out:
-        out = uncertain.rename(columns={"proposal_id": "proposal"})[["proposal", "pass_rate", "seen"]]
-        files.write(out, args.uncertainty_out, dict.fromkeys(out.columns, "number"), bom=bom)
-        print(f"wrote {len(out)} rows to {args.uncertainty_out}")
+        out = opinion.uncertainty(matrix, excluded=zeroed).rename(columns={"proposal_id": "proposal"})
+        out = out[["proposal", "pass_rate", "seen"]]
+        write_and_say(out, args.uncertainty_out, dict.fromkeys(out.columns, "number"), bom=bom)
     if args.gic_out:
         shown = matrix.keep_columns(~matrix.proposals.isin(list(zeroed)))
         gic = opinion.group_informed_consensus(shown, grouped)
         out = pd.DataFrame({"proposal": gic.index, "group_informed_consensus": gic.to_numpy()})
-        files.write(out, args.gic_out, {"proposal": "number", "group_informed_consensus": "number"}, bom=bom)
-        print(f"wrote {len(out)} rows to {args.gic_out}")
+        write_and_say(out, args.gic_out, {"proposal": "number", "group_informed_consensus": "number"}, bom=bom)
     return 0
 
 

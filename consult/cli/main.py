@@ -86,16 +86,10 @@ def run_export_polis(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_support(args: argparse.Namespace) -> int:
+def _support_source(args: argparse.Namespace):
+    """(votes, people, baseline or None, minimum cell, proposal texts) from a votes file or a consultation."""
     from pathlib import Path
 
-    from consult import regions
-    from consult.publishing import files, suppression
-    from consult.support import direct as support
-    from consult.support import pooled as regional
-    from consult.text.cleaning import shorten
-
-    texts: dict = {}
     if Path(args.source).is_file():
         from consult.intake import vote_files
 
@@ -104,20 +98,25 @@ def run_support(args: argparse.Namespace) -> int:
                                               vote_col=args.vote_col)
         print(f"{report['rows']} rows: {len(votes)} votes read, {report['unreadable_votes']} unreadable votes "
               f"skipped, {report['unknown_regions']} unknown regions counted as not said")
-        min_cell, base = args.min_votes, None
-        people = votes.drop_duplicates("participant_id")[["region"]]
-    else:
-        engine = _engine(args)
-        consultation = _resolve_consultation(engine, args.source)
-        min_cell = max(args.min_votes, consultation.min_cell)  # never below the consultation's own minimum
-        base = storage.baseline(engine, args.baseline) if args.baseline else storage.baseline_for(engine, consultation)
-        people = storage.participants_frame(engine, consultation.id)
-        votes = storage.votes_frame(engine, consultation.id, published_only=True)
-        texts = storage.proposals_frame(engine, consultation.id).set_index("id")["body"].to_dict()
+        return votes, votes.drop_duplicates("participant_id")[["region"]], None, args.min_votes, {}
+    engine = _engine(args)
+    consultation = _resolve_consultation(engine, args.source)
+    base = storage.baseline(engine, args.baseline) if args.baseline else storage.baseline_for(engine, consultation)
+    return (storage.votes_frame(engine, consultation.id, published_only=True),
+            storage.participants_frame(engine, consultation.id), base,
+            max(args.min_votes, consultation.min_cell),  # never below the consultation's own minimum
+            storage.proposals_frame(engine, consultation.id).set_index("id")["body"].to_dict())
+
+
+def _print_participation(people, base, min_cell: int, baseline_label: str) -> None:
+    from consult import regions
+    from consult.publishing import suppression
+    from consult.support import direct as support
+
     table, test = support.representativeness(people, base if base is not None else regions.population_baseline())
     table = suppression.participation_table(table, min_cell)
     outside = suppression.suppress_count(test["not_in_a_region"], min_cell)
-    print(f"participation against the {args.baseline or 'population'} baseline "
+    print(f"participation against the {baseline_label} baseline "
           f"(chi-square {test['chi2']:.1f}, p = {test['p_value']:.2g}; "
           f"{outside if outside is not None else f'fewer than {min_cell}'} not in a UK region)")
     for r in table.itertuples():
@@ -126,6 +125,17 @@ def run_support(args: argparse.Namespace) -> int:
         else:
             print(f"  {r.name:<26} {int(r.participants):>6}  {r.sample_share:6.1%} vs {r.baseline_share:6.1%}  "
                   f"x{r.ratio:4.2f}")
+
+
+def run_support(args: argparse.Namespace) -> int:
+    from consult import regions
+    from consult.cli.written import write_and_say
+    from consult.publishing import files, suppression
+    from consult.support import pooled as regional
+    from consult.text.cleaning import shorten
+
+    votes, people, base, min_cell, texts = _support_source(args)
+    _print_participation(people, base, min_cell, args.baseline or "population")
     if votes.empty:
         print("no votes yet")
         return 0
@@ -142,16 +152,14 @@ def run_support(args: argparse.Namespace) -> int:
             "proposal_id": "proposal", "support_low": "lower", "support_high": "upper",
             "weighted_low": "weighted_lower", "weighted_high": "weighted_upper"})
         out["body"] = out["proposal"].map(texts).astype(object).fillna("")
-        files.write(out[list(files.SCHEMAS["support"])], args.out, "support")
-        print(f"\nwrote {len(out)} rows to {args.out}")
+        write_and_say(out[list(files.SCHEMAS["support"])], args.out, "support", first=True)
     if args.regions_out:
         cells = model.regions_.rename(columns={"proposal_id": "proposal"})
         cells["region_name"] = cells["region"].map(names)
         # counts of people below the minimum stay suppressed, and a second cell where the national count in --out
         # would give the first away by subtraction; the estimate is not a count of people
         cells = suppression.suppress_breakdown(cells, "proposal", "n", ("agree",), min_cell)
-        files.write(cells[list(files.SCHEMAS["support-regions"])], args.regions_out, "support-regions")
-        print(f"wrote {len(cells)} rows to {args.regions_out}")
+        write_and_say(cells[list(files.SCHEMAS["support-regions"])], args.regions_out, "support-regions")
     return 0
 
 
@@ -225,7 +233,7 @@ def run_themes(args: argparse.Namespace) -> int:
 def _print_distinctive(themes, regions, labels: dict, args: argparse.Namespace) -> None:
     """Each region's most distinctive theme in words, and the whole pooled table with --regions-out."""
     from consult import regions as uk
-    from consult.publishing import files
+    from consult.cli.written import write_and_say
     from consult.themes.distinctive import distinctive_themes, most_distinctive
 
     codes = regions.map(lambda value: uk.match_region(value) or uk.UNDISCLOSED)
@@ -237,8 +245,7 @@ def _print_distinctive(themes, regions, labels: dict, args: argparse.Namespace) 
         for sentence in most_distinctive(table)["sentence"]:
             print(f"  {sentence}")
     if args.regions_out:
-        files.write(table, args.regions_out, "theme-regions")
-        print(f"wrote {len(table)} rows to {args.regions_out}")
+        write_and_say(table, args.regions_out, "theme-regions")
 
 
 def run_hash_password(args: argparse.Namespace) -> int:

@@ -31,6 +31,60 @@ def _other_theme(conn, consultation_id: int, stamp: int) -> int:
         updated_ms=stamp)).inserted_primary_key[0]
 
 
+def _matching_theme(old: pd.DataFrame, members: set, match_above: float) -> int | None:
+    """The stored theme that held at least `match_above` of this new theme's proposals last run, if any."""
+    if not len(old) or not members:
+        return None
+    overlap = old[old["proposal_id"].isin(members)].groupby("theme_id").size()
+    if len(overlap) and overlap.max() / len(members) >= match_above:
+        return int(overlap.idxmax())
+    return None
+
+
+def _store_themes(conn, consultation_id: int, model: ThemeModel, primary: pd.DataFrame, old: pd.DataFrame,
+                  themes_now: dict, stamp: int, match_above: float) -> dict[int, int]:
+    """Model theme -> database theme: a new theme that matches a stored one updates it (an officer's label stays),
+    a second new theme inside one old theme stays merged with the first, any other is inserted."""
+    mapping: dict[int, int] = {OTHER: _other_theme(conn, consultation_id, stamp)}
+    for row in model.themes_.itertuples():
+        if row.theme == OTHER:
+            continue
+        match = _matching_theme(old, set(primary.loc[primary["theme"] == row.theme, "proposal_id"]), match_above)
+        keywords = ", ".join(row.keywords)
+        coherence = float(row.coherence) if pd.notna(row.coherence) else None
+        if match is None:
+            mapping[row.theme] = conn.execute(s.themes.insert().values(
+                consultation_id=consultation_id, label=row.label, keywords=keywords, coherence=coherence,
+                created_ms=stamp, updated_ms=stamp)).inserted_primary_key[0]
+            continue
+        if match not in mapping.values():
+            values = {"keywords": keywords, "coherence": coherence, "active": True, "updated_ms": stamp}
+            if not themes_now[match].label_edited:
+                values["label"] = row.label
+            conn.execute(update(s.themes).where(s.themes.c.id == match).values(**values))
+        mapping[row.theme] = match
+    return mapping
+
+
+def _store_assignments(conn, consultation_id: int, assignments: pd.DataFrame, mapping: dict[int, int]) -> int:
+    """Replace the model's assignments (an officer's stay), ranks renumbered after merges. Returns rows written."""
+    pinned = set(conn.execute(select(s.theme_assignments.c.proposal_id).where(
+        s.theme_assignments.c.consultation_id == consultation_id,
+        s.theme_assignments.c.source == "officer")).scalars())
+    conn.execute(delete(s.theme_assignments).where(
+        s.theme_assignments.c.consultation_id == consultation_id, s.theme_assignments.c.source == "model"))
+    rows = assignments[~assignments["proposal_id"].isin(pinned)].copy()
+    rows["theme_id"] = rows["theme"].map(mapping)
+    rows = rows.sort_values(["proposal_id", "rank"]).drop_duplicates(["proposal_id", "theme_id"])
+    rows["rank"] = rows.groupby("proposal_id").cumcount() + 1
+    records = [{"consultation_id": consultation_id, "proposal_id": int(p), "theme_id": int(t),
+                "score": float(min(max(sc, 0.0), 1.0)), "rank": int(r), "source": "model"}
+               for p, t, sc, r in rows[["proposal_id", "theme_id", "score", "rank"]].itertuples(index=False)]
+    for start in range(0, len(records), 20_000):
+        conn.execute(s.theme_assignments.insert(), records[start:start + 20_000])
+    return len(records)
+
+
 def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_ids: list[int], *,
              actor: str = "theme run", match_above: float = 0.5) -> dict[int, int]:
     """Store a fitted model's themes and assignments; returns model theme -> database theme id."""
@@ -47,50 +101,14 @@ def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_i
         ).all(), columns=["proposal_id", "theme_id", "source"])
         themes_now = {row.id: row for row in conn.execute(
             select(s.themes).where(s.themes.c.consultation_id == consultation_id))}
-        mapping: dict[int, int] = {OTHER: _other_theme(conn, consultation_id, stamp)}
-        for row in model.themes_.itertuples():
-            if row.theme == OTHER:
-                continue
-            members = set(primary.loc[primary["theme"] == row.theme, "proposal_id"])
-            match = None
-            if len(old) and members:
-                overlap = old[old["proposal_id"].isin(members)].groupby("theme_id").size()
-                if len(overlap) and overlap.max() / len(members) >= match_above:
-                    match = int(overlap.idxmax())
-            keywords = ", ".join(row.keywords)
-            coherence = float(row.coherence) if pd.notna(row.coherence) else None
-            if match is not None and match not in mapping.values():
-                values = {"keywords": keywords, "coherence": coherence, "active": True, "updated_ms": stamp}
-                if not themes_now[match].label_edited:
-                    values["label"] = row.label
-                conn.execute(update(s.themes).where(s.themes.c.id == match).values(**values))
-                mapping[row.theme] = match
-            elif match is not None:  # a second new theme inside one old theme: it stays merged
-                mapping[row.theme] = match
-            else:
-                mapping[row.theme] = conn.execute(s.themes.insert().values(
-                    consultation_id=consultation_id, label=row.label, keywords=keywords, coherence=coherence,
-                    created_ms=stamp, updated_ms=stamp)).inserted_primary_key[0]
+        mapping = _store_themes(conn, consultation_id, model, primary, old, themes_now, stamp, match_above)
         kept = set(mapping.values())
         retired = [tid for tid, row in themes_now.items() if tid not in kept and row.active and not row.is_other
                    and not _has_officer_assignments(conn, tid)]
         if retired:
             conn.execute(update(s.themes).where(s.themes.c.id.in_(retired)).values(active=False, updated_ms=stamp))
-        pinned = set(conn.execute(select(s.theme_assignments.c.proposal_id).where(
-            s.theme_assignments.c.consultation_id == consultation_id,
-            s.theme_assignments.c.source == "officer")).scalars())
-        conn.execute(delete(s.theme_assignments).where(
-            s.theme_assignments.c.consultation_id == consultation_id, s.theme_assignments.c.source == "model"))
-        rows = assignments[~assignments["proposal_id"].isin(pinned)].copy()
-        rows["theme_id"] = rows["theme"].map(mapping)
-        rows = rows.sort_values(["proposal_id", "rank"]).drop_duplicates(["proposal_id", "theme_id"])
-        rows["rank"] = rows.groupby("proposal_id").cumcount() + 1
-        records = [{"consultation_id": consultation_id, "proposal_id": int(p), "theme_id": int(t),
-                    "score": float(min(max(sc, 0.0), 1.0)), "rank": int(r), "source": "model"}
-                   for p, t, sc, r in rows[["proposal_id", "theme_id", "score", "rank"]].itertuples(index=False)]
-        for start in range(0, len(records), 20_000):
-            conn.execute(s.theme_assignments.insert(), records[start:start + 20_000])
-        audit(conn, consultation_id, actor, "theme_run", detail=f"{model.k_} themes, {len(records)} assignments")
+        written = _store_assignments(conn, consultation_id, assignments, mapping)
+        audit(conn, consultation_id, actor, "theme_run", detail=f"{model.k_} themes, {written} assignments")
     return mapping
 
 
