@@ -84,14 +84,14 @@ def child(kind: str, path: Path, method: str) -> tuple[float, float, float]:
     return float(output[0]), float(output[1]), float(output[2])
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.child:
         measure(args.child[0], Path(args.child[1]), args.child[2])
-        return
+        return 0
     scale = 10 if args.small else 1
     ballots, voters = 1_000_000 // scale, 100_000 // scale
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
@@ -113,7 +113,8 @@ def main() -> None:
               f"peak {mes[2]:.0f} MB | greedy baseline count {greedy[1]:.2f} s | ratio "
               f"{mes[1] / max(greedy[1], 1e-3):.0f}x")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

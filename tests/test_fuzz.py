@@ -177,7 +177,7 @@ def test_response_import(world, rows):
     engine, *_ = world
     frame = pd.DataFrame(rows, columns=["response", "region", "id", "stance"])
     mapping = imports.Mapping(text="response", region="region", respondent="id", stance="stance")
-    report = _attempt(engine, lambda: imports.import_responses(engine, frame, mapping, title="Fuzz import"))
+    report = _attempt(engine, lambda: imports.import_form_responses(engine, frame, mapping, title="Fuzz import"))
     if report is not None:
         assert report.accepted + len(report.rejected) == len(rows)
         assert storage.counts(engine, report.consultation_id).proposals == report.accepted

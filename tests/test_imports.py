@@ -42,7 +42,7 @@ def test_gambling_responses_import_with_their_regions(sqlite_engine):
     frame = pd.DataFrame({"response_id": [r["response_id"] for r in responses],
                           "response": [r["response"] for r in responses],
                           "region": [respondents[r["response_id"]] for r in responses]})
-    report = imports.import_responses(sqlite_engine, frame, imports.Mapping(text="response", region="region",
+    report = imports.import_form_responses(sqlite_engine, frame, imports.Mapping(text="response", region="region",
                                                                            respondent="response_id"),
                                       title="Gambling adverts")
     assert report.accepted == len(frame) and not report.rejected
@@ -79,7 +79,7 @@ def test_a_messy_form_export_goes_in_with_every_row_accounted_for(sqlite_engine)
     assert mapping.region == "Where do you live?"
     assert mapping.stance == "How strongly do you support this? (1-5)"
     assert mapping.respondent == "Membership number (optional)"
-    report = imports.import_responses(sqlite_engine, frame, mapping, title="Form export", long_answer_chars=2_000)
+    report = imports.import_form_responses(sqlite_engine, frame, mapping, title="Form export", long_answer_chars=2_000)
     assert report.rows_in == 62 == report.accepted + len(report.rejected)
     assert sorted(report.rejected) == [(7, "empty response"), (11, "empty response"),
                                        (32, "respondent 'M1029' appears more than once")]

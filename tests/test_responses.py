@@ -164,7 +164,7 @@ def test_spreadsheet_round_trip_with_bad_rows_reported(engine, consultation, tmp
 
 def test_import_needs_its_columns(engine, consultation):
     with pytest.raises(ValueError, match="needs the columns proposal, status, response"):
-        answers.import_responses(engine, consultation.id, pd.DataFrame({"id": [1]}), actor="t")
+        answers.apply_responses_workbook(engine, consultation.id, pd.DataFrame({"id": [1]}), actor="t")
 
 
 @pytest.mark.parametrize("typed, code", [("Accepted in part", "accepted_in_part"), ("NOT TAKEN FORWARD",

@@ -31,11 +31,11 @@ def test_every_proposal_is_reachable_and_voted_ones_never_come_back():
     rng = np.random.default_rng(0)
     priority = routing.priorities(range(50), votes([]))
     voted: set[int] = set()
-    while (pick := routing.next_proposal(priority, voted, rng)) is not None:
+    while (pick := routing.pick_by_priority(priority, voted, rng)) is not None:
         assert pick not in voted
         voted.add(pick)
     assert voted == set(range(50))
 
 
 def test_nothing_left_gives_none():
-    assert routing.next_proposal(routing.priorities([], votes([])), [], np.random.default_rng(0)) is None
+    assert routing.pick_by_priority(routing.priorities([], votes([])), [], np.random.default_rng(0)) is None

@@ -32,7 +32,7 @@ def run_import(args: argparse.Namespace, engine) -> int:
         print(f"stance answers read as {scale.describe() if scale else 'words'}:")
         for row in table.head(20).itertuples():
             print(f"  {row.answer[:40]!r:44} x{row.count:<5} {row.reading}")
-    report = imports.import_responses(engine, frame, mapping, title=args.title or Path(args.file).stem,
+    report = imports.import_form_responses(engine, frame, mapping, title=args.title or Path(args.file).stem,
                                       long_answer_chars=args.flag_over, actor="cli")
     print(f"imported as consultation {report.consultation_id}")
     for line in report.summary():

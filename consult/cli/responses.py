@@ -23,7 +23,7 @@ def run_responses(args: argparse.Namespace, engine, consultation: storage.Consul
     if args.action == "import":
         if not args.file:
             raise ValueError("Give the file to import: consult responses import CONSULTATION FILE.")
-        report = answers.import_responses(engine, consultation.id, tables.read_table(args.file), actor=args.actor,
+        report = answers.apply_responses_workbook(engine, consultation.id, tables.read_table(args.file), actor=args.actor,
                                           publish=args.publish)
         print(f"{report.rows} rows: {report.applied} applied as drafts, {len(report.rejected)} not applied"
               + (f"; {report.published} published" if args.publish else ""))

@@ -38,7 +38,7 @@ class Mapping:
 
 
 @dataclass
-class ImportReport:
+class FormImportReport:
     """What happened to every row: rows_in = accepted + rejected, always."""
 
     rows_in: int = 0
@@ -150,7 +150,7 @@ def stance_reader(frame: pd.DataFrame, mapping: Mapping) -> dict[str, int | None
 
 
 def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_chars: int = 10_000,
-             long_answer_chars: int = 2_000) -> tuple[pd.DataFrame, ImportReport]:
+             long_answer_chars: int = 2_000) -> tuple[pd.DataFrame, FormImportReport]:
     """Rows that can be imported (text, region, respondent, stance) and a report on every row.
 
     A row is rejected only when it has no usable response (empty, or beyond the `max_chars` the database holds)
@@ -161,7 +161,7 @@ def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_c
                          ("stance", mapping.stance)):
         if column is not None and column not in frame.columns:
             raise ValueError(f"The {role} column {column!r} is not in the file.")
-    report = ImportReport(rows_in=len(frame), long_answer_chars=long_answer_chars)
+    report = FormImportReport(rows_in=len(frame), long_answer_chars=long_answer_chars)
     stances = stance_reader(frame, mapping)
     rows, seen = [], set()
     for position, record in enumerate(frame.to_dict("records")):
@@ -205,9 +205,9 @@ def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_c
     return accepted, report
 
 
-def import_responses(engine: Engine, frame: pd.DataFrame, mapping: Mapping, *, title: str,
+def import_form_responses(engine: Engine, frame: pd.DataFrame, mapping: Mapping, *, title: str,
                      question: str = "Imported responses", actor: str = "import",
-                     long_answer_chars: int = 2_000) -> ImportReport:
+                     long_answer_chars: int = 2_000) -> FormImportReport:
     """Create a consultation from mapped rows: each response a proposal by its respondent, with its region.
 
     A stance column becomes the respondent's own vote on their response. Identical texts are kept (campaign

@@ -64,7 +64,7 @@ def next_for_member(priority: pd.Series, participant_id: int, voted: set[int], *
             priority = pd.concat([priority, pd.Series(_unvoted_priority(), index=newer)])
         priority = priority[priority.index.isin(allowed)]
     rng = np.random.default_rng([seed, participant_id, len(voted)])
-    return routing.next_proposal(priority, voted, rng)
+    return routing.pick_by_priority(priority, voted, rng)
 
 
 def region_view(estimates: pd.DataFrame, summary: pd.DataFrame, my_votes: dict[int, int], region: str,

@@ -67,7 +67,7 @@ def with_evidence(priority: pd.Series, evidence: pd.Series | None, *, boost: flo
     return priority * (1.0 + boost * evidence.reindex(priority.index).fillna(0.0))
 
 
-def next_proposal(priority: pd.Series, already_voted: Iterable[int], rng: np.random.Generator) -> int | None:
+def pick_by_priority(priority: pd.Series, already_voted: Iterable[int], rng: np.random.Generator) -> int | None:
     """Draw one proposal the member has not voted on, with probability proportional to its priority."""
     remaining = priority.drop(list(set(already_voted) & set(priority.index)))
     remaining = remaining[remaining > 0]

@@ -47,7 +47,7 @@ def status_code(value: str) -> str | None:
 
 
 @dataclass
-class ImportReport:
+class WorkbookReport:
     rows: int
     applied: int
     published: int = 0
@@ -58,8 +58,8 @@ class ImportReport:
         return pd.DataFrame(self.rejected, columns=["line", "proposal", "reason"])
 
 
-def import_responses(engine: Engine, consultation_id: int, frame: pd.DataFrame, *, actor: str,
-                     publish: bool = False) -> ImportReport:
+def apply_responses_workbook(engine: Engine, consultation_id: int, frame: pd.DataFrame, *, actor: str,
+                     publish: bool = False) -> WorkbookReport:
     """Apply rows of (proposal, status, response[, referred_to, decided_by]) as drafts, each on its own so one
     bad row loses nothing else; with `publish`, publish the applied ones. Line numbers count the header as 1."""
     missing = [c for c in IMPORT_COLUMNS if c not in frame.columns]
@@ -67,7 +67,7 @@ def import_responses(engine: Engine, consultation_id: int, frame: pd.DataFrame, 
         raise ValueError(f"The responses file needs the columns {', '.join(IMPORT_COLUMNS)}; missing "
                          f"{', '.join(missing)}. The columns are: {', '.join(map(str, frame.columns))}.")
     known = set(storage.proposals_frame(engine, consultation_id)["id"])
-    report = ImportReport(rows=len(frame), applied=0)
+    report = WorkbookReport(rows=len(frame), applied=0)
     applied: list[int] = []
     for position, row in enumerate(frame.fillna("").astype(str).to_dict("records")):
         line, raw_id = position + 2, row["proposal"].strip()

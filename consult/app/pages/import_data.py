@@ -100,7 +100,7 @@ title = st.text_input("Title for the imported consultation", value=Path(frame.at
 if st.button("Import", type="primary"):
     try:
         tables.text_column(frame, text_col)
-        report = imports.import_responses(engine, frame, mapping, title=title or "Imported responses", actor=actor)
+        report = imports.import_form_responses(engine, frame, mapping, title=title or "Imported responses", actor=actor)
     except (tables.TableError, ValueError) as exc:
         say("error", exc)
     else:

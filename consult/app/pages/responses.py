@@ -162,7 +162,7 @@ with sheet:
     upload = st.file_uploader("Upload the filled-in file (CSV or Excel)", type=["csv", "xlsx"])
     if upload is not None and st.button("Apply the file as drafts"):
         try:
-            report = answers.import_responses(engine, cid, tables.read_table(data=upload.getvalue(),
+            report = answers.apply_responses_workbook(engine, cid, tables.read_table(data=upload.getvalue(),
                                                                              name=upload.name), actor=actor)
             say("success", f"{report.rows} rows: {report.applied} applied as drafts, {len(report.rejected)} not "
                            "applied.")
