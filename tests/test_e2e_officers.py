@@ -334,13 +334,24 @@ def test_an_unknown_region_spelling_is_mapped_by_hand_in_the_editor(officer_serv
         editor = page.get_by_test_id("stDataFrame").last
         editor.scroll_into_view_if_needed()
         box = editor.bounding_box()
-        # the first row's spelling cell, then two to the right (the region column): Enter edits, typing filters
-        page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
-        page.keyboard.type("Wales")
-        page.get_by_text("Wales", exact=True).last.click()  # the editor's filtered list of regions
+        # the first row's spelling cell, then two to the right (the region column): Enter edits, typing filters.
+        # The grid is a canvas that can take a moment to accept input after it is drawn: the sequence is tried
+        # again (up to three times) until the editor's filtered list of regions shows
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for _attempt in range(3):
+            page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
+            page.keyboard.type("Wales")
+            option = page.get_by_text("Wales", exact=True).last
+            try:
+                option.wait_for(timeout=10_000)
+                break
+            except PlaywrightTimeout:
+                page.keyboard.press("Escape")
+        option.click()
         wait_for_app(page)
         shoot(page, "officer-import-region-by-hand")
         page.get_by_role("textbox", name="Title for the imported consultation").fill("Mapped by hand")
