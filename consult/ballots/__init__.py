@@ -8,9 +8,10 @@
 - `equal_shares`: the Method of Equal Shares (cost satisfaction, add-one completion) and the plain greedy rule,
   with a reason for every project funded or not.
 - `motion`: for / against / abstain with quorum and majority rules.
+- `preferences` also turns the numbers a voter wrote beside options into a ranking (`ranking_from_numbers`).
 - `results`: a closed ballot's result from its papers, by region where cells are large enough.
 - `count_file`: count any BLT / `.pb` / motion CSV file by a named method (what `consult count` runs).
 
-This package imports the standard library, numpy and pandas (`results` also reads the `storage.ballots.Ballot`
-settings it is given): storage, publishing and app build on it.
+The counters import only the standard library, numpy and pandas; `results` also names regions (`consult.regions`)
+and reads the `storage.ballots.Ballot` settings it is given. Storage, publishing, the CLI and the app build on it.
 """
