@@ -53,8 +53,14 @@ def time_page(url: str, page: str, code: str, role: str | None = "officer") -> f
     at = AppTest.from_file(APP, default_timeout=600)
     at.secrets["connections"] = {"consult": {"url": url}}
     at.user = {"is_logged_in": False}
-    if role:
-        at.session_state["role"] = role
+    if role:  # a live staff session, as the sign-in page would start (a row in staff_sessions)
+        from consult.storage import db, staff_sessions
+
+        engine = db.make_engine(url)
+        try:
+            at.session_state["staff_session"] = staff_sessions.start(engine, "bench", role)
+        finally:
+            engine.dispose()
     at.session_state["staff_consultation"] = code
     at.run()
     start = time.perf_counter()
