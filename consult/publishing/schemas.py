@@ -65,6 +65,20 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "timestamp": TIME, "datetime": TIME, "comment-id": ID, "author-id": ID, "agrees": NUMBER,
         "disagrees": NUMBER, "moderated": NUMBER, "is-meta": TEXT, "is-seed": TEXT, "comment-body": TEXT,
     },
+    # structured questions: the results by region (`consult questions results`), answers in long format, cross-tabs
+    "question-results": {
+        "question_id": ID, "question": TEXT, "kind": TEXT, "option": TEXT, "region": REGION, "measure": TEXT,
+        "n": NUMBER, "share": NUMBER, "lower": NUMBER, "upper": NUMBER, "weighted": NUMBER,
+        "weighted_lower": NUMBER, "weighted_upper": NUMBER, "value": NUMBER, "suppressed": NUMBER,
+    },
+    "question-answers": {
+        "participant": PARTICIPANT, "region": REGION, "question_id": ID, "question": TEXT, "kind": TEXT,
+        "answer": TEXT, "answer_code": TEXT,
+    },
+    "question-crosstab": {
+        "question_id": ID, "question": TEXT, "by": TEXT, "group": TEXT, "option": TEXT, "respondents": NUMBER,
+        "chosen": NUMBER, "share": NUMBER, "suppressed": NUMBER,
+    },
     "polis-votes": {"timestamp": TIME, "datetime": TIME, "comment-id": ID, "voter-id": ID, "vote": NUMBER},
 }
 

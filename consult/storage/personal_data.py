@@ -60,6 +60,11 @@ PERSONAL_DATA: tuple[Entry, ...] = (
     Entry("ballot_voters", ("*",), "that they voted in a ballot (never how)", "their member key", DELETE),
     Entry("ballot_eligible", ("*",), "that they could vote in a ballot (removed too, so re-joining cannot vote "
           "twice in a ballot still open)", "their member key", DELETE),
+    Entry("question_answers", ("*",), "their answers to the consultation's questions: political opinion",
+          "their rows", DELETE),
+    Entry("room_question_votes", ("*",), "which questions to the panel they upvoted", "their rows", DELETE),
+    Entry("room_questions", ("*",), "their questions to the panel (with others' upvotes on them)", "their rows",
+          DELETE),
     Entry("participants", ("*",), "registration: browser token, region, constituency, external id, consent time",
           "participant", DELETE),
 )
@@ -84,6 +89,8 @@ NOT_PERSONAL: dict[str, str] = {
     "staff_preferences": "which consultation a staff account last chose",
     "ballots": "a ballot's settings",
     "ballot_options": "a ballot's options",
+    "questions": "the consultation's questions, written by staff",
+    "presenter_screens": "what the shared screen focuses on",
     # papers carry no participant, member key or time finer than the day (schema_ballots): nothing links a paper
     # to a person, so erasure cannot find one and the count stays whole
     "ballot_papers": "anonymous ballot papers: marks, receipt hash, region, day",

@@ -373,6 +373,17 @@ from consult.storage.schema_ballots import (  # noqa: E402,F401 - part of this s
     ballot_voters,
     ballots,
 )
+from consult.storage.schema_questions import (  # noqa: E402,F401 - part of this schema
+    FOCUS_KINDS,
+    QUESTION_KINDS,
+    QUESTION_STATUSES,
+    ROOM_QUESTION_STATUSES,
+    presenter_screens,
+    question_answers,
+    questions,
+    room_question_votes,
+    room_questions,
+)
 from consult.storage.schema_responses import (  # noqa: E402,F401 - part of this schema
     RESPONSE_STATUSES,
     answer_thresholds,

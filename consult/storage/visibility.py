@@ -4,6 +4,9 @@ A member sees published proposals only: never another member's pending proposal,
 merged-away one. Their own pending proposal may be shown back to them, marked as waiting for moderation.
 Every member-facing read goes through `may_see`: the voting queue, the similar-proposal check, the propose
 page, "my region", the presenter. Caches of these reads are keyed by `changes.version`.
+
+The room's Q&A questions follow the same rule (`may_see_room_question`): published (or answered) ones are seen by
+everyone, a member's own pending one by them alone, hidden ones by nobody.
 """
 
 from __future__ import annotations
@@ -22,12 +25,22 @@ TOLD_TO_AUTHOR_STATUSES = ("pending", "published", "hidden", "merged")
 _P = s.proposals.c
 
 
-def may_see(viewer_id: int | None = None) -> ColumnElement[bool]:
-    """The SQL condition on `proposals` for what this viewer may see (None: anyone, e.g. the room)."""
-    published = _P.status == PUBLIC_STATUS
+def _rule(status, author, public: tuple[str, ...], viewer_id: int | None) -> ColumnElement[bool]:
+    published = status.in_(public)
     if viewer_id is None:
         return published
-    return or_(published, and_(_P.author_id == viewer_id, _P.status.in_(OWN_STATUSES)))
+    return or_(published, and_(author == viewer_id, status.in_(OWN_STATUSES)))
+
+
+def may_see(viewer_id: int | None = None) -> ColumnElement[bool]:
+    """The SQL condition on `proposals` for what this viewer may see (None: anyone, e.g. the room)."""
+    return _rule(_P.status, _P.author_id, (PUBLIC_STATUS,), viewer_id)
+
+
+def may_see_room_question(viewer_id: int | None = None) -> ColumnElement[bool]:
+    """The same rule on `room_questions` (an answered question stays in view, marked answered)."""
+    rq = s.room_questions.c
+    return _rule(rq.status, rq.participant_id, (PUBLIC_STATUS, "answered"), viewer_id)
 
 
 def visible_proposals(engine: Engine, consultation_id: int, viewer_id: int | None = None) -> pd.DataFrame:
