@@ -11,6 +11,7 @@ from consult.cli import ballots as cli_ballots
 from consult.cli import groups as cli_groups
 from consult.cli import imports as cli_imports
 from consult.cli import members as cli_members
+from consult.cli import questions as cli_questions
 from consult.cli import responses as cli_responses
 from consult.storage import db
 
@@ -357,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_imports.add_command(add, _engine)
     cli_ballots.add_command(add)
     cli_ballots.add_ballots_command(add, _engine, _resolve_consultation)
+    cli_questions.add_command(add, _engine, _resolve_consultation)
     return parser
 
 
