@@ -20,6 +20,7 @@ pages = {
                 default=role is None and not staff_signed_out),
         st.Page("consult/app/pages/vote.py", title="Vote", icon=":material/thumbs_up_down:", url_path="vote"),
         st.Page("consult/app/pages/propose.py", title="Propose", icon=":material/edit_note:", url_path="propose"),
+        st.Page("consult/app/pages/questions.py", title="Questions", icon=":material/quiz:", url_path="questions"),
         st.Page("consult/app/pages/my_region.py", title="My region", icon=":material/map:", url_path="my-region"),
         st.Page("consult/app/pages/what_happened.py", title="What happened", icon=":material/campaign:",
                 url_path="what-happened"),
@@ -38,6 +39,7 @@ if role == "officer":
         staff_page("overview", "Overview", "dashboard", "overview", landing=True),
         staff_page("themes", "Themes", "category", "themes"),
         staff_page("consensus", "Consensus and division", "diversity_3", "consensus"),
+        staff_page("questions_admin", "Questions", "quiz", "questions-admin"),
         staff_page("responses", "Responses", "campaign", "responses"),
         staff_page("ballots_admin", "Ballots", "how_to_vote", "ballots-admin"),
         staff_page("moderate", "Moderation", "shield", "moderation"),
@@ -65,6 +67,6 @@ if not kiosk:
     if role in ("officer", "facilitator"):
         navigation.staff_sidebar({section: [page for page in section_pages if page.url_path not in ("present",)]
                                   for section, section_pages in pages.items()})
-    elif current.url_path in ("vote", "propose", "my-region", "what-happened", "ballots"):
+    elif current.url_path in ("vote", "propose", "questions", "my-region", "what-happened", "ballots"):
         navigation.member_bar()
 current.run()

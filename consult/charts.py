@@ -256,3 +256,46 @@ _SHORT = dict(zip(regions.regions()["code"], regions.regions()["short"], strict=
 
 def _name(code: str) -> str:
     return regions.region_name(code)
+
+
+def answer_shares(overall: pd.DataFrame, *, title: str = "") -> go.Figure:
+    """A question's answers: the share choosing each (bars, with the 95% interval) and the share weighted to the
+    baseline (diamonds, with its interval). Columns: option, share, lower, upper, weighted, weighted_lower,
+    weighted_upper (the `question-results` rows for All regions)."""
+    labels = [_plain(shorten_label(str(option), 60)) for option in overall["option"]]
+    figure = go.Figure()
+    figure.add_bar(x=overall["share"] * 100, y=labels, orientation="h", name="Share of those answering",
+                   marker={"color": "#2166ac"},
+                   error_x={"type": "data", "symmetric": False, "color": "#111111",
+                            "array": (overall["upper"] - overall["share"]) * 100,
+                            "arrayminus": (overall["share"] - overall["lower"]) * 100})
+    if overall["weighted"].notna().any():
+        figure.add_scatter(x=overall["weighted"] * 100, y=labels, mode="markers",
+                           name="Weighted to the baseline by region", marker={"color": "#b35806", "size": 10,
+                                                                               "symbol": "diamond"},
+                           error_x={"type": "data", "symmetric": False, "color": "#b35806",
+                                    "array": (overall["weighted_upper"] - overall["weighted"]) * 100,
+                                    "arrayminus": (overall["weighted"] - overall["weighted_lower"]) * 100})
+    figure.update_layout(title=_plain(shorten_label(title, 90)) if title else None,
+                         xaxis_title="Share (%), with 95% interval", yaxis_title=None, xaxis={"range": [0, 100]},
+                         height=140 + 34 * len(overall), margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
+                         yaxis={"autorange": "reversed", "type": "category"}, legend=LEGEND_ABOVE)
+    return figure
+
+
+def room_votes(table: pd.DataFrame) -> go.Figure:
+    """Agree / disagree / pass for the room's leading proposals, as stacked bars labelled by the proposal's text.
+    Columns: text, agree, disagree, passes. Colour-blind safe: blue agree, orange disagree, grey pass."""
+    labels = [_plain(shorten_label(str(text), 70)) for text in table["text"]]
+    total = (table["agree"] + table["disagree"] + table["passes"]).clip(lower=1)
+    figure = go.Figure()
+    for column, name, colour in (("agree", "Agree", "#2166ac"), ("disagree", "Disagree", "#b35806"),
+                                 ("passes", "Pass", "#8c8c8c")):
+        share = table[column] / total * 100
+        figure.add_bar(x=share, y=labels, orientation="h", name=name, marker={"color": colour},
+                       text=[f"{s:.0f}%" if s >= 8 else "" for s in share], textposition="inside",
+                       insidetextanchor="middle")
+    figure.update_layout(barmode="stack", xaxis={"range": [0, 100], "title": "Share of votes (%)"}, yaxis_title=None,
+                         yaxis={"autorange": "reversed", "type": "category"}, legend=LEGEND_ABOVE,
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return figure

@@ -28,6 +28,7 @@ PAGE_STYLE = """<style>
 MEMBER_PAGES = [
     ("vote", "Vote", ":material/thumbs_up_down:"),
     ("propose", "Propose", ":material/edit_note:"),
+    ("questions", "Questions", ":material/quiz:"),
     ("my_region", "My region", ":material/map:"),
     ("what_happened", "What happened", ":material/campaign:"),
     ("ballots", "Ballots", ":material/how_to_vote:"),

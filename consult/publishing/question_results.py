@@ -106,6 +106,10 @@ def results_csv(engine: Engine, consultation_id: int) -> bytes:
     return files.csv_bytes(results_table(engine, consultation_id), "question-results")
 
 
+def answers_csv(engine: Engine, consultation_id: int) -> bytes:
+    return files.csv_bytes(answers_table(engine, consultation_id), "question-answers")
+
+
 def _groups(engine: Engine, consultation_id: int) -> pd.Series:
     from consult.opinion.groups import OpinionGroups
 

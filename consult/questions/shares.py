@@ -60,6 +60,19 @@ def indicators(spec: QuestionSpec, answers: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def counts(spec: QuestionSpec, answers: pd.DataFrame) -> pd.DataFrame:
+    """The room's plain count (the live poll): per answer label, chosen and share of those answering. No weighting
+    and no interval: what a room sees of itself."""
+    labels = answer_labels(spec)
+    chosen = np.zeros(len(labels), dtype=int)
+    for stored in answers["answer"]:
+        for position in _chosen_positions(spec, stored):
+            chosen[position] += 1
+    respondents = len(answers)
+    return pd.DataFrame({"label": labels, "chosen": chosen,
+                         "share": chosen / respondents if respondents else np.zeros(len(labels))})
+
+
 def overall(spec: QuestionSpec, answers: pd.DataFrame, baseline: pd.Series) -> pd.DataFrame:
     """Per answer label: respondents, chosen, share with its Wilson 95% interval, and the share weighted to the
     baseline by region (post-stratified, with its interval on the effective sample size)."""

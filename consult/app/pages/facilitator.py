@@ -5,7 +5,7 @@ import streamlit as st
 from consult import storage
 from consult.access import member_join
 from consult.access import presenter as presenter_access
-from consult.app import ballot_forms, resources, session
+from consult.app import ballot_forms, resources, room_controls, session
 from consult.app.components import say, show_messages, staff_action
 from consult.live import presenter_data as live
 from consult.live import qr
@@ -115,6 +115,9 @@ if qr.is_local_address(members_reach):
 if presenter_access.needs_key(consultation):
     st.caption("This consultation is for members only, so the presenter link carries a key: give it only to whoever "
                "runs the shared screen. The join code alone does not open it.")
+with st.container(border=True, key="screen_controls"):
+    st.subheader("On the screen: live polls, the Q&A, one proposal", anchor=False)
+    room_controls.screen_controls(engine, consultation, actor)
 with st.expander("Meeting ballots: members vote on their phones, the presenter shows turnout, then the result"):
     st.caption("One member, one vote, from the membership list (verified members only). The result appears on the "
                "presenter view only after you close the ballot.")
@@ -161,3 +164,13 @@ def queue() -> None:
 
 
 queue()
+
+
+@st.fragment(run_every="3s")
+def questions_to_the_panel() -> None:
+    if session.role(touch=False) not in ("officer", "facilitator"):
+        return
+    room_controls.qa_moderation(engine, consultation.id, actor)
+
+
+questions_to_the_panel()

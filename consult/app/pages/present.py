@@ -9,11 +9,11 @@ import streamlit as st
 
 from consult import charts, storage
 from consult.access import presenter as presenter_access
-from consult.app import resources
+from consult.app import presenter_focus, resources
 from consult.app.components import say
 from consult.live import presenter_data as live_data
-from consult.live import qr
-from consult.storage import ballots
+from consult.live import qr, room_screen
+from consult.storage import ballots, room
 from consult.text.cleaning import escape_markdown, shorten
 
 engine = resources.engine()
@@ -74,7 +74,10 @@ st.html("""<style>
   .qr img { width: min(100%, 34vh); display: block; margin: 0 auto; }
   .qr p { text-align: center; margin: 0.3vh 0; }
   .qr .code { font-size: 6vh; font-weight: 800; letter-spacing: 0.3vw; }
+  .st-key-question [data-testid="stText"] { font-size: 2.9vh !important; font-weight: 600; color: #222;
+    overflow: hidden; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
 </style>""")
+st.html(presenter_focus.FOCUS_STYLE)
 join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
 PHASES = {"collecting": "Proposals open", "voting": "Voting open", "results": "Results", "closed": "Closed",
           "draft": "Not open yet"}
@@ -99,6 +102,20 @@ def regional_picture(current) -> None:
                             key=f"tile_map_{size}")
     st.caption(f"People taking part in each region; ×1.0 means in line with its share of the {against} (×0.5 half, "
                f"×2 double). Grey: fewer than {current.min_cell} (not shown), or too early to compare.")
+
+
+def room_results(current, claims: room_screen.RegionalClaims, n: int = 4) -> None:
+    """The room's own leading proposals with their agree / disagree / pass bars (no claim about regions)."""
+    top = room_screen.proposal_totals(engine, current.id, n=n)
+    if top.empty:
+        st.caption("Waiting for the first votes.")
+    else:
+        figure = charts.room_votes(top)
+        figure.update_layout(height=110 + 62 * len(top), font={"size": 17})
+        st.plotly_chart(figure, width="stretch", config={"displayModeBar": False, "staticPlot": True},
+                        key="room_results_chart")
+    if claims.why:
+        st.caption(claims.why)
 
 
 def supported_everywhere(current) -> None:
@@ -157,12 +174,31 @@ def newest_and_answers(current) -> None:
 def live() -> None:
     # everything is drawn inside the fragment: elements a fragment writes into outside containers pile up
     current = storage.get_consultation(engine, consultation.id)
+    focus_kind, focus_id = room.focus(engine, current.id)
+    if focus_kind != "none":
+        left, right = st.columns([1, 3.1], gap="large")
+        with left:
+            st.html(JOIN_HTML)
+        with right, st.container(key="focus"):
+            if focus_kind == "question":
+                presenter_focus.poll(engine, current, focus_id)
+            elif focus_kind == "proposal":
+                st.title(escape_markdown(shorten(current.title, 70)), anchor=False)
+                presenter_focus.proposal(engine, current, focus_id)
+            else:
+                presenter_focus.questions_to_the_panel(engine, current)
+        return
     counts = storage.counts(engine, current.id)
+    people = live_data.participants_by_region(engine, current.id)["region"].value_counts()
+    claims = room_screen.regional_claims(people, current.min_cell)
+    showing_results = current.results_visible or current.phase in ("results", "closed")
     left, middle, right = st.columns([1, 1.45, 1.65], gap="medium")
     with left:
         st.html(JOIN_HTML)
     with right, st.container(key="room"):
         st.title(escape_markdown(shorten(current.title, 70)), anchor=False)
+        with st.container(key="question"):
+            st.text(shorten(current.question, 220))
         with st.container(key="phase"):
             st.text(PHASES[current.phase])
         cols = st.columns(3)
@@ -179,13 +215,25 @@ def live() -> None:
         else:
             newest_and_answers(current)
     with middle:
-        st.header("Who is taking part", anchor=False)
-        regional_picture(current)
-        with st.container(key="everywhere"):
-            if current.results_visible or current.phase in ("results", "closed"):
-                supported_everywhere(current)
+        if current.phase in ("results", "closed") and showing_results:
+            st.header("Results: agree, disagree, pass", anchor=False)
+            room_results(current, room_screen.RegionalClaims(True, True, ""), n=5)
+        elif claims.map_shown:
+            st.header("Who is taking part", anchor=False)
+            regional_picture(current)
+        else:
+            st.header("Most agreed in this room", anchor=False)
+            if showing_results:
+                room_results(current, claims)
             else:
+                st.caption(claims.why)
+        with st.container(key="everywhere"):
+            if not showing_results:
                 st.caption("Results are hidden until the facilitator reveals them.")
+            elif claims.everywhere_shown:
+                supported_everywhere(current)
+            elif claims.map_shown or current.phase in ("results", "closed"):
+                st.caption(claims.why)
 
 
 live()
