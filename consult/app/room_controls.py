@@ -3,16 +3,23 @@ its results), show the Q&A or one proposal large, go back to the room view; and 
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from consult.app.components import caption, say, staff_action
 from consult.questions.kinds import KIND_LABELS
 from consult.storage import questions as question_store
 from consult.storage import room, visibility
-from consult.text.cleaning import counted, shorten
+from consult.text.cleaning import counted, escape_markdown, shorten
 
 FOCUS_WORDS = {"none": "the room view (QR code, counts, regions, newest proposals)", "question": "a live poll",
                "proposal": "one proposal", "room_questions": "the Q&A"}
+
+
+def _label(labels: dict[int, str], key: int) -> str:
+    # module-level (through functools.partial): Streamlit keeps format_func with the widget's state
+    return escape_markdown(labels[key])
 
 
 def _done(text: str) -> None:
@@ -67,10 +74,9 @@ def screen_controls(engine, consultation, actor: str) -> None:
         cols[1].toggle("Show the results on the screen", value=live.results_shown, key=f"shown_{live.id}",
                        on_change=show_results, args=(engine, live.id))
     if listed:
-        chosen = st.selectbox("Question", [q.id for q in listed], key="poll_choice",
-                              format_func=lambda qid: next(
-                                  f"{shorten(q.text, 70)} ({KIND_LABELS[q.kind].split(' (')[0].lower()}, {q.status})"
-                                  for q in listed if q.id == qid))
+        labels = {q.id: f"{shorten(q.text, 70)} ({KIND_LABELS[q.kind].split(' (')[0].lower()}, {q.status})"
+                  for q in listed}
+        chosen = st.selectbox("Question", list(labels), key="poll_choice", format_func=partial(_label, labels))
         st.button("Launch as a live poll", key="launch_poll", on_click=launch,
                   args=(engine, consultation.id, chosen, actor), icon=":material/podium:")
     else:
@@ -82,8 +88,9 @@ def screen_controls(engine, consultation, actor: str) -> None:
                    args=(engine, consultation.id, "none", None, actor), icon=":material/home:")
     published = visibility.visible_proposals(engine, consultation.id)
     if not published.empty:
-        proposal = st.selectbox("Proposal", published.index.tolist(), key="focus_proposal_choice",
-                                format_func=lambda pid: f"#{pid}: {shorten(published.loc[pid, 'body'], 80)}")
+        labels = {int(pid): f"#{pid}: {shorten(body, 80)}" for pid, body in published["body"].items()}
+        proposal = st.selectbox("Proposal", list(labels), key="focus_proposal_choice",
+                                format_func=partial(_label, labels))
         st.button("Show this proposal large", key="focus_proposal", on_click=focus_on,
                   args=(engine, consultation.id, "proposal", proposal, actor), icon=":material/zoom_in:")
 
