@@ -1,6 +1,8 @@
-"""Presenter refresh cost with 100,000 proposals and 1,000,000 votes (SQLite, the embedded default).
+"""Presenter refresh cost with 100,000 proposals and 1,000,000 votes (SQLite, the embedded default); and, with
+`--poll`, a live poll answered by 200 members on one app process (see `live_poll.py`).
 
-    python benchmarks/bench_live.py [--proposals 100000] [--votes 1000000] [--participants 20000]
+    python -m benchmarks.bench_live [--proposals 100000] [--votes 1000000] [--participants 20000]
+    python -m benchmarks.bench_live --poll [--members 200] [--seconds 30]
 
 A presenter tick (every 2 s) reads: the consultation, the headline counts, participation by region (and builds
 the tile map figure), the newest proposals, the saved themes, and the top proposals by cross-region consensus
@@ -52,7 +54,16 @@ def main(argv=None) -> int:
     parser.add_argument("--votes", type=int, default=1_000_000)
     parser.add_argument("--participants", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--poll", action="store_true", help="the live poll: members answer while the presenter "
+                                                              "refreshes, against a real server")
+    parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=30.0)
     args = parser.parse_args(argv)
+    if args.poll:
+        from benchmarks.live_poll import poll_report
+
+        summary = poll_report(args.members, args.seconds)
+        return 0 if " lost=0 " in summary and "answered=0 " not in summary else 1
     with scratch_engine("sqlite") as engine:
         start = time.perf_counter()
         cid = populate(engine, args.participants, args.proposals, args.votes)
