@@ -110,3 +110,21 @@ def test_a_bad_question_file_loads_nothing_and_says_each_line(sqlite_url, tmp_pa
     err = capsys.readouterr().err
     assert "nothing was loaded" in err and "line 2:" in err
     assert question_store.list_questions(engine, storage.find_consultation(engine, "DEVQ").id) == []
+
+
+def test_the_report_and_the_workbook_carry_the_questions(answered):
+    import io
+
+    import openpyxl
+
+    from consult.publishing import report, tables
+
+    engine, consultation, _ = answered
+    html = report.build(engine, consultation.id)
+    section = html.split("6. Questions")[1].split("7. Methods and caveats")[0]
+    assert "Should a regional assembly have tax-raising powers?" in section and "43 answered." in section
+    assert "Agreeing, by region" in section and "fewer than 10" in section  # Wales' three answers are not counted out
+    assert "Transport wins" in section
+    book = openpyxl.load_workbook(io.BytesIO(tables.workbook(engine, consultation.id)), read_only=True)
+    assert {"Questions by region", "Answers"} <= set(book.sheetnames)
+    assert book["Answers"].max_row == 43 * 4 + 1

@@ -177,3 +177,54 @@ def ranking_count(engine: Engine, consultation_id: int, question: Question, seed
     profile = PreferenceProfile.from_rankings(question.options, 1, shares.rankings(question.spec, answers),
                                               title=question.text)
     return scottish_stv.count(profile, seed=seed, method="irv"), shares.borda_points(question.spec, answers)
+
+
+def _with_interval(share: float, lower: float, upper: float) -> str:
+    if share != share:  # NaN
+        return "–"
+    return f"{share:.0%} ({lower:.0%}–{upper:.0%})"
+
+
+def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
+    """Each question that has answers, ready for the report: its text, kind, respondents, an overall table (share
+    with its 95% interval, and weighted to the baseline), the share agreeing by region for the agree scale
+    (pooled estimates; counts under the minimum said as such), and for rankings the instant-runoff winner."""
+    sections = []
+    for question in question_store.list_questions(engine, consultation_id, statuses=("open", "closed")):
+        results = question_results(engine, consultation_id, question)
+        overall = results[results["region"] == ALL_REGIONS]
+        if overall.empty or not overall["n"].fillna(0).max():
+            continue
+        section = {"text": question.text, "kind": question.kind, "respondents": int(overall["n"].max()),
+                   "overall": None, "regions": None, "note": ""}
+        if question.kind in ("number", "free_text"):
+            section["overall"] = pd.DataFrame({
+                "Measure": overall["measure"] if question.kind == "number" else overall["option"],
+                "Value": [f"{v:,.6g} ({lo:,.6g}–{hi:,.6g})" for v, lo, hi in
+                          zip(overall["value"], overall["lower"], overall["upper"], strict=True)]
+                if question.kind == "number" else [f"{int(n):,} answers" for n in overall["n"]]})
+        else:
+            section["overall"] = pd.DataFrame({
+                "Answer": overall["option"],
+                "Share (95% interval)": [_with_interval(*v) for v in zip(overall["share"], overall["lower"],
+                                                                         overall["upper"], strict=True)],
+                "Weighted to the baseline": [_with_interval(*v) for v in zip(
+                    overall["weighted"], overall["weighted_lower"], overall["weighted_upper"], strict=True)]})
+            headline = shares.AGREEING_LABEL if question.kind == "agree_scale" else None
+            if headline:
+                regional = results[(results["region"] != ALL_REGIONS) & (results["option"] == headline)]
+                section["regions"] = pd.DataFrame({
+                    "Region": regional["region"],
+                    "Answered": ["fewer than " + str(storage.get_consultation(engine, consultation_id).min_cell)
+                                 if suppressed else f"{int(n):,}" for n, suppressed in
+                                 zip(regional["n"].fillna(0), regional["suppressed"], strict=True)],
+                    "Share agreeing, pooled (95% interval)": [_with_interval(*v) for v in zip(
+                        regional["share"], regional["lower"], regional["upper"], strict=True)]})
+        if question.kind == "ranking":
+            counted = ranking_count(engine, consultation_id, question)
+            if counted is not None:
+                section["note"] = (f"Counted as a one-seat preferential ballot (instant-runoff, the Scottish rules): "
+                                   f"{', '.join(counted[0].elected)} wins. Borda points: " + ", ".join(
+                                       f"{row.label} {row.borda_points}" for row in counted[1].itertuples()) + ".")
+        sections.append(section)
+    return sections

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from consult import charts, regions, storage
 from consult.opinion import groups as opinion
-from consult.publishing import report_summary, suppression, tables
+from consult.publishing import question_results, report_summary, suppression, tables
 from consult.storage import responses, visibility
 from consult.storage import themes as theme_store
 
@@ -208,4 +208,5 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         distinctive_sentences=list(most_distinctive(distinctive)["sentence"]) if len(distinctive) else [],
         ranked=_ranked_view(ranked), divisive=_divisive_view(published),
         groups=_opinion_groups(storage.votes_frame(engine, consultation_id, published_only=True), proposals),
-        responses=_responses(engine, consultation_id, published))
+        responses=_responses(engine, consultation_id, published),
+        questions=question_results.report_sections(engine, consultation_id))

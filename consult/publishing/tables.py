@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from consult import regions, storage
-from consult.publishing import files, pseudonyms, suppression
+from consult.publishing import files, pseudonyms, question_results, suppression
 from consult.publishing.schemas import SCHEMAS
 from consult.storage import responses, roll, visibility
 from consult.storage import themes as theme_store
@@ -181,11 +181,14 @@ def votes_csv(engine: Engine, consultation_id: int) -> bytes:
 
 
 def workbook(engine: Engine, consultation_id: int) -> bytes:
-    """The officer's workbook: proposals, votes, participation by region and themes."""
+    """The officer's workbook: proposals, votes, participation by region, themes, and the structured questions'
+    results by region and answers (long format)."""
     participation, _ = participation_table(engine, consultation_id)
     return files.xlsx_bytes({
         "Proposals": (proposals_table(engine, consultation_id), "proposals"),
         "Votes": (votes_table(engine, consultation_id), "votes"),
         "Participation by region": (participation.drop(columns=["expected"]), "participation"),
         "Themes": (themes_table(engine, consultation_id), "themes"),
+        "Questions by region": (question_results.results_table(engine, consultation_id), "question-results"),
+        "Answers": (question_results.answers_table(engine, consultation_id), "question-answers"),
     })
