@@ -97,9 +97,9 @@ def test_five_phones_answer_a_live_poll_and_the_qa_reaches_the_screen(sqlite_eng
 
         facilitator = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
         sign_in(facilitator, base, "fran", PASSWORD)
-        facilitator.goto(f"{base}/facilitate")
         facilitator.get_by_text("Who would pay for a regional assembly?").wait_for(timeout=60_000)
         wait_for_app(facilitator)
+        shoot(facilitator, "facilitator-qa-desk")
         facilitator.get_by_role("button", name="Approve").click()
         wait_for_app(facilitator)
         voter = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()

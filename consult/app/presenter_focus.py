@@ -13,21 +13,25 @@ from consult.storage import room
 from consult.text.cleaning import counted, escape_markdown, shorten
 
 FOCUS_STYLE = """<style>
-  .st-key-focus h1 { font-size: 5.2vh !important; line-height: 1.15 !important; -webkit-line-clamp: 4 !important; }
-  .st-key-focus [data-testid="stText"], .st-key-focus p { font-size: 3vh !important; }
+  .st-key-focus h1 { font-size: 6vh !important; line-height: 1.15 !important; -webkit-line-clamp: 4 !important; }
+  .st-key-focus [data-testid="stText"], .st-key-focus [data-testid="stText"] *, .st-key-focus p {
+    font-size: 3.4vh !important; line-height: 1.3 !important; }
   .st-key-focus [data-testid="stCaptionContainer"] p { font-size: 2.6vh !important; }
-  .poll { display: flex; flex-direction: column; gap: 1.6vh; margin-top: 1vh; }
-  .poll-row { display: grid; grid-template-columns: 32% 1fr 13vh; align-items: center; gap: 1vw; }
-  .poll-label { font-size: 3.1vh; line-height: 1.2; color: #111; overflow: hidden; display: -webkit-box;
+  .poll { display: flex; flex-direction: column; justify-content: space-evenly; min-height: 66vh; gap: 1vh;
+    margin-top: 1vh; }
+  .poll-row { display: grid; grid-template-columns: 30% 1fr 18vh; align-items: center; gap: 1vw; }
+  .poll-label { font-size: var(--type); line-height: 1.2; color: #111; overflow: hidden; display: -webkit-box;
     -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
-  .poll-track { background: #e6e6e6; border-radius: 0.8vh; height: 5.5vh; overflow: hidden; }
+  .poll-track { background: #e6e6e6; border-radius: 0.8vh; height: var(--bar); overflow: hidden; }
   .poll-fill { background: #2166ac; height: 100%; transition: width 0.8s ease-out; }
-  .poll-figure { font-size: 3.6vh; font-weight: 700; color: #111; white-space: nowrap; }
-  .poll-figure span { font-size: 2.4vh; font-weight: 400; color: #333; }
+  .poll-figure { font-size: calc(var(--type) * 1.2); font-weight: 700; color: #111; white-space: nowrap; }
+  .poll-figure span { font-size: calc(var(--type) * 0.75); font-weight: 400; color: #333; }
   .cloud { text-align: center; line-height: 1.25; padding: 2vh 1vw; color: #1a3d6d; }
   .cloud span { display: inline-block; margin: 0 1vw; font-weight: 700; }
-  .st-key-qa [data-testid="stText"] { font-size: 3.2vh !important; }
-  .qa-votes { font-size: 2.6vh; font-weight: 700; color: #5b2a86; }
+  .st-key-qa [data-testid="stText"], .st-key-qa [data-testid="stText"] * { font-size: 4.2vh !important;
+    line-height: 1.25 !important; }
+  .st-key-qa [data-testid="stHorizontalBlock"] { border-bottom: 1px solid #ccc; padding: 1.4vh 0; }
+  .qa-votes { font-size: 4vh; font-weight: 700; color: #5b2a86; white-space: nowrap; }
 </style>"""
 
 
@@ -81,7 +85,7 @@ def questions_to_the_panel(engine, consultation) -> None:
         st.caption("Ask on your phone: the Questions page, under Ask the panel. Upvote the ones you want answered.")
     with st.container(key="qa"):
         for row in waiting.itertuples():
-            cols = st.columns([1, 9], vertical_alignment="center")
+            cols = st.columns([1, 8], vertical_alignment="center")
             cols[0].html(f'<div class="qa-votes">▲ {int(row.upvotes)}</div>')
             cols[1].text(shorten(row.body, 200))
     answered = int((asked["status"] == "answered").sum())

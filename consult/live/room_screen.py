@@ -78,7 +78,10 @@ def proposal_totals(engine: Engine, consultation_id: int, proposal_id: int | Non
 
 def bars_html(counts: pd.DataFrame) -> str:
     """Horizontal bars for a live poll, one per answer label, with the count and percentage beside each; widths
-    animate, so the bars fill as answers arrive. Labels are escaped."""
+    animate, so the bars fill as answers arrive. The bars share about two thirds of the screen's height, so three
+    options fill it as twenty still fit (`--bar`, `--type`: bar height and text size in vh). Labels are escaped."""
+    bar = min(11.0, 60.0 / max(len(counts), 1) * 0.62)
+    text = min(4.6, max(2.2, bar * 0.5))
     rows = []
     for row in counts.itertuples():
         percent = 100 * float(row.share)
@@ -86,7 +89,7 @@ def bars_html(counts: pd.DataFrame) -> str:
                     f'<div class="poll-track" role="img" aria-label="{percent:.0f} percent">'
                     f'<div class="poll-fill" style="width:{percent:.1f}%"></div></div>'
                     f'<div class="poll-figure">{percent:.0f}% <span>({int(row.chosen):,})</span></div></div>')
-    return '<div class="poll">' + "".join(rows) + "</div>"
+    return f'<div class="poll" style="--bar:{bar:.2f}vh;--type:{text:.2f}vh">' + "".join(rows) + "</div>"
 
 
 def word_cloud_html(counted: pd.DataFrame) -> str:
