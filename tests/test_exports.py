@@ -48,8 +48,16 @@ def test_csv_and_xlsx_neutralise_formulas(demo_db):
     engine, consultation_id = demo_db
     csv = tables.proposals_csv(engine, consultation_id).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
+    from consult.storage import questions as question_store
+
+    free_text = question_store.list_questions(engine, consultation_id)[-1]
+    someone = int(storage.participants_frame(engine, consultation_id)["id"].iloc[0])
+    question_store.answer(engine, free_text.id, someone, '=HYPERLINK("http://evil.example","rates")')
     book = openpyxl.load_workbook(io.BytesIO(tables.workbook(engine, consultation_id)))
-    assert book.sheetnames == ["Proposals", "Votes", "Participation by region", "Themes"]
+    assert book.sheetnames == ["Proposals", "Votes", "Participation by region", "Themes", "Questions by region",
+                               "Answers"]
+    answers = [c.value for row in book["Answers"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(v.startswith("'=HYPERLINK") for v in answers) and not any(v.startswith("=") for v in answers)
     cells = [c.value for row in book["Proposals"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any(v.startswith("'=HYPERLINK") for v in cells)
     assert not any(v.startswith("=") for v in cells)

@@ -244,6 +244,9 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, *, t
 
     demo_roll.install(engine, seed)
     demo_responses.install(engine, consultation.id)
+    from consult.demo import questions as demo_questions
+
+    demo_questions.install(engine, consultation.id, seed)
     if themes:
         from consult.storage import themes as theme_store
 
