@@ -79,6 +79,11 @@ def test_answers_export_is_long_pseudonymous_and_merges_small_regions(answered, 
     assert regions.region_name(SMALL) not in {r["region"] for r in rows}
     ranked = next(r for r in rows if r["kind"] == "ranking" and r["answer_code"] == "1,0,2")
     assert ranked["answer"] == "Housing > Transport > Skills"
+    text_question = next(r["question_id"] for r in rows if r["kind"] == "free_text")
+    one = tmp_path / "one.csv"
+    assert cli.main(["questions", "answers", "DEVQ", "--question", text_question, "--out", str(one),
+                     "--db", sqlite_url]) == 0
+    assert {r["kind"] for r in _rows(one)} == {"free_text"} and len(_rows(one)) == 43
 
 
 def test_crosstabs_by_local_party_and_region_apply_the_small_cell_rules(answered):

@@ -55,8 +55,10 @@ def run_questions(args: argparse.Namespace, engine, resolve) -> int:
     if args.action == "results":
         write_and_say(question_results.results_table(engine, consultation.id), args.out, "question-results")
     else:
-        write_and_say(question_results.answers_table(engine, consultation.id), args.out, "question-answers",
-                      what="answers")
+        answers = question_results.answers_table(engine, consultation.id)
+        if args.question:
+            answers = answers[answers["question_id"].isin(args.question)]
+        write_and_say(answers, args.out, "question-answers", what="answers")
     return 0
 
 
@@ -67,7 +69,8 @@ def add_command(add: Callable[..., argparse.ArgumentParser], engine_of, resolve)
     que.add_argument("action", choices=["load", "list", "open", "close", "results", "answers"])
     que.add_argument("consultation", help="consultation id or join code")
     que.add_argument("file", nargs="?", help="load: the question file (CSV)")
-    que.add_argument("--question", type=int, action="append", help="open/close: this question's number (repeat)")
+    que.add_argument("--question", type=int, action="append", help="open/close/answers: this question's number "
+                                                                    "(repeat)")
     que.add_argument("--all", action="store_true", help="open/close: every question of the consultation")
     que.add_argument("--out", help="results: CSV/XLSX of question, option, region, n, share, lower, upper, weighted; "
                                    "answers: one row per answer (pseudonym, region, question, answer)")
