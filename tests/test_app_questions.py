@@ -103,6 +103,12 @@ def test_an_officer_writes_opens_and_reads_a_question_by_region_and_local_party(
     at.run()
     assert not at.exception
     assert any("30 answers" in c.value for c in at.caption)
+    # by region: Wales' six answers keep a pooled estimate but no count; the results file is offered
+    regional = next(d.value for d in at.dataframe if "suppressed" in d.value.columns)
+    wales = regional[regional["region"] == "Wales"]
+    assert wales["suppressed"].all() and wales["n"].isna().all() and wales["share"].notna().all()
+    assert not regional.loc[regional["region"] == "North East", "suppressed"].any()
+    assert any(b.label == "Results by region (CSV)" for b in at.get("download_button"))
     at.segmented_control(key=f"by_{question.id}").set_value("local_party").run()
     assert not at.exception
     table = at.dataframe[-1].value

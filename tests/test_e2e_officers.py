@@ -163,7 +163,8 @@ def test_officer_journey(officer_server):
         with page.expect_download(timeout=120_000) as download:
             page.get_by_role("button", name="Workbook: proposals, votes, regions, themes (XLSX)").click()
         book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
-        assert book.sheetnames == ["Proposals", "Votes", "Participation by region", "Themes"]
+        assert book.sheetnames == ["Proposals", "Votes", "Participation by region", "Themes", "Questions by region",
+                                  "Answers"]
 
         offline = browser.new_context(offline=True).new_page()
         offline.goto(report_path.as_uri())

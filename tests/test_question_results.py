@@ -130,6 +130,7 @@ def test_the_report_and_the_workbook_carry_the_questions(answered):
     assert "Should a regional assembly have tax-raising powers?" in section and "43 answered." in section
     assert "Agreeing, by region" in section and "fewer than 10" in section  # Wales' three answers are not counted out
     assert "Transport wins" in section
+    assert "Answers by region (share of those answering; blank: fewer than 10)" in section
     book = openpyxl.load_workbook(io.BytesIO(tables.workbook(engine, consultation.id)), read_only=True)
     assert {"Questions by region", "Answers"} <= set(book.sheetnames)
     assert book["Answers"].max_row == 43 * 4 + 1

@@ -120,8 +120,10 @@ def _groups(engine: Engine, consultation_id: int) -> pd.Series:
     return labels.map(lambda g: f"Group {chr(ord('A') + g)}")
 
 
-def crosstab_table(engine: Engine, consultation_id: int, question: Question, by: str) -> pd.DataFrame:
-    """Answers by region, local party or opinion group (`GROUPINGS`), small cells blanked (`suppression`)."""
+def crosstab_table(engine: Engine, consultation_id: int, question: Question, by: str,
+                   groups: pd.Series | None = None) -> pd.DataFrame:
+    """Answers by region, local party or opinion group (`GROUPINGS`), small cells blanked (`suppression`);
+    `groups` (participant id -> group name) saves fitting the opinion groups again for each question."""
     if by not in GROUPINGS:
         raise ValueError(f"cross-tabs are by one of: {', '.join(GROUPINGS)}")
     answers = question_store.answers_frame(engine, consultation_id, question.id)
@@ -131,7 +133,8 @@ def crosstab_table(engine: Engine, consultation_id: int, question: Question, by:
     if by == "region":
         answers = answers.assign(region=answers["region"].map(_name))
     if by == "group":
-        answers = answers.assign(group=answers["participant_id"].map(_groups(engine, consultation_id)))
+        groups = _groups(engine, consultation_id) if groups is None else groups
+        answers = answers.assign(group=answers["participant_id"].map(groups))
     table = shares.crosstab(question.spec, answers, by)
     if table.empty:
         return pd.DataFrame(columns=columns)
@@ -185,18 +188,33 @@ def _with_interval(share: float, lower: float, upper: float) -> str:
     return f"{share:.0%} ({lower:.0%}–{upper:.0%})"
 
 
+def _crosstab_view(table: pd.DataFrame, labels: list[str]) -> pd.DataFrame | None:
+    """A cross-tab as the report shows it: a row per group, a column per answer (share), blank where suppressed."""
+    if table.empty:
+        return None
+    wide = table.assign(cell=[("" if suppressed or share != share else f"{share:.0%}")
+                              for share, suppressed in zip(table["share"], table["suppressed"], strict=True)])
+    view = wide.pivot_table(index="group", columns="option", values="cell", aggfunc="first", sort=True)
+    view = view.reindex(columns=[label for label in labels if label in view.columns]).reset_index()
+    respondents = wide.groupby("group")["respondents"].max()
+    view.insert(1, "Answered", [("" if pd.isna(n) else f"{int(n):,}") for n in view["group"].map(respondents)])
+    return view.rename(columns={"group": ""})
+
+
 def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
     """Each question that has answers, ready for the report: its text, kind, respondents, an overall table (share
     with its 95% interval, and weighted to the baseline), the share agreeing by region for the agree scale
-    (pooled estimates; counts under the minimum said as such), and for rankings the instant-runoff winner."""
+    (pooled estimates; counts under the minimum said as such), cross-tabs of the answers by region and by opinion
+    group (small cells blanked), and for rankings the instant-runoff winner."""
     sections = []
+    groups = None
     for question in question_store.list_questions(engine, consultation_id, statuses=("open", "closed")):
         results = question_results(engine, consultation_id, question)
         overall = results[results["region"] == ALL_REGIONS]
         if overall.empty or not overall["n"].fillna(0).max():
             continue
         section = {"text": question.text, "kind": question.kind, "respondents": int(overall["n"].max()),
-                   "overall": None, "regions": None, "note": ""}
+                   "overall": None, "regions": None, "crosstabs": [], "note": ""}
         if question.kind in ("number", "free_text"):
             section["overall"] = pd.DataFrame({
                 "Measure": overall["measure"] if question.kind == "number" else overall["option"],
@@ -220,6 +238,13 @@ def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
                                  zip(regional["n"].fillna(0), regional["suppressed"], strict=True)],
                     "Share agreeing, pooled (95% interval)": [_with_interval(*v) for v in zip(
                         regional["share"], regional["lower"], regional["upper"], strict=True)]})
+        if question.kind not in ("number", "free_text"):
+            labels = shares.answer_labels(question.spec)
+            groups = _groups(engine, consultation_id) if groups is None else groups
+            for by in ("region", "group"):
+                view = _crosstab_view(crosstab_table(engine, consultation_id, question, by, groups), labels)
+                if view is not None:
+                    section["crosstabs"].append({"by": GROUPINGS[by], "table": view})
         if question.kind == "ranking":
             counted = ranking_count(engine, consultation_id, question)
             if counted is not None:
