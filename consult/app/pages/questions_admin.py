@@ -91,7 +91,7 @@ for question in listed:
             continue
         if not counts.get(question.id):
             continue
-        with st.expander("Results"):
+        with st.expander("Results", expanded=True):
             question_forms.results_view(question_results.question_results(engine, consultation.id, question), question)
             if question.kind not in ("number", "free_text"):
                 by = st.segmented_control("Cross-tab by", list(question_results.GROUPINGS),
