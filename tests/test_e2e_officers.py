@@ -52,7 +52,8 @@ def officer_server(tmp_path_factory):
 
 def go_to(page, title: str, heading: str) -> None:
     nav_link(page, title).click()
-    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
+    # .first: while the landing page's run is replaced by the clicked page's, both may briefly show a heading
+    page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=60_000)
     wait_for_app(page, timeout=90_000)
 
 

@@ -21,7 +21,7 @@ from consult.publishing import ballot_files
 from consult.storage import ballots, roll
 from consult.storage.errors import StoreError
 from consult.storage.records import now_ms
-from consult.text.cleaning import counted
+from consult.text.cleaning import counted, escape_markdown
 
 KINDS = {"motion": "Motion (for / against / abstain)", "preferential": "Preferential (rank; STV for several seats)",
          "budget": "Participatory budget (approve projects)"}
@@ -200,13 +200,13 @@ def paper_form(engine, ballot: ballots.Ballot, member) -> None:
                        f"as you like. {counted(ballot.seats, 'seat')} to fill.")
             for option in ballot.options:
                 numbers[option.position] = st.selectbox(
-                    option.label, list(range(1, len(ballot.options) + 1)), index=None, placeholder="No number",
+                    escape_markdown(option.label), list(range(1, len(ballot.options) + 1)), index=None, placeholder="No number",
                     key=f"rank_{ballot.id}_{option.position}")
         else:
             limit = f" Back up to {ballot.max_approvals}." if ballot.max_approvals else ""
             st.caption(f"Tick every project you support. The budget is {ballot.budget:,}.{limit}")
             ticked = [o.position for o in ballot.options
-                      if st.checkbox(f"{o.label} ({o.cost:,})", key=f"approve_{ballot.id}_{o.position}")]
+                      if st.checkbox(escape_markdown(f"{o.label} ({o.cost:,})"), key=f"approve_{ballot.id}_{o.position}")]
         st.caption("Your vote is secret and final: it cannot be changed once cast.")
         if not st.form_submit_button("Cast my vote", type="primary"):
             return

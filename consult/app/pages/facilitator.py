@@ -161,16 +161,9 @@ def queue() -> None:
                      type="primary", width="stretch")
             b.button("Hide", key=f"hide_{row.id}", on_click=moderate, args=(row.id, "hidden"),
                      width="stretch")
-
-
-queue()
-
-
-@st.fragment(run_every="3s")
-def questions_to_the_panel() -> None:
-    if session.role(touch=False) not in ("officer", "facilitator"):
-        return
+    # the Q&A in the same fragment: two fragments on one timer interrupt each other's runs, and an interrupted
+    # run leaves its old elements (a button after sign-out) on the page
     room_controls.qa_moderation(engine, consultation.id, actor)
 
 
-questions_to_the_panel()
+queue()
