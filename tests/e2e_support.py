@@ -89,6 +89,13 @@ def streamlit_server(database_url: str, *, secrets: Path | None = None, port: in
         stop_server(server)
 
 
+def serious_violations(axe, page) -> list[tuple[str, str]]:
+    """axe-core's serious and critical findings on the page once the app has settled: (rule id, impact) each."""
+    wait_for_app(page, timeout=90_000)
+    return [(v["id"], v["impact"]) for v in axe.run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until the script run that the last action started has finished."""
     page.wait_for_timeout(250)

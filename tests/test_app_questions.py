@@ -155,7 +155,7 @@ def test_a_small_local_session_shows_the_rooms_results_and_no_regional_claims(sq
                                     author_id=members[0].id, tier="region", region="E12000001")
     storage.set_phase(engine, consultation.id, "voting", actor="t")
     for member in members:
-        storage.cast_vote(engine, member.id, getattr(proposal, "id", proposal), 1)
+        storage.cast_vote(engine, member.id, proposal.id, 1)
     screen = app_test(sqlite_url)
     screen.query_params["code"] = consultation.join_code
     screen.run()

@@ -8,7 +8,15 @@ import re
 
 import pandas as pd
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    require_chromium,
+    serious_violations,
+    shoot,
+    streamlit_server,
+    wait_for_app,
+)
 
 from consult import storage
 from consult.access import member_link
@@ -16,11 +24,6 @@ from consult.storage import ballots, roll
 
 pytestmark = pytest.mark.e2e
 
-
-def serious(axe, page) -> list[tuple[str, str]]:
-    wait_for_app(page, timeout=90_000)
-    return [(v["id"], v["impact"]) for v in axe.run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def test_a_member_votes_by_number_on_a_phone_and_the_room_sees_turnout_then_the_result(sqlite_engine, sqlite_url):
@@ -51,7 +54,7 @@ def test_a_member_votes_by_number_on_a_phone_and_the_room_sees_turnout_then_the_
         phone.goto(f"{base}/ballots?p={link}")
         phone.get_by_role("heading", name="Chair of the assembly group").wait_for(timeout=60_000)
         wait_for_app(phone)
-        problems["ballot paper"] = serious(axe, phone)
+        problems["ballot paper"] = serious_violations(axe, phone)
         for name, number in (("Ben Cole", "1"), ("Ann Lee", "2")):
             phone.get_by_test_id("stSelectbox").filter(has_text=name).click()
             phone.get_by_role("option", name=number, exact=True).click()
@@ -68,7 +71,7 @@ def test_a_member_votes_by_number_on_a_phone_and_the_room_sees_turnout_then_the_
         room.get_by_role("heading", name="Vote now: Chair of the assembly group").wait_for(timeout=60_000)
         expect(room.get_by_text("8 of 12 eligible members have voted")).to_be_visible(timeout=30_000)
         assert room.get_by_text("Elected").count() == 0  # no result while it is open
-        problems["presenter"] = serious(axe, room)
+        problems["presenter"] = serious_violations(axe, room)
         shoot(room, "presenter-ballot-open-projector")
         ballots.cast(sqlite_engine, ballot_id, members[9], [3])
         expect(room.get_by_text("9 of 12 eligible members have voted")).to_be_visible(timeout=15_000)
@@ -83,7 +86,7 @@ def test_a_member_votes_by_number_on_a_phone_and_the_room_sees_turnout_then_the_
         phone.get_by_label("Check my receipt").fill(receipt.lower())
         phone.get_by_label("Check my receipt").press("Enter")
         expect(phone.get_by_text("Your paper was counted: Ben Cole → Ann Lee")).to_be_visible(timeout=30_000)
-        problems["ballot result"] = serious(axe, phone)
+        problems["ballot result"] = serious_violations(axe, phone)
         shoot(phone, "member-ballot-checked-phone")
         browser.close()
     assert {page: found for page, found in problems.items() if found} == {}

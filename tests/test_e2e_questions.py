@@ -11,6 +11,7 @@ from e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     require_chromium,
+    serious_violations,
     shoot,
     sign_in,
     streamlit_server,
@@ -28,11 +29,6 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "run-the-branch-meeting"
 QUESTION = "Which power should go to the regions first?"
 
-
-def serious(axe, page) -> list[tuple[str, str]]:
-    wait_for_app(page, timeout=90_000)
-    return [(v["id"], v["impact"]) for v in axe.run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def _width(page) -> float:
@@ -67,7 +63,7 @@ def test_five_phones_answer_a_live_poll_and_the_qa_reaches_the_screen(sqlite_eng
             page.get_by_role("heading", name=QUESTION).wait_for(timeout=60_000)
             expect(page.get_by_text(re.compile(r"· 0 answers$"))).to_be_visible(timeout=30_000)
         big = screens[(1920, 1080)]
-        problems["presenter poll"] = serious(axe, big)
+        problems["presenter poll"] = serious_violations(axe, big)
         widths = [_width(big)]
         choices = ["Transport", "Transport", "Housing", "Transport", "Skills"]
         for number, (member, choice) in enumerate(zip(members, choices, strict=True), start=1):
@@ -76,7 +72,7 @@ def test_five_phones_answer_a_live_poll_and_the_qa_reaches_the_screen(sqlite_eng
             phone.get_by_text(QUESTION).wait_for(timeout=60_000)
             wait_for_app(phone)
             if number == 1:
-                problems["member questions"] = serious(axe, phone)
+                problems["member questions"] = serious_violations(axe, phone)
                 shoot(phone, "member-live-poll-phone")
             phone.get_by_text(choice, exact=True).click()
             phone.get_by_role("button", name="Save my answer").click()
@@ -114,7 +110,7 @@ def test_five_phones_answer_a_live_poll_and_the_qa_reaches_the_screen(sqlite_eng
             page.get_by_role("heading", name="Questions to the panel").wait_for(timeout=15_000)
             expect(page.get_by_text("Who would pay for a regional assembly?")).to_be_visible(timeout=15_000)
             expect(page.get_by_text("▲ 1")).to_be_visible(timeout=15_000)
-        problems["presenter Q&A"] = serious(axe, big)
+        problems["presenter Q&A"] = serious_violations(axe, big)
         shoot(big, "presenter-qa-projector")
         shoot(screens[(1280, 720)], "presenter-qa-720")
         browser.close()

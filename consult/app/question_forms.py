@@ -12,7 +12,7 @@ import streamlit as st
 from consult import charts
 from consult.app.components import say
 from consult.ballots.preferences import ranking_from_numbers
-from consult.questions.kinds import AGREE_SCALE, KIND_LABELS, decode_answer
+from consult.questions.kinds import AGREE_SCALE, KIND_LABELS, answer_text, decode_answer
 from consult.storage import questions as question_store
 from consult.storage.errors import StoreError
 from consult.storage.questions import Question
@@ -70,8 +70,6 @@ def answer_form(engine, question: Question, member_id: int, stored: str | None) 
     st.text(question.text)
     current = decode_answer(question.spec, stored) if stored is not None else None
     if question.status != "open":
-        from consult.questions.kinds import answer_text
-
         st.caption("Closed. " + (f"Your answer: {escape_markdown(answer_text(question.spec, stored))}" if stored
                                  else "You did not answer it."))
         return

@@ -11,13 +11,19 @@ from consult.storage import visibility
 from consult.support import direct as support
 
 
-def participants_by_region(engine: Engine, consultation_id: int) -> pd.DataFrame:
-    """Participants per region answer (one grouped query), in the shape `support.representativeness` reads."""
+def people_per_region(engine: Engine, consultation_id: int) -> pd.Series:
+    """How many participants gave each region answer (one grouped query): region -> count."""
     query = (select(s.participants.c.region, func.count().label("n"))
              .where(s.participants.c.consultation_id == consultation_id).group_by(s.participants.c.region))
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame({"region": [r for r, n in rows for _ in range(n)]})
+    return pd.Series({region: n for region, n in rows}, dtype="int64")
+
+
+def participants_by_region(engine: Engine, consultation_id: int) -> pd.DataFrame:
+    """Participants per region answer, in the shape `support.representativeness` reads (a row per participant)."""
+    counts = people_per_region(engine, consultation_id)
+    return pd.DataFrame({"region": counts.index.repeat(counts.to_numpy())})
 
 
 def representation(engine: Engine, consultation_id: int, baseline_name: str, min_cell: int = 10) -> pd.DataFrame:

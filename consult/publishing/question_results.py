@@ -208,6 +208,7 @@ def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
     group (small cells blanked), and for rankings the instant-runoff winner."""
     sections = []
     groups = None
+    min_cell = storage.get_consultation(engine, consultation_id).min_cell
     for question in question_store.list_questions(engine, consultation_id, statuses=("open", "closed")):
         results = question_results(engine, consultation_id, question)
         overall = results[results["region"] == ALL_REGIONS]
@@ -233,8 +234,7 @@ def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
                 regional = results[(results["region"] != ALL_REGIONS) & (results["option"] == headline)]
                 section["regions"] = pd.DataFrame({
                     "Region": regional["region"],
-                    "Answered": ["fewer than " + str(storage.get_consultation(engine, consultation_id).min_cell)
-                                 if suppressed else f"{int(n):,}" for n, suppressed in
+                    "Answered": [f"fewer than {min_cell}" if suppressed else f"{int(n):,}" for n, suppressed in
                                  zip(regional["n"].fillna(0), regional["suppressed"], strict=True)],
                     "Share agreeing, pooled (95% interval)": [_with_interval(*v) for v in zip(
                         regional["share"], regional["lower"], regional["upper"], strict=True)]})

@@ -104,7 +104,9 @@ def room_questions(engine: Engine, consultation_id: int, viewer_id: int | None =
                    staff: bool = False) -> pd.DataFrame:
     """Questions to the panel, most upvoted first (then oldest): id, body, status, upvotes, created_ms,
     asked_by_viewer, upvoted_by_viewer. Staff see every status; anyone else what `may_see_room_question` allows."""
-    votes = (select(_V.room_question_id, func.count().label("upvotes")).group_by(_V.room_question_id).subquery())
+    votes = (select(_V.room_question_id, func.count().label("upvotes"))
+             .join(s.room_questions, _R.id == _V.room_question_id)
+             .where(_R.consultation_id == consultation_id).group_by(_V.room_question_id).subquery())
     query = (select(_R.id, _R.body, _R.status, _R.created_ms, _R.participant_id,
                     func.coalesce(votes.c.upvotes, 0).label("upvotes"))
              .outerjoin(votes, votes.c.room_question_id == _R.id)

@@ -189,7 +189,7 @@ def live() -> None:
                 presenter_focus.questions_to_the_panel(engine, current)
         return
     counts = storage.counts(engine, current.id)
-    people = live_data.participants_by_region(engine, current.id)["region"].value_counts()
+    people = live_data.people_per_region(engine, current.id)
     claims = room_screen.regional_claims(people, current.min_cell)
     showing_results = current.results_visible or current.phase in ("results", "closed")
     left, middle, right = st.columns([1, 1.45, 1.65], gap="medium")
