@@ -39,6 +39,10 @@ def live_server(tmp_path_factory):
     consultation = storage.create_consultation(engine, title="Live session: powers for the regions",
                                              question="What one power should your region have?",
                                              join_code="LIVE42", min_chars=10, max_chars=300)
+    # beside it, the demo (DEVO26): a session broad enough for the regional map and "supported in every region"
+    from consult.demo import consultation as demo
+
+    demo.install(engine, themes=False)
     secrets = folder / "secrets.toml"
     secrets.write_text(f'[accounts.fran]\nrole = "facilitator"\npassword_hash = "{auth.hash_password(PASSWORD)}"\n')
     with streamlit_server(url, secrets=secrets) as base:
@@ -76,15 +80,20 @@ def test_presenter_fits_a_720p_screen(live_server):
     base, _engine, _consultation = live_server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for width, height in ((1280, 720), (1024, 768), (1920, 1200)):
-            page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-            page.goto(f"{base}/present?code=LIVE42&mode=kiosk")
-            page.get_by_text("Taking part").first.wait_for(timeout=60_000)
-            wait_for_app(page)
-            page.get_by_role("heading", name="Just in").wait_for(timeout=30_000)
-            assert below_the_fold(page) == 0, (width, height)
-            if (width, height) == (1280, 720):
-                shoot(page, "presenter-1280x720")
+        for code in ("LIVE42", "DEVO26"):  # a new local session (no map), and the demo's national one (the map)
+            for width, height in ((1280, 720), (1024, 768), (1440, 900), (1920, 1200)):
+                page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+                page.goto(f"{base}/present?code={code}&mode=kiosk")
+                page.get_by_text("Taking part").first.wait_for(timeout=60_000)
+                wait_for_app(page)
+                page.get_by_role("heading", name="Just in").wait_for(timeout=30_000)
+                if code == "DEVO26":
+                    page.get_by_role("heading", name="Supported in every region").wait_for(timeout=30_000)
+                    page.wait_for_timeout(500)
+                assert below_the_fold(page) == 0, (code, width, height)
+                if (code, width, height) == ("DEVO26", 1280, 720):
+                    shoot(page, "presenter-1280x720")
+                page.context.close()
         browser.close()
 
 

@@ -65,17 +65,21 @@ st.html("""<style>
   [data-stale="true"], .stale-element { opacity: 1 !important; transition: none !important; }
   /* plotly sizes are in pixels: a larger map for tall screens, a smaller one for 720 lines */
   .st-key-map_large, .st-key-map_narrow { display: none; }
-  @media (min-height: 900px) and (min-aspect-ratio: 16/10) {
+  @media (min-height: 1000px) and (min-aspect-ratio: 16/10) {
     .st-key-map_large { display: block; } .st-key-map_small { display: none; } }
   @media (max-width: 1100px) {
     .st-key-map_narrow { display: block; } .st-key-map_small, .st-key-map_large { display: none; }
     [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 4.4vh !important; }
-    .st-key-everywhere [data-testid="stText"] { -webkit-line-clamp: 1; } }
+    .st-key-everywhere [data-testid="stText"] { -webkit-line-clamp: 1; }
+    .st-key-everywhere [data-testid="stCaptionContainer"] p { font-size: 1.8vh !important; } }
   .qr img { width: min(100%, 34vh); display: block; margin: 0 auto; }
   .qr p { text-align: center; margin: 0.3vh 0; }
   .qr .code { font-size: 6vh; font-weight: 800; letter-spacing: 0.3vw; }
+  /* the consultation's question: at most three lines (two on narrow screens); a height limit, since Chromium's
+     line clamp does not take on Streamlit's text element */
   .st-key-question [data-testid="stText"] { font-size: 2.9vh !important; font-weight: 600; color: #222;
-    overflow: hidden; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
+    line-height: 1.3 !important; overflow: hidden !important; max-height: calc(2.9vh * 1.3 * 3); }
+  @media (max-width: 1100px) { .st-key-question [data-testid="stText"] { max-height: calc(2.9vh * 1.3 * 2); } }
 </style>""")
 st.html(presenter_focus.FOCUS_STYLE)
 join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
