@@ -104,6 +104,12 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(150)
 
 
+def wait_for_heading(page, name, timeout: float = 30_000, exact: bool = False) -> None:
+    """Wait until a heading with this name shows. During a page switch Streamlit can briefly hold the old page's
+    copy of a heading beside the new one, so the first match is taken rather than requiring exactly one."""
+    page.get_by_role("heading", name=name, exact=exact).first.wait_for(timeout=timeout)
+
+
 def join_by_link(page, link: str, code: str, region: str) -> str:
     """Open a join link, choose the region, accept the notice and join; returns the member's token."""
     import re
@@ -117,7 +123,7 @@ def join_by_link(page, link: str, code: str, region: str) -> str:
     page.get_by_role("option", name=region).click()
     page.get_by_text("I have read the privacy notice").click()
     page.get_by_role("button", name="Join").click()
-    page.get_by_role("heading", name="Vote on proposals").wait_for(timeout=30_000)
+    wait_for_heading(page, "Vote on proposals")
     return re.search(r"p=([^&]+)", page.url).group(1)
 
 

@@ -13,6 +13,7 @@ from e2e_support import (
     require_chromium,
     streamlit_server,
     wait_for_app,
+    wait_for_heading,
 )
 
 from consult import storage
@@ -118,10 +119,10 @@ def test_a_member_on_a_phone_reaches_every_member_page_in_one_tap(server):
                 if target == start:
                     continue
                 bar.get_by_role("link", name=start, exact=True).click()
-                phone.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
+                wait_for_heading(phone, heading, timeout=60_000, exact=True)
                 wait_for_app(phone)
                 expect(bar.get_by_role("link", name=target, exact=True)).to_be_in_viewport()
                 bar.get_by_role("link", name=target, exact=True).click()
-                phone.get_by_role("heading", name=target_heading, exact=True).wait_for(timeout=60_000)
+                wait_for_heading(phone, target_heading, timeout=60_000, exact=True)
                 wait_for_app(phone)
         browser.close()

@@ -16,6 +16,7 @@ from e2e_support import (
     shoot,
     streamlit_server,
     wait_for_app,
+    wait_for_heading,
 )
 
 from consult import storage
@@ -52,7 +53,7 @@ def test_a_member_votes_by_number_on_a_phone_and_the_room_sees_turnout_then_the_
         room = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         link = member_link.link_token(members[0].token)
         phone.goto(f"{base}/ballots?p={link}")
-        phone.get_by_role("heading", name="Chair of the assembly group").wait_for(timeout=60_000)
+        wait_for_heading(phone, "Chair of the assembly group", timeout=60_000)
         wait_for_app(phone)
         problems["ballot paper"] = serious_violations(axe, phone)
         for name, number in (("Ben Cole", "1"), ("Ann Lee", "2")):
@@ -68,7 +69,7 @@ def test_a_member_votes_by_number_on_a_phone_and_the_room_sees_turnout_then_the_
         assert ballots.turnout(sqlite_engine, ballot_id) == (8, 12)
 
         room.goto(f"{base}/present?code=CHAIR7&mode=kiosk")
-        room.get_by_role("heading", name="Vote now: Chair of the assembly group").wait_for(timeout=60_000)
+        wait_for_heading(room, "Vote now: Chair of the assembly group", timeout=60_000)
         expect(room.get_by_text("8 of 12 eligible members have voted")).to_be_visible(timeout=30_000)
         assert room.get_by_text("Elected").count() == 0  # no result while it is open
         problems["presenter"] = serious_violations(axe, room)
@@ -76,7 +77,7 @@ def test_a_member_votes_by_number_on_a_phone_and_the_room_sees_turnout_then_the_
         ballots.cast(sqlite_engine, ballot_id, members[9], [3])
         expect(room.get_by_text("9 of 12 eligible members have voted")).to_be_visible(timeout=15_000)
         ballots.close_ballot(sqlite_engine, ballot_id, actor="facilitator")
-        room.get_by_role("heading", name="Result: Chair of the assembly group").wait_for(timeout=15_000)
+        wait_for_heading(room, "Result: Chair of the assembly group", timeout=15_000)
         expect(room.get_by_text(re.compile(r"^Elected \(1 of 3\): Ben Cole"))).to_be_visible(timeout=15_000)
         shoot(room, "presenter-ballot-result-projector")
 

@@ -17,6 +17,7 @@ from e2e_support import (
     sign_in,
     streamlit_server,
     wait_for_app,
+    wait_for_heading,
 )
 from playwright.sync_api import expect
 
@@ -86,9 +87,9 @@ def test_presenter_fits_a_720p_screen(live_server):
                 page.goto(f"{base}/present?code={code}&mode=kiosk")
                 page.get_by_text("Taking part").first.wait_for(timeout=60_000)
                 wait_for_app(page)
-                page.get_by_role("heading", name="Just in").wait_for(timeout=30_000)
+                wait_for_heading(page, "Just in", timeout=30_000)
                 if code == "DEVO26":
-                    page.get_by_role("heading", name="Supported in every region").wait_for(timeout=30_000)
+                    wait_for_heading(page, "Supported in every region", timeout=30_000)
                     page.wait_for_timeout(500)
                 assert below_the_fold(page) == 0, (code, width, height)
                 if (code, width, height) == ("DEVO26", 1280, 720):
@@ -135,7 +136,7 @@ def test_presenter_updates_live_and_phase_change_stops_proposals(live_server):
         facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         sign_in(facilitator, base, "fran", PASSWORD)
         nav_link(facilitator, "Run a session").click()
-        facilitator.get_by_role("heading", name="Run a session").wait_for(timeout=30_000)
+        wait_for_heading(facilitator, "Run a session", timeout=30_000)
         wait_for_app(facilitator)
         shoot(facilitator, "facilitator-desktop")
         a_page.get_by_role("textbox", name="Your proposal").fill("Let the North East keep its business rates")

@@ -15,6 +15,7 @@ from e2e_support import (
     require_chromium,
     streamlit_server,
     wait_for_app,
+    wait_for_heading,
 )
 
 from consult import storage
@@ -54,6 +55,6 @@ def test_a_pasted_link_expires_but_the_members_own_browser_keeps_them(sqlite_eng
         # the member's own browser, reloaded after the link expired: the cookie keeps them
         mine.goto(f"{base}/my-region")
         wait_for_app(mine)
-        mine.get_by_role("heading", name="Where my region stands").wait_for(timeout=30_000)
+        wait_for_heading(mine, "Where my region stands", timeout=30_000)
         assert len(storage.participants_frame(sqlite_engine, consultation.id)) == 1
         browser.close()

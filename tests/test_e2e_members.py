@@ -6,7 +6,15 @@ import re
 from urllib.parse import unquote
 
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    require_chromium,
+    shoot,
+    streamlit_server,
+    wait_for_app,
+    wait_for_heading,
+)
 from playwright.sync_api import expect
 
 from consult import storage
@@ -124,7 +132,7 @@ def test_member_journey_join_propose_similar_vote_reload(server, browser):
     comparison = page.get_by_text(re.compile(r"You agreed · Wales: about \d+% agree \(\d+%–\d+%\)"))
     for _ in range(10):  # the estimates are cached for a few seconds: reload until they include these votes
         page.goto(f"{base}/my-region?p={token}")
-        page.get_by_role("heading", name="Where my region stands").wait_for(timeout=30_000)
+        wait_for_heading(page, "Where my region stands", timeout=30_000)
         wait_for_app(page)
         if comparison.count() >= 5:
             break

@@ -19,6 +19,7 @@ from e2e_support import (
     sign_in,
     streamlit_server,
     wait_for_app,
+    wait_for_heading,
 )
 from playwright.sync_api import expect
 
@@ -137,7 +138,7 @@ def test_officer_journey(officer_server):
                       "region": [where[r["response_id"]] for r in responses]}).to_csv(upload, index=False)
         go_to(page, "Import", "Import")
         page.locator("input[type=file]").set_input_files(str(upload))
-        page.get_by_role("heading", name="Which column holds what?").wait_for(timeout=60_000)
+        wait_for_heading(page, "Which column holds what?", timeout=60_000)
         wait_for_app(page)
         for label, option in (("Response text", "response"), ("Region", "region"),
                               ("Respondent id", "response_id")):
@@ -192,7 +193,7 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
         for query in ("", f"?p={token}"):
             for path, title in STAFF_PATHS.items():
                 page.goto(f"{base}/{path}{query}")
-                page.get_by_role("heading", name="Have your say").wait_for(timeout=60_000)  # sent to the join page
+                wait_for_heading(page, "Have your say", timeout=60_000)  # sent to the join page
                 wait_for_app(page)
                 assert page.get_by_role("heading", name=title, exact=True).count() == 0, (path, query)
                 assert page.get_by_test_id("stDownloadButton").count() == 0
@@ -216,7 +217,7 @@ def upload_for_import(browser, base: str, upload: Path, heading: str):
     sign_in(page, base, "olivia", PASSWORD)
     go_to(page, "Import", "Import")
     page.locator("input[type=file]").set_input_files(str(upload))
-    page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+    wait_for_heading(page, heading, timeout=60_000)
     wait_for_app(page)
     return page
 
@@ -234,7 +235,7 @@ def test_a_messy_form_export_imports_through_the_page(officer_server):
         expect(page.get_by_role("combobox", name="Response text")).to_have_value(
             "What should a regional assembly be able to decide?")
         expect(page.get_by_text("Read as a 1-5 scale")).to_be_visible()
-        page.get_by_role("heading", name="Regions not recognised").wait_for(timeout=30_000)
+        wait_for_heading(page, "Regions not recognised", timeout=30_000)
         shoot(page, "officer-import-messy")
         page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_text("62 rows in: 59 accepted, 3 rejected").wait_for(timeout=60_000)

@@ -16,6 +16,7 @@ from e2e_support import (
     sign_in,
     streamlit_server,
     wait_for_app,
+    wait_for_heading,
 )
 
 from consult import storage
@@ -60,7 +61,7 @@ def test_five_phones_answer_a_live_poll_and_the_qa_reaches_the_screen(sqlite_eng
                    for size in ((1920, 1080), (1280, 720))}
         for page in screens.values():
             page.goto(f"{base}/present?code=BRANCH7&mode=kiosk")
-            page.get_by_role("heading", name=QUESTION).wait_for(timeout=60_000)
+            wait_for_heading(page, QUESTION, timeout=60_000)
             expect(page.get_by_text(re.compile(r"· 0 answers$"))).to_be_visible(timeout=30_000)
         big = screens[(1920, 1080)]
         problems["presenter poll"] = serious_violations(axe, big)
@@ -107,7 +108,7 @@ def test_five_phones_answer_a_live_poll_and_the_qa_reaches_the_screen(sqlite_eng
         shoot(voter, "member-qa-upvoted-phone")
         facilitator.get_by_role("button", name="Show the Q&A on the screen").click()
         for page in screens.values():
-            page.get_by_role("heading", name="Questions to the panel").wait_for(timeout=15_000)
+            wait_for_heading(page, "Questions to the panel", timeout=15_000)
             expect(page.get_by_text("Who would pay for a regional assembly?")).to_be_visible(timeout=15_000)
             expect(page.get_by_text("▲ 1")).to_be_visible(timeout=15_000)
         problems["presenter Q&A"] = serious_violations(axe, big)

@@ -13,6 +13,7 @@ from e2e_support import (
     sign_in,
     streamlit_server,
     wait_for_app,
+    wait_for_heading,
 )
 from playwright.sync_api import expect
 
@@ -57,7 +58,7 @@ def test_officer_publishes_member_reads_presenter_shows(server):
         officer = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
         sign_in(officer, base, "olivia", PASSWORD)
         nav_link(officer, "Responses").click()
-        officer.get_by_role("heading", name="Responses", exact=True).wait_for(timeout=60_000)
+        wait_for_heading(officer, "Responses", timeout=60_000, exact=True)
         wait_for_app(officer, timeout=90_000)
         officer.get_by_label("Find a proposal").fill("franchise its buses")
         officer.get_by_label("Find a proposal").press("Enter")
@@ -76,7 +77,7 @@ def test_officer_publishes_member_reads_presenter_shows(server):
 
         phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
         phone.goto(f"{base}/what-happened?p={member_link.link_token(member.token)}")
-        phone.get_by_role("heading", name="What happened").wait_for(timeout=60_000)
+        wait_for_heading(phone, "What happened", timeout=60_000)
         wait_for_app(phone)
         expect(phone.get_by_text(RESPONSE, exact=True)).to_have_count(2, timeout=30_000)  # own + the list
         shoot(phone, "member-what-happened")

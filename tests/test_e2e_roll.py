@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, require_chromium, shoot, streamlit_server, wait_for_app
+from e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    require_chromium,
+    shoot,
+    streamlit_server,
+    wait_for_app,
+    wait_for_heading,
+)
 from playwright.sync_api import expect
 
 from consult import storage
@@ -60,7 +68,7 @@ def test_member_verifies_on_a_phone_and_votes_and_a_wrong_postcode_is_refused(se
             timeout=30_000)
         shoot(phone, "member-verified-phone")
         phone.get_by_role("link", name="Vote on proposals").click()
-        phone.get_by_role("heading", name="Vote on proposals").wait_for(timeout=60_000)
+        wait_for_heading(phone, "Vote on proposals", timeout=60_000)
         wait_for_app(phone)
         phone.get_by_role("button", name="Agree").first.click()
         wait_for_app(phone)
