@@ -45,6 +45,33 @@ def test_demo_latent_groups_are_recovered():
     assert adjusted_rand_score(truth, labels) >= 0.8
 
 
+def test_one_outlier_is_never_a_group():
+    # two camps and one participant far from both: splitting the outlier off has the lowest k-means objective, but
+    # a "group" of one says nothing about opinion, so the camps are the groups and the outlier joins one of them
+    rng = np.random.default_rng(0)
+    camps = np.vstack([rng.normal((-1, 0), 0.3, size=(50, 2)), rng.normal((1, 0), 0.3, size=(50, 2))])
+    points = np.vstack([camps, [[30.0, 30.0]]])
+    labels = opinion.OpinionGroups()._cluster(points)
+    assert adjusted_rand_score([0] * 50 + [1] * 50, labels[:100]) == 1.0
+    assert np.bincount(labels).min() >= 50
+
+
+def test_groups_hold_when_a_tenth_of_people_and_proposals_are_dropped():
+    # where the data hold clear groups (the demo's three camps, voting densely), dropping a tenth of the people and
+    # of the proposals leaves the same groups; benchmarks/bench_polis_robustness.py measures real conversations
+    data = demo.generate(n_participants=400, n_proposals=300, mean_votes_per_participant=120)
+    frame = demo_votes(data)
+    full = opinion.OpinionGroups().fit(frame).labels_.dropna()
+    people, proposals = frame["participant_id"].unique(), frame["proposal_id"].unique()
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        kept = frame[frame["participant_id"].isin(rng.choice(people, int(0.9 * len(people)), replace=False))
+                     & frame["proposal_id"].isin(rng.choice(proposals, int(0.9 * len(proposals)), replace=False))]
+        part = opinion.OpinionGroups().fit(kept).labels_.dropna()
+        common = full.index.intersection(part.index)
+        assert adjusted_rand_score(full[common], part[common]) >= 0.9, seed
+
+
 def test_fit_is_deterministic_and_projects_everyone():
     data = demo.generate(seed=5, n_participants=200, n_proposals=300)
     frame = demo_votes(data)
