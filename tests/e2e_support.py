@@ -58,14 +58,24 @@ def start_server(database_url: str, *, port: int, secrets: Path | None = None, l
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     if log is not None:
         output.close()  # the child keeps its own descriptor
-    for _ in range(120):
+    try:
+        wait_for_health(port)
+    except RuntimeError:
+        server.kill()
+        raise
+    return server
+
+
+def wait_for_health(port: int, timeout: float = 60.0) -> None:
+    """Until the Streamlit server on 127.0.0.1:port answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                return server
+                return
         except OSError:
             time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("the Streamlit server did not become healthy in 60 s")
+    raise RuntimeError(f"the Streamlit server did not become healthy in {timeout:.0f} s")
 
 
 def stop_server(server: subprocess.Popen) -> None:

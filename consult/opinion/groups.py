@@ -31,8 +31,9 @@ from consult.opinion.repness import (  # noqa: F401 - the statistics for any gro
 )
 from consult.opinion.vote_matrix import VoteMatrix
 
-#: point-starts budget of the base step (100 clusters): each k-means start there costs about 1 s per 100,000
-#: participants on a small machine, so past 20,000 clustered participants it gets fewer starts than `n_init`
+#: the base step (up to 100 clusters of participants) only compresses the points for the group step, so it gets
+#: fewer starts: three, and one past 100,000 participants (each start costs about 1 s per 100,000 there)
+BASE_STEP_STARTS = 3
 BASE_STEP_BUDGET = 200_000
 
 # -- finding the groups ----------------------------------------------------------------------------------------
@@ -88,7 +89,8 @@ def _kmeans_without_outliers(points: np.ndarray, k: int, weights: np.ndarray, mi
     """k-means in which a cluster lighter than `min_size` is not a group: its points are set aside, the rest are
     clustered again, and the set-aside points finally join their nearest group. k-means readily gives one far-out
     participant a cluster of their own (it lowers the objective most), which says nothing about opinion and
-    swings with every vote. None when fewer than k distinct points remain."""
+    swings with every vote. The start is Polis's first-distinct points or k-means++. None when fewer than k
+    distinct points remain."""
     active = np.ones(len(points), dtype=bool)
     while True:
         kept = points[active]
@@ -209,7 +211,7 @@ class OpinionGroups:
         if distinct < 2:
             return None
         n_base = min(self.max_base_clusters, distinct)
-        base_starts = min(self.n_init, max(1, BASE_STEP_BUDGET // len(points)))
+        base_starts = min(self.n_init, BASE_STEP_STARTS, max(1, BASE_STEP_BUDGET // len(points)))
         base = self._best_kmeans(points, n_base, n_init=base_starts)
         centres = base.centres
         sizes = np.bincount(base.labels, minlength=n_base).astype(float)
@@ -245,8 +247,9 @@ class OpinionGroups:
 
     def _best_kmeans(self, points: np.ndarray, k: int, weights: np.ndarray | None = None,
                      min_size: float = 0.0, n_init: int | None = None) -> Partition | None:
-        """k-means from Polis's first-distinct start and from k-means++ starts; the lowest within-cluster sum of
-        squares wins, the first-distinct start on ties. None when the points cannot make k groups of min_size."""
+        """k-means from Polis's first-distinct start and from k-means++ starts, each start with its own outliers
+        set aside; the lowest within-cluster sum of squares wins, the first-distinct start on ties. None when
+        the points cannot make k groups of `min_size`."""
         weights = np.ones(len(points)) if weights is None else weights
         best = None
         for number in range(self.n_init if n_init is None else n_init):

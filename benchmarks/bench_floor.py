@@ -1,0 +1,96 @@
+"""What a member journey costs the app server, against the framework's floor, measured in the same run.
+
+    python -m benchmarks.bench_floor [--members 60] [--ramp 30] [--database sqlite|postgres]
+
+Two servers, one after the other, never at once: a bare Streamlit app with the journey's pages and widgets and
+nothing behind them (`benchmarks/floor_app.py`), then the real app on the demo consultation (started as `make run`
+starts it). Each gets one member to warm it (not counted), then `--members` members arriving over `--ramp`
+seconds, each on the protocol journey of `benchmarks/load_protocol.py` (join, three votes, propose, My region).
+The figure is the server process's CPU (user + system, every thread: page runs, background refreshes, garbage
+collection) over the run, divided by the journeys completed. Target (issue #39): the real app within 1.6x of the
+floor. The machine's load is printed before and after; run it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.load_protocol import demo_database, run_members  # noqa: E402
+from benchmarks.servers import cpu_seconds, start_servers  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+THINK = (1.0, 3.0)
+TARGET = 1.6
+
+
+def start_floor(stack: ExitStack, log: Path) -> tuple[subprocess.Popen, str]:
+    """The bare app under `streamlit run` with the same server options as the real one."""
+    from tests.e2e_support import free_port, stop_server, wait_for_health
+
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "benchmarks" / "floor_app.py"),
+               "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+               "--global.developmentMode", "false"]
+    with open(log, "ab") as output:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    stack.callback(stop_server, server)
+    wait_for_health(port)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def measure(pid: int, base: str, members: int, ramp: float, code: str) -> tuple[float, int, int, float]:
+    """(server CPU seconds, journeys completed, journeys started, wall seconds) for one run of members."""
+    asyncio.run(run_members([base], 1, 0.0, THINK, first_number=1_000_000, code=code))  # warm-up, not counted
+    before = cpu_seconds([pid])
+    people, wall = asyncio.run(run_members([base], members, ramp, THINK, code=code))
+    used = cpu_seconds([pid]) - before
+    for member in people:
+        if member.error:
+            print(f"    ! member {member.number} {member.error}")
+    return used, sum(member.served for member in people), members, wall
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=60)
+    parser.add_argument("--ramp", type=float, default=30.0)
+    parser.add_argument("--database", default="sqlite", help="sqlite (default) or postgres")
+    args = parser.parse_args(argv)
+    from consult.demo import consultation as demo
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+    logs = Path(tempfile.mkdtemp(prefix="consult-floor-"))
+    results = {}
+    with ExitStack() as stack:
+        server, base = start_floor(stack, logs / "floor.log")
+        results["bare Streamlit (floor)"] = measure(server.pid, base, args.members, args.ramp, demo.JOIN_CODE)
+    with demo_database(args.database) as (url, _engine, _consultation_id), ExitStack() as stack:
+        [(server, base)] = start_servers(stack, url, 1, logs)
+        time.sleep(2.0)  # the preload has reported ready; let its last imports settle before the clock starts
+        results["consult"] = measure(server.pid, base, args.members, args.ramp, demo.JOIN_CODE)
+    print(f"{args.members} members over {args.ramp:.0f} s each, database {args.database}; server CPU per journey")
+    print(f"{'server':<26}{'journeys':>10}{'CPU s':>9}{'core-s per journey':>20}{'vs floor':>10}")
+    floor = None
+    for name, (used, served, started, _wall) in results.items():
+        per_journey = used / max(served, 1)
+        floor = floor or per_journey
+        print(f"{name:<26}{f'{served}/{started}':>10}{used:>9.2f}{per_journey:>20.3f}{per_journey / floor:>9.2f}x")
+    ratio = (results["consult"][0] / max(results["consult"][1], 1)) / floor
+    print(f"target: consult within {TARGET}x of the floor: {'met' if ratio <= TARGET else 'NOT met'} ({ratio:.2f}x)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; server logs in {logs}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
