@@ -7,7 +7,7 @@ from consult.app import navigation, session
 kiosk = st.query_params.get("mode") == "kiosk"
 # the icon is a file in the package, set before the navigation: otherwise the page's Material icon becomes the
 # favicon and every browser fetches it from a font CDN
-st.set_page_config(page_title="consult: have your say", page_icon=str(navigation.FAVICON),
+st.set_page_config(page_title="consult: have your say", page_icon=navigation.FAVICON_URL,
                    initial_sidebar_state="collapsed" if kiosk else "auto")
 navigation.page_style()
 role = session.role()

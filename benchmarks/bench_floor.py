@@ -25,7 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.load_protocol import demo_database, run_members  # noqa: E402
+import numpy as np  # noqa: E402
+
+from benchmarks.load_protocol import ACTIONS, demo_database, run_members  # noqa: E402
 from benchmarks.servers import cpu_seconds, start_servers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,16 +51,18 @@ def start_floor(stack: ExitStack, log: Path) -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
-def measure(pid: int, base: str, members: int, ramp: float, code: str) -> tuple[float, int, int, float]:
-    """(server CPU seconds, journeys completed, journeys started, wall seconds) for one run of members."""
+def measure(pid: int, base: str, members: int, ramp: float, code: str) -> tuple[float, int, int, dict]:
+    """(server CPU seconds, journeys completed, journeys started, median ms per action) for one run of members."""
     asyncio.run(run_members([base], 1, 0.0, THINK, first_number=1_000_000, code=code))  # warm-up, not counted
     before = cpu_seconds([pid])
-    people, wall = asyncio.run(run_members([base], members, ramp, THINK, code=code))
+    people, _wall = asyncio.run(run_members([base], members, ramp, THINK, code=code))
     used = cpu_seconds([pid]) - before
     for member in people:
         if member.error:
             print(f"    ! member {member.number} {member.error}")
-    return used, sum(member.served for member in people), members, wall
+    medians = {action: 1000 * float(np.median([v for member in people for v in member.timings[action]] or [np.nan]))
+               for action in ACTIONS}
+    return used, sum(member.served for member in people), members, medians
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,10 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.members} members over {args.ramp:.0f} s each, database {args.database}; server CPU per journey")
     print(f"{'server':<26}{'journeys':>10}{'CPU s':>9}{'core-s per journey':>20}{'vs floor':>10}")
     floor = None
-    for name, (used, served, started, _wall) in results.items():
+    for name, (used, served, started, _medians) in results.items():
         per_journey = used / max(served, 1)
         floor = floor or per_journey
         print(f"{name:<26}{f'{served}/{started}':>10}{used:>9.2f}{per_journey:>20.3f}{per_journey / floor:>9.2f}x")
+    print("median page run as the member sees it, ms: " + ", ".join(
+        f"{action} {results['bare Streamlit (floor)'][3][action]:.0f} / {results['consult'][3][action]:.0f}"
+        for action in ACTIONS) + " (floor / consult)")
     ratio = (results["consult"][0] / max(results["consult"][1], 1)) / floor
     print(f"target: consult within {TARGET}x of the floor: {'met' if ratio <= TARGET else 'NOT met'} ({ratio:.2f}x)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; server logs in {logs}")

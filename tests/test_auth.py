@@ -246,3 +246,25 @@ def test_idle_sessions_expire():
     assert auth.idle_minutes({}, environ={"CONSULT_STAFF_IDLE_MINUTES": "5"}) == 5
     assert auth.idle_minutes({"staff_idle_minutes": 12}, environ={}) == 12
     assert auth.idle_minutes({}, environ={"CONSULT_STAFF_IDLE_MINUTES": "soon"}) == auth.DEFAULT_IDLE_MINUTES
+
+
+def test_idle_throttle_rows_are_cleared_out_at_most_once_a_minute(sqlite_engine):
+    from consult.storage import sign_in
+
+    def keys() -> set[str]:
+        with sqlite_engine.connect() as conn:
+            return set(conn.execute(select(s.sign_in_throttle.c.key)).scalars())
+
+    start = 10_000_000_000
+    no_wait = lambda failures: 0.0  # noqa: E731
+    sign_in.reserve_try(sqlite_engine, "join|10.0.0.1", no_wait, clock=lambda: start)
+    later = start + sign_in.IDLE_ROWS_KEPT_MS + 1
+    sign_in.reserve_try(sqlite_engine, "join|10.0.0.2", no_wait, clock=lambda: later)
+    assert keys() == {"join|10.0.0.2"}  # an hour without a try: forgotten
+    # the clear-out scans the table, so a try within the minute after one does not repeat it
+    with sqlite_engine.begin() as conn:
+        conn.execute(s.sign_in_throttle.insert().values(key="join|10.0.0.9", failures=0, next_try_ms=0, last_ms=0))
+    sign_in.reserve_try(sqlite_engine, "join|10.0.0.3", no_wait, clock=lambda: later + 1_000)
+    assert "join|10.0.0.9" in keys()
+    sign_in.reserve_try(sqlite_engine, "join|10.0.0.4", no_wait, clock=lambda: later + sign_in.FORGET_EVERY_MS)
+    assert keys() == {"join|10.0.0.2", "join|10.0.0.3", "join|10.0.0.4"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -16,9 +18,31 @@ def secrets() -> dict:
         return {}
 
 
+class SecretsOnDemand(Mapping):
+    """The secrets, read only if a setting is not in the environment: with no secrets file Streamlit looks for
+    one again on every read, and the database URL is read several times in every page run."""
+
+    def __init__(self) -> None:
+        self._loaded: dict | None = None
+
+    def _secrets(self) -> dict:
+        if self._loaded is None:
+            self._loaded = secrets()
+        return self._loaded
+
+    def __getitem__(self, key: str):
+        return self._secrets()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._secrets())
+
+    def __len__(self) -> int:
+        return len(self._secrets())
+
+
 def database_url() -> str:
     """The environment first, then the secrets Streamlit loaded: the same order as the CLI's."""
-    return configuration.database_url(secrets=secrets())
+    return configuration.database_url(secrets=SecretsOnDemand())
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,12 +9,16 @@ result; `forget()` drops everything in this process at once. Results are shared:
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from consult import storage
 from consult.app.connection import database_url, engine_for
+from consult.live.mirror import VOTE_KEY, Mirror
 from consult.live.refreshing import Refreshing, growth_bucket
 from consult.storage import changes, visibility
 
@@ -22,15 +26,38 @@ if TYPE_CHECKING:  # the analysis libraries load off the request path (warm_memb
     from consult.proposals.similar import SimilarityIndex
 
 
-# every member's vote page reads the votes: one shared copy per server, reloaded in the background when 3 s old
-# (a reload takes 0.1 s at demo scale: with a per-session cache, the sessions that miss at once each paid it)
+# every member page reads the votes and the published proposals: one shared copy of each per server, brought up to
+# date in the background when 3 s old by reading only the rows changed since (consult.live.mirror; a full read of
+# the votes takes 0.1 s at demo scale, a changed-since read a few ms)
 _VOTES = Refreshing(max_age=3, max_entries=50)
+_PUBLISHED = Refreshing(max_age=3, max_entries=50)
+_MIRRORS: OrderedDict[tuple, Mirror] = OrderedDict()
+_MIRRORS_LOCK = threading.Lock()
+
+
+def _mirror(key: tuple, make: Callable[[], Mirror]) -> Mirror:
+    with _MIRRORS_LOCK:
+        if key not in _MIRRORS:
+            _MIRRORS[key] = make()
+            while len(_MIRRORS) > 100:
+                _MIRRORS.popitem(last=False)
+        return _MIRRORS[key]
 
 
 def votes_for(url: str, consultation_id: int) -> pd.DataFrame:
     version = changes.version(engine_for(url), consultation_id)
-    return _VOTES.get((url, consultation_id, version),
-                      lambda: storage.votes_frame(engine_for(url), consultation_id, published_only=True))
+    mirror = _mirror(("votes", url, consultation_id, version), lambda: Mirror(
+        lambda since: storage.votes_frame(engine_for(url), consultation_id, published_only=True,
+                                          changed_since_ms=since), stamp="updated_ms", key=VOTE_KEY))
+    return _VOTES.get((url, consultation_id, version), mirror.current)
+
+
+def published_for(url: str, consultation_id: int, version: int) -> pd.DataFrame:
+    """What members may see (index id; body, tier, region, created_ms); shared, read-only."""
+    mirror = _mirror(("published", url, consultation_id, version), lambda: Mirror(
+        lambda since: visibility.visible_proposals(engine_for(url), consultation_id, created_since_ms=since)[
+            ["body", "tier", "region", "created_ms"]], stamp="created_ms"))
+    return _PUBLISHED.get((url, consultation_id, version), mirror.current)
 
 
 # rebuilt when what members may see changes (0.2 s at demo scale, 6.6 s at 100,000 proposals); newer proposals
@@ -117,12 +144,26 @@ def _with_analysis_loaded(compute, *args):
     return compute(*args)
 
 
+# the evidence term moves only when the regional fit does (every 30 s or so), not with every vote: worked out once
+# per fit and region, kept beside the fit it came from
+_EVIDENCE: dict[tuple, tuple[object, pd.Series]] = {}
+_EVIDENCE_LOCK = threading.Lock()
+
+
 def _routing_evidence(url: str, consultation_id: int, region: str) -> pd.Series:
     """Where a vote from `region` settles the "supported in every region" ranking most."""
     from consult.proposals import routing
 
-    summary, estimates = _regional_estimates(url, consultation_id)
-    return routing.evidence_value(summary, estimates, region)
+    fitted = _regional_estimates(url, consultation_id)
+    key = (url, consultation_id, region)
+    with _EVIDENCE_LOCK:
+        held = _EVIDENCE.get(key)
+    if held is not None and held[0] is fitted:
+        return held[1]
+    evidence = routing.evidence_value(*fitted, region)
+    with _EVIDENCE_LOCK:
+        _EVIDENCE[key] = (fitted, evidence)
+    return evidence
 
 
 # the vote page's routing order is the same for every member of a region: Polis's priority from every vote
@@ -135,7 +176,7 @@ _PRIORITY = Refreshing(max_age=3, max_entries=100)
 def _base_priority(url: str, consultation_id: int) -> pd.Series:
     from consult.proposals import routing
 
-    shown = visibility.visible_proposals(engine_for(url), consultation_id).index.tolist()
+    shown = published_for(url, consultation_id, changes.version(engine_for(url), consultation_id)).index.tolist()
     coords = _COORDS.get((url, consultation_id), lambda: _fit_coords(url, consultation_id))
     return routing.priorities(shown, votes_for(url, consultation_id), coords)
 
@@ -164,5 +205,9 @@ def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
 
 def forget() -> None:
     """Drop every shared result in this process (after a change to what members may see)."""
-    for store in (_VOTES, _SIMILARITY, _COORDS, _REGIONAL, _BASE_PRIORITY, _PRIORITY):
+    for store in (_VOTES, _PUBLISHED, _SIMILARITY, _COORDS, _REGIONAL, _BASE_PRIORITY, _PRIORITY):
         store.clear()
+    with _EVIDENCE_LOCK:
+        _EVIDENCE.clear()
+    with _MIRRORS_LOCK:
+        _MIRRORS.clear()

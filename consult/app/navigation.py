@@ -5,6 +5,7 @@ and at phone width it leaves off-screen links in the tab order."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import streamlit as st
@@ -13,6 +14,8 @@ from consult.app import session
 from consult.text.cleaning import escape_markdown
 
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
+# as a data URL, made once: given the file, Streamlit opens and re-encodes the image on every page run
+FAVICON_URL = "data:image/png;base64," + base64.b64encode(FAVICON.read_bytes()).decode("ascii")
 
 # WCAG 2.2 AA: captions at 4.5:1 or more (Streamlit's default grey is 3.9:1), and a visible focus ring on links
 # and buttons for keyboard users

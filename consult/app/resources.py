@@ -12,8 +12,8 @@ from consult import configuration, storage
 from consult.access import client_address as addresses
 from consult.access import staff_sign_in as auth
 from consult.app import member_views
-from consult.app.connection import database_url, engine, engine_for, secrets
-from consult.storage import changes, visibility
+from consult.app.connection import SecretsOnDemand, database_url, engine, engine_for, secrets
+from consult.storage import changes
 from consult.storage import responses as storage_responses
 
 if TYPE_CHECKING:  # the analysis libraries load on the pages that use them, not on a member's first page
@@ -29,15 +29,11 @@ __all__ = ["database_url", "engine", "secrets"]  # the connection, for pages tha
 # proposal leaves every cache at the next read, on every app server; the short TTL only brings in new proposals.
 
 
-@st.cache_data(ttl=3, show_spinner=False, max_entries=50)
-def _published(url: str, consultation_id: int, version: int) -> pd.DataFrame:
-    return visibility.visible_proposals(engine_for(url), consultation_id)[["body", "tier", "region", "created_ms"]]
-
-
 def published(consultation_id: int) -> pd.DataFrame:
-    """What members may see (index id; body, tier, region, created_ms), at most a few seconds old."""
+    """What members may see (index id; body, tier, region, created_ms), at most a few seconds old; shared between
+    sessions (not copied: every member page reads it), so read-only."""
     url = database_url()
-    return _published(url, consultation_id, changes.version(engine_for(url), consultation_id))
+    return member_views.published_for(url, consultation_id, changes.version(engine_for(url), consultation_id))
 
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=50)
@@ -83,7 +79,7 @@ def client_address() -> str:
         peer, headers = None, {}
     peer = peer if isinstance(peer, str) else None  # AppTest hands out stand-in objects
     headers = {str(k): str(v) for k, v in headers.items() if isinstance(k, str) and isinstance(v, str)}
-    address = addresses.client_address(peer, headers, configuration.trusted_proxies(secrets=secrets()),
+    address = addresses.client_address(peer, headers, configuration.trusted_proxies(secrets=SecretsOnDemand()),
                                        peer_is_raw=addresses.PEER_IS_RAW_ENV in os.environ)
     return addresses.throttle_group(address)
 
@@ -220,7 +216,6 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
     read, by the version key)."""
     from consult.proposals import flags as moderation
 
-    _published.clear()
     member_views.forget()
     _top_consensus.clear()
     clear_officer_caches()

@@ -69,9 +69,17 @@ def with_evidence(priority: pd.Series, evidence: pd.Series | None, *, boost: flo
 
 def pick_by_priority(priority: pd.Series, already_voted: Iterable[int], rng: np.random.Generator) -> int | None:
     """Draw one proposal the member has not voted on, with probability proportional to its priority."""
-    remaining = priority.drop(list(set(already_voted) & set(priority.index)))
-    remaining = remaining[remaining > 0]
-    if remaining.empty:
+    return pick_from(priority.index.to_numpy(dtype=np.int64), priority.to_numpy(dtype=float), already_voted, rng)
+
+
+def pick_from(ids: np.ndarray, priorities: np.ndarray, already_voted: Iterable[int],
+              rng: np.random.Generator) -> int | None:
+    """`pick_by_priority` on plain arrays of proposal ids and their priorities."""
+    keep = priorities > 0
+    voted = np.fromiter(already_voted, dtype=np.int64)
+    if len(voted):
+        keep &= ~np.isin(ids, voted)
+    if not keep.any():
         return None
-    weights = remaining.to_numpy() / remaining.sum()
-    return int(remaining.index[rng.choice(len(remaining), p=weights)])
+    remaining = priorities[keep]
+    return int(ids[keep][rng.choice(len(remaining), p=remaining / remaining.sum())])

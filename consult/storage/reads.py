@@ -12,9 +12,10 @@ from consult.storage.participants import counted
 
 
 def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = False,
-                verified_only: bool = False) -> pd.DataFrame:
+                verified_only: bool = False, changed_since_ms: int | None = None) -> pd.DataFrame:
     """Current votes: participant_id, proposal_id, value, updated_ms, region (the voter's); `verified_only`
-    keeps the votes of members verified against the roll."""
+    keeps the votes of members verified against the roll; `changed_since_ms` only those cast or changed at or
+    after that time."""
     query = (
         select(s.votes.c.participant_id, s.votes.c.proposal_id, s.votes.c.value, s.votes.c.updated_ms,
                s.participants.c.region)
@@ -28,9 +29,11 @@ def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = 
         )
     if verified_only:
         query = query.where(s.participants.c.verified.is_(True))
+    if changed_since_ms is not None:
+        query = query.where(s.votes.c.updated_ms >= changed_since_ms)
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
-    return frame.astype({"participant_id": "int64", "proposal_id": "int64", "value": "int8"})
+    return frame.astype({"participant_id": "int64", "proposal_id": "int64", "value": "int8", "updated_ms": "int64"})
 
 
 def vote_events_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:

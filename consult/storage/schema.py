@@ -155,6 +155,8 @@ votes = Table(
     CheckConstraint("value IN (-1, 0, 1)", name="value"),
     Index(None, "consultation_id"),
     Index(None, "proposal_id"),
+    # the app servers' copies of the votes read only what changed since their last read (consult.live.vote_mirror)
+    Index(None, "consultation_id", "updated_ms"),
 )
 
 vote_events = Table(

@@ -31,7 +31,14 @@ def _placeholder_row(stmt) -> dict:
     return {"key": stmt.excluded.key}  # a no-op update: the row exists, and the lock below does the work
 
 
+FORGET_EVERY_MS = 60_000  # the clear-out below scans the table: once a minute per process, not on every try
+_last_forgotten_ms = [0]
+
+
 def _forget_idle_rows(conn, stamp: int) -> None:
+    if 0 <= stamp - _last_forgotten_ms[0] < FORGET_EVERY_MS:
+        return
+    _last_forgotten_ms[0] = stamp
     t = s.sign_in_throttle
     daily = t.c.key.contains(DAY_KEY_MARK, autoescape=True)
     conn.execute(delete(t).where(t.c.last_ms < stamp - IDLE_ROWS_KEPT_MS, t.c.next_try_ms <= stamp, ~daily))
