@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 
 import streamlit as st
@@ -45,10 +46,21 @@ def database_url() -> str:
     return configuration.database_url(secrets=SecretsOnDemand())
 
 
-@st.cache_resource(show_spinner=False)
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
-    engine = db.make_engine(url)
-    storage.init_db(engine)
+    """One engine per database URL for the whole process (a plain dict: st.cache_resource inspects the function's
+    signature on every call, and this is called several times in every page run)."""
+    engine = _ENGINES.get(url)
+    if engine is None:
+        with _ENGINES_LOCK:
+            engine = _ENGINES.get(url)
+            if engine is None:
+                engine = db.make_engine(url)
+                storage.init_db(engine)
+                _ENGINES[url] = engine
     return engine
 
 

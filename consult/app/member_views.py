@@ -44,8 +44,9 @@ def _mirror(key: tuple, make: Callable[[], Mirror]) -> Mirror:
         return _MIRRORS[key]
 
 
-def votes_for(url: str, consultation_id: int) -> pd.DataFrame:
-    version = changes.version(engine_for(url), consultation_id)
+def votes_for(url: str, consultation_id: int, version: int | None = None) -> pd.DataFrame:
+    """Every current vote on a published proposal (shared, read-only); `version` if the caller has read it."""
+    version = changes.version(engine_for(url), consultation_id) if version is None else version
     mirror = _mirror(("votes", url, consultation_id, version), lambda: Mirror(
         lambda since: storage.votes_frame(engine_for(url), consultation_id, published_only=True,
                                           changed_since_ms=since), stamp="updated_ms", key=VOTE_KEY))
@@ -112,8 +113,8 @@ def regional_estimates(consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame
     return _regional_estimates(database_url(), consultation_id)
 
 
-def _regional_estimates(url: str, consultation_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    version, votes_bucket = _regional_key(url, consultation_id)
+def _regional_estimates(url: str, consultation_id: int, version: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    version, votes_bucket = _regional_key(url, consultation_id, version)
     return _REGIONAL.get((url, consultation_id, version), lambda: _fit_regional(url, consultation_id),
                          generation=votes_bucket)
 
@@ -150,11 +151,11 @@ _EVIDENCE: dict[tuple, tuple[object, pd.Series]] = {}
 _EVIDENCE_LOCK = threading.Lock()
 
 
-def _routing_evidence(url: str, consultation_id: int, region: str) -> pd.Series:
+def _routing_evidence(url: str, consultation_id: int, version: int, region: str) -> pd.Series:
     """Where a vote from `region` settles the "supported in every region" ranking most."""
     from consult.proposals import routing
 
-    fitted = _regional_estimates(url, consultation_id)
+    fitted = _regional_estimates(url, consultation_id, version)
     key = (url, consultation_id, region)
     with _EVIDENCE_LOCK:
         held = _EVIDENCE.get(key)
@@ -173,19 +174,19 @@ _BASE_PRIORITY = Refreshing(max_age=3, max_entries=20)
 _PRIORITY = Refreshing(max_age=3, max_entries=100)
 
 
-def _base_priority(url: str, consultation_id: int) -> pd.Series:
+def _base_priority(url: str, consultation_id: int, version: int) -> pd.Series:
     from consult.proposals import routing
 
-    shown = published_for(url, consultation_id, changes.version(engine_for(url), consultation_id)).index.tolist()
+    shown = published_for(url, consultation_id, version).index.tolist()
     coords = _COORDS.get((url, consultation_id), lambda: _fit_coords(url, consultation_id))
-    return routing.priorities(shown, votes_for(url, consultation_id), coords)
+    return routing.priorities(shown, votes_for(url, consultation_id, version), coords)
 
 
 def _routing_priority(url: str, consultation_id: int, version: int, region: str) -> pd.Series:
     from consult.proposals import routing
 
-    base = _BASE_PRIORITY.get((url, consultation_id, version), lambda: _base_priority(url, consultation_id))
-    return routing.with_evidence(base, _routing_evidence(url, consultation_id, region))
+    base = _BASE_PRIORITY.get((url, consultation_id, version), lambda: _base_priority(url, consultation_id, version))
+    return routing.with_evidence(base, _routing_evidence(url, consultation_id, version, region))
 
 
 def routing_priority(consultation_id: int, region: str) -> pd.Series:
@@ -196,11 +197,12 @@ def routing_priority(consultation_id: int, region: str) -> pd.Series:
                          lambda: _routing_priority(url, consultation_id, version, region))
 
 
-def _regional_key(url: str, consultation_id: int) -> tuple[int, int]:
+def _regional_key(url: str, consultation_id: int, version: int | None = None) -> tuple[int, int]:
     """(visibility version, votes bucket): the regional fit is redone when what members see changes, when the
     votes have grown by a twentieth (every vote while there are few, so a member's first votes show at once),
     or after 30 s (the caches' TTL)."""
-    return changes.version(engine_for(url), consultation_id), growth_bucket(len(votes_for(url, consultation_id)))
+    version = changes.version(engine_for(url), consultation_id) if version is None else version
+    return version, growth_bucket(len(votes_for(url, consultation_id, version)))
 
 
 def forget() -> None:

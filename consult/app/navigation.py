@@ -28,29 +28,78 @@ PAGE_STYLE = """<style>
     outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
 </style>"""
 
+# (file in consult/app/pages, title, Material icon, URL path)
 MEMBER_PAGES = [
-    ("vote", "Vote", ":material/thumbs_up_down:"),
-    ("propose", "Propose", ":material/edit_note:"),
-    ("questions", "Questions", ":material/quiz:"),
-    ("my_region", "My region", ":material/map:"),
-    ("what_happened", "What happened", ":material/campaign:"),
-    ("ballots", "Ballots", ":material/how_to_vote:"),
+    ("vote", "Vote", "thumbs_up_down", "vote"),
+    ("propose", "Propose", "edit_note", "propose"),
+    ("questions", "Questions", "quiz", "questions"),
+    ("my_region", "My region", "map", "my-region"),
+    ("what_happened", "What happened", "campaign", "what-happened"),
+    ("ballots", "Ballots", "how_to_vote", "ballots"),
 ]
+OFFICER_PAGES = [
+    ("overview", "Overview", "dashboard", "overview"),
+    ("themes", "Themes", "category", "themes"),
+    ("consensus", "Consensus and division", "diversity_3", "consensus"),
+    ("questions_admin", "Questions", "quiz", "questions-admin"),
+    ("responses", "Responses", "campaign", "responses"),
+    ("ballots_admin", "Ballots", "how_to_vote", "ballots-admin"),
+    ("moderate", "Moderation", "shield", "moderation"),
+    ("import_data", "Import", "upload", "import"),
+    ("members", "Membership list", "badge", "membership"),
+    ("export", "Export and report", "download", "export"),
+    ("audit", "Audit log", "history", "audit"),
+]
+MEMBER_SECTION = "Take part"
+OFFICER_SECTION = "Policy officers"
+
+
+def _page(name: str, title: str, icon: str, url: str, *, landing: bool = False,
+          hidden: bool = False) -> st.Page:
+    return st.Page(f"consult/app/pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url,
+                   default=landing, visibility="hidden" if hidden else "visible")
+
+
+def app_pages(role: str | None, *, landing_on_sign_in: bool) -> dict[str, list[st.Page]]:
+    """The pages this user may open, by section: members' pages for everyone, then the role's own. Built once per
+    browser session for each role: making a page resolves its file on disk, which cost a tenth of every page run
+    when the twenty pages were made afresh each time. (Not shared between sessions: Streamlit marks the page it
+    is about to run on the page object itself.)"""
+    key = ("consult_pages", role, landing_on_sign_in)
+    if st.session_state.get("consult_pages_key") == key:
+        return st.session_state["consult_pages"]
+    pages = {MEMBER_SECTION: [
+        # staff land on their own first page (below); everyone else on Join
+        _page("join", "Join", "login", "join", landing=role is None and not landing_on_sign_in),
+        *(_page(*page) for page in MEMBER_PAGES),
+        _page("present", "Presenter view", "present_to_all", "present", hidden=True),
+    ]}
+    if role == "officer":
+        pages[OFFICER_SECTION] = [_page(*page, landing=page[0] == "overview") for page in OFFICER_PAGES]
+    if role in ("officer", "facilitator"):
+        pages["Live sessions"] = [_page("facilitator", "Run a session", "podium", "facilitate",
+                                        landing=role == "facilitator")]
+        pages["Account"] = [_page("signout", "Sign out", "logout", "signout")]
+    else:
+        pages["Staff"] = [_page("signin", "Staff sign-in", "key", "signin", landing=landing_on_sign_in)]
+    st.session_state["consult_pages_key"], st.session_state["consult_pages"] = key, pages
+    return pages
 
 
 def page_style() -> None:
     st.html(PAGE_STYLE)
 
 
-def member_bar() -> None:
+def member_bar(pages: dict[str, list[st.Page]]) -> None:
     """Links between the member pages, for a member who has joined (the join page has its own next steps);
     also on a fresh visit from the member's link, before the page itself has looked them up."""
     if session.member() is None:
         return
     params = session.member_params()
+    by_url = {page.url_path: page for page in pages[MEMBER_SECTION]}
     with st.container(horizontal=True, gap="small", key="member_nav"):
-        for name, label, icon in MEMBER_PAGES:
-            st.page_link(f"consult/app/pages/{name}.py", label=label, icon=icon, query_params=params)
+        for _name, _title, _icon, url in MEMBER_PAGES:
+            st.page_link(by_url[url], query_params=params)
 
 
 def staff_sidebar(sections: dict[str, list]) -> None:

@@ -122,8 +122,8 @@ def role(*, touch: bool = True) -> str | None:
     idle longer than the configured time is ended wherever it is open, single sign-on included. Fragments that
     refresh themselves pass `touch=False`: they are not activity."""
     session_id = st.session_state.get("staff_session") or _cookies().get(STAFF_COOKIE)
-    idle = auth.idle_minutes(secrets())
     if session_id:
+        idle = auth.idle_minutes(secrets())
         live = staff_sessions.check(engine(), session_id, idle, touch=touch)
         if live is not None:
             st.session_state.update(staff_session=session_id, role=live.role, account=live.account)
