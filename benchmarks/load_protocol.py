@@ -26,6 +26,7 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 from sqlalchemy import create_engine, text
@@ -35,6 +36,7 @@ from benchmarks.common import POSTGRES_URL
 from benchmarks.servers import cpu_seconds, machine_busy_seconds, rss_mb, start_servers
 from benchmarks.streamlit_client import ProtocolError, StreamlitTab
 from consult import regions, storage
+from consult.access import member_link
 from consult.demo import consultation as demo
 from consult.storage import db
 
@@ -60,9 +62,11 @@ class Member:
 
 
 def _token(query_string: str) -> str | None:
+    """The participant's own token from the member link in the page's query string (`p=`, signed with an
+    expiry: `consult.access.member_link`)."""
     for part in query_string.split("&"):
         if part.startswith("p="):
-            return part[2:]
+            return member_link.token_from_link(unquote(part[2:]))
     return None
 
 

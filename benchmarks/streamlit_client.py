@@ -181,6 +181,10 @@ class StreamlitTab:
         trigger = WidgetState(id=widget.id, trigger_value=True)
         return await self._timed(trigger=trigger)
 
+    async def press(self, widget: Widget) -> float:
+        """Press a button seen earlier, as a quick second tap does before the browser shows the new page."""
+        return await self._timed(trigger=WidgetState(id=widget.id, trigger_value=True))
+
     async def _timed(self, **kwargs) -> float:
         started = time.perf_counter()
         await self._run(**kwargs)

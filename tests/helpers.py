@@ -63,3 +63,9 @@ def sign_in_as(at, url: str, account: str, role: str):
     finally:
         engine.dispose()
     return at
+
+
+def vote_button(at, choice: str):
+    """The vote page's button for `choice` ('agree', 'disagree' or 'pass') on the card shown (keys hold the
+    proposal's id)."""
+    return next(button for button in at.button if (button.key or "").startswith(f"vote_{choice}_"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import app_test, joined, sign_in_as
+from helpers import app_test, joined, sign_in_as, vote_button
 from streamlit.testing.v1 import AppTest
 
 from consult import storage
@@ -106,7 +106,7 @@ def test_voting_records_votes_and_moves_on(app_db):
     at.switch_page("consult/app/pages/vote.py").run()
     assert at.get("progress")[0].proto.text.startswith("0 votes ·")
     shown = at.text[0].value
-    at.button(key="vote_agree").click().run()
+    vote_button(at, "agree").click().run()
     assert not at.exception
     votes = storage.participant_votes(engine, member.id)
     assert len(votes) == 1 and list(votes.values()) == [1]
@@ -114,7 +114,7 @@ def test_voting_records_votes_and_moves_on(app_db):
     assert at.get("progress")[0].proto.text.startswith("1 vote ·")
     assert at.text[0].value != shown
     for _ in range(6):
-        at.button(key="vote_pass").click().run()
+        vote_button(at, "pass").click().run()
     assert "voted on every proposal" in at.success[0].value
 
 
@@ -218,7 +218,7 @@ def test_hostile_text_is_shown_literally(app_db):
     seen = set()
     for _ in range(7):
         seen.add(at.text[0].value)
-        at.button(key="vote_pass").click().run()
+        vote_button(at, "pass").click().run()
     assert "**bold** <img src=x onerror=alert(1)> [link](http://example.com)" in seen
     assert not any("<img" in m.value for m in at.markdown)
 

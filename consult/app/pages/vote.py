@@ -83,8 +83,10 @@ else:
     proposal_card(row["body"], tier=row["tier"], region=row["region"])
     cols = st.columns(3)
     for col, (label, value) in zip(cols, CHOICES.items(), strict=True):
-        # the same style for all three: the page must not nudge towards agreeing
-        col.button(label, key=f"vote_{label.lower()}", on_click=cast, args=(int(current), value),
+        # the same style for all three: the page must not nudge towards agreeing. The key holds the proposal: a
+        # second quick tap, sent before the next card is on screen, is a tap on this card's button, which the next
+        # run no longer has, so it is dropped instead of landing on a card the member has not seen
+        col.button(label, key=f"vote_{label.lower()}_{int(current)}", on_click=cast, args=(int(current), value),
                    type="secondary", width="stretch")
 
 if voted_here:
