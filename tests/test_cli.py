@@ -14,6 +14,8 @@ def test_demo_loads_once_with_if_empty(sqlite_url, capsys):
     assert "already holds" in capsys.readouterr().out
     assert cli.main(["list", "--db", sqlite_url]) == 0
     assert "DEVO26" in capsys.readouterr().out
+    # staff pages list consultations newest first and open on the first: the one with the proposals
+    assert storage.list_consultations(db.make_engine(sqlite_url))["join_code"].tolist() == ["DEVO26", "MEET26"]
 
 
 def test_migrate_reports_revision(sqlite_url, capsys):

@@ -28,12 +28,14 @@ PROJECTS = [("Community organiser for the North East", 24_000), ("Welsh-language
             ("Accessibility audit of meeting venues", 6_000)]
 
 
-def install(engine: Engine, seed: int = 2026) -> int:
-    """Create the meeting consultation and its ballots (the roll must be loaded). Returns the consultation id."""
+def install(engine: Engine, seed: int = 2026, *, created_ms: int | None = None) -> int:
+    """Create the meeting consultation and its ballots (the roll must be loaded), dated `created_ms` (now by
+    default). Returns the consultation id."""
     rng = np.random.default_rng(seed)
     meeting = storage.create_consultation(
         engine, title="All-member meeting: regional assemblies", access="members", join_code=JOIN_CODE,
-        question="What should the party decide about regional assemblies?", phase="voting", actor="consult demo")
+        question="What should the party decide about regional assemblies?", phase="voting", actor="consult demo",
+        created_ms=created_ms)
     keep_free = membership.number_hash("DM000001")  # the README's demo member votes by hand
     with engine.connect() as conn:
         rows = conn.execute(select(s.members.c.number_hash, s.members.c.region, s.members.c.local_party)

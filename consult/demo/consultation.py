@@ -254,5 +254,6 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, *, t
     if meeting and seed == 2026:
         from consult.demo import ballots as demo_ballots
 
-        demo_ballots.install(engine, seed)
+        # dated before the consultation above, so staff pages (newest first) open on DEVO26, which has the content
+        demo_ballots.install(engine, seed, created_ms=START_MS - 2 * DAY_MS)
     return consultation.id
