@@ -65,7 +65,7 @@ def app_pages(role: str | None, *, landing_on_sign_in: bool) -> dict[str, list[s
     browser session for each role: making a page resolves its file on disk, which cost a tenth of every page run
     when the twenty pages were made afresh each time. (Not shared between sessions: Streamlit marks the page it
     is about to run on the page object itself.)"""
-    key = ("consult_pages", role, landing_on_sign_in)
+    key = (role, landing_on_sign_in)
     if st.session_state.get("consult_pages_key") == key:
         return st.session_state["consult_pages"]
     pages = {MEMBER_SECTION: [

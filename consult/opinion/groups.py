@@ -94,15 +94,19 @@ def _kmeans_without_outliers(points: np.ndarray, k: int, weights: np.ndarray, mi
     active = np.ones(len(points), dtype=bool)
     while True:
         kept = points[active]
-        init = _first_distinct(kept, k) if first_distinct else "k-means++"
-        if len(np.unique(kept.round(12), axis=0)) < k:
+        distinct_starts = _first_distinct(kept, k)
+        if len(distinct_starts) < k:
             return None
-        model = KMeans(n_clusters=k, init=init, n_init=1, random_state=random_state)
+        model = KMeans(n_clusters=k, init=distinct_starts if first_distinct else "k-means++", n_init=1,
+                       random_state=random_state)
         model.fit(kept, sample_weight=weights[active])
         light = np.bincount(model.labels_, weights=weights[active], minlength=k) < min_size
+        set_aside = light[model.labels_]
         if not light.any():
             break
-        active[np.flatnonzero(active)[light[model.labels_]]] = False
+        if not set_aside.any():  # only an empty cluster is light: these points make fewer than k groups
+            return None
+        active[np.flatnonzero(active)[set_aside]] = False
     labels = model.predict(points)
     inertia = float((weights * ((points - model.cluster_centers_[labels]) ** 2).sum(axis=1)).sum())
     return Partition(labels, model.cluster_centers_, inertia)
