@@ -183,7 +183,13 @@ def test_cli_members_load_and_create(engine, tmp_path, capsys):
     assert f"{regions.region_name('N92000002'):<28}" in out
     assert cli.main(["create", "--title", "Members vote", "--question", "What now?", "--access", "members",
                      "--join-code", "MEMB26", "--db", url]) == 0
-    assert "(members access): members join with the code MEMB26" in capsys.readouterr().out
+    assert "(members access, for the whole party): members join with the code MEMB26" in capsys.readouterr().out
+    assert cli.main(["create", "--title", "North East panel", "--question", "What now?", "--access", "members",
+                     "--region", "north east", "--local-party", "Newcastle Central", "--db", url]) == 0
+    assert "for Newcastle Central in North East" in capsys.readouterr().out
+    assert cli.main(["create", "--title", "Nowhere", "--question", "What now?", "--region", "Atlantis",
+                     "--db", url]) == 2
+    assert "Not a UK region: Atlantis" in capsys.readouterr().err
 
 
 def test_membership_table_compares_population_members_and_participants(engine, consultation):

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from consult import regions
 from consult.app import resources
 from consult.app.components import caption, say, staff_action
+from consult.app.scope_fields import scope_fields
 from consult.ballots import results
 from consult.ballots.preferences import ranking_from_numbers
 from consult.publishing import ballot_files
-from consult.storage import ballots, roll
+from consult.storage import ballots
 from consult.storage.errors import StoreError
 from consult.storage.records import now_ms
 from consult.text.cleaning import counted, escape_markdown
@@ -73,9 +73,7 @@ def create_form(engine, consultation, actor: str, *, meeting: bool) -> None:
         majority = right.radio("Majority (motion)", ["simple", "two-thirds"], horizontal=True)
         quorum_share = left.number_input("Quorum: % of eligible members who must vote (0 = none)", 0, 100, 0)
         quorum_count = right.number_input("…or at least this many papers (0 = none)", 0, 10**7, 0)
-        scope = st.multiselect("Only members in these regions (empty: the whole party)", regions.region_codes(),
-                               format_func=regions.region_name)
-        parties = st.multiselect("Only members of these local parties (empty: all)", roll.local_parties(engine))
+        scope, parties = scope_fields(engine, key=f"ballot_scope_{meeting}")
         on_screen = st.checkbox("Show on the presenter view (all-member meeting)", value=meeting)
         scheduled = st.checkbox("Open and close at set times (UK time) rather than by hand")
         when = st.columns(4)

@@ -51,9 +51,12 @@ def _print_by_region(counts) -> None:
 
 
 def run_create(args: argparse.Namespace, engine) -> int:
+    chosen_regions = [regions.match_region(name) or name for name in args.region or []]
+    scope = storage.Scope.checked(chosen_regions, args.local_party or [])
     made = storage.create_consultation(engine, title=args.title, question=args.question, access=args.access,
-                                       join_code=args.join_code, actor=args.actor)
-    print(f"created consultation {made.id} ({made.access} access): members join with the code {made.join_code}")
+                                       join_code=args.join_code, actor=args.actor, scope=scope)
+    print(f"created consultation {made.id} ({made.access} access, for {made.scope.text}): members join with the "
+          f"code {made.join_code}")
     return 0
 
 
@@ -80,4 +83,9 @@ def add_commands(add: Callable[..., argparse.ArgumentParser], engine_for: Callab
     create.add_argument("--access", choices=["open", "members", "mixed"], default="open",
                         help="open: anyone with the code; members: verified members only; mixed: both")
     create.add_argument("--join-code", help="a join code of your choosing (default: one is made up)")
+    create.add_argument("--region", action="append", metavar="REGION",
+                        help="only members in this region (name or code; repeat for several; default: all)")
+    create.add_argument("--local-party", action="append", metavar="NAME",
+                        help="only members of this local party on the roll (repeat for several; needs "
+                             "--access members)")
     create.add_argument("--actor", default="cli", help="who is creating (kept in the audit log)")

@@ -32,6 +32,7 @@ from consult.storage.consultations import (
     list_consultations,
     normalise_join_code,
     set_phase,
+    set_scope,
     update_settings,
 )
 from consult.storage.errors import (
@@ -60,6 +61,7 @@ from consult.storage.reads import (
     votes_frame,
 )
 from consult.storage.records import Consultation, Participant, Proposal, now_ms
+from consult.storage.scopes import WHOLE_PARTY, Scope
 from consult.storage.votes import VOTE_VALUES, cast_vote, participant_votes
 
 __all__ = [
@@ -71,6 +73,7 @@ __all__ = [
     "get_consultation", "get_proposal", "init_db", "list_consultations", "merge_proposals",
     "normalise_join_code", "now_ms", "participant_by_token", "participant_votes", "participants_frame",
     "proposal_author", "proposals_frame", "proposals_written", "retry_on_disconnect", "save_baseline",
-    "set_phase", "set_proposal_status", "sync_reference_data", "update_settings", "vote_events_frame",
+    "Scope", "WHOLE_PARTY", "set_phase", "set_proposal_status", "set_scope", "sync_reference_data",
+    "update_settings", "vote_events_frame",
     "votes_frame",
 ]

@@ -23,6 +23,7 @@ from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import Refused, one
 from consult.storage.records import Participant, now_ms
+from consult.storage.scopes import Scope, split
 
 MOTION_CHOICES = ("for", "against", "abstain")
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud or copied from a phone
@@ -61,8 +62,7 @@ class Ballot:
 
     @property
     def scope_text(self) -> str:
-        parts = list(self.scope_regions) + list(self.scope_local_parties)
-        return "the whole party" if not parts else ", ".join(parts)
+        return Scope(self.scope_regions, self.scope_local_parties).text
 
 
 def receipt_hash(ballot_id: int, receipt: str) -> str:
@@ -74,10 +74,6 @@ def receipt_hash(ballot_id: int, receipt: str) -> str:
 def _new_receipt() -> str:
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))  # 80 bits
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part for part in text.split(",") if part)
 
 
 def create_ballot(engine: Engine, consultation_id: int, kind: str, title: str, options: list[tuple], *,
@@ -138,7 +134,7 @@ def get_ballot(engine: Engine, ballot_id: int) -> Ballot:
                                .order_by(s.ballot_options.c.position)).all()
     return Ballot(row.id, row.consultation_id, row.kind, row.title, row.description, row.status, row.seats,
                   row.majority, row.quorum_share, row.quorum_count, row.budget, row.max_approvals,
-                  _split(row.scope_regions), _split(row.scope_local_parties), row.eligible_count, row.seed,
+                  split(row.scope_regions), split(row.scope_local_parties), row.eligible_count, row.seed,
                   bool(row.meeting), row.opens_ms, row.closes_ms,
                   tuple(Option(o.position, o.label, o.cost, o.proposal_id) for o in options))
 

@@ -6,14 +6,16 @@ import secrets
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.storage import changes, db, tallies
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, Refused, StoreError
+from consult.storage.participants import counted
 from consult.storage.records import Consultation, now_ms
+from consult.storage.scopes import WHOLE_PARTY, Scope
 from consult.text.cleaning import clean_text
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread from a screen
@@ -50,7 +52,9 @@ def create_consultation(
     actor: str = "system",
     created_ms: int | None = None,
     access: str = "open",
+    scope: Scope = WHOLE_PARTY,
 ) -> Consultation:
+    """A new consultation. `scope`: who it is for (regions, local parties; `Scope()` is the whole party)."""
     title, question, description = clean_text(title), clean_text(question), clean_text(description)
     problems = []
     if not title:
@@ -70,6 +74,9 @@ def create_consultation(
     if access not in s.ACCESS_MODES:
         problems.append("access must be 'open' (anyone with the code), 'members' (verified members only) or "
                         "'mixed'")
+    if scope.local_parties and access != "members":
+        problems.append("a consultation limited to local parties must be for verified members only (a local party "
+                        "is checked against the membership list)")
     if problems:
         raise StoreError("Cannot create the consultation: " + "; ".join(problems) + ".")
     if join_code is not None:
@@ -93,6 +100,7 @@ def create_consultation(
                         moderation=moderation, min_chars=min_chars, max_chars=max_chars,
                         max_proposals_per_participant=max_proposals_per_participant,
                         results_visible=results_visible, source=source, created_ms=created, access=access,
+                        **scope.columns(),
                     )
                 ).inserted_primary_key[0]
                 audit(conn, new_id, actor, "create_consultation", "consultation", new_id, detail=title)
@@ -157,8 +165,14 @@ def update_settings(engine: Engine, consultation_id: int, *, actor: str, **setti
         raise StoreError(f"Unknown settings: {', '.join(sorted(unknown))}.")
     try:
         with db.writing(engine) as conn:
-            before = conn.execute(select(s.consultations.c.access).where(s.consultations.c.id == consultation_id)
-                                  ).scalar()
+            current = conn.execute(select(s.consultations.c.access, s.consultations.c.scope_local_parties)
+                                   .where(s.consultations.c.id == consultation_id)).first()
+            if current is None:
+                raise NotFound(f"There is no consultation {consultation_id}.")
+            before = current.access
+            if settings.get("access", before) != "members" and current.scope_local_parties:
+                raise StoreError("This consultation is limited to local parties, which only verified members can "
+                                 "show: widen it to whole regions (or the whole party) before letting others join.")
             conn.execute(update(s.consultations).where(s.consultations.c.id == consultation_id).values(**settings))
             audit(conn, consultation_id, actor, "update_settings", "consultation", consultation_id,
                   detail=", ".join(f"{k}={v!r}" for k, v in sorted(settings.items())))
@@ -169,6 +183,32 @@ def update_settings(engine: Engine, consultation_id: int, *, actor: str, **setti
     except IntegrityError as exc:
         raise StoreError("Those settings are not valid (check the length limits, moderation mode and access).") \
             from exc
+    return get_consultation(engine, consultation_id)
+
+
+def set_scope(engine: Engine, consultation_id: int, scope: Scope, *, actor: str) -> Consultation:
+    """Limit who may join to `scope` (or widen it). Narrowing is refused while anyone who counts and is outside the
+    new scope has joined: every counted participant of a consultation is always in its scope."""
+    with db.writing(engine) as conn:
+        access = conn.execute(select(s.consultations.c.access).where(s.consultations.c.id == consultation_id)
+                              ).scalar_one_or_none()
+        if access is None:
+            raise NotFound(f"There is no consultation {consultation_id}.")
+        if scope.local_parties and access != "members":
+            raise StoreError("A consultation limited to local parties must be for verified members only (a local "
+                             "party is checked against the membership list): switch who may join first.")
+        joined = conn.execute(
+            select(s.participants.c.region, s.participants.c.constituency, func.count())
+            .join(s.consultations, s.consultations.c.id == s.participants.c.consultation_id)
+            .where(s.participants.c.consultation_id == consultation_id, counted())
+            .group_by(s.participants.c.region, s.participants.c.constituency)).all()
+        outside = sum(n for region, local_party, n in joined if not scope.admits(region, local_party))
+        if outside:
+            raise Refused(f"{outside:,} {'person' if outside == 1 else 'people'} outside {scope.text} "
+                          f"{'has' if outside == 1 else 'have'} already joined, so the consultation cannot be "
+                          "limited to it now. Limit it before sharing the code, or run a new consultation.")
+        conn.execute(update(s.consultations).where(s.consultations.c.id == consultation_id).values(**scope.columns()))
+        audit(conn, consultation_id, actor, "set_scope", "consultation", consultation_id, detail=scope.text[:200])
     return get_consultation(engine, consultation_id)
 
 

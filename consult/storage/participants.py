@@ -12,6 +12,7 @@ from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.errors import NotFound, Refused, StoreError, integrity_reason, retry_on_disconnect
 from consult.storage.records import Participant, now_ms
+from consult.storage.scopes import Scope
 from consult.text.cleaning import clean_text
 
 MEMBERS_ONLY_NOW = ("This consultation is now for verified party members: verify with your membership number on the "
@@ -46,13 +47,17 @@ def add_participant(
     token = secrets.token_urlsafe(12)
     try:
         with db.writing(engine) as conn:
-            access = conn.execute(
-                select(s.consultations.c.access).where(s.consultations.c.id == consultation_id)
-            ).scalar_one_or_none()
-            if access is None:
+            found = conn.execute(
+                select(s.consultations.c.access, s.consultations.c.scope_regions,
+                       s.consultations.c.scope_local_parties).where(s.consultations.c.id == consultation_id)
+            ).first()
+            if found is None:
                 raise NotFound(f"There is no consultation {consultation_id}.")
-            if access == "members" and not verified:
+            if found.access == "members" and not verified:
                 raise Refused("This consultation is for party members: join with your membership number.")
+            scope = Scope.stored(found.scope_regions, found.scope_local_parties)
+            if not scope.admits(region, constituency):
+                raise Refused(scope.refusal(region, constituency, from_roll=False))
             new_id = conn.execute(
                 s.participants.insert().values(
                     consultation_id=consultation_id, token=token, region=region, constituency=constituency,

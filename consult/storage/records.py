@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from consult.storage.scopes import Scope
+
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
@@ -29,6 +31,12 @@ class Consultation:
     created_ms: int
     min_cell: int = 10
     access: str = "open"
+    scope_regions: str = ""
+    scope_local_parties: str = ""
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.stored(self.scope_regions, self.scope_local_parties)
 
     @classmethod
     def from_row(cls, row: Any) -> Consultation:

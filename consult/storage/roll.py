@@ -22,6 +22,7 @@ from consult.storage.audit import audit
 from consult.storage.baselines import MEMBERSHIP
 from consult.storage.errors import NotFound, Refused, StoreError
 from consult.storage.records import Participant, now_ms
+from consult.storage.scopes import Scope
 
 _DUMMY = "0" * 64
 
@@ -115,8 +116,13 @@ def join_verified(engine: Engine, consultation_id: int, number_digest: str, regi
     columns = [s.participants.c[name] for name in Participant.__dataclass_fields__]
     stamp = now_ms()
     with db.writing(engine) as conn:
-        if conn.execute(select(s.consultations.c.id).where(s.consultations.c.id == consultation_id)).first() is None:
+        found = conn.execute(select(s.consultations.c.scope_regions, s.consultations.c.scope_local_parties)
+                             .where(s.consultations.c.id == consultation_id)).first()
+        if found is None:
             raise NotFound(f"There is no consultation {consultation_id}.")
+        scope = Scope.stored(found.scope_regions, found.scope_local_parties)
+        if not scope.admits(region, local_party):
+            raise Refused(scope.refusal(region, local_party, from_roll=True))
         existing = conn.execute(select(*columns).where(s.participants.c.consultation_id == consultation_id,
                                                        s.participants.c.member_key == key)).first()
         if existing is not None:

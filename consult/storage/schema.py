@@ -66,7 +66,12 @@ consultations = Table(
     # who may join: anyone with the code (open), members on the roll only, or both (mixed; figures can be
     # shown for verified members only)
     Column("access", String(8), nullable=False, server_default="open"),
+    # who it is for (storage.scopes): comma-separated region codes and local parties; empty means the whole party
+    Column("scope_regions", Text, nullable=False, server_default=""),
+    Column("scope_local_parties", Text, nullable=False, server_default=""),
     CheckConstraint(_one_of("phase", PHASES), name="phase"),
+    # a local party can only be checked against the roll, so a local-party scope needs verified members only
+    CheckConstraint("scope_local_parties = '' OR access = 'members'", name="local_scope_verified"),
     CheckConstraint(_one_of("access", ACCESS_MODES), name="access"),
     CheckConstraint(_one_of("moderation", MODERATION_MODES), name="moderation"),
     CheckConstraint("min_chars >= 1 AND max_chars >= min_chars AND max_chars <= 10000", name="lengths"),

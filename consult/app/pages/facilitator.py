@@ -7,10 +7,12 @@ from consult.access import member_join
 from consult.access import presenter as presenter_access
 from consult.app import ballot_forms, resources, room_controls, session
 from consult.app.components import say, show_messages, staff_action
+from consult.app.scope_fields import scope_fields
 from consult.live import presenter_data as live
 from consult.live import qr
 from consult.storage import ballots, roll
 from consult.storage import themes as theme_store
+from consult.text.cleaning import escape_markdown
 
 if session.role() not in ("officer", "facilitator"):
     st.error("This page is for signed-in facilitators.", icon=":material/lock:")
@@ -38,6 +40,8 @@ with st.expander("Create a consultation", expanded=storage.list_consultations(en
         access = st.radio("Who may join", list(ACCESS), format_func=ACCESS.get, horizontal=True,
                           help="Verified members prove they are on the membership list (number and postcode); "
                                "their region comes from the list.")
+        scope_regions, scope_parties = scope_fields(engine, key="create_scope",
+                                                    local_note=" · verified members only")
         join_code = st.text_input("Join code (optional: one is made up for you)", max_chars=12)
         created = st.form_submit_button("Create", type="primary")
     if created:
@@ -45,7 +49,8 @@ with st.expander("Create a consultation", expanded=storage.list_consultations(en
             made = storage.create_consultation(
                 engine, title=title, question=question, description=description, min_chars=int(min_chars),
                 max_chars=int(max_chars), max_proposals_per_participant=int(limit), moderation=moderation,
-                results_visible=visible, join_code=join_code or None, actor=actor, access=access)
+                results_visible=visible, join_code=join_code or None, actor=actor, access=access,
+                scope=storage.Scope.checked(scope_regions, scope_parties))
         except storage.StoreError as exc:
             say("error", exc)
         else:
@@ -88,6 +93,22 @@ st.segmented_control("Phase", options=list(PHASES), format_func=PHASES.get, defa
                      if consultation.phase in PHASES else None, key="phase_choice", on_change=set_phase)
 st.segmented_control("Who may join", options=list(ACCESS), format_func=ACCESS.get, default=consultation.access,
                      key="access_choice", on_change=set_access)
+with (st.expander(f"Who it is for: {escape_markdown(consultation.scope.text)}", icon=":material/location_on:"),
+      st.form("scope")):
+    st.caption("Members outside these regions or local parties are told kindly that the consultation is not for "
+               "them. It can be narrowed only while nobody outside the new limits has joined.")
+    scope_regions, scope_parties = scope_fields(engine, key=f"scope_{consultation.id}",
+                                                current=consultation.scope,
+                                                local_note=" · verified members only")
+    if st.form_submit_button("Save who it is for"):
+        try:
+            changed = storage.set_scope(engine, consultation.id,
+                                        storage.Scope.checked(scope_regions, scope_parties), actor=actor)
+        except storage.StoreError as exc:
+            say("error", exc)
+        else:
+            st.session_state["facilitator_messages"] = {"success": [f"Now for {changed.scope.text}."]}
+            st.rerun()
 st.caption("Switching to members only mid-way: participants who joined without verifying stop counting at once "
            "(their votes leave every figure) and are asked to verify to go on.")
 with st.expander("Open joins by network (last hour)"):

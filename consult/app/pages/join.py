@@ -5,7 +5,7 @@ import streamlit as st
 from consult import regions, storage
 from consult.access import member_join
 from consult.app import member_views, session
-from consult.app.components import say
+from consult.app.components import caption, say
 from consult.app.resources import client_address, engine, public_base_url
 from consult.live import qr
 from consult.storage import ballots, erasure, roll
@@ -49,7 +49,8 @@ def verify_form(consultation) -> None:
     summary = roll.roll_summary(engine())
     label = summary.verifier_label if summary else "Postcode"
     st.header(escape_markdown(consultation.title), anchor=False)
-    st.write("This consultation is for party members. Verify with your membership number: your region comes from "
+    for_whom = "party members" if consultation.scope.whole_party else f"party members in {consultation.scope.text}"
+    st.write(escape_markdown(f"This consultation is for {for_whom}.") + " Verify with your membership number: your region comes from "
              "the membership list, so you are not asked for it.")
     with st.form("verify", enter_to_submit=True):
         number = st.text_input("Membership number", max_chars=40, autocomplete="off")
@@ -80,9 +81,11 @@ def verify_form(consultation) -> None:
     st.rerun()
 
 
-def open_form(default_code: str) -> None:
-    """Anyone with the code: region chosen, not verified."""
-    codes = regions.answer_codes()
+def open_form(default_code: str, linked=None) -> None:
+    """Anyone with the code: region chosen, not verified. A join link to a consultation for some regions offers
+    only those (anyone else is told kindly when they join)."""
+    in_scope = linked.scope.regions if linked is not None else ()
+    codes = list(in_scope) or regions.answer_codes()
     with st.form("join", enter_to_submit=True):
         code = st.text_input("Join code", value=default_code, max_chars=14, placeholder="for example DEVO26")
         region = st.selectbox("Where do you live?", options=codes, index=None, format_func=regions.region_name,
@@ -199,13 +202,15 @@ if linked is not None and linked.access in ("members", "mixed"):
         st.divider()
         st.header("Not a member? Join as a supporter", anchor=False)
         st.caption("Supporters' views are counted, and shown separately from verified members' where it matters.")
-        open_form(linked_code)
+        open_form(linked_code, linked)
 else:
     if linked is not None:  # a join link: say what the consultation is before asking anything
         st.header(escape_markdown(linked.title), anchor=False)
         st.text(linked.question)
+        if not linked.scope.whole_party:
+            caption(f"For members in {linked.scope.text}.")
     st.write("Join with the code from the organisers. It takes a few seconds.")
-    open_form(linked_code)
+    open_form(linked_code, linked)
 if session.role() is None:
     st.divider()
     st.page_link("consult/app/pages/signin.py", label="Staff sign-in", icon=":material/key:")
