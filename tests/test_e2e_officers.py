@@ -235,15 +235,20 @@ def test_a_messy_form_export_imports_through_the_page(officer_server):
         expect(page.get_by_role("combobox", name="Response text")).to_have_value(
             "What should a regional assembly be able to decide?")
         expect(page.get_by_text("Read as a 1-5 scale")).to_be_visible()
+        expect(page.get_by_role("combobox", name="When each response was made")).to_have_value("Timestamp")
         wait_for_heading(page, "Regions not recognised", timeout=30_000)
         shoot(page, "officer-import-messy")
         page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_text("62 rows in: 59 accepted, 3 rejected").wait_for(timeout=60_000)
         page.get_by_role("heading", name="Rows to look at (8)").wait_for(timeout=30_000)
+        expect(page.get_by_text("When each response was made: from the column 'Timestamp'")).to_be_visible()
         shoot(page, "officer-import-messy-done")
         browser.close()
     imported = storage.list_consultations(engine)
     assert "form export" in imported["title"].tolist()
+    dated = storage.proposals_frame(engine, int(imported.loc[imported["title"] == "form export", "id"].iloc[0]))
+    days = pd.to_datetime(dated["created_ms"], unit="ms", utc=True).dt.strftime("%Y-%m").unique().tolist()
+    assert days == ["2026-11"]  # every response dated by the form's Timestamp (November 2026), not the import
 
 
 def test_the_officers_five_questions_in_the_browser(officer_server):

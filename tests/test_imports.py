@@ -100,6 +100,15 @@ def test_a_messy_form_export_goes_in_with_every_row_accounted_for(sqlite_engine)
     assert set(notes["row"]) == {7, 11, 32, 15, 21, 13, 23, 25}
     summary = "\n".join(report.summary())
     assert "62 rows in: 59 accepted, 3 rejected" in summary and "could not be read" in summary
+    # the form's Timestamp column dates each response (UK wall time, November: GMT), and the summary says so
+    assert mapping.created == "Timestamp"
+    assert "from the column 'How strongly do you support this? (1-5)'" in summary
+    assert "When each response was made: from the column 'Timestamp'" in summary
+    first = frame.iloc[0]
+    expected = int(pd.Timestamp(first["Timestamp"].replace("/", "-"), tz="Europe/London").value // 1_000_000)
+    author = people.loc[people["external_id"] == (str(first[mapping.respondent]).strip() or "row-2")]
+    assert author["created_ms"].tolist() == [expected]
+    assert proposals.loc[proposals["author_id"] == author["id"].iloc[0], "created_ms"].tolist() == [expected]
 
 
 def test_stance_mapping_edited_by_hand_and_regions_mapped_by_hand():
@@ -136,3 +145,32 @@ def test_the_cli_never_guesses_the_chosen_response_column_as_another_role(sqlite
     url = sqlite_engine.url.render_as_string(hide_password=False)
     assert cli.main(["import", str(path), "--db", url, "--text-col", "Your stance on this"]) == 0
     assert "stance column guessed" not in capsys.readouterr().out
+
+
+def test_a_timestamp_column_dates_each_response_and_unreadable_times_are_listed(sqlite_engine):
+    frame = pd.DataFrame({
+        "Timestamp": ["15/07/2026 14:00:00", "2026-03-01T09:30:00Z", "yesterday-ish", "2026/11/02 10:00:00 am GMT"],
+        "What should the region decide?": ["Buses and trams for the city region", "A Welsh development bank",
+                                           "Tax powers for the Scottish parliament", "Elected mayors for counties"],
+        "Where do you live?": ["London", "Wales", "Scotland", "North East"]})
+    mapping = imports.guess_mapping(frame)
+    assert mapping.created == "Timestamp" and mapping.stance is None
+    report = imports.import_form_responses(sqlite_engine, frame, mapping, title="Dated")
+    proposals = storage.proposals_frame(sqlite_engine, report.consultation_id).sort_values("id")
+    as_utc = pd.to_datetime(proposals["created_ms"], unit="ms", utc=True).dt.strftime("%Y-%m-%d %H:%M").tolist()
+    assert as_utc[:2] == ["2026-07-15 13:00", "2026-03-01 09:30"]  # summer UK time is BST; Z is UTC
+    assert as_utc[3] == "2026-11-02 10:00"
+    assert report.unread_times == [(4, "yesterday-ish")]
+    notes = report.notes_frame()
+    assert notes.loc[notes["row"] == 4, "what happened"].tolist() == ["time not read"]
+    assert "1 could not be read" in "\n".join(report.summary())
+    assert "they start with no votes" in "\n".join(report.summary())
+    assert abs(proposals["created_ms"].iloc[2] - storage.now_ms()) < 60_000  # unread: dated at the import
+    future = frame.assign(Timestamp=["01/01/2099 10:00"] * 4)
+    _, report = imports.validate(future, imports.Mapping(text="What should the region decide?", created="Timestamp"))
+    assert len(report.unread_times) == 4  # a time in the future is not believed
+    from consult.intake import form_times
+
+    year_first = form_times.read_times(pd.Series(["2026/11/12 10:39:00", "12/11/2026 10:39", "3/15/26 10:00"]))
+    assert pd.to_datetime(year_first, unit="ms", utc=True).dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-11-12", "2026-11-12", "2026-03-15"]  # year first, day first, and month first only where it must be

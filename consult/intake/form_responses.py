@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from consult import regions, storage
-from consult.intake import polis
+from consult.intake import form_times, polis
 from consult.intake import stance_scales as answer_scales
 from consult.storage import bulk
 from consult.text.cleaning import clean_text, counted
@@ -35,6 +35,7 @@ class Mapping:
     stance: str | None = None  # agree/disagree, a number on a scale or words, about the respondent's own response
     stance_values: dict[str, int | None] | None = None
     region_values: dict[str, str] = field(default_factory=dict)
+    created: str | None = None  # when each response was made (a form's Timestamp column): form_times reads it
 
 
 @dataclass
@@ -50,6 +51,9 @@ class FormImportReport:
     duplicates: int = 0
     consultation_id: int | None = None
     long_answer_chars: int = 0
+    stance_column: str | None = None  # the column read as each respondent's vote on their own response
+    created_column: str | None = None  # the column read as when each response was made
+    unread_times: list[tuple[int, str]] = field(default_factory=list)  # (line, value): imported at import time
 
     def rejected_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rejected, columns=["row", "reason"])
@@ -62,6 +66,8 @@ class FormImportReport:
                   for line in self.long_answers]
         notes += [(line, "region not recognised", f"{spelling or '(blank)'!r} kept as prefer not to say")
                   for spelling, lines in self.unknown_regions.items() for line in lines]
+        notes += [(line, "time not read", f"{value!r} is not a date and time we can read: given the import's time")
+                  for line, value in self.unread_times]
         return pd.DataFrame(sorted(notes), columns=["row", "what happened", "why"])
 
     def summary(self) -> list[str]:
@@ -81,6 +87,15 @@ class FormImportReport:
                          f"{self.long_answer_chars:,} characters (kept whole, flagged)")
         if self.duplicates:
             lines.append(f"{self.duplicates:,} responses repeat another word for word (kept: campaigns are evidence)")
+        lines.append(f"Each respondent's vote on their own response: from the column {self.stance_column!r}"
+                     if self.stance_column else "No column was read as respondents' votes on their own responses: "
+                     "they start with no votes.")
+        if self.created_column:
+            unread = f" ({len(self.unread_times):,} could not be read: given the import's time)" \
+                if self.unread_times else ""
+            lines.append(f"When each response was made: from the column {self.created_column!r}{unread}")
+        else:
+            lines.append("No time column: every response is dated when it was imported.")
         return lines
 
 
@@ -135,7 +150,9 @@ def guess_mapping(frame: pd.DataFrame) -> Mapping:
     respondent = next((c for c in frame.columns if c not in (text, region, stance)
                        and _RESPONDENT_HEADER.search(str(c)) and len(filled[c])
                        and filled[c].nunique() >= 0.9 * len(filled[c])), None)
-    return Mapping(text=str(text), region=region, respondent=respondent, stance=stance)
+    created = next((c for c in frame.columns if c not in (text, region, stance, respondent)
+                    and form_times.is_time_header(c) and form_times.readable_share(sample[c]) >= 0.6), None)
+    return Mapping(text=str(text), region=region, respondent=respondent, stance=stance, created=created)
 
 
 def stance_reader(frame: pd.DataFrame, mapping: Mapping) -> dict[str, int | None]:
@@ -158,11 +175,13 @@ def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_c
     region is kept as "prefer not to say" and listed with its rows; answers over `long_answer_chars` are kept
     whole and flagged."""
     for role, column in (("text", mapping.text), ("region", mapping.region), ("respondent", mapping.respondent),
-                         ("stance", mapping.stance)):
+                         ("stance", mapping.stance), ("time", mapping.created)):
         if column is not None and column not in frame.columns:
             raise ValueError(f"The {role} column {column!r} is not in the file.")
-    report = FormImportReport(rows_in=len(frame), long_answer_chars=long_answer_chars)
+    report = FormImportReport(rows_in=len(frame), long_answer_chars=long_answer_chars,
+                              stance_column=mapping.stance, created_column=mapping.created)
     stances = stance_reader(frame, mapping)
+    times = form_times.read_times(frame[mapping.created]).tolist() if mapping.created else [None] * len(frame)
     rows, seen = [], set()
     for position, record in enumerate(frame.to_dict("records")):
         line = position + 2  # the header is line 1
@@ -198,9 +217,15 @@ def validate(frame: pd.DataFrame, mapping: Mapping, *, min_chars: int = 1, max_c
             stance = stances.get(answer)
             if answer and stance is None:
                 report.blanked.append((line, f"stance {answer[:30]!r} cannot be read as agree, disagree or neutral"))
-        rows.append({"text": text, "region": region, "respondent": respondent, "stance": stance})
-    accepted = pd.DataFrame(rows, columns=["text", "region", "respondent", "stance"])
+        created = times[position]
+        if mapping.created and pd.isna(created):
+            created = None
+            report.unread_times.append((line, answer_scales.clean_answer(record.get(mapping.created))[:40]))
+        rows.append({"text": text, "region": region, "respondent": respondent, "stance": stance,
+                     "created_ms": None if created is None or pd.isna(created) else int(created)})
+    accepted = pd.DataFrame(rows, columns=["text", "region", "respondent", "stance", "created_ms"])
     accepted["stance"] = accepted["stance"].astype("Int64")
+    accepted["created_ms"] = accepted["created_ms"].astype("Int64")
     report.accepted = len(accepted)
     return accepted, report
 
@@ -219,14 +244,17 @@ def import_form_responses(engine: Engine, frame: pd.DataFrame, mapping: Mapping,
     consultation = storage.create_consultation(engine, title=title, question=question, phase="results",
                                              min_chars=1, max_chars=10_000, max_proposals_per_participant=10_000,
                                              source="import", actor=actor)
+    created = accepted["created_ms"].fillna(storage.now_ms()).astype("int64")  # unread: when imported
     participants = pd.DataFrame({"external_id": accepted["respondent"], "region": accepted["region"],
-                                 "channel": "import"})
+                                 "channel": "import", "created_ms": created})
     proposals = pd.DataFrame({"external_id": accepted["respondent"], "author_external_id": accepted["respondent"],
-                              "body": accepted["text"], "tier": "uk", "region": accepted["region"]})
-    stances = accepted.dropna(subset=["stance"])
+                              "body": accepted["text"], "tier": "uk", "region": accepted["region"],
+                              "created_ms": created})
+    has_stance = accepted["stance"].notna()
+    stances = accepted[has_stance]
     votes = pd.DataFrame({"participant_external_id": stances["respondent"],
                           "proposal_external_id": stances["respondent"],
-                          "value": stances["stance"].astype(int), "created_ms": storage.now_ms()})
+                          "value": stances["stance"].astype(int), "created_ms": created[has_stance]})
     try:
         bulk.load(engine, consultation.id, participants=participants, proposals=proposals, votes=votes)
     except Exception:

@@ -60,11 +60,20 @@ text_col = st.selectbox("Response text", columns, index=_index(columns, guess.te
 region_col = st.selectbox("Region", [none] + columns, index=_index([none] + columns, guess.region), key="map_region")
 respondent_col = st.selectbox("Respondent id", [none] + columns, index=_index([none] + columns, guess.respondent),
                               key="map_respondent")
-stance_col = st.selectbox("Agree / disagree, Likert or 1-5 support answer (optional)", [none] + columns,
-                          index=_index([none] + columns, guess.stance), key="map_stance")
+stance_col = st.selectbox("The respondent's own support for their response: agree / disagree, Likert or 1-5 "
+                          "(optional)", [none] + columns, index=_index([none] + columns, guess.stance),
+                          key="map_stance",
+                          help="Read as each respondent's vote on what they wrote. Leave it at (none) for a general "
+                               "attitude question (\"Do you support devolution?\"): that is not a vote on their "
+                               "own response.")
+created_col = st.selectbox("When each response was made (optional)", [none] + columns,
+                           index=_index([none] + columns, guess.created), key="map_created",
+                           help="A form's Timestamp column. Dates are read day first (15/03/2024); times without "
+                                "a zone are UK time. Without it, responses are dated when imported.")
 mapping = imports.Mapping(text=text_col, region=None if region_col == none else region_col,
                           respondent=None if respondent_col == none else respondent_col,
-                          stance=None if stance_col == none else stance_col)
+                          stance=None if stance_col == none else stance_col,
+                          created=None if created_col == none else created_col)
 
 if mapping.stance:
     table, scale = answer_scales.answer_mapping(frame[mapping.stance])
