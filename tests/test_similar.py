@@ -28,21 +28,35 @@ def test_empty_index():
     assert SimilarityIndex([], []).query("anything").empty
 
 
-def test_offers_meet_the_precision_target_on_labelled_pairs():
-    """Similar proposals are offered only when similar: precision >= 0.9 on hand-labelled pairs, where word
-    overlap alone cannot reach it at any threshold (the same frame around a different subject fools it)."""
+def test_offers_find_most_paraphrases_on_labelled_pairs():
+    """Similar proposals are offered for most real paraphrases (the member decides, so recall comes first) while
+    most offers are right, through the whole path members use (candidates, then meaning): recall >= 0.85 and
+    precision >= 0.8 on hand-labelled pairs whose negatives are mostly the same frame around a different subject.
+    Word overlap alone cannot reach that precision at any threshold."""
     from pathlib import Path
+
+    import numpy as np
 
     from consult.demo import consultation as demo
     from consult.proposals import similar
     pairs = pd.read_csv(Path(__file__).parent / "data" / "similar_pairs.csv")
     corpus = demo.generate(n_participants=200, n_proposals=600).proposals["body"].tolist()
+    index = SimilarityIndex(list(range(len(corpus) + len(pairs))), corpus + pairs["b"].tolist())
+    offered = np.array([len(corpus) + k in set(index.query(a, top=50)["proposal_id"])
+                        for k, a in enumerate(pairs["a"])])
+    duplicates = (pairs["duplicate"] == 1).to_numpy()
+    recall = (offered & duplicates).sum() / duplicates.sum()
+    precision = duplicates[offered].mean()
+    assert recall >= 0.85 and precision >= 0.8, (recall, precision)
     scores = similar.score_pairs(pairs["a"].tolist(), pairs["b"].tolist(), corpus)
-    offered = scores["meaning"] >= similar.OFFER_THRESHOLD
-    duplicates = pairs["duplicate"] == 1
-    assert offered.sum() >= 10
-    assert duplicates[offered].mean() >= 0.9
-    assert (offered & duplicates).sum() / duplicates.sum() >= 0.35
     best_lexical = max(duplicates[scores["lexical"] >= t].mean() for t in (0.2, 0.3, 0.4, 0.5, 0.6)
                        if (scores["lexical"] >= t).any())
-    assert best_lexical < 0.9
+    assert best_lexical < 0.8
+
+
+def test_a_paraphrase_sharing_no_word_is_offered():
+    texts = ["Do not close the accident and emergency department at our hospital"] + [
+        f"Build {n} new council homes in every town" for n in ("more", "many", "better", "greener", "cheaper")] + [
+        f"Keep the {place} open at weekends" for place in ("library", "museum", "swimming pool", "park cafe")]
+    index = SimilarityIndex(list(range(len(texts))), texts)
+    assert index.query("Keep A&E open at our local hospital", top=3)["proposal_id"].tolist()[:1] == [0]

@@ -11,8 +11,12 @@ from consult.text.cleaning import counted, escape_markdown
 TIER_NAMES = {"uk": "the whole UK", "nation": "a nation", "region": "a region", "local": "a local area"}
 
 
-def tier_label(tier: str) -> str:
-    return f"Something for {TIER_NAMES.get(tier, tier)}"
+def tier_label(tier: str, member_region: str | None = None) -> str:
+    """'Something for my region (North East)': the member's own region named where they gave one."""
+    label = f"Something for {TIER_NAMES.get(tier, tier)}"
+    if tier == "region" and member_region in regions.region_codes():
+        label += f" ({regions.region_name(member_region)})"
+    return label
 
 
 def proposal_card(body: str, *, tier: str | None = None, region: str | None = None) -> None:

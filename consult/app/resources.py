@@ -13,7 +13,7 @@ from consult.access import client_address as addresses
 from consult.access import staff_sign_in as auth
 from consult.app import member_views
 from consult.app.connection import SecretsOnDemand, database_url, engine, engine_for, secrets
-from consult.storage import changes
+from consult.storage import changes, tallies, visibility
 from consult.storage import responses as storage_responses
 
 if TYPE_CHECKING:  # the analysis libraries load on the pages that use them, not on a member's first page
@@ -205,10 +205,30 @@ def moderation_queue(consultation_id: int) -> pd.DataFrame:
     return _moderation_queue(database_url(), consultation_id)
 
 
+@st.cache_data(ttl=120, show_spinner="Looking for proposals that say the same thing…", max_entries=10)
+def _likely_duplicates(url: str, consultation_id: int, version: int) -> pd.DataFrame:
+    from consult.proposals import duplicates
+
+    engine = engine_for(url)
+    frame = visibility.visible_proposals(engine, consultation_id)
+    totals = tallies.proposal_totals(engine, frame.index.tolist())
+    votes = totals.sum(axis=1).reindex(frame.index).fillna(0).astype(int)
+    return duplicates.likely_duplicates(pd.DataFrame({"id": frame.index, "body": frame["body"].to_numpy(),
+                                                      "votes": votes.to_numpy()}))
+
+
+def likely_duplicates(consultation_id: int) -> pd.DataFrame:
+    """Groups of published proposals that say the same thing (consult.proposals.duplicates), up to 2 minutes old;
+    a merge or any moderation clears it."""
+    url = database_url()
+    return _likely_duplicates(url, consultation_id, changes.version(engine_for(url), consultation_id))
+
+
 def clear_officer_caches() -> None:
     _officer_table.clear()
     _opinion.clear()
     _moderation_queue.clear()
+    _likely_duplicates.clear()
 
 
 def _forget_member_views(_consultation_ids: set[int]) -> None:

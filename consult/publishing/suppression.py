@@ -107,3 +107,16 @@ def _min_expected() -> float:
 def suppress_count(value: int, min_cell: int = DEFAULT_MIN_CELL) -> int | None:
     """A single published count of people: None when it is 1 to minimum - 1."""
     return None if 0 < value < min_cell else value
+
+
+def support_in_words(agree: int, disagree: int, min_cell: int = DEFAULT_MIN_CELL) -> str:
+    """A proposal's support for members ("32 agree · 5 disagree"); a count of 1 to minimum - 1 people is said as
+    "fewer than N", never given."""
+    def said(count: int, what: str) -> str:
+        shown = suppress_count(int(count), min_cell)
+        return f"fewer than {min_cell} {what}" if shown is None else f"{shown:,} {what}"
+
+    if agree + disagree == 0:
+        return "No votes yet"
+    text = f"{said(agree, 'agree')} · {said(disagree, 'disagree')}"
+    return text[0].upper() + text[1:]

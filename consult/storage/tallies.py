@@ -129,3 +129,15 @@ def top_consensus(engine: Engine, consultation_id: int, *, n: int = 5, min_votes
     enough = per_region[per_region["votes"] >= min_votes].groupby("proposal_id").size()
     frame["regions_counted"] = frame["proposal_id"].map(enough).fillna(0).astype(int)
     return frame[["proposal_id", "consensus", "support", "votes", "regions_counted"]]
+
+
+def proposal_totals(engine: Engine, proposal_ids: list[int]) -> pd.DataFrame:
+    """Running agree / disagree / pass totals of these proposals (counted votes only, as every figure); index
+    proposal_id. A proposal nobody has voted on has no row."""
+    if not proposal_ids:
+        return pd.DataFrame(columns=["agree", "disagree", "passes"], index=pd.Index([], name="proposal_id"))
+    st_ = s.proposal_stats
+    with engine.connect() as conn:
+        rows = conn.execute(select(st_.c.proposal_id, st_.c.agree, st_.c.disagree, st_.c.passes)
+                            .where(st_.c.proposal_id.in_([int(pid) for pid in proposal_ids]))).all()
+    return pd.DataFrame(rows, columns=["proposal_id", "agree", "disagree", "passes"]).set_index("proposal_id")

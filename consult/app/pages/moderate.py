@@ -8,6 +8,7 @@ from consult.app import resources
 from consult.app.components import pick_consultation, require_role, say, show_messages
 from consult.publishing import pseudonyms
 from consult.storage import erasure
+from consult.text.cleaning import counted
 
 require_role("officer")
 engine = resources.engine()
@@ -62,7 +63,43 @@ with st.form("single"):
             resources.clear_officer_caches()
             st.success(f"Proposal {int(pid)} is now {status}.")
 
-st.header("Merge duplicates", anchor=False)
+st.header("Likely duplicates", anchor=False)
+groups = resources.likely_duplicates(consultation.id)
+if groups.empty:
+    st.caption("No published proposals look like the same idea said twice.")
+else:
+    st.caption(f"{groups['group'].nunique():,} groups of published proposals that say much the same thing, largest "
+               "first, each around its most voted proposal. Merging moves the others' votes to it (a member who "
+               "voted on both keeps one vote) and tells their authors on What happened. Untick any that differ.")
+    for number in groups["group"].unique()[:10]:
+        group = groups[groups["group"] == number]
+        kept = group.loc[group["keep"]].iloc[0]
+        with st.container(border=True):
+            st.subheader(f"Keep #{int(kept['proposal_id'])} ({counted(int(kept['votes']), 'vote')})", anchor=False)
+            st.text(kept["body"])
+            others = group.loc[~group["keep"]]
+            chosen = st.data_editor(
+                pd.DataFrame({"Merge": True, "#": others["proposal_id"].to_numpy(), "Proposal": others["body"].to_numpy(),
+                              "Votes": others["votes"].to_numpy()}),
+                hide_index=True, width="stretch", disabled=["#", "Proposal", "Votes"], key=f"duplicates_{number}",
+                column_config={"Merge": st.column_config.CheckboxColumn("Merge")})
+            picked = chosen.loc[chosen["Merge"], "#"].tolist()
+            if st.button(f"Merge {len(picked)} into #{int(kept['proposal_id'])}", key=f"merge_group_{number}",
+                         disabled=not picked):
+                moved, merged, problems = 0, 0, []
+                for duplicate in picked:
+                    try:
+                        moved += storage.merge_proposals(engine, int(duplicate), int(kept["proposal_id"]),
+                                                         actor=actor, reason="the same idea as a proposal kept")
+                        merged += 1
+                    except storage.StoreError as exc:  # merged or hidden by someone else meanwhile
+                        problems.append(f"#{int(duplicate)} was not merged: {exc}")
+                resources.clear_officer_caches()
+                st.session_state["moderation_messages"] = {"error": problems, "success": [
+                    f"Merged {merged} proposal(s) into #{int(kept['proposal_id'])}: {moved} vote(s) moved."]}
+                st.rerun()
+
+st.header("Merge duplicates by number", anchor=False)
 with st.form("merge_proposals"):
     cols = st.columns(2)
     duplicate = cols[0].number_input("Duplicate proposal (#)", min_value=1, step=1)

@@ -1,12 +1,15 @@
 """Make a proposal, after seeing whether a similar one already exists."""
 
+import functools
+
 import streamlit as st
 
 from consult import regions, storage
 from consult.app import member_views, resources, session
 from consult.app.components import TIER_NAMES, caption, follow_live, proposal_card, show_messages, tier_label
 from consult.proposals import flags as moderation
-from consult.storage import visibility
+from consult.publishing import suppression
+from consult.storage import tallies, visibility
 
 member = session.require_member()
 engine = resources.engine()
@@ -117,10 +120,9 @@ st.text_area(
 # national debate (the brief's worry)
 if "draft_tier" not in st.session_state:
     st.session_state["draft_tier"] = "region" if member.region in regions.region_codes() else "uk"
+# a named function (not a lambda): widget options are kept in the session, which must be picklable
 st.selectbox("What is it about?", options=list(TIER_NAMES), key="draft_tier",
-             format_func=lambda tier: tier_label(tier) + (f" ({regions.region_name(member.region)})"
-                                                          if tier == "region" and member.region in
-                                                          regions.region_codes() else ""))
+             format_func=functools.partial(tier_label, member_region=member.region))
 st.caption(f"{remaining} of your {consultation.max_proposals_per_participant} proposals left"
            + (" · an organiser checks proposals before they appear" if consultation.moderation == "pre" else ""))
 
@@ -140,7 +142,13 @@ else:
                icon=":material/content_copy:")
     published = resources.published(consultation.id)
     # only what members may see now: a proposal hidden since the check is no longer offered
-    for pid in [pid for pid in similar_ids if pid in published.index]:
+    offered = [pid for pid in similar_ids if pid in published.index]
+    totals = tallies.proposal_totals(engine, offered) if consultation.results_visible else None
+    for pid in offered:
         proposal_card(published.loc[pid, "body"])
+        if totals is not None:
+            agree, disagree = (totals.loc[pid, "agree"], totals.loc[pid, "disagree"]) if pid in totals.index \
+                else (0, 0)
+            st.caption(suppression.support_in_words(int(agree), int(disagree), consultation.min_cell))
         st.button("Agree with this instead", key=f"support_{pid}", on_click=_support_instead, args=(pid,))
     st.button("No, mine is different: submit it", type="primary", on_click=_save, width="stretch")
