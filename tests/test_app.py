@@ -208,6 +208,18 @@ def test_my_region_needs_five_votes_then_compares(app_db):
     assert len(comparisons) == 5
     # one voter in Wales: an estimate with its range, said to lean on the national figure (no count is shown)
     assert all("Wales: about" in c and "leans on the national figure" in c for c in comparisons)
+    # one whole-UK figure per proposal on the page: the comparison and the widest-support list say the same
+    import re
+
+    whole_uk: dict[str, set[str]] = {}
+    texts = [t.value for t in at.text]
+    card_captions = [c for c in captions if "whole UK: about" in c or c.startswith("Whole UK: about")]
+    assert len(card_captions) == len(texts) >= 5
+    for text, said in zip(texts, card_captions, strict=True):
+        whole_uk.setdefault(text, set()).add(re.search(r"[Ww]hole UK: about (\d+%)", said).group(1))
+    assert all(len(figures) == 1 for figures in whole_uk.values()), whole_uk
+    assert any(len(figures) == 1 and sum(t == text for t in texts) == 2 for text, figures in whole_uk.items())
+    assert not any("of voters agree" in c for c in captions)
 
 
 def test_hostile_text_is_shown_literally(app_db):

@@ -267,12 +267,19 @@ def test_consensus_answers_supported_everywhere_with_evidence_and_what_weighting
     pick = voted.iloc[39]
     at.selectbox(key="weighting_proposal").set_value(int(pick["proposal_id"])).run()
     assert not at.exception, at.exception
-    figures = {m.label: m for m in at.metric}
-    assert figures["Voters who agree"].value == f"{pick['support']:.0%}"
-    weighted = figures["Weighted for the population"]
-    assert weighted.value == f"{pick['weighted_support']:.0%}"
-    assert weighted.delta == f"{(pick['weighted_support'] - pick['support']) * 100:+.0f} points"
-    assert figures["Votes"].value == f"{int(pick['votes']):,}"
+    # the named steps from votes to the headline, each against the database's figures, with what moved it
+    figures = {m.label: m.value for m in at.metric}
+    baseline = storage.baseline_name_for(engine, storage.get_consultation(engine, consultation_id))
+    assert figures["Raw share: voters who agree"] == f"{pick['support']:.0%}"
+    assert figures["Pooled estimate (the regional model, voters' own mix of regions)"] == \
+        f"{pick['pooled_support']:.0%}"
+    assert figures[f"Weighted estimate: each region at its share of the {baseline} (the headline figure)"] == \
+        f"{pick['weighted_support']:.0%}"
+    assert figures["Plain weighted share (no model, for comparison)"] == f"{pick['poststratified_support']:.0%}"
+    said = " ".join(m.value for m in at.markdown)
+    assert f"{int(pick['agree']):,} of {int(pick['votes']):,} voters agree." in said
+    assert "The model moves it" in said or "The model barely moves it" in said
+    assert f"95% interval {pick['weighted_low']:.0%}–{pick['weighted_high']:.0%}" in [c.value for c in at.caption]
 
 
 def test_publishing_a_batch_of_responses_needs_a_look_first(demo_db):

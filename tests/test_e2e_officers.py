@@ -295,10 +295,10 @@ def test_the_officers_five_questions_in_the_browser(officer_server):
         # the demo's proposals share openings: the option is the proposal's whole (shortened) text
         page.get_by_role("option", name=shorten(pick["text"]), exact=True).click()
         wait_for_app(page)
-        weighted = page.get_by_test_id("stMetric").filter(has_text="Weighted for the population")
-        expect(weighted.get_by_test_id("stMetricValue")).to_have_text(f"{pick['weighted_support']:.0%}")
-        expect(weighted.get_by_test_id("stMetricDelta")).to_contain_text(
-            f"{(pick['weighted_support'] - pick['support']) * 100:+.0f} points")
+        for name, column in (("Raw share", "support"), ("Pooled estimate", "pooled_support"),
+                             ("Weighted estimate", "weighted_support"), ("Plain weighted share", "poststratified_support")):
+            step = page.get_by_test_id("stMetric").filter(has_text=name)
+            expect(step.get_by_test_id("stMetricValue")).to_have_text(f"{pick[column]:.0%}")
 
         # 5. what one opinion group agrees on that another does not, then a region against the rest of the UK
         expect(page.get_by_role("heading", name="Group 1 agrees, Group 2 does not")).to_be_visible()

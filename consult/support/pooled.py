@@ -134,6 +134,11 @@ class RegionalSupport(BaseEstimator):
         prob_all = np.empty(len(proposals))
         expected_weakest = np.empty(len(proposals))
         weighted = np.empty((len(proposals), 3))
+        pooled = np.empty((len(proposals), 3))
+        # the voters' own regional mix: the model's estimate before weighting, so that what pooling moves and
+        # what weighting moves can be told apart (raw -> pooled -> weighted)
+        regional_seen = seen[:, :uk]
+        voters_mix = regional_seen / np.maximum(regional_seen.sum(axis=1, keepdims=True), 1)
 
         def summarise(rows: np.ndarray, n_draws: int) -> None:
             for start in range(0, len(rows), self.chunk):
@@ -144,6 +149,9 @@ class RegionalSupport(BaseEstimator):
                 mrp = draws @ weights
                 weighted[block] = np.column_stack([np.median(mrp, axis=0), np.quantile(mrp, 0.025, axis=0),
                                                    np.quantile(mrp, 0.975, axis=0)])
+                at_mix = (draws * voters_mix[block][None, :, :]).sum(axis=2)
+                pooled[block] = np.column_stack([np.median(at_mix, axis=0), np.quantile(at_mix, 0.025, axis=0),
+                                                 np.quantile(at_mix, 0.975, axis=0)])
 
         everyone = np.arange(len(proposals))
         if len(proposals) <= self.refine_top:
@@ -161,6 +169,9 @@ class RegionalSupport(BaseEstimator):
             "support": np.where(total_seen > 0, total_agree / np.maximum(total_seen, 1), np.nan),
             "support_low": low, "support_high": high,
             "weighted_support": weighted[:, 0], "weighted_low": weighted[:, 1], "weighted_high": weighted[:, 2],
+            "pooled_support": np.where(regional_seen.sum(axis=1) > 0, pooled[:, 0], np.nan),
+            "pooled_low": np.where(regional_seen.sum(axis=1) > 0, pooled[:, 1], np.nan),
+            "pooled_high": np.where(regional_seen.sum(axis=1) > 0, pooled[:, 2], np.nan),
             "prob_all": prob_all, "expected_weakest": expected_weakest, "weakest_region": codes[weakest], "weakest_estimate": estimate[row, weakest],
             "weakest_lower": lower[row, weakest], "divisiveness": estimate.std(axis=1),
             "strongest_region": codes[estimate.argmax(axis=1)], "regions_with_votes": (seen[:, :uk] > 0).sum(axis=1),
@@ -195,7 +206,9 @@ class RegionalSupport(BaseEstimator):
 
 
 SUMMARY_COLUMNS = ["agree", "disagree", "passes", "votes", "support", "support_low", "support_high",
-                   "weighted_support", "weighted_low", "weighted_high", "prob_all", "expected_weakest",
+                   "weighted_support", "weighted_low", "weighted_high", "pooled_support", "pooled_low", "pooled_high",
+                   "poststratified_support", "poststratified_low", "poststratified_high", "prob_all",
+                   "expected_weakest",
                    "consensus_rank",
                    "weakest_region", "weakest_support", "weakest_lower", "strongest_region", "divisiveness",
                    "regions_with_enough", "consensus"]
@@ -210,7 +223,7 @@ def proposal_summary(votes: pd.DataFrame, baseline: pd.Series | None = None, *, 
     estimates; `consensus` is Polis's group-informed consensus with the 12 regions as groups, kept as a second
     view (the geometric mean of (agree + 1) / (votes + 2) over regions).
     """
-    from consult.support.direct import cross_region_consensus, support_table
+    from consult.support.direct import cross_region_consensus, support_table, weighted_support
 
     model = RegionalSupport(baseline=baseline, min_cell=min_cell, random_state=random_state).fit(votes)
     raw = support_table(votes)
@@ -219,10 +232,14 @@ def proposal_summary(votes: pd.DataFrame, baseline: pd.Series | None = None, *, 
     gic = cross_region_consensus(votes, min_votes=min_cell)["consensus"] if len(votes) else pd.Series(dtype=float)
     out = raw[["agree", "disagree", "passes", "votes", "support", "support_low", "support_high"]].join(pooled)
     out["consensus"] = gic.reindex(out.index)
+    # the plain alternative beside the model's: each region's raw share weighted to the baseline (no pooling)
+    plain = weighted_support(votes, baseline if baseline is not None else region_data.population_baseline())
+    for name in ("support", "low", "high"):
+        out[f"poststratified_{name}"] = plain[f"weighted_{name}"].reindex(out.index)
     return out[SUMMARY_COLUMNS].sort_values("consensus_rank"), model
 
 
 _SUMMARY_COLUMNS = ["proposal_id", "votes", "agree", "support", "support_low", "support_high", "weighted_support",
-                    "weighted_low", "weighted_high", "prob_all", "expected_weakest", "weakest_region", "weakest_estimate",
+                    "weighted_low", "weighted_high", "pooled_support", "pooled_low", "pooled_high", "prob_all", "expected_weakest", "weakest_region", "weakest_estimate",
                     "weakest_lower", "divisiveness", "strongest_region", "regions_with_votes", "regions_with_enough",
                     "consensus_rank"]

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from consult import charts, regions
+from consult import charts, regions, storage
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, verified_only
 from consult.opinion import compare as group_compare
+from consult.publishing.support_steps import support_steps
 from consult.text.cleaning import shorten
 
 require_role("officer")
@@ -22,41 +23,39 @@ percent = st.column_config.NumberColumn(format="%.0f%%")
 st.header("Supported in every region", anchor=False)
 st.caption("Ranked by the expected support in whichever region is weakest, from pooled regional estimates: a "
            "region with few votes leans on the proposal's national figure and the region's general lean, so a "
-           "proposal strong in 12 regions ranks above one strong in 2 and unknown in 10. Weighted support is the "
-           "estimate for the whole population, each region counted at its share.")
+           "proposal strong in 12 regions ranks above one strong in 2 and unknown in 10. The raw share is the voters "
+           "who agree; the weighted estimate is the regional model's figure with each region counted at its share "
+           "of the baseline (how each is reached: below).")
 ranked = published.sort_values("consensus_rank").head(15)
 st.plotly_chart(charts.support_intervals(ranked), width="stretch", key="support_intervals")
 st.dataframe(pd.DataFrame({
     "Rank": ranked["consensus_rank"], "Proposal": ranked["body"],
     "Majority in every region (probability)": ranked["prob_all"] * 100,
-    "Support": ranked["support"] * 100, "Weighted": ranked["weighted_support"] * 100,
-    "Weighted 95%": [f"{lo:.0%}–{hi:.0%}" for lo, hi in zip(ranked["weighted_low"], ranked["weighted_high"],
+    "Raw share": ranked["support"] * 100, "Weighted estimate": ranked["weighted_support"] * 100,
+    "Weighted estimate 95%": [f"{lo:.0%}–{hi:.0%}" for lo, hi in zip(ranked["weighted_low"], ranked["weighted_high"],
                                                              strict=True)],
     "Weakest region": ranked["weakest_region"],
     "Weakest region estimate": ranked["weakest_support"] * 100, "Votes": ranked["votes"],
     "Regions with 10+ votes": ranked["regions_with_enough"],
 }), hide_index=True, width="stretch", column_config={
-    "Support": percent, "Weighted": percent, "Weakest region estimate": percent,
+    "Raw share": percent, "Weighted estimate": percent, "Weakest region estimate": percent,
     "Majority in every region (probability)": percent})
 
-st.header("What weighting changes, proposal by proposal", anchor=False)
-st.caption("Weighting counts each region at its share of the baseline, so a proposal popular mainly where many "
-           "members took part moves down. Pick any proposal (type to search).")
+st.header("How each figure is reached, proposal by proposal", anchor=False)
+baseline_label = storage.baseline_name_for(resources.engine(), consultation)
+st.caption("Three named steps from the votes to the headline figure, each with its 95% interval and what moved it, "
+           "and the plain weighted share beside them. Pick any proposal (type to search).")
 by_rank = published.sort_values("consensus_rank")
 chosen = st.selectbox("Proposal", by_rank["proposal_id"].tolist(), key="weighting_proposal",
                       format_func=dict(zip(by_rank["proposal_id"], by_rank["body"].map(shorten), strict=True)).get)
 row = by_rank.set_index("proposal_id").loc[chosen]
-raw_col, weighted_col, votes_col = st.columns(3)
-raw_col.metric("Voters who agree", f"{row['support']:.0%}",
-               help=f"95% interval {row['support_low']:.0%}–{row['support_high']:.0%}")
-if row["weighted_support"] == row["weighted_support"]:  # NaN before any region has votes
-    weighted_col.metric("Weighted for the population", f"{row['weighted_support']:.0%}",
-                        delta=f"{(row['weighted_support'] - row['support']) * 100:+.0f} points",
-                        delta_color="off",
-                        help=f"95% interval {row['weighted_low']:.0%}–{row['weighted_high']:.0%}")
-else:
-    weighted_col.metric("Weighted for the population", "–", help="No region has votes on it yet")
-votes_col.metric("Votes", f"{int(row['votes']):,}", help=f"Regions with 10+ votes: {int(row['regions_with_enough'])}")
+steps = support_steps(row, baseline_label)
+for column, step in zip(st.columns(len(steps)), steps, strict=True):
+    with column, st.container(border=True):
+        st.metric(step.name, "–" if step.value is None else f"{step.value:.0%}", help=step.interval or None)
+        st.caption(step.interval)
+        st.write(step.sentence)
+st.caption(f"Votes: {int(row['votes']):,} · regions with 10+ votes: {int(row['regions_with_enough'])}")
 
 st.header("Opinion groups", anchor=False)
 summary = resources.opinion_summary(consultation.id, verified_only(consultation))

@@ -52,7 +52,8 @@ if widest.empty:
 for proposal_id, row in widest.iterrows():
     with st.container(border=True):
         st.text(published.loc[proposal_id, "body"])
-        st.caption(f"{row['support']:.0%} of voters agree · a majority in all 12 regions is "
+        # one whole-UK figure on this page: the weighted estimate, as in the comparison above
+        st.caption(f"Whole UK: about {row['weighted_support']:.0%} agree · a majority in all 12 regions is "
                    f"{row['prob_all']:.0%} likely · weakest: {regions.region_name(row['weakest_region'])} "
                    f"(about {row['weakest_support']:.0%})")
 
