@@ -177,9 +177,11 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
 
 
 def distinctive_themes_chart(rows: pd.DataFrame, region_name: str) -> go.Figure:
-    """One region's themes against the rest of the UK: the pooled ratio with its 95% interval, on a log axis
-    so 2x and 0.5x sit the same distance from 1; a line at 1 (no difference)."""
-    frame = rows.sort_values("ratio")
+    """One region's themes against the rest of the UK: the ratio with its exact 95% interval, on a log axis
+    so 2x and 0.5x sit the same distance from 1; a line at 1 (no difference). Bounds of 0 or infinity (a theme
+    with no text on one side) are drawn at the axis's ends, 1/20 and 20."""
+    frame = rows.assign(ratio=rows["ratio"].clip(0.05, 20), lower=rows["lower"].clip(0.05, 20),
+                        upper=rows["upper"].clip(0.05, 20)).sort_values("ratio")
     clear = (frame["lower"] > 1) | (frame["upper"] < 1)
     figure = go.Figure()
     figure.add_scatter(

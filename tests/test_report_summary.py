@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from consult import regions
 from consult.publishing import report_summary as summary
+from consult.support import direct
 
 
 def representation(suppressed_last: bool = True) -> pd.DataFrame:
@@ -60,20 +62,39 @@ def test_division_shows_the_widest_spread_first_and_says_when_there_is_no_region
     assert "Not enough votes" in summary.division_finding(published(votes=0))
 
 
-def test_small_spreads_are_not_reported_as_division():
+def test_small_spreads_are_agreement_only_where_a_difference_could_have_shown():
     close = published().assign(divisiveness=[0.03, 0.02, 0.01])
-    text = summary.division_finding(close)
-    assert text.startswith("The regions largely agree: no proposal's regional estimates are more than 3 points")
-    assert "Give &lt;b&gt;Wales&lt;/b&gt; its own rail budget" in text
+    needed = direct.votes_to_detect(0.10)
+    assert 190 <= needed <= 200  # 10 points near an even split, 80% power, 5% two-sided
+    sparse = summary.division_finding(close, votes_per_region=6)
+    assert sparse.startswith("We cannot detect regional differences at this density: a typical proposal has 6 "
+                             "votes from each region")
+    assert f"about {needed:,} votes per region" in sparse and "largely agree" not in sparse
+    assert "not that the regions agree" in sparse
+    assert summary.division_finding(close).startswith("We cannot detect")  # density unknown: no claim either
+    dense = summary.division_finding(close, votes_per_region=400)
+    assert dense.startswith("The regions largely agree: no proposal's regional estimates are more than 3 points")
+    assert "Give &lt;b&gt;Wales&lt;/b&gt; its own rail budget" in dense
+
+
+def test_votes_per_region_is_the_median_cell_with_empty_regions_as_zero():
+    votes = pd.DataFrame({"participant_id": range(8), "proposal_id": [1] * 6 + [2] * 2, "value": 1,
+                          "region": ["E12000007"] * 5 + ["W92000004"] + ["E12000007"] * 2})
+    assert direct.votes_per_region_cell(votes) == 0.0  # most regions have no votes on either proposal
+    everywhere = pd.DataFrame({"participant_id": range(24), "proposal_id": 1, "value": 1,
+                               "region": regions.region_codes() * 2})
+    assert direct.votes_per_region_cell(everywhere) == 2.0
 
 
 def test_themes_with_their_clear_regional_lean_only():
     themes = pd.DataFrame({"id": [1, 2, 3], "label": ["Buses", "Housing", "Other"], "size": [50, 80, 10],
                            "is_other": [False, False, True]})
     distinctive = pd.DataFrame({"theme_id": [1, 2], "region_name": ["North East", "London"],
-                                "ratio": [2.3, 1.4], "lower": [1.4, 0.98], "upper": [3.6, 1.9]})
+                                "ratio": [2.3, 1.4], "lower": [1.4, 1.1], "upper": [3.6, 1.9],
+                                "clear_lower": [1.2, 0.98]})
     text = summary.themes_finding(themes, distinctive)
     assert text.index("Housing") < text.index("Buses") and "Other" not in text
     assert "leans to North East (2.3 times the rest of the UK, 95% 1.4–3.6)" in text
-    assert "<strong>Housing</strong> (80 proposals): raised about as often in every region" in text
+    # London's lean is clear at 95% but not after the correction for picking the top theme: not named here
+    assert "<strong>Housing</strong> (80 proposals): no region stands out clearly" in text
     assert "not been found" in summary.themes_finding(themes.iloc[:0], distinctive.iloc[:0])

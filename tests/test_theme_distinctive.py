@@ -1,4 +1,4 @@
-"""What is distinctive where: pooled ratios against the rest of the UK, on the demo and on made-up counts."""
+"""What is distinctive where: exact ratios against the rest of the UK, on the demo and on made-up counts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from consult.themes.model import ThemeModel
 
 def test_the_north_east_tilt_is_its_most_distinctive_theme_on_the_demo():
     """The demo's generator tilts the North East towards transport (THEME_TILTS); with 25 proposals the pooled
-    ratio is cautious but transport still comes out on top, with an interval."""
+    ratio's interval is wide but transport still comes out on top."""
     from consult.themes.distinctive import distinctive_themes, most_distinctive
 
     data = demo.generate()
@@ -30,7 +30,7 @@ def test_the_north_east_tilt_is_its_most_distinctive_theme_on_the_demo():
     assert truth[london["theme_id"]] == "housing" and london["lower"] > 1.5
 
 
-def test_distinctive_ratios_pool_small_cells_and_keep_big_ones():
+def test_distinctive_ratios_keep_big_cells_and_say_how_little_small_ones_show():
     from consult.themes.distinctive import distinctive_themes
 
     rng = np.random.default_rng(0)
@@ -39,17 +39,43 @@ def test_distinctive_ratios_pool_small_cells_and_keep_big_ones():
         weights = np.array([3.0, 1, 1, 1]) if region == "E12000007" else np.ones(4)
         regions += [region] * size
         themes += list(rng.choice(4, size=size, p=weights / weights.sum()))
-    themes[-4:] = [3, 3, 3, 3]  # a raw 2x-plus cell in a region of 12
+    themes[-4:] = [3, 3, 3, 3]  # a raw lean in a region of 12
     table = distinctive_themes(np.array(themes), np.array(regions), min_cell=10).set_index(["region", "theme_id"])
     big = table.loc[("E12000007", 0)]
     raw = (np.array(themes)[:2000] == 0).mean() / (np.array(themes)[2000:4000] == 0).mean()
     assert abs(big["ratio"] - raw) < 0.15 and big["lower"] > 1.5  # 2,000 texts stand on their own
     small = table.loc[("E12000001", 3)]
-    assert small["leans_on_pooling"] and np.isnan(small["n"])  # a cell under 10 texts shows no count
-    assert small["lower"] < 1 < small["upper"] or small["ratio"] < raw  # pulled in, with a wide interval
+    assert small["few_texts"] and np.isnan(small["n"])  # a cell under 10 texts shows no count
+    assert small["lower"] < 1 < small["upper"]  # its interval says how little 12 texts show
     assert small["upper"] - small["lower"] > big["upper"] - big["lower"]
+    assert small["detectable"] > big["detectable"] and small["region_texts"] == 12
     empty = distinctive_themes(np.array([0, 1]), np.array(["E12000001", "E12000002"]))
     assert empty.empty
+
+
+def test_a_planted_lean_is_clear_a_null_region_says_what_it_could_detect():
+    """A 3x lean on 800 texts is the region's clear top theme; a region where nothing differs is never said to
+    agree: its sentence gives the difference its number of texts could have shown."""
+    from consult.themes.distinctive import distinctive_themes, most_distinctive
+
+    rng = np.random.default_rng(4)
+    shares = np.array([0.3, 0.25, 0.2, 0.15, 0.1])
+    regions, themes = [], []
+    for region, size in (("E12000007", 3000), ("E12000003", 800), ("W92000004", 90)):
+        weights = shares.copy()
+        if region == "E12000003":
+            weights[4] *= 3
+        regions += [region] * size
+        themes += list(rng.choice(5, size=size, p=weights / weights.sum()))
+    labels = {0: "Housing", 1: "Transport", 2: "Health", 3: "Schools", 4: "Rural buses"}
+    top = most_distinctive(distinctive_themes(np.array(themes), np.array(regions), labels=labels)).set_index("region")
+    assert top.loc["E12000003", "clear"] and top.loc["E12000003", "theme_id"] == 4
+    assert top.loc["E12000003", "sentence"].startswith("Most distinctive of Yorkshire and The Humber: Rural buses")
+    wales = top.loc["W92000004"]
+    assert not wales["clear"] and not wales["possible"]
+    assert wales["sentence"].startswith("Nothing stands out clearly in Wales")
+    assert "With 90 texts from Wales, a typical theme would need to be raised about" in wales["sentence"]
+    assert "cannot be detected yet" in wales["sentence"] and "agree" not in wales["sentence"]
 
 
 def test_unthemed_texts_never_appear_as_a_theme_with_an_internal_id():

@@ -232,7 +232,7 @@ def run_themes(args: argparse.Namespace) -> int:
 
 
 def _print_distinctive(themes, regions, labels: dict, args: argparse.Namespace) -> None:
-    """Each region's most distinctive theme in words, and the whole pooled table with --regions-out."""
+    """Each region's most distinctive theme in words, and the whole table with --regions-out."""
     from consult import regions as uk
     from consult.cli.written import write_and_say
     from consult.themes.distinctive import distinctive_themes, most_distinctive
@@ -242,7 +242,7 @@ def _print_distinctive(themes, regions, labels: dict, args: argparse.Namespace) 
     if table.empty:
         print(f"\nno region has {args.min_cell} or more responses in a UK region: nothing to compare")
     else:
-        print("\nwhat is distinctive where (pooled ratio against the rest of the UK, 95% interval):")
+        print("\nwhat is distinctive where (ratio against the rest of the UK, exact 95% interval):")
         for sentence in most_distinctive(table)["sentence"]:
             print(f"  {sentence}")
     if args.regions_out:
@@ -339,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     thm.add_argument("--min-cell", type=int, default=10, help="smallest region cell shown (default 10)")
     thm.add_argument("--seed", type=int, default=0)
     thm.add_argument("--regions-out", help="CSV or XLSX: each region's themes over- and under-represented against "
-                     "the rest of the UK (ratio with a 95%% interval, pooled where counts are small)")
+                     "the rest of the UK (ratio with an exact 95%% interval)")
     thm.add_argument("--out", required=True, help="CSV or XLSX to write: the input plus theme_id, theme_label, theme_score")
     hp = add("hash-password", "print a password hash for a staff account (put it in secrets or the environment)",
              run_hash_password)

@@ -20,6 +20,7 @@ from consult.opinion import groups as opinion
 from consult.publishing import question_results, report_summary, suppression, tables
 from consult.storage import responses, visibility
 from consult.storage import themes as theme_store
+from consult.support import direct as support_direct
 
 
 @cache
@@ -66,7 +67,7 @@ def _responses(engine: Engine, consultation_id: int, published: pd.DataFrame) ->
 
 def _distinctive_table(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataFrame,
                        min_cell: int) -> pd.DataFrame:
-    """Per region and theme, the pooled ratio against the rest of the UK with its interval (theme_distinctive)."""
+    """Per region and theme, the ratio against the rest of the UK with its exact interval (themes.distinctive)."""
     from consult.themes.distinctive import distinctive_themes
 
     primary = assignments[assignments["rank"] == 1].set_index("proposal_id")["theme_id"]
@@ -195,9 +196,12 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     # the baseline the figures were computed against: the membership once a roll is loaded (storage.baseline_for)
     baseline_name = storage.baseline_name_for(engine, consultation)
     counts = storage.counts(engine, consultation_id)
+    votes = storage.votes_frame(engine, consultation_id, published_only=True)
     summary = report_summary.summary_html(
         participation=report_summary.participation_finding(representation, counts.participants, baseline_name),
-        everywhere=report_summary.everywhere_finding(published), division=report_summary.division_finding(published),
+        everywhere=report_summary.everywhere_finding(published),
+        division=report_summary.division_finding(published, support_direct.votes_per_region_cell(
+            votes[votes["proposal_id"].isin(published["proposal_id"])])),
         themes=report_summary.themes_finding(themes, distinctive))
     return _template().render(
         consultation=consultation, counts=counts, min_cell=min_cell, test=SimpleNamespace(**test),
@@ -207,6 +211,6 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         themes=_themes(themes, assignments, proposals, small),
         distinctive_sentences=list(most_distinctive(distinctive)["sentence"]) if len(distinctive) else [],
         ranked=_ranked_view(ranked), divisive=_divisive_view(published),
-        groups=_opinion_groups(storage.votes_frame(engine, consultation_id, published_only=True), proposals),
+        groups=_opinion_groups(votes, proposals),
         responses=_responses(engine, consultation_id, published),
         questions=question_results.report_sections(engine, consultation_id))

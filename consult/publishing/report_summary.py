@@ -83,19 +83,30 @@ def everywhere_finding(published: pd.DataFrame, top: int = 3) -> str:
 DIVIDES_AT = 0.10  # regional estimates this far apart (10 points) are a difference worth reporting as division
 
 
-def division_finding(published: pd.DataFrame, top: int = 2) -> str:
-    """Where the regions differ most (the spread of the pooled regional estimates); when no proposal's estimates
-    are 10 points apart, that the regions largely agree."""
+def division_finding(published: pd.DataFrame, votes_per_region: float | None = None, top: int = 2) -> str:
+    """Where the regions differ most (the spread of the pooled regional estimates). When no proposal's estimates
+    are 10 points apart, whether that means agreement depends on the density: with fewer votes per region than
+    it takes to see a 10-point difference, the finding says the difference cannot be detected, never that the
+    regions agree. `votes_per_region`: the median votes a proposal has from one region."""
     voted = published[(published["votes"] > 0) & published["divisiveness"].notna()]
     if voted.empty:
         return "Not enough votes yet to say what divides the regions."
     split = voted.sort_values("divisiveness", ascending=False).head(top)
     widest = split["divisiveness"].iloc[0]
     if widest < DIVIDES_AT:
+        needed = support.votes_to_detect(DIVIDES_AT)
+        if votes_per_region is None or votes_per_region < needed:
+            density = (f"a typical proposal has {votes_per_region:,.0f} votes from each region"
+                       if votes_per_region is not None else "the votes per region are not known")
+            return (f"We cannot detect regional differences at this density: {density}, and telling a "
+                    f"{DIVIDES_AT * 100:.0f}-point difference between one region and the rest from chance takes "
+                    f"about {needed:,} votes per region on a proposal. The pooled regional estimates differ by at "
+                    f"most {widest * 100:.0f} points, but that shows how little the votes can tell yet, not that "
+                    "the regions agree.")
         return (f"The regions largely agree: no proposal's regional estimates are more than {widest * 100:.0f} "
-                f"points apart (the widest: “{_esc(_short(split['text'].iloc[0]))}”). Where few members in a "
-                "region have voted, its estimate leans on the national figure, so small differences are not "
-                "reported as division.")
+                f"points apart (the widest: “{_esc(_short(split['text'].iloc[0]))}”), with a typical "
+                f"{votes_per_region:,.0f} votes per region on a proposal, enough to see a "
+                f"{DIVIDES_AT * 100:.0f}-point difference.")
     split = split[split["divisiveness"] >= DIVIDES_AT]
     items = "".join(
         f"<li>“{_esc(_short(row.text))}”: most support in {_esc(_named(row.strongest_region) or 'no region yet')}, "
@@ -114,14 +125,16 @@ def themes_finding(themes: pd.DataFrame, distinctive: pd.DataFrame, top: int = 3
     items = []
     for theme in named.itertuples():
         line = f"<li><strong>{_esc(theme.label)}</strong> ({theme.size:,} proposals)"
-        rows = distinctive[(distinctive["theme_id"] == theme.id) & (distinctive["lower"].round(1) > 1)] \
+        # a lean is named when clear as the Themes page calls it (after the correction for picking the top theme)
+        bound = "clear_lower" if "clear_lower" in distinctive else "lower"
+        rows = distinctive[(distinctive["theme_id"] == theme.id) & (distinctive[bound].round(1) > 1)] \
             if len(distinctive) else distinctive
         if len(rows):
             lean = rows.sort_values("ratio", ascending=False).iloc[0]
             line += (f": leans to {_esc(lean['region_name'])} ({lean['ratio']:.1f} times the rest of the UK, "
                      f"95% {lean['lower']:.1f}–{lean['upper']:.1f})")
         else:
-            line += ": raised about as often in every region"
+            line += ": no region stands out clearly (see what each region's texts could show, below)"
         items.append(line + ".</li>")
     return f"The main themes:<ul>{''.join(items)}</ul>"
 

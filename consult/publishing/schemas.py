@@ -59,7 +59,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "theme-regions": {
         "region": REGION, "region_name": REGION, "theme_id": ID, "theme_label": TEXT, "n": NUMBER, "share": NUMBER,
-        "rest_share": NUMBER, "ratio": NUMBER, "lower": NUMBER, "upper": NUMBER, "leans_on_pooling": NUMBER,
+        "rest_share": NUMBER, "ratio": NUMBER, "lower": NUMBER, "upper": NUMBER, "clear_lower": NUMBER,
+        "few_texts": NUMBER, "region_texts": NUMBER, "detectable": NUMBER,
     },
     "polis-comments": {
         "timestamp": TIME, "datetime": TIME, "comment-id": ID, "author-id": ID, "agrees": NUMBER,

@@ -231,3 +231,24 @@ def cross_region_consensus(votes: pd.DataFrame, *, min_votes: int = 10) -> pd.Da
     out["regions_counted"] = counted.astype("int64")
     out["regions_too_few"] = (len(codes) - counted).astype("int64")
     return out
+
+
+def votes_to_detect(difference: float = 0.10, *, share: float = 0.5, power: float = 0.8, alpha: float = 0.05) -> int:
+    """Votes a region needs on a proposal for a `difference` between its share and the (much larger) rest of the
+    UK's to be told from chance with this power at this two-sided level: n = (z_{1-a/2} + z_power)^2 p(1-p) / d^2
+    (about 200 for 10 points near an even split)."""
+    from scipy.stats import norm
+
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return int(np.ceil(z ** 2 * share * (1 - share) / difference ** 2))
+
+
+def votes_per_region_cell(votes: pd.DataFrame) -> float:
+    """The median number of votes a proposal has from one UK region (over every proposal and region with votes
+    on that proposal at all, regions without any counting as 0): how densely regions have voted."""
+    if votes.empty:
+        return 0.0
+    uk = votes[votes["region"].isin(regions.region_codes())]
+    cells = uk.groupby(["proposal_id", "region"]).size().unstack(fill_value=0)
+    cells = cells.reindex(columns=regions.region_codes(), fill_value=0)
+    return float(np.median(cells.to_numpy())) if cells.size else 0.0

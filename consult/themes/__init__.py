@@ -2,7 +2,7 @@
 
 - `model`: the theme model (an estimator: fit on texts, label, choose k) and running it on a consultation.
 - `words`: the words and phrases that label a theme; `clustering`: the clustering and its k selection.
-- `by_region`: themes by region with pooled ratios; `distinctive`: each region's most distinctive theme.
+- `by_region`: themes by region; `distinctive`: ratios against the rest of the UK with exact intervals, and each region's most distinctive theme.
 
 May import `consult.text`, `consult.regions` and `consult.storage` (to run on a consultation); never the app.
 """

@@ -53,8 +53,9 @@ if cell is not None and cell != st.session_state.get("last_cell"):
 
 st.header("What is distinctive where", anchor=False)
 st.caption("Each region's themes against the rest of the UK: the ratio of the theme's share of the region's "
-           "proposals to its share elsewhere, pooled towards the UK pattern where a region has few proposals, "
-           "with a 95% interval.")
+           "proposals to its share elsewhere, with an exact 95% interval (wide where a region has few proposals). "
+           "A theme is called clear only when it stands out even allowing for having picked the top of the "
+           "region's themes; where nothing does, the sentence says how large a difference could have shown.")
 distinct = distinctive_themes(published["theme_id"], published["region"], labels=labels,
                               min_cell=int(consultation.min_cell or 10),
                               exclude_themes=tuple(themes.loc[themes["is_other"], "id"]))
