@@ -105,17 +105,24 @@ def membership_bars(table: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def support_intervals(top: pd.DataFrame) -> go.Figure:
-    """Raw and weighted (MRP) support with 95% intervals, one row per proposal labelled by its text.
+def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Figure:
+    """Raw share and weighted estimate (MRP) with 95% intervals, one row per proposal labelled by its text.
 
     Columns: proposal_id, support, support_low/high, weighted_support, weighted_low/high; `text` (optional)
-    labels the rows (shortened; '<' escaped, since plotly reads tags in text).
+    labels the rows ('<' escaped, since plotly reads tags in text): shortened at a word for a page, or whole and
+    wrapped over lines with `full_labels` (the printed report, where nothing can be hovered).
     """
-    if "text" in top:
+    if "text" in top and full_labels:
+        import textwrap
+
+        labels = ["<br>".join(textwrap.wrap(f"#{pid}: {_plain(' '.join(str(text).split()))}", 70))
+                  for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
+    elif "text" in top:
         labels = [f"{_plain(shorten_label(str(text), 60))} (#{pid})" for pid, text in zip(top["proposal_id"], top["text"],
                                                                                          strict=True)]
     else:
         labels = [f"#{pid}" for pid in top["proposal_id"]]
+    lines = sum(label.count("<br>") + 1 for label in labels)
     figure = go.Figure()
     figure.add_scatter(x=top["support"] * 100, y=labels, mode="markers", name="Raw share of voters",
                        marker={"color": "#555555", "size": 9},
@@ -123,21 +130,25 @@ def support_intervals(top: pd.DataFrame) -> go.Figure:
                                 "array": (top["support_high"] - top["support"]) * 100,
                                 "arrayminus": (top["support"] - top["support_low"]) * 100})
     figure.add_scatter(x=top["weighted_support"] * 100, y=labels, mode="markers",
-                       name="Estimated for the whole baseline (regions pooled and weighted)",
+                       name="Weighted estimate (regional model, each region at its share of the baseline)",
                        marker={"color": "#b35806", "size": 9, "symbol": "diamond"},
                        error_x={"type": "data", "symmetric": False,
                                 "array": (top["weighted_high"] - top["weighted_support"]) * 100,
                                 "arrayminus": (top["weighted_support"] - top["weighted_low"]) * 100})
     figure.update_layout(xaxis_title="Share agreeing (%), with 95% interval", yaxis_title=None,
-                         height=120 + 30 * len(top), margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                         xaxis={"range": [0, 100]},
+                         height=120 + 30 * len(top) + 14 * max(lines - len(top), 0),
+                         margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis={"range": [0, 100]},
                          yaxis={"autorange": "reversed", "type": "category"}, legend=LEGEND_ABOVE)
     return figure
 
 
 def shorten_label(text: str, width: int) -> str:
+    """The text on one line, cut at a word (never inside one) with "…" when longer than `width`."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"
 
 
 def _plain(text: str) -> str:

@@ -94,15 +94,23 @@ def test_html_report_is_self_contained_and_escapes_member_text(demo_db):
 def test_report_opens_with_a_summary_of_findings_and_the_cli_writes_it(demo_db, tmp_path, capsys):
     engine, consultation_id = demo_db
     page = report.build(engine, consultation_id)
-    summary = page[page.index("Summary of findings"):page.index("1. Method and participation")]
+    summary = page[page.index("Summary for the leadership"):page.index("1. Method and participation")]
+    headings = ["What members want", "Where they differ", "What is uncertain", "What the party has answered",
+                "Who took part"]
+    assert [summary.index(f"<h3>{heading}</h3>") for heading in headings] == sorted(
+        summary.index(f"<h3>{heading}</h3>") for heading in headings)
     assert "people took part. Against the " in summary and " baseline, <strong>" in summary
     assert "to have a majority in all 12 regions" in summary and "The main themes" in summary
-    assert "#" not in re.sub(r"#[0-9a-f]{6}", "", summary)  # proposals by their text, never by id
-    assert page.index("Summary of findings") < page.index("1. Method and participation")
+    # proposals by their text; an id only in the link to a long one's full text in the appendix
+    links = re.findall(r"<a href='#proposal-(\d+)'>\(full text, #\1\)</a>", summary)
+    assert "#" not in re.sub(r"#[0-9a-f]{6}", "", re.sub(r"<a href='#proposal-\d+'>[^<]*</a>", "", summary))
+    for proposal_id in links:
+        assert f"<li id=\"proposal-{proposal_id}\">" in page  # the appendix holds the whole text
+    assert page.index("Summary for the leadership") < page.index("1. Method and participation")
     url = engine.url.render_as_string(hide_password=False)
     assert cli.main(["export", str(consultation_id), "--db", url, "--out", str(tmp_path / "r.html")]) == 0
     assert "wrote the report of" in capsys.readouterr().out
-    assert "Summary of findings" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Summary for the leadership" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
 def test_report_escapes_text_it_quotes(demo_db):

@@ -69,7 +69,7 @@ def test_small_spreads_are_agreement_only_where_a_difference_could_have_shown():
     sparse = summary.division_finding(close, votes_per_region=6)
     assert sparse.startswith("We cannot detect regional differences at this density: a typical proposal has 6 "
                              "votes from each region")
-    assert f"about {needed:,} votes per region" in sparse and "largely agree" not in sparse
+    assert f"takes about {needed:,}." in sparse and "largely agree" not in sparse
     assert "not that the regions agree" in sparse
     assert summary.division_finding(close).startswith("We cannot detect")  # density unknown: no claim either
     dense = summary.division_finding(close, votes_per_region=400)
@@ -96,5 +96,30 @@ def test_themes_with_their_clear_regional_lean_only():
     assert text.index("Housing") < text.index("Buses") and "Other" not in text
     assert "leans to North East (2.3 times the rest of the UK, 95% 1.4–3.6)" in text
     # London's lean is clear at 95% but not after the correction for picking the top theme: not named here
-    assert "<strong>Housing</strong> (80 proposals): no region stands out clearly" in text
+    assert "<strong>Housing</strong> (80 proposals, not yet checked by an officer): no clear regional lean" in text
+    checked = summary.themes_finding(themes.assign(checked=[True, False, False]), distinctive)
+    assert "<strong>Buses</strong> (50 proposals): leans to North East" in checked
     assert "not been found" in summary.themes_finding(themes.iloc[:0], distinctive.iloc[:0])
+
+
+def test_what_is_uncertain_and_what_was_answered_in_words():
+    sparse = summary.uncertain_finding(votes_per_region=3, themes_total=8, themes_checked=5, baseline="membership")
+    assert "not a random sample" in sparse and "against the membership baseline" in sparse
+    assert "with 3 votes per region on a typical proposal" in sparse
+    assert "3 of the 8 themes have not been checked by an officer" in sparse
+    dense = summary.uncertain_finding(votes_per_region=500, themes_total=8, themes_checked=8, baseline="population")
+    assert "cannot be told from chance" not in dense and "themes" not in dense
+    answered = summary.answered_finding({"published": 1600, "answered": 5, "crossed": 34, "crossed_answered": 5})
+    assert answered == ("The party has published an answer to 5 of the 1,600 published proposals. 34 proposals "
+                        "crossed a threshold that calls for an answer: 5 answered, <strong>29 awaiting an "
+                        "answer</strong>.")
+    assert "No proposal has crossed" in summary.answered_finding({"published": 3, "answered": 0, "crossed": 0})
+
+
+def test_long_quotes_are_cut_at_a_word_and_linked_to_their_full_text():
+    quotes = summary.Quotes(limit=40)
+    text = "Give the assembly powers over buses, trams and the regional railway network"
+    cut = quotes.html(text, 17)
+    assert cut.startswith("“Give the assembly powers over buses…”") and "#proposal-17" in cut
+    assert quotes.cut == {17: text}
+    assert quotes.html("Short and whole", 3) == "“Short and whole”" and 3 not in quotes.cut

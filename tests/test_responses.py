@@ -179,7 +179,8 @@ def test_report_says_what_was_answered_and_by_region(engine, consultation):
 
     first, second, _ = _proposals(engine, consultation)
     empty = report.build(engine, consultation.id)
-    assert "has not published a response to any proposal yet" in empty
+    assert "0 of 3 published proposals have a published response" in empty
+    assert "No proposal has crossed the consultation's thresholds" in empty
     voters = [storage.add_participant(engine, consultation.id, region="E12000001") for _ in range(3)]
     for voter in voters:
         storage.cast_vote(engine, voter.id, first, 1)
@@ -192,6 +193,10 @@ def test_report_says_what_was_answered_and_by_region(engine, consultation):
     assert "1 of 3 published proposals have a published response" in section
     assert "Adopted &lt;b&gt;in full&lt;/b&gt;." in section  # staff text is escaped, never markup
     assert "3 supporters (threshold 3)" in section and "Responses by the author" in section
+    assert "1 crossed a threshold that calls for an answer: 1 answered, <strong>0 awaiting an answer</strong>" in section
+    leadership = html.split("What the party has answered")[1].split("</div>")[0]
+    assert "published an answer to 1 of the 3 published proposals" in leadership
+    assert "1 proposal crossed a threshold that calls for an answer: 1 answered" in leadership
 
 
 def test_no_response_is_published_without_words_and_the_batch_shows_what_members_will_read(engine, consultation):

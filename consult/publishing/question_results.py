@@ -201,6 +201,11 @@ def _crosstab_view(table: pd.DataFrame, labels: list[str]) -> pd.DataFrame | Non
     return view.rename(columns={"group": ""})
 
 
+def _figure(value: float) -> str:
+    """A number as a reader wants it: whole numbers whole, others to one decimal place (80.5, not 80.5419)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
     """Each question that has answers, ready for the report: its text, kind, respondents, an overall table (share
     with its 95% interval, and weighted to the baseline), the share agreeing by region for the agree scale
@@ -218,8 +223,10 @@ def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
                    "overall": None, "regions": None, "crosstabs": [], "note": ""}
         if question.kind in ("number", "free_text"):
             section["overall"] = pd.DataFrame({
-                "Measure": overall["measure"] if question.kind == "number" else overall["option"],
-                "Value": [f"{v:,.6g} ({lo:,.6g}–{hi:,.6g})" for v, lo, hi in
+                "Measure": (overall["measure"].map({"mean": "Mean (95% interval)",
+                                                    "median": "Median (quartiles)"}).fillna(overall["measure"])
+                            if question.kind == "number" else overall["option"]),
+                "Value": [f"{_figure(v)} ({_figure(lo)}–{_figure(hi)})" for v, lo, hi in
                           zip(overall["value"], overall["lower"], overall["upper"], strict=True)]
                 if question.kind == "number" else [f"{int(n):,} answers" for n in overall["n"]]})
         else:

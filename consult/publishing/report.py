@@ -22,6 +22,8 @@ from consult.storage import responses, visibility
 from consult.storage import themes as theme_store
 from consult.support import direct as support_direct
 
+PRINT_WIDTH_PX = 680  # A4 less 15 mm margins each side, at 96 CSS pixels to the inch
+
 
 @cache
 def _template():
@@ -44,25 +46,31 @@ def _membership_table(engine: Engine, consultation_id: int) -> pd.DataFrame | No
             lambda v: "–" if v != v else f"{v:.2f}")})
 
 
-def _responses(engine: Engine, consultation_id: int, published: pd.DataFrame) -> SimpleNamespace | None:
-    """Responses by region (were every region's proposals answered as often?) and the answer to every proposal
-    that crossed a threshold. Only published responses count; author regions are already suppressed."""
+def _responses(engine: Engine, consultation_id: int, published: pd.DataFrame) -> SimpleNamespace:
+    """Responses by region (were every region's proposals answered as often?) and what crossed a threshold for an
+    answer: the answered ones listed, the rest counted. Only published responses count; author regions are
+    already suppressed."""
     answered = published[published["response_status"] != ""]
+    obliged = responses.responses_frame(engine, consultation_id)
+    obliged = obliged[obliged["obliged_ms"].notna() & (obliged["proposal_status"] == "published")]
+    crossed_answered = obliged[obliged["published_status"].notna()]
+    counts = {"published": len(published), "answered": len(answered), "crossed": len(obliged),
+              "crossed_answered": len(crossed_answered)}
     if answered.empty:
-        return None
+        return SimpleNamespace(counts=counts, by_region=None, crossed=None)
     by_region = published.assign(region=published["author_region"].replace("", "No region given")).groupby("region")
     rate = pd.DataFrame({"Proposals": by_region.size(),
                          "Answered": by_region["response_status"].apply(lambda v: int((v != "").sum()))})
     rate["Share answered"] = (rate["Answered"] / rate["Proposals"]).map(lambda v: f"{v:.0%}")
     statuses = pd.crosstab(answered["author_region"].replace("", "No region given"), answered["response_status"])
     rate = rate.join(statuses).fillna(0).reset_index().rename(columns={"region": "Author's region"})
-    obliged = responses.responses_frame(engine, consultation_id)
-    obliged = obliged[obliged["obliged_ms"].notna() & (obliged["proposal_status"] == "published")]
-    crossed = None if obliged.empty else pd.DataFrame({
-        "Proposal": obliged["proposal"], "Why it needed an answer": obliged["obliged_reason"],
-        "Decision": obliged["published_status"].map(responses.STATUS_LABELS).fillna("No published answer yet"),
-        "Response": obliged["published_body"].fillna("")})
-    return SimpleNamespace(answered=len(answered), published=len(published), by_region=rate, crossed=crossed)
+    whole = [column for column in rate.columns if column not in ("Author's region", "Share answered")]
+    rate[whole] = rate[whole].astype(int)  # counts of proposals: never "1.0"
+    crossed = None if crossed_answered.empty else pd.DataFrame({
+        "Proposal": crossed_answered["proposal"], "Why it needed an answer": crossed_answered["obliged_reason"],
+        "Decision": crossed_answered["published_status"].map(responses.STATUS_LABELS),
+        "Response": crossed_answered["published_body"].fillna("")})
+    return SimpleNamespace(counts=counts, by_region=rate, crossed=crossed)
 
 
 def _distinctive_table(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataFrame,
@@ -82,11 +90,12 @@ def _participation_tables(people: pd.DataFrame, representation: pd.DataFrame,
                           min_cell: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(regions, channels) with counts under `min_cell` shown as 'fewer than N'."""
     hidden = f"fewer than {min_cell}"
-    by_channel = people["channel"].value_counts().rename_axis("channel").reset_index(name="participants")
+    by_channel = people["channel"].value_counts().rename_axis("Channel").reset_index(name="Participants")
     # the total is in the report's first lines: one blanked channel would come back by subtraction
-    blank = suppression.suppressed_cells(by_channel["participants"], min_cell).to_numpy()
-    by_channel["participants"] = [hidden if b else int(n) for n, b in zip(by_channel["participants"], blank,
+    blank = suppression.suppressed_cells(by_channel["Participants"], min_cell).to_numpy()
+    by_channel["Participants"] = [hidden if b else int(n) for n, b in zip(by_channel["Participants"], blank,
                                                                             strict=True)]
+    by_channel["Channel"] = by_channel["Channel"].str.capitalize()
     region_rows = pd.DataFrame({
         "Region": representation["name"],
         "Participants": [hidden if s else int(n) for n, s in zip(representation["participants"],
@@ -119,7 +128,8 @@ def _themes(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataF
                 seen_regions.add(region)
             if len(quotes) == 4:
                 break
-        shown.append(SimpleNamespace(label=theme.label, size=theme.size, keywords=theme.keywords, quotes=quotes))
+        shown.append(SimpleNamespace(label=theme.label, size=theme.size, keywords=theme.keywords, quotes=quotes,
+                                     checked=bool(getattr(theme, "checked", False))))
     return shown
 
 
@@ -145,9 +155,9 @@ def _ranked_view(ranked: pd.DataFrame) -> pd.DataFrame:
         "Rank": ranked["consensus_rank"], "Proposal": ranked["text"], "Theme": ranked["theme"],
         "Votes": ranked["votes"],
         "Majority in every region": [f"{p:.0%} likely" for p in ranked["prob_all"]],
-        "Support (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" for s, lo, hi in
+        "Raw share (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" for s, lo, hi in
                              zip(ranked["support"], ranked["support_low"], ranked["support_high"], strict=True)],
-        "Weighted (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" if s == s else "–" for s, lo, hi in
+        "Weighted estimate (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" if s == s else "–" for s, lo, hi in
                               zip(ranked["weighted_support"], ranked["weighted_low"], ranked["weighted_high"],
                                   strict=True)],
         "Weakest region": [f"{name} (about {s:.0%})" if name else "–" for name, s in
@@ -162,7 +172,8 @@ def _divisive_view(published: pd.DataFrame) -> pd.DataFrame | None:
     return pd.DataFrame({
         "Proposal": divisive["text"], "Most support": divisive["strongest_region"],
         "Least support": divisive["weakest_region"],
-        "Spread of regional estimates (points)": (divisive["divisiveness"] * 100).round(1)})
+        "Spread of regional estimates (points)": [f"{spread * 100:.0f}" if spread == spread else "–"
+                                                  for spread in divisive["divisiveness"]]})
 
 
 def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
@@ -181,9 +192,11 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     ranked = published.sort_values("consensus_rank").head(top)
     figures = [charts.region_tile_map(representation), charts.participation_bars(representation)]
     if len(ranked):
-        figures.append(charts.support_intervals(ranked))
+        figures.append(charts.support_intervals(ranked, full_labels=True))
+    for figure in figures:  # as wide as an A4 page's text: wider, and printing would shrink every page to fit
+        figure.update_layout(width=PRINT_WIDTH_PX, autosize=False)
     plots = [Markup(f.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False,  # nosec B704 - plotly's own output
-                              config={"staticPlot": False})) for i, f in enumerate(figures)]
+                              config={"staticPlot": False, "responsive": False})) for i, f in enumerate(figures)]
     region_rows, by_channel = _participation_tables(people, representation, min_cell)
 
     themes = theme_store.themes_frame(engine, consultation_id)
@@ -197,12 +210,19 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
     baseline_name = storage.baseline_name_for(engine, consultation)
     counts = storage.counts(engine, consultation_id)
     votes = storage.votes_frame(engine, consultation_id, published_only=True)
+    density = support_direct.votes_per_region_cell(votes[votes["proposal_id"].isin(published["proposal_id"])])
+    answers = _responses(engine, consultation_id, published)
+    quotes = report_summary.Quotes()
+    real_themes = themes[~themes["is_other"]] if len(themes) else themes
     summary = report_summary.summary_html(
         participation=report_summary.participation_finding(representation, counts.participants, baseline_name),
-        everywhere=report_summary.everywhere_finding(published),
-        division=report_summary.division_finding(published, support_direct.votes_per_region_cell(
-            votes[votes["proposal_id"].isin(published["proposal_id"])])),
-        themes=report_summary.themes_finding(themes, distinctive))
+        everywhere=report_summary.everywhere_finding(published, quotes=quotes),
+        division=report_summary.division_finding(published, density, quotes=quotes),
+        themes=report_summary.themes_finding(themes, distinctive),
+        uncertain=report_summary.uncertain_finding(
+            votes_per_region=density, themes_total=len(real_themes),
+            themes_checked=int(real_themes["checked"].sum()) if len(real_themes) else 0, baseline=baseline_name),
+        answered=report_summary.answered_finding(answers.counts))
     return _template().render(
         consultation=consultation, counts=counts, min_cell=min_cell, test=SimpleNamespace(**test),
         generated=datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC"), baseline_name=baseline_name,
@@ -212,5 +232,6 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         distinctive_sentences=list(most_distinctive(distinctive)["sentence"]) if len(distinctive) else [],
         ranked=_ranked_view(ranked), divisive=_divisive_view(published),
         groups=_opinion_groups(votes, proposals),
-        responses=_responses(engine, consultation_id, published),
+        likelihood_scale=report_summary.likelihood_scale(), responses=answers, quoted=[SimpleNamespace(id=pid, text=text) for pid, text in quotes.cut.items()],
+        themes_checked=int(real_themes["checked"].sum()) if len(real_themes) else 0,
         questions=question_results.report_sections(engine, consultation_id))

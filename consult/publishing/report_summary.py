@@ -28,8 +28,29 @@ def _esc(value: object) -> str:
 
 
 def _short(text: str, limit: int = 140) -> str:
+    """Whole, or cut at a word with "…" (never inside a word)."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"
+
+
+class Quotes:
+    """Proposals quoted in the summary: whole when short, else cut at a word with a link to their full text in the
+    report's appendix (`cut` lists them, in the order quoted)."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self.limit = limit
+        self.cut: dict[int, str] = {}
+
+    def html(self, text: str, proposal_id: object = None) -> str:
+        whole = " ".join(str(text).split())
+        if len(whole) <= self.limit or proposal_id is None or pd.isna(proposal_id):
+            return f"“{_esc(_short(whole, self.limit))}”"
+        self.cut[int(proposal_id)] = whole
+        return (f"“{_esc(_short(whole, self.limit))}” <a href='#proposal-{int(proposal_id)}'>(full text, "
+                f"#{int(proposal_id)})</a>")
 
 
 def _named(value: object) -> str | None:
@@ -64,15 +85,16 @@ def participation_finding(representation: pd.DataFrame, participants: int, basel
     return sentence + ". Weighted figures correct for this by region."
 
 
-def everywhere_finding(published: pd.DataFrame, top: int = 3) -> str:
+def everywhere_finding(published: pd.DataFrame, top: int = 3, quotes: Quotes | None = None) -> str:
     """The proposals most likely to have a majority in every region, with that likelihood in words."""
+    quotes = quotes or Quotes()
     voted = published[published["votes"] > 0].sort_values("consensus_rank")
     if voted.empty:
         return "No proposal has votes yet, so nothing can be said about support across regions."
     leaders = voted.head(top)
     items = "".join(
-        f"<li>“{_esc(_short(row.text))}”: {likelihood(row.prob_all)} ({row.prob_all:.0%}) to have a majority in "
-        f"all 12 regions; {row.support:.0%} of voters agree"
+        f"<li>{quotes.html(row.text, getattr(row, 'proposal_id', None))}: {likelihood(row.prob_all)} "
+        f"({row.prob_all:.0%}) to have a majority in all 12 regions; {row.support:.0%} of voters agree"
         + (f", least in {_esc(_named(row.weakest_region))}" if _named(row.weakest_region) else "") + ".</li>"
         for row in leaders.itertuples())
     lead = ("Supported in every region" if leaders["prob_all"].iloc[0] >= 0.6 else
@@ -80,14 +102,20 @@ def everywhere_finding(published: pd.DataFrame, top: int = 3) -> str:
     return f"{lead}:<ul>{items}</ul>"
 
 
+def _votes(count: float) -> str:
+    return f"{count:,.0f} vote{'' if round(count) == 1 else 's'}"
+
+
 DIVIDES_AT = 0.10  # regional estimates this far apart (10 points) are a difference worth reporting as division
 
 
-def division_finding(published: pd.DataFrame, votes_per_region: float | None = None, top: int = 2) -> str:
+def division_finding(published: pd.DataFrame, votes_per_region: float | None = None, top: int = 2,
+                     quotes: Quotes | None = None) -> str:
     """Where the regions differ most (the spread of the pooled regional estimates). When no proposal's estimates
     are 10 points apart, whether that means agreement depends on the density: with fewer votes per region than
     it takes to see a 10-point difference, the finding says the difference cannot be detected, never that the
     regions agree. `votes_per_region`: the median votes a proposal has from one region."""
+    quotes = quotes or Quotes()
     voted = published[(published["votes"] > 0) & published["divisiveness"].notna()]
     if voted.empty:
         return "Not enough votes yet to say what divides the regions."
@@ -96,20 +124,20 @@ def division_finding(published: pd.DataFrame, votes_per_region: float | None = N
     if widest < DIVIDES_AT:
         needed = support.votes_to_detect(DIVIDES_AT)
         if votes_per_region is None or votes_per_region < needed:
-            density = (f"a typical proposal has {votes_per_region:,.0f} votes from each region"
+            density = (f"a typical proposal has {_votes(votes_per_region)} from each region"
                        if votes_per_region is not None else "the votes per region are not known")
             return (f"We cannot detect regional differences at this density: {density}, and telling a "
                     f"{DIVIDES_AT * 100:.0f}-point difference between one region and the rest from chance takes "
-                    f"about {needed:,} votes per region on a proposal. The pooled regional estimates differ by at "
-                    f"most {widest * 100:.0f} points, but that shows how little the votes can tell yet, not that "
-                    "the regions agree.")
+                    f"about {needed:,}. The regional estimates differ by at most {widest * 100:.0f} points, which "
+                    "shows how little the votes can tell yet, not that the regions agree.")
         return (f"The regions largely agree: no proposal's regional estimates are more than {widest * 100:.0f} "
-                f"points apart (the widest: “{_esc(_short(split['text'].iloc[0]))}”), with a typical "
-                f"{votes_per_region:,.0f} votes per region on a proposal, enough to see a "
+                f"points apart (the widest: {quotes.html(split['text'].iloc[0], split['proposal_id'].iloc[0] if 'proposal_id' in split else None)}), with a typical "
+                f"{_votes(votes_per_region)} per region on a proposal, enough to see a "
                 f"{DIVIDES_AT * 100:.0f}-point difference.")
     split = split[split["divisiveness"] >= DIVIDES_AT]
     items = "".join(
-        f"<li>“{_esc(_short(row.text))}”: most support in {_esc(_named(row.strongest_region) or 'no region yet')}, "
+        f"<li>{quotes.html(row.text, getattr(row, 'proposal_id', None))}: most support in "
+        f"{_esc(_named(row.strongest_region) or 'no region yet')}, "
         f"least in {_esc(_named(row.weakest_region) or 'no region yet')} (regional estimates "
         f"{row.divisiveness * 100:.0f} points apart).</li>"
         for row in split.itertuples())
@@ -124,7 +152,8 @@ def themes_finding(themes: pd.DataFrame, distinctive: pd.DataFrame, top: int = 3
                 "so the report cannot summarise what proposals are about.")
     items = []
     for theme in named.itertuples():
-        line = f"<li><strong>{_esc(theme.label)}</strong> ({theme.size:,} proposals)"
+        checked = "" if getattr(theme, "checked", False) else ", not yet checked by an officer"
+        line = f"<li><strong>{_esc(theme.label)}</strong> ({theme.size:,} proposals{checked})"
         # a lean is named when clear as the Themes page calls it (after the correction for picking the top theme)
         bound = "clear_lower" if "clear_lower" in distinctive else "lower"
         rows = distinctive[(distinctive["theme_id"] == theme.id) & (distinctive[bound].round(1) > 1)] \
@@ -134,14 +163,62 @@ def themes_finding(themes: pd.DataFrame, distinctive: pd.DataFrame, top: int = 3
             line += (f": leans to {_esc(lean['region_name'])} ({lean['ratio']:.1f} times the rest of the UK, "
                      f"95% {lean['lower']:.1f}–{lean['upper']:.1f})")
         else:
-            line += ": no region stands out clearly (see what each region's texts could show, below)"
+            line += ": no clear regional lean"
         items.append(line + ".</li>")
     return f"The main themes:<ul>{''.join(items)}</ul>"
 
 
-def summary_html(*, participation: str, everywhere: str, division: str, themes: str) -> str:
-    findings = "".join(f"<li>{finding}</li>" for finding in (participation, everywhere, division, themes))
+def answered_finding(answers: dict | None) -> str:
+    """What the party has answered, as counts: responses published, and of the proposals that crossed a threshold
+    for an answer, how many are answered and how many await one. `answers`: published (proposals), answered,
+    crossed, crossed_answered (None: nothing published yet)."""
+    if not answers or not answers.get("published"):
+        return "There are no published proposals to answer yet."
+    said = (f"The party has published an answer to {answers['answered']:,} of the {answers['published']:,} "
+            "published proposals.")
+    crossed = answers.get("crossed", 0)
+    if crossed:
+        awaiting = crossed - answers.get("crossed_answered", 0)
+        said += (f" {crossed:,} proposal{'s' if crossed != 1 else ''} crossed a threshold that calls for an answer: "
+                 f"{answers.get('crossed_answered', 0):,} answered, <strong>{awaiting:,} awaiting an "
+                 "answer</strong>.")
+    else:
+        said += " No proposal has crossed a threshold that calls for an answer."
+    return said
+
+
+def uncertain_finding(*, votes_per_region: float | None, themes_total: int, themes_checked: int,
+                      baseline: str) -> str:
+    """What the findings cannot say, in a list: self-selection, regional differences too small to detect at this
+    density, themes no officer has checked."""
+    points = ["Members chose to take part: they are not a random sample. Weighting corrects for region against the "
+              f"{_esc(baseline)} baseline, and for nothing else (age, length of membership, activism)."]
+    needed = support.votes_to_detect(DIVIDES_AT)
+    if votes_per_region is not None and votes_per_region < needed:
+        points.append(f"Regional figures lean on the national figure: with {_votes(votes_per_region)} per region on "
+                      f"a typical proposal (about {needed:,} are needed), differences of {DIVIDES_AT * 100:.0f} "
+                      "points cannot be told from chance yet.")
+    unchecked = themes_total - themes_checked
+    if themes_total and unchecked:
+        points.append(f"{unchecked} of the {themes_total} themes {'has' if unchecked == 1 else 'have'} not been "
+                      "checked by an officer: their names and membership come from the algorithm alone and are "
+                      "provisional.")
+    return "<ul>" + "".join(f"<li>{point}</li>" for point in points) + "</ul>"
+
+
+def summary_html(*, participation: str, everywhere: str, division: str, themes: str, uncertain: str = "",
+                 answered: str = "") -> str:
+    """The leadership's page: what members want, where they differ, what is uncertain, what the party has answered,
+    who took part."""
+    sections = [("What members want", [everywhere, themes]), ("Where they differ", [division]),
+                ("What is uncertain", [uncertain]), ("What the party has answered", [answered]),
+                ("Who took part", [participation])]
+    body = "".join(f"<h3>{heading}</h3>" + "".join(f"<div class='finding'>{part}</div>" for part in parts if part)
+                   for heading, parts in sections if any(parts))
+    return f"<section class='summary'><h2>Summary for the leadership</h2>{body}</section>"
+
+
+def likelihood_scale() -> str:
+    """The words for probabilities, defined once (the report's methods section)."""
     scale = ", ".join(f"“{words}” {floor:.0%} or more" for floor, words in LIKELIHOOD_WORDS[:-1])
-    return (f"<section class='summary'><h2>Summary of findings</h2><ul class='findings'>{findings}</ul>"
-            f"<p class='scale'>How likely, in words: {scale}; below that, “very unlikely”. The detail, the method "
-            "and the caveats follow.</p></section>")
+    return f"How likely, in words: {scale}; below that, “very unlikely”."

@@ -201,6 +201,10 @@ themes = Table(
     Column("active", Boolean, nullable=False, server_default="1"),
     Column("created_ms", BigInteger, nullable=False),
     Column("updated_ms", BigInteger, nullable=False),
+    # an officer read the theme's proposals and confirmed it (or named it): only then may a report call it checked
+    Column("checked_by", String(120)),
+    Column("checked_ms", BigInteger),
+    CheckConstraint("(checked_by IS NULL) = (checked_ms IS NULL)", name="checked_together"),
     UniqueConstraint("id", "consultation_id"),
     Index(None, "consultation_id"),
 )

@@ -132,7 +132,8 @@ def themes_frame(engine: Engine, consultation_id: int, *, include_inactive: bool
              .where(s.theme_assignments.c.consultation_id == consultation_id, s.theme_assignments.c.rank == 1)
              .group_by(s.theme_assignments.c.theme_id).subquery())
     query = (select(s.themes.c.id, s.themes.c.label, s.themes.c.label_edited, s.themes.c.keywords,
-                    s.themes.c.coherence, s.themes.c.is_other, s.themes.c.active, sizes.c.size)
+                    s.themes.c.coherence, s.themes.c.is_other, s.themes.c.active, s.themes.c.checked_by,
+                    sizes.c.size)
              .outerjoin(sizes, sizes.c.theme_id == s.themes.c.id)
              .where(s.themes.c.consultation_id == consultation_id))
     if not include_inactive:
@@ -140,6 +141,7 @@ def themes_frame(engine: Engine, consultation_id: int, *, include_inactive: bool
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     frame["size"] = frame["size"].fillna(0).astype(int)
+    frame["checked"] = frame["checked_by"].notna()
     return frame.sort_values(["is_other", "size"], ascending=[True, False]).reset_index(drop=True)
 
 
@@ -164,10 +166,26 @@ def rename(engine: Engine, theme_id: int, label: str, *, actor: str) -> None:
         raise StoreError("Theme names are at most 200 characters.")
     with db.writing(engine) as conn:
         theme = _theme(conn, theme_id)
+        stamp = now_ms()
+        # naming a theme is reading it: it counts as checked by that officer
         conn.execute(update(s.themes).where(s.themes.c.id == theme_id)
-                     .values(label=label, label_edited=True, updated_ms=now_ms()))
+                     .values(label=label, label_edited=True, updated_ms=stamp, checked_by=actor[:120],
+                             checked_ms=stamp))
         audit(conn, theme.consultation_id, actor, "theme_rename", "theme", theme_id,
                     detail=f"{theme.label} -> {label}")
+
+
+def mark_checked(engine: Engine, theme_id: int, *, actor: str, checked: bool = True) -> None:
+    """An officer confirms a theme after reading its proposals (or takes the confirmation back)."""
+    if checked and not actor.strip():
+        raise StoreError("Say who checked the theme.")
+    with db.writing(engine) as conn:
+        theme = _theme(conn, theme_id)
+        stamp = now_ms()
+        conn.execute(update(s.themes).where(s.themes.c.id == theme_id).values(
+            checked_by=actor[:120] if checked else None, checked_ms=stamp if checked else None, updated_ms=stamp))
+        audit(conn, theme.consultation_id, actor, "theme_checked" if checked else "theme_unchecked", "theme",
+              theme_id, detail=theme.label[:200])
 
 
 def merge(engine: Engine, source_id: int, target_id: int, *, actor: str) -> None:

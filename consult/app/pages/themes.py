@@ -5,7 +5,7 @@ import streamlit as st
 
 from consult import charts, regions
 from consult.app import resources
-from consult.app.components import pick_consultation, require_role, say, verified_only
+from consult.app.components import pick_consultation, require_role, say, staff_action, verified_only
 from consult.proposals import filters
 from consult.storage import themes as theme_store
 from consult.text.cleaning import escape_markdown
@@ -96,13 +96,25 @@ st.dataframe(pd.DataFrame({
     column_config={"Support": st.column_config.NumberColumn(format="%.0f%%"),
                    "Weighted": st.column_config.NumberColumn(format="%.0f%%")})
 
+@staff_action("officer")
+def set_checked(theme_id: int) -> None:
+    theme_store.mark_checked(engine, theme_id, actor=actor, checked=bool(st.session_state.get(f"checked_{theme_id}")))
+
+
 st.header("Every theme", anchor=False)
+real_themes = themes[~themes["is_other"]]
+st.caption(f"{int(real_themes['checked'].sum())} of {len(real_themes)} themes checked by an officer. The report calls "
+           "a theme checked only once an officer has read its proposals and ticked it here (or renamed it).")
 for theme in themes.itertuples():
     members = published[published["theme_id"] == theme.id]
     agree = members["agree"].sum()
     votes = members["votes"].sum()
     # expander labels render Markdown, and theme labels come from members' words
-    with st.expander(f"{escape_markdown(theme.label)} · {theme.size} proposals", expanded=False):
+    mark = " · checked" if theme.checked else ""
+    with st.expander(f"{escape_markdown(theme.label)} · {theme.size} proposals{mark}", expanded=False):
+        if not theme.is_other:
+            st.checkbox("Checked: I have read this theme's proposals and it holds together", value=theme.checked,
+                        key=f"checked_{theme.id}", on_change=set_checked, args=(int(theme.id),))
         st.text(f"Keywords: {theme.keywords}")
         if pd.notna(theme.coherence):
             # below 0.3 the proposals share little beyond a word or two: worth a look before relying on it
