@@ -137,6 +137,39 @@ def test_support_on_any_votes_file(tmp_path, capsys):
     assert "There is no participant column 'participant'" in capsys.readouterr().err  # says which, and the flag
 
 
+def test_support_on_a_votes_file_weights_to_the_baseline_asked_for_and_names_it(tmp_path, capsys, sqlite_url):
+    """--baseline was printed but ignored for files (population was used whatever it said)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    rows = [{"participant": f"m{i}", "proposal": f"p{p}", "region": "London" if i < 60 else "Wales",
+             "vote": 1 if rng.random() < (0.85 if i < 60 else 0.15) else -1} for i in range(80) for p in range(20)]
+    source = tmp_path / "votes.csv"
+    pd.DataFrame(rows).to_csv(source, index=False)
+    all_wales = tmp_path / "wales_heavy.csv"
+    from consult import regions
+
+    pd.DataFrame({"region": regions.region_codes(),  # every region must be listed: Wales with most people
+                  "count": [900 if code == "W92000004" else 10 for code in regions.region_codes()]}
+                 ).to_csv(all_wales, index=False)
+    weighted = {}
+    for baseline in ("population", str(all_wales)):
+        out = tmp_path / f"out-{len(weighted)}.csv"
+        assert cli.main(["support", str(source), "--baseline", baseline, "--out", str(out), "--db", sqlite_url]) == 0
+        printed = capsys.readouterr().out
+        name = "population" if baseline == "population" else "wales_heavy.csv"
+        assert f"participation against the {name} baseline" in printed
+        assert f"weighted to the {name} baseline" in printed
+        frame = pd.read_csv(out)
+        assert set(frame["baseline"]) == {name}
+        weighted[name] = float(frame["weighted_support"].mean())
+    # London agrees, Wales disagrees: a baseline that is mostly Wales must pull the weighted figure down
+    assert weighted["wales_heavy.csv"] < weighted["population"] - 0.2
+    assert cli.main(["support", str(source), "--baseline", "membership", "--db", sqlite_url]) == 2
+    assert "There is no baseline called 'membership'" in capsys.readouterr().err
+
+
 def test_import_command_on_a_messy_form_export(sqlite_url, tmp_path, capsys):
     import pandas as pd
     from messy_form import write_messy_csv

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from consult import storage
+
+if TYPE_CHECKING:
+    import pandas as pd
 from consult.cli import ballots as cli_ballots
 from consult.cli import groups as cli_groups
 from consult.cli import imports as cli_imports
@@ -87,8 +91,22 @@ def run_export_polis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _named_baseline(args: argparse.Namespace) -> tuple[pd.Series, str]:
+    """--baseline for a votes file: 'population' (built in), a CSV of counts by region, or a baseline saved in the
+    database (`membership` once a roll is loaded); named as it will be printed and written."""
+    from pathlib import Path
+
+    from consult import regions
+
+    if args.baseline in (None, "population"):
+        return regions.population_baseline().astype(float), "population"
+    if Path(args.baseline).is_file():
+        return regions.parse_baseline_csv(Path(args.baseline).read_bytes()), Path(args.baseline).name
+    return storage.baseline(_engine(args), args.baseline), args.baseline
+
+
 def _support_source(args: argparse.Namespace):
-    """(votes, people, baseline or None, minimum cell, proposal texts) from a votes file or a consultation."""
+    """(votes, people, baseline, its name, minimum cell, proposal texts) from a votes file or a consultation."""
     from pathlib import Path
 
     if Path(args.source).is_file():
@@ -99,12 +117,13 @@ def _support_source(args: argparse.Namespace):
                                               vote_col=args.vote_col)
         print(f"{report['rows']} rows: {len(votes)} votes read, {report['unreadable_votes']} unreadable votes "
               f"skipped, {report['unknown_regions']} unknown regions counted as not said")
-        return votes, votes.drop_duplicates("participant_id")[["region"]], None, args.min_votes, {}
+        base, name = _named_baseline(args)
+        return votes, votes.drop_duplicates("participant_id")[["region"]], base, name, args.min_votes, {}
     engine = _engine(args)
     consultation = _resolve_consultation(engine, args.source)
-    base = storage.baseline(engine, args.baseline) if args.baseline else storage.baseline_for(engine, consultation)
+    name = args.baseline or storage.baseline_name_for(engine, consultation)
     return (storage.votes_frame(engine, consultation.id, published_only=True),
-            storage.participants_frame(engine, consultation.id), base,
+            storage.participants_frame(engine, consultation.id), storage.baseline(engine, name), name,
             max(args.min_votes, consultation.min_cell),  # never below the consultation's own minimum
             storage.proposals_frame(engine, consultation.id).set_index("id")["body"].to_dict())
 
@@ -135,15 +154,16 @@ def run_support(args: argparse.Namespace) -> int:
     from consult.support import pooled as regional
     from consult.text.cleaning import shorten
 
-    votes, people, base, min_cell, texts = _support_source(args)
-    _print_participation(people, base, min_cell, args.baseline or "population")
+    votes, people, base, baseline_name, min_cell, texts = _support_source(args)
+    _print_participation(people, base, min_cell, baseline_name)
     if votes.empty:
         print("no votes yet")
         return 0
     summary, model = regional.proposal_summary(votes, base, min_cell=min_cell, random_state=args.seed)
     names = regions.region_names()
     print(f"\ntop {args.top} proposals supported in every region (pooled regional estimates; "
-          "P(all) = probability of a majority in all 12 regions)")
+          "P(all) = probability of a majority in all 12 regions; weighted to the "
+          f"{baseline_name} baseline)")
     for pid, r in summary.head(args.top).iterrows():
         print(f"  P(all) {r.prob_all:4.0%}  support {r.support:4.0%}  weighted {r.weighted_support:4.0%} "
               f"({r.weighted_low:.0%}-{r.weighted_high:.0%})  weakest {names.get(r.weakest_region, '-')} "
@@ -153,6 +173,7 @@ def run_support(args: argparse.Namespace) -> int:
             "proposal_id": "proposal", "support_low": "lower", "support_high": "upper",
             "weighted_low": "weighted_lower", "weighted_high": "weighted_upper"})
         out["body"] = out["proposal"].map(texts).astype(object).fillna("")
+        out["baseline"] = baseline_name  # which baseline "weighted" means, in the file itself
         write_and_say(out[list(files.SCHEMAS["support"])], args.out, "support", first=True)
     if args.regions_out:
         cells = model.regions_.rename(columns={"proposal_id": "proposal"})
@@ -308,7 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     sup = add("support", "participation by region, and proposals ranked by support in every region (pooled "
                          "regional estimates with intervals)", run_support)
     sup.add_argument("source", help="a consultation (id or join code), or a CSV/XLSX of votes")
-    sup.add_argument("--baseline", help="baseline name (default: the consultation's, usually population)")
+    sup.add_argument("--baseline", help="what weighting targets: 'population', 'membership' (once a roll is "
+                                        "loaded), another saved baseline, or a CSV of counts by region (default: "
+                                        "the consultation's; population for a votes file)")
     sup.add_argument("--top", type=int, default=10)
     sup.add_argument("--min-votes", type=int, default=10,
                      help="regions with fewer votes are flagged as leaning on pooling (default 10)")

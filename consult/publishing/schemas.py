@@ -51,7 +51,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "prob_all": NUMBER, "expected_weakest": NUMBER, "weakest_region": REGION, "weakest_support": NUMBER,
         "weakest_lower": NUMBER,
         "strongest_region": REGION, "divisiveness": NUMBER, "votes": NUMBER, "agree": NUMBER,
-        "regions_with_enough": NUMBER, "consensus": NUMBER,
+        "regions_with_enough": NUMBER, "consensus": NUMBER, "baseline": TEXT,
     },
     "support-regions": {
         "proposal": ID, "region": REGION, "region_name": REGION, "n": NUMBER, "agree": NUMBER, "estimate": NUMBER,
