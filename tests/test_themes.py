@@ -292,3 +292,16 @@ def test_labels_keep_the_capitals_the_texts_use():
              for town in ("Hull", "Leeds", "York", "Selby", "Goole")]
     model = ThemeModel(n_themes=2, min_theme_size=5, semantic=False).fit(nhs + homes)
     assert any(word in label for label in model.themes_["label"] for word in ("NHS", "GP"))
+
+
+def test_the_same_seed_gives_the_same_themes_whatever_threads_the_process_allows():
+    """Sums split across BLAS threads add in another order: the partition changed with the thread count."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    texts = demo.generate(n_participants=200, n_proposals=400).proposals["body"].tolist()
+    with threadpool_limits(limits=2):
+        two = ThemeModel(random_state=3).fit(texts).labels_
+    with threadpool_limits(limits=1):
+        one = ThemeModel(random_state=3).fit(texts).labels_
+    assert np.array_equal(two, one)
+    assert threadpool_info()  # the limits were applied to real thread pools (BLAS, OpenMP), not to nothing
