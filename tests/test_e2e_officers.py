@@ -318,7 +318,9 @@ def test_the_officers_five_questions_in_the_browser(officer_server):
         wait_for_app(page)
         answer = page.get_by_text("Wales", exact=False).filter(has_text="the rest of the UK, 95%").first
         expect(answer).to_be_visible(timeout=30_000)
-        assert answer.inner_text().startswith(("Most distinctive of Wales:", "Nothing stands out clearly in Wales"))
+        # clear, possible (clear only before allowing for picking the top of the themes), or nothing clear
+        assert answer.inner_text().startswith(("Most distinctive of Wales:", "Possibly distinctive of Wales:",
+                                               "Nothing stands out clearly in Wales"))
         browser.close()
 
 
