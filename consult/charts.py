@@ -193,7 +193,9 @@ def distinctive_themes_chart(rows: pd.DataFrame, region_name: str) -> go.Figure:
     with no text on one side) are drawn at the axis's ends, 1/20 and 20."""
     frame = rows.assign(ratio=rows["ratio"].clip(0.05, 20), lower=rows["lower"].clip(0.05, 20),
                         upper=rows["upper"].clip(0.05, 20)).sort_values("ratio")
-    clear = (frame["lower"] > 1) | (frame["upper"] < 1)
+    # blue as the sentences call it: clear once the choice of the top theme is allowed for (distinctive.clear_lower)
+    bound = frame["clear_lower"] if "clear_lower" in frame else frame["lower"]
+    clear = bound.round(1) > 1
     figure = go.Figure()
     figure.add_scatter(
         x=frame["ratio"], y=[shorten_label(_plain(str(t)), 40) for t in frame["theme_label"]], mode="markers",
@@ -207,7 +209,7 @@ def distinctive_themes_chart(rows: pd.DataFrame, region_name: str) -> go.Figure:
     figure.add_vline(x=1, line={"color": "#333333", "dash": "dot"})
     figure.update_layout(
         height=120 + 30 * len(frame), xaxis={"type": "log", "title": f"{region_name} against the rest of the UK "
-                                             "(ratio of shares, 95% interval; blue: clearly different)"},
+                                             "(ratio of shares, 95% interval; blue: clearly more often)"},
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")
     return figure
 

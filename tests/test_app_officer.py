@@ -270,15 +270,14 @@ def test_consensus_answers_supported_everywhere_with_evidence_and_what_weighting
     # the named steps from votes to the headline, each against the database's figures, with what moved it
     figures = {m.label: m.value for m in at.metric}
     baseline = storage.baseline_name_for(engine, storage.get_consultation(engine, consultation_id))
-    assert figures["Raw share: voters who agree"] == f"{pick['support']:.0%}"
-    assert figures["Pooled estimate (the regional model, voters' own mix of regions)"] == \
-        f"{pick['pooled_support']:.0%}"
-    assert figures[f"Weighted estimate: each region at its share of the {baseline} (the headline figure)"] == \
-        f"{pick['weighted_support']:.0%}"
-    assert figures["Plain weighted share (no model, for comparison)"] == f"{pick['poststratified_support']:.0%}"
+    assert figures["1. Raw share"] == f"{pick['support']:.0%}"
+    assert figures["2. Pooled estimate"] == f"{pick['pooled_support']:.0%}"
+    assert figures["3. Weighted estimate (headline)"] == f"{pick['weighted_support']:.0%}"
+    assert figures["Plain weighted share (no model)"] == f"{pick['poststratified_support']:.0%}"
     said = " ".join(m.value for m in at.markdown)
-    assert f"{int(pick['agree']):,} of {int(pick['votes']):,} voters agree." in said
-    assert "The model moves it" in said or "The model barely moves it" in said
+    assert f"Voters who agree: {int(pick['agree']):,} of {int(pick['votes']):,}." in said
+    assert f"share of the {baseline}: weighting the pooled estimate" in said
+    assert "from the raw share: each region's share is drawn toward" in said
     assert f"95% interval {pick['weighted_low']:.0%}–{pick['weighted_high']:.0%}" in [c.value for c in at.caption]
 
 

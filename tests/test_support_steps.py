@@ -35,8 +35,8 @@ def test_steps_move_toward_the_truth_and_say_why():
     row = summary.loc[1].copy()
     steps = support_steps(row, "population")
     names = [step.name for step in steps]
-    assert names[0].startswith("Raw share") and names[1].startswith("Pooled estimate")
-    assert names[2].startswith("Weighted estimate") and names[3].startswith("Plain weighted share")
+    assert names == ["1. Raw share", "2. Pooled estimate", "3. Weighted estimate (headline)",
+                     "Plain weighted share (no model)"]
     raw, pooled_estimate, weighted, plain = (step.value for step in steps)
     # the raw share is pulled down by London's disagreement; both weighted figures are near the truth
     assert truth - raw > 0.15
@@ -44,9 +44,9 @@ def test_steps_move_toward_the_truth_and_say_why():
     assert steps[2].low <= truth <= steps[2].high and steps[3].low <= truth <= steps[3].high
     # the pooled step keeps the voters' own mix: it stays near the raw share (the jump is weighting, not the model)
     assert abs(pooled_estimate - raw) < 0.05
-    assert "Weighting the pooled estimate moves it up" in steps[2].sentence
+    assert "weighting the pooled estimate moves it up" in steps[2].sentence
     assert "weighting alone moves it up" in steps[3].sentence
-    assert steps[0].sentence == f"{int(row['agree']):,} of {int(row['votes']):,} voters agree."
+    assert steps[0].sentence == f"Voters who agree: {int(row['agree']):,} of {int(row['votes']):,}."
     assert all(step.interval.startswith("95% interval") for step in steps)
 
 

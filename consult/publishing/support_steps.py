@@ -46,24 +46,24 @@ def support_steps(row: pd.Series, baseline_label: str) -> list[Step]:
     pooled, weighted = _number(row["pooled_support"]), _number(row["weighted_support"])
     plain = _number(row["poststratified_support"])
     votes, agree = int(row["votes"]), int(row["agree"])
-    steps = [Step("Raw share: voters who agree", raw, _number(row["support_low"]), _number(row["support_high"]),
-                  f"{agree:,} of {votes:,} voters agree." if votes else "No votes yet.")]
+    steps = [Step("1. Raw share", raw, _number(row["support_low"]), _number(row["support_high"]),
+                  f"Voters who agree: {agree:,} of {votes:,}." if votes else "No votes yet.")]
     if raw is None or pooled is None or weighted is None:
         return steps
     steps.append(Step(
-        "Pooled estimate (the regional model, voters' own mix of regions)", pooled, _number(row["pooled_low"]),
-        _number(row["pooled_high"]),
-        f"The model {_points(pooled - raw)} from the raw share: each region's share is drawn toward the "
+        "2. Pooled estimate", pooled, _number(row["pooled_low"]), _number(row["pooled_high"]),
+        f"The regional model, at the voters' own mix of regions, {_points(pooled - raw)} from the raw share: each "
+        "region's share is drawn toward the "
         "proposal's national figure and the region's general lean, most where a region has few votes on it "
         "(and votes from members outside the 12 regions inform only the national figure)."))
     steps.append(Step(
-        f"Weighted estimate: each region at its share of the {baseline_label} (the headline figure)", weighted,
-        _number(row["weighted_low"]), _number(row["weighted_high"]),
-        f"Weighting the pooled estimate {_points(weighted - pooled)}: regions with more voters than their share "
-        f"of the {baseline_label} count for less, and the others for more."))
+        "3. Weighted estimate (headline)", weighted, _number(row["weighted_low"]), _number(row["weighted_high"]),
+        f"Each region counted at its share of the {baseline_label}: weighting the pooled estimate "
+        f"{_points(weighted - pooled)}. Regions with more voters than their share count for less, the others for "
+        "more."))
     if plain is not None:
         steps.append(Step(
-            "Plain weighted share (no model, for comparison)", plain, _number(row["poststratified_low"]),
+            "Plain weighted share (no model)", plain, _number(row["poststratified_low"]),
             _number(row["poststratified_high"]),
             f"Each region's raw share weighted to the {baseline_label}: weighting alone {_points(plain - raw)} "
             "from the raw share. Where this and the weighted estimate differ, the model did it, not the weighting."))
