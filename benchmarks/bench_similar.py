@@ -49,7 +49,11 @@ def main(argv=None) -> int:
         words = set(q.lower().split())
         sorted(((len(words & w) / max(len(words | w), 1), i) for i, w in enumerate(word_sets)), reverse=True)[:5]
     baseline = (time.perf_counter() - start) / 5
-    print(f"{args.proposals:,} proposals; index built in {build:.1f} s")
+    start = time.perf_counter()  # a moderation hides one proposal: the rebuild reuses the others' vectors
+    SimilarityIndex(np.arange(1, len(texts)), texts[1:], reuse=index.memo())
+    rebuild = time.perf_counter() - start
+    print(f"{args.proposals:,} proposals; index built in {build:.1f} s; rebuilt after one is hidden in "
+          f"{rebuild:.1f} s (sentence vectors reused)")
     print(row("query", "ms/query", "vs baseline"))
     print(row("baseline: Python Jaccard scan", f"{baseline * 1000:.0f}", "1.00"))
     print(row("consult SimilarityIndex", f"{ours * 1000:.1f}", f"{ours / baseline:.3f}"))

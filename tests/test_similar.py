@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from consult.proposals.similar import SimilarityIndex
@@ -60,3 +61,22 @@ def test_a_paraphrase_sharing_no_word_is_offered():
         f"Keep the {place} open at weekends" for place in ("library", "museum", "swimming pool", "park cafe")]
     index = SimilarityIndex(list(range(len(texts))), texts)
     assert index.query("Keep A&E open at our local hospital", top=3)["proposal_id"].tolist()[:1] == [0]
+
+
+def test_a_rebuild_reuses_the_vectors_of_unchanged_proposals_and_embeds_only_new_ones(monkeypatch):
+    from consult.proposals import similar
+    from consult.text import embeddings
+
+    texts = ["Give the North East control over its bus services", "Elect regional assemblies by STV",
+             "Protect the Welsh language in schools"]
+    first = SimilarityIndex([1, 2, 3], texts)
+    memo = first.memo()
+    assert all(isinstance(key[1], str) and key[1] not in texts for key in memo.rows)  # digests, never the text
+    embedded: list[list[str]] = []
+    real = embeddings.embed
+    monkeypatch.setattr(similar.embeddings, "embed", lambda batch, **kw: embedded.append(list(batch)) or real(batch))
+    # #2 hidden, #3 edited, #4 new: only the edited and the new texts are embedded again
+    rebuilt = SimilarityIndex([1, 3, 4], [texts[0], "Protect Welsh in every school", "Fund rural buses"], reuse=memo)
+    assert embedded == [["Protect Welsh in every school", "Fund rural buses"]]
+    assert np.allclose(rebuilt._vectors[0], first._vectors[0])
+    assert rebuilt.query("More control of bus services for the North East")["proposal_id"].tolist()[0] == 1

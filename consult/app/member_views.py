@@ -66,11 +66,19 @@ def published_for(url: str, consultation_id: int, version: int) -> pd.DataFrame:
 _SIMILARITY = Refreshing(max_age=float("inf"), max_entries=20)
 
 
+# the newest index's sentence vectors per consultation (no text: SimilarityIndex.memo), so a rebuild embeds only
+# proposals it has not seen
+_SIMILARITY_MEMO: dict[tuple[str, int], object] = {}
+
+
 def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
     from consult.proposals.similar import SimilarityIndex
 
     frame = visibility.visible_proposals(engine_for(url), consultation_id)
-    return SimilarityIndex(frame.index.tolist(), frame["body"].tolist())
+    index = SimilarityIndex(frame.index.tolist(), frame["body"].tolist(),
+                            reuse=_SIMILARITY_MEMO.get((url, consultation_id)))
+    _SIMILARITY_MEMO[(url, consultation_id)] = index.memo()
+    return index
 
 
 def similarity_index(consultation_id: int) -> SimilarityIndex:

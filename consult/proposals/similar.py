@@ -18,6 +18,9 @@ not depend on the corpus. "ports" against "airports" still passes.
 
 from __future__ import annotations
 
+import hashlib
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -106,18 +109,52 @@ def meaning_scores(text: str, others: list[str]) -> np.ndarray | None:
     return None if whole is None or leftover is None else (whole + leftover) / 2
 
 
+EMBEDDING_WIDTH = 256  # wordllama's vectors
+
+
+class VectorMemo(NamedTuple):
+    rows: dict[tuple[int, str], int]
+    vectors: np.ndarray
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 class SimilarityIndex:
     """TF-IDF over stemmed words and word pairs for candidates; sentence embeddings to confirm them."""
 
-    def __init__(self, ids: list[int] | np.ndarray, texts: list[str]) -> None:
+    def __init__(self, ids: list[int] | np.ndarray, texts: list[str], *, reuse: VectorMemo | None = None) -> None:
+        """`reuse`: the `memo()` of an earlier index of the same consultation; proposals it holds with the same id
+        and text keep their sentence vectors, so a rebuild after a moderation embeds only what is new (embedding
+        100,000 proposals is most of a 25 s build)."""
         self.ids = np.asarray(ids)
         self.texts = list(texts)
         self.max_id = int(self.ids.max()) if len(self.ids) else 0
         self._vectorizer = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, min_df=1, dtype=np.float32)
         self._matrix = self._vectorizer.fit_transform(texts) if len(texts) else None
-        # sentence vectors (half precision: 100,000 proposals in 50 MB) find paraphrases that share no word
-        self._vectors = (unit(embeddings.embed(self.texts)).astype(np.float16)
-                         if self.texts and embeddings.available() else None)
+        # sentence vectors (100,000 proposals in 100 MB) find paraphrases that share no word
+        self._vectors = self._sentence_vectors(reuse) if self.texts and embeddings.available() else None
+
+    def memo(self) -> VectorMemo | None:
+        """The sentence vectors by (proposal id, digest of its text): what a later rebuild may reuse, holding no
+        text (a hidden or erased proposal's words do not outlive the index that showed them)."""
+        if self._vectors is None:
+            return None
+        return VectorMemo({(int(pid), _digest(text)): row for row, (pid, text) in
+                           enumerate(zip(self.ids, self.texts, strict=True))}, self._vectors)
+
+    def _sentence_vectors(self, reuse: VectorMemo | None) -> np.ndarray:
+        rows = [None if reuse is None else reuse.rows.get((int(pid), _digest(text)))
+                for pid, text in zip(self.ids, self.texts, strict=True)]
+        vectors = np.empty((len(self.texts), EMBEDDING_WIDTH), dtype=np.float32)
+        missing = [position for position, row in enumerate(rows) if row is None]
+        if missing:
+            vectors[missing] = unit(embeddings.embed([self.texts[position] for position in missing]))
+        found = [position for position, row in enumerate(rows) if row is not None]
+        if found:
+            vectors[found] = reuse.vectors[[rows[position] for position in found]]
+        return vectors
 
     def lexical_scores(self, text: str) -> np.ndarray:
         """Word-overlap cosine of `text` with every indexed proposal."""
@@ -132,11 +169,10 @@ class SimilarityIndex:
         best = np.argsort(-scores, kind="stable")[:CANDIDATES]
         chosen = [int(i) for i in best if scores[i] >= MIN_OVERLAP]
         if self._vectors is not None:
-            query = unit(embeddings.embed([text]))[0].astype(np.float32)
-            nearness = self._vectors.astype(np.float32) @ query if len(self.ids) <= 20_000 else \
-                np.concatenate([self._vectors[i:i + 20_000].astype(np.float32) @ query
-                                for i in range(0, len(self.ids), 20_000)])
-            chosen += [int(i) for i in np.argsort(-nearness, kind="stable")[:CANDIDATES] if int(i) not in chosen]
+            nearness = self._vectors @ unit(embeddings.embed([text]))[0]
+            nearest = np.argpartition(-nearness, min(CANDIDATES, len(nearness) - 1))[:CANDIDATES]
+            nearest = nearest[np.argsort(-nearness[nearest], kind="stable")]
+            chosen += [int(i) for i in nearest if int(i) not in chosen]
         return [(int(self.ids[i]), self.texts[i], float(scores[i])) for i in chosen]
 
     def query(self, text: str, *, top: int = 5, min_score: float | None = None,
