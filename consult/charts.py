@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from consult import regions
+from consult.text.cleaning import shorten
 
 # diverging blue (under-represented) to orange (over-represented), safe for common colour blindness
 REPRESENTATION_SCALE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b35806"]]
@@ -143,12 +144,8 @@ def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Fig
 
 
 def shorten_label(text: str, width: int) -> str:
-    """The text on one line, cut at a word (never inside one) with "…" when longer than `width`."""
-    flat = " ".join(text.split())
-    if len(flat) <= width:
-        return flat
-    cut = flat[: width - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"
+    """The text on one line, cut at a word with "…" when longer than `width` (text.cleaning.shorten)."""
+    return shorten(text, width)
 
 
 def _plain(text: str) -> str:

@@ -23,7 +23,7 @@ from consult.live.refreshing import Refreshing, growth_bucket
 from consult.storage import changes, visibility
 
 if TYPE_CHECKING:  # the analysis libraries load off the request path (warm_member_views), not on the join page
-    from consult.proposals.similar import SimilarityIndex
+    from consult.proposals.similar import SimilarityIndex, VectorMemo
 
 
 # every member page reads the votes and the published proposals: one shared copy of each per server, brought up to
@@ -68,7 +68,7 @@ _SIMILARITY = Refreshing(max_age=float("inf"), max_entries=20)
 
 # the newest index's sentence vectors per consultation (no text: SimilarityIndex.memo), so a rebuild embeds only
 # proposals it has not seen
-_SIMILARITY_MEMO: dict[tuple[str, int], object] = {}
+_SIMILARITY_MEMO: dict[tuple[str, int], VectorMemo | None] = {}
 
 
 def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:

@@ -211,7 +211,7 @@ def _likely_duplicates(url: str, consultation_id: int, version: int) -> pd.DataF
 
     engine = engine_for(url)
     frame = visibility.visible_proposals(engine, consultation_id)
-    totals = tallies.proposal_totals(engine, frame.index.tolist())
+    totals = tallies.vote_totals(engine, frame.index.tolist())
     votes = totals.sum(axis=1).reindex(frame.index).fillna(0).astype(int)
     return duplicates.likely_duplicates(pd.DataFrame({"id": frame.index, "body": frame["body"].to_numpy(),
                                                       "votes": votes.to_numpy()}))

@@ -12,6 +12,7 @@ import html
 import pandas as pd
 
 from consult.support import direct as support
+from consult.text.cleaning import shorten
 
 # how a probability reads in words (the scale of the IPCC and of UK intelligence assessment, simplified)
 LIKELIHOOD_WORDS = ((0.95, "almost certain"), (0.8, "very likely"), (0.6, "likely"),
@@ -29,11 +30,7 @@ def _esc(value: object) -> str:
 
 def _short(text: str, limit: int = 140) -> str:
     """Whole, or cut at a word with "…" (never inside a word)."""
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"
+    return shorten(text, limit)
 
 
 class Quotes:

@@ -336,32 +336,6 @@ staff_sessions = Table(
     Index(None, "last_seen_ms"),
 )
 
-# The party's membership roll, as little of it as verification needs: keyed hashes (server secret) of the
-# normalised membership number and verifier (postcode, date of birth, ...), never the raw values; the region
-# and local party the record gives. A re-load replaces every row in one transaction.
-members = Table(
-    "members",
-    metadata,
-    Column("number_hash", String(64), primary_key=True),
-    Column("verifier_hash", String(64), nullable=False),
-    Column("region", ForeignKey("regions.code"), nullable=False),
-    Column("local_party", String(120)),
-    Column("branch", String(120)),
-    Index(None, "region"),
-)
-
-# One row describing the loaded roll (what the verifier is called, when and from what it was loaded).
-roll_info = Table(
-    "roll_info",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("verifier_label", String(40), nullable=False),
-    Column("members", Integer, nullable=False),
-    Column("source_name", String(200), nullable=False, server_default=""),
-    Column("loaded_ms", BigInteger, nullable=False),
-    CheckConstraint("id = 1", name="single_row"),
-)
-
 # What a staff account chose last (the consultation on the officer pages), so the choice follows them across
 # pages, sessions and app servers.
 staff_preferences = Table(
@@ -373,6 +347,7 @@ staff_preferences = Table(
     Column("updated_ms", BigInteger, nullable=False),
 )
 
+# The membership roll's tables: their own module on the same metadata (schema_base); re-exported here.
 # The official-response tables live in their own module on the same metadata (schema_base); re-exported here.
 # The ballot tables: their own module on the same metadata (schema_base); re-exported here.
 from consult.storage.schema_ballots import (  # noqa: E402,F401 - part of this schema
@@ -401,3 +376,4 @@ from consult.storage.schema_responses import (  # noqa: E402,F401 - part of this
     response_milestones,
     responses,
 )
+from consult.storage.schema_roll import members, roll_info  # noqa: E402,F401 - part of this schema

@@ -131,7 +131,7 @@ def top_consensus(engine: Engine, consultation_id: int, *, n: int = 5, min_votes
     return frame[["proposal_id", "consensus", "support", "votes", "regions_counted"]]
 
 
-def proposal_totals(engine: Engine, proposal_ids: list[int]) -> pd.DataFrame:
+def vote_totals(engine: Engine, proposal_ids: list[int]) -> pd.DataFrame:
     """Running agree / disagree / pass totals of these proposals (counted votes only, as every figure); index
     proposal_id. A proposal nobody has voted on has no row."""
     if not proposal_ids:

@@ -36,9 +36,12 @@ def escape_markdown(text: str) -> str:
 
 
 def shorten(text: str, width: int = 120) -> str:
-    """One line of at most `width` characters, with an ellipsis when cut."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+    """One line of at most `width` characters, cut at a word (never inside one) with an ellipsis when cut."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.") + "…"
 
 
 # -- preparing text for theme finding ---------------------------------------------------------------------------

@@ -143,7 +143,7 @@ else:
     published = resources.published(consultation.id)
     # only what members may see now: a proposal hidden since the check is no longer offered
     offered = [pid for pid in similar_ids if pid in published.index]
-    totals = tallies.proposal_totals(engine, offered) if consultation.results_visible else None
+    totals = tallies.vote_totals(engine, offered) if consultation.results_visible else None
     for pid in offered:
         proposal_card(published.loc[pid, "body"])
         if totals is not None:
