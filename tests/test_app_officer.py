@@ -205,6 +205,9 @@ def test_consensus_page_puts_two_groups_side_by_side(demo_db):
     at.switch_page("consult/app/pages/consensus.py").run()
     assert not at.exception, at.exception
     assert any(h.value == "What one side agrees on that the other does not" for h in at.header)
+    # how settled the groups are, in words: the demo's three camps are found again on the subsamples
+    settled = next(m.value for m in at.markdown if "Found again on 20 subsamples" in m.value)
+    assert settled.startswith("The groups are") and "members" in settled
     sides = [s.value for s in at.subheader]
     assert "Group 1 agrees, Group 2 does not" in sides and "Group 2 agrees, Group 1 does not" in sides
     # the demo's groups differ by design: at least one side has proposals listed, each with both shares

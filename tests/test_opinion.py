@@ -51,7 +51,8 @@ def test_one_outlier_is_never_a_group():
     rng = np.random.default_rng(0)
     camps = np.vstack([rng.normal((-1, 0), 0.3, size=(50, 2)), rng.normal((1, 0), 0.3, size=(50, 2))])
     points = np.vstack([camps, [[30.0, 30.0]]])
-    labels = opinion.OpinionGroups()._cluster(points)
+    by_k, _ = opinion.OpinionGroups()._clusterings(points)
+    labels = by_k[2]
     assert adjusted_rand_score([0] * 50 + [1] * 50, labels[:100]) == 1.0
     assert np.bincount(labels).min() >= 50
 

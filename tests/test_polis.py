@@ -106,10 +106,15 @@ def test_groups_cli_writes_one_row_per_participant(tmp_path, capsys):
     assert cli.main(["groups", str(source), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "2 opinion groups" in printed and "group 0" in printed
+    assert "Found again on 20 subsamples" in printed and "participants" in printed
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # plain UTF-8 for tools (--excel adds the mark)
     frame = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["participant", "group", "reason"]
+    assert list(frame.columns) == ["participant", "group", "reason", "settled"]
     assert len(frame) == polis.read_export(source).votes["voter-id"].nunique()
+    # how settled each grouped participant's group is: a share of the subsample runs, blank for the ungrouped
+    settled = pd.to_numeric(frame.loc[frame["group"] != "", "settled"])
+    assert settled.between(0.5, 1.0).all() and (settled == 1.0).mean() > 0.5
+    assert (frame.loc[frame["group"] == "", "settled"] == "").all()
     assert set(frame["group"]) == {"0", "1", ""}
     # every participant without a group says why
     assert (frame.loc[frame["group"] == "", "reason"] != "").all() and (frame.loc[frame["group"] != "", "reason"]

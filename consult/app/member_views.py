@@ -97,7 +97,7 @@ def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
     frame = votes_for(url, consultation_id)
     if frame.empty:
         return None
-    return opinion.OpinionGroups().fit(frame).proposal_coords_
+    return opinion.OpinionGroups(n_resamples=0).fit(frame).proposal_coords_  # the axes only: no groups needed
 
 
 # the regional fit takes about a second at demo scale: members' pages get the last one at once and a background

@@ -77,8 +77,10 @@ def _load(args: argparse.Namespace, engine_for: Callable, resolve: Callable):
 
 
 def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict):
-    """(matrix, labels, group sizes, the votes a participant needs): given by --labels, else Polis's groups."""
+    """(matrix, labels, group sizes, the votes a participant needs, each grouped participant's share of subsample
+    runs that agree with their group): given by --labels (no shares), else Polis's groups."""
     from consult.opinion import groups as opinion
+    from consult.publishing.group_steadiness import steadiness_sentence
 
     if args.labels:
         labels = _labels_from_file(args.labels, source_ids)
@@ -86,7 +88,7 @@ def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict
         labels = labels.reindex(matrix.participants)
         sizes = labels.dropna().value_counts().sort_index()
         print(f"{len(sizes)} groups given for {int(sizes.sum())} of {len(matrix.participants)} participants")
-        return matrix, labels, sizes, 0
+        return matrix, labels, sizes, 0, pd.Series(dtype=float)
     model = opinion.OpinionGroups(random_state=args.seed).fit(votes, zeroed_proposals=zeroed)
     matrix, labels, sizes, min_votes = model.matrix_, model.labels_.astype("Int64"), model.group_sizes(), model.min_votes
     if model.k_ < 2:
@@ -96,7 +98,9 @@ def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict
     else:
         print(f"{model.k_} opinion groups among {int(labels.notna().sum())} of {len(labels)} participants "
               f"(silhouette by k: {', '.join(f'{k}={v:.3f}' for k, v in model.silhouettes_.items())})")
-    return matrix, labels, sizes, min_votes
+        print(steadiness_sentence(model.agreement_, model.steadiness_, model.resampled_runs_,
+                                  1 - model.resample_share, people="participants", close_k=model.close_k_))
+    return matrix, labels, sizes, min_votes, model.steadiness_
 
 
 def _print_groups(sizes: pd.Series, rep: pd.DataFrame, consensus: pd.DataFrame, texts: dict) -> None:
@@ -122,7 +126,7 @@ def run_groups(args: argparse.Namespace, engine_for: Callable, resolve: Callable
         print(f"{args.source}: no votes, so there is nothing to group" +
               ("; no file was written" if requested else ""), file=sys.stderr if requested else sys.stdout)
         return 2 if requested else 0
-    matrix, labels, sizes, min_votes = _fit(args, votes, zeroed, source_ids)
+    matrix, labels, sizes, min_votes, steadiness = _fit(args, votes, zeroed, source_ids)
     grouped = labels.dropna()
     # representative statements on the moderated matrix: moderated-out and meta comments are never shown
     rep = opinion.repness(matrix, grouped, excluded=zeroed) if grouped.nunique() >= 2 else pd.DataFrame(
@@ -136,9 +140,11 @@ def run_groups(args: argparse.Namespace, engine_for: Callable, resolve: Callable
     if args.out:
         out = pd.DataFrame({"participant": [source_ids.get(p, str(p)) for p in labels.index],
                             "group": labels.reset_index(drop=True),
-                            "reason": _reasons(matrix, labels, min_votes).reset_index(drop=True)})
-        write_and_say(out, args.out, {"participant": "text", "group": group_kind, "reason": "text"}, bom=bom,
-                      first=True)
+                            "reason": _reasons(matrix, labels, min_votes).reset_index(drop=True),
+                            # share of the subsample runs that put them in this group (empty with --labels)
+                            "settled": steadiness.reindex(labels.index).round(3).reset_index(drop=True)})
+        write_and_say(out, args.out, {"participant": "text", "group": group_kind, "reason": "text",
+                                      "settled": "number"}, bom=bom, first=True)
     if args.repness_out:
         columns = ["group", "proposal", "direction", "rank", "n_success", "n_trials", "p_success", "p_test",
                    "repness", "repness_test", "best_agree"]

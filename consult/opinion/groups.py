@@ -3,9 +3,11 @@
 The maths follows Polis's published method (see ../shared/notes/methods.md): a participant x proposal vote
 matrix, mean imputation, PCA to two dimensions with sparsity-aware scaling, many small base clusters and then
 k = 2..5 groups of their centres chosen by silhouette. Where this departs from Polis: each k-means step also
-tries k-means++ starts beside Polis's first-distinct one and keeps the lowest objective, and a cluster too small to
-be a group (one far-out voter) is set aside and its members join their nearest group. The group statistics (repness, group-informed consensus,
-consensus, uncertainty) take any labelling, so they answer the same questions with regions as the groups.
+tries k-means++ starts beside Polis's first-distinct one and keeps the lowest objective; a cluster too small to
+be a group (one far-out voter) is set aside and its members join their nearest group; and each participant's
+group is the one that the full data and twenty subsamples put them in most often (consult.opinion.resampling),
+so that someone on a boundary is not placed by one draw. The group statistics (repness, group-informed
+consensus, consensus, uncertainty) take any labelling, so they answer the same questions with regions as the groups.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.utils.extmath import randomized_svd
 
+from consult.opinion import resampling
 from consult.opinion.repness import (  # noqa: F401 - the statistics for any grouping, used through this module too
     REPNESS_COLUMNS,
     Z90,
@@ -35,6 +38,9 @@ from consult.opinion.vote_matrix import VoteMatrix
 #: fewer starts: three, and one past 100,000 participants (each start costs about 1 s per 100,000 there)
 BASE_STEP_STARTS = 3
 BASE_STEP_BUDGET = 200_000
+#: each subsample's run compresses its points with one start of the base step (nearly all of a run's cost); its
+#: group step keeps every start, as a poor optimum there changes the answer
+RESAMPLED_BASE_STARTS = 1
 
 # -- finding the groups ----------------------------------------------------------------------------------------
 
@@ -141,6 +147,9 @@ class OpinionGroups:
 
     Attributes after fit: `matrix_` (VoteMatrix), `projection_` (participant_id -> x, y, n_votes, in_conv,
     group), `labels_` (participant_id -> group, NaN when not clustered), `k_`, `silhouettes_` (k -> score),
+    `steadiness_` (participant_id -> share of the subsample runs that put them in their group),
+    `agreement_` (mean adjusted Rand index of the runs to the groups), `resampled_runs_`, `close_k_` (other
+    numbers of groups whose silhouette is within `k_tolerance` of the chosen one's),
     `proposal_coords_` (proposal_id -> x, y: the PCA loadings), `components_`.
     """
 
@@ -158,29 +167,75 @@ class OpinionGroups:
     #: a group smaller than this share of the clustered participants is not a group (k-means readily splits off
     #: one outlier, which says nothing about opinion and swings with every vote)
     min_group_share: float = 0.03
+    #: k-means starts in the base step (up to 100 clusters that only compress the points for the group step)
+    base_step_starts: int = BASE_STEP_STARTS
+    #: groups from the full data and from this many subsamples (each keeping `resample_share` of the participants
+    #: and of the proposals) combined by majority (consult.opinion.resampling); 0 for one fit, as Polis does
+    n_resamples: int = 20
+    resample_share: float = 0.9
+    #: past this many votes one fit is already steady (and each extra run would cost seconds), so none is resampled
+    max_resampled_votes: int = 500_000
     smoother: KSmoother | None = None
     silhouettes_: dict[int, float] = field(default_factory=dict, init=False)
 
     def fit(self, votes: pd.DataFrame, *, zeroed_proposals: set | None = None) -> OpinionGroups:
         """Find groups from current votes; proposals in `zeroed_proposals` (hidden, meta) count as 0 for all."""
+        zeroed_proposals = set(zeroed_proposals or ())
         matrix = VoteMatrix.from_votes(votes)
         self.matrix_ = matrix
+        self.k_ = 0
+        self.silhouettes_, self.close_k_ = {}, []
+        self.steadiness_, self.agreement_, self.resampled_runs_ = pd.Series(dtype=float), float("nan"), 0
+        self.labels_ = pd.Series(np.nan, index=matrix.participants, name="group")
+        self.proposal_coords_ = pd.DataFrame({"x": 0.0, "y": 0.0}, index=matrix.proposals)
+        points, in_conv = self._project(matrix, zeroed_proposals)
+        self.projection_ = pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "n_votes": matrix.n_votes,
+                                         "in_conv": in_conv, "group": np.nan}, index=matrix.participants)
+        self.proposal_coords_ = pd.DataFrame(self.components_.T, index=matrix.proposals, columns=["x", "y"])
+        clustered = matrix.participants[in_conv]
+        by_k, self.silhouettes_ = self._clusterings(points[in_conv])
+        if not by_k:
+            return self
+        # k from the full data, by Polis's rule: the subsamples have fewer votes a person, so their points are
+        # fuzzier and their silhouettes favour fewer groups (on the demo's three camps a mean over them chose 2)
+        best_k = self._best_k(self.silhouettes_)
+        chosen = self.smoother.update(best_k) if self.smoother else best_k
+        if chosen not in by_k:
+            chosen = best_k
+        self.k_ = chosen
+        # other numbers of groups the votes fit about as well: the choice between them is a close call
+        self.close_k_ = [k for k, score in self.silhouettes_.items()
+                         if k != chosen and score >= self.silhouettes_[chosen] - self.k_tolerance]
+        reference = pd.Series(by_k[chosen], index=clustered)
+        with_chosen = self._resampled_runs(votes, zeroed_proposals, chosen)
+        labels, steadiness = resampling.plurality_groups(reference, with_chosen, chosen)
+        if with_chosen:
+            self.steadiness_ = steadiness
+            self.agreement_ = resampling.mean_agreement(labels, with_chosen)
+            self.resampled_runs_ = len(with_chosen)
+        # number groups by size, largest first, so labels read the same across runs
+        order = np.argsort(-np.bincount(labels.to_numpy(), minlength=chosen), kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        group = pd.Series(np.nan, index=matrix.participants)
+        group[clustered] = rank[labels.to_numpy()]
+        self.projection_["group"] = group.to_numpy()
+        self.labels_ = group.rename("group")
+        return self
+
+    def _project(self, matrix: VoteMatrix, zeroed_proposals: set) -> tuple[np.ndarray, np.ndarray]:
+        """Each participant's point on the two principal axes (Polis's sparsity scaling) and whether they vote
+        enough to be clustered; sets `components_`."""
         n_part, n_prop = matrix.shape
-        zeroed = matrix.proposals.isin(list(zeroed_proposals or ()))
         n_votes = matrix.n_votes
         in_conv = n_votes >= min(self.min_votes, n_prop)
         if in_conv.sum() < self.min_clustered:
             heaviest = np.argsort(-n_votes, kind="stable")[: self.min_clustered]
             in_conv[heaviest] = True
-        self.projection_ = pd.DataFrame({"x": 0.0, "y": 0.0, "n_votes": n_votes, "in_conv": in_conv,
-                                         "group": np.nan}, index=matrix.participants)
-        self.labels_ = pd.Series(np.nan, index=matrix.participants, name="group")
-        self.k_ = 0
-        self.silhouettes_ = {}
-        self.proposal_coords_ = pd.DataFrame({"x": 0.0, "y": 0.0}, index=matrix.proposals)
+        self.components_ = np.zeros((2, n_prop))
         if n_part < 2 or n_prop < 2:
-            return self
-
+            return np.zeros((n_part, 2)), np.zeros(n_part, dtype=bool)
+        zeroed = matrix.proposals.isin(list(zeroed_proposals))
         # As Polis does: column means and the principal axes come from every participant's votes (not only
         # those clustered), moderated-out columns are 0 for everyone, and those zeros count as votes in the
         # sparsity scaling below. Counting only real votes there pushed light voters outward wherever many
@@ -193,29 +248,44 @@ class OpinionGroups:
         components[:, ~zeroed] = _top_components(centred, self.random_state)
         # fix each component's sign so the same data always gives the same picture
         signs = np.sign(components[np.arange(2), np.abs(components).argmax(axis=1)])
-        components = components * np.where(signs == 0, 1, signs)[:, None]
-        self.components_ = components
+        self.components_ = components * np.where(signs == 0, 1, signs)[:, None]
         votes_counted = counted.n_votes + int(zeroed.sum())
         scale = np.sqrt(n_prop / np.maximum(votes_counted, 1))
-        points = np.asarray(centred @ components[:, ~zeroed].T) * scale[:, None]
-        self.projection_[["x", "y"]] = points
-        self.proposal_coords_ = pd.DataFrame(components.T, index=matrix.proposals, columns=["x", "y"])
+        points = np.asarray(centred @ self.components_[:, ~zeroed].T) * scale[:, None]
+        return points, in_conv
 
-        labels = self._cluster(points[in_conv])
-        if labels is None:
-            return self
-        group = np.full(n_part, np.nan)
-        group[in_conv] = labels
-        self.projection_["group"] = group
-        self.labels_ = pd.Series(group, index=matrix.participants, name="group")
-        return self
+    def _resampled_runs(self, votes: pd.DataFrame, zeroed_proposals: set, k: int) -> list[pd.Series]:
+        """The pipeline at `k` groups on `n_resamples` subsamples: each run's groups (participant_id -> group),
+        for the runs that could make k groups. None past `max_resampled_votes`, where one fit is already steady."""
+        if self.n_resamples <= 0 or len(votes) > self.max_resampled_votes:
+            return []
+        single = OpinionGroups(min_votes=self.min_votes, min_clustered=self.min_clustered,
+                               max_base_clusters=self.max_base_clusters, max_groups=k, random_state=self.random_state,
+                               k_tolerance=self.k_tolerance, n_init=self.n_init, min_group_share=self.min_group_share,
+                               base_step_starts=RESAMPLED_BASE_STARTS, n_resamples=0)
+        runs = []
+        for number in range(self.n_resamples):
+            rng = np.random.default_rng([self.random_state, number])
+            part = VoteMatrix.from_votes(resampling.subsample_votes(votes, self.resample_share, rng))
+            points, in_conv = single._project(part, zeroed_proposals)
+            by_k, _ = single._clusterings(points[in_conv], only_k=k)
+            if k in by_k:
+                runs.append(pd.Series(by_k[k], index=part.participants[in_conv]))
+        return runs
 
-    def _cluster(self, points: np.ndarray) -> np.ndarray | None:
+    def _best_k(self, silhouettes: dict[int, float]) -> int:
+        top_score = max(silhouettes.values())
+        return min(k for k, score in silhouettes.items() if score >= top_score - self.k_tolerance)
+
+    def _clusterings(self, points: np.ndarray, only_k: int | None = None) -> tuple[dict[int, np.ndarray],
+                                                                                   dict[int, float]]:
+        """Polis's two steps: up to 100 base clusters, then k = 2..max groups of their centres (or `only_k`).
+        Returns each participant's group for every k that could be made, and each k's silhouette."""
+        if len(points) < 2 or len(np.unique(points.round(12), axis=0)) < 2:
+            return {}, {}
         distinct = len(np.unique(points.round(12), axis=0))
-        if distinct < 2:
-            return None
         n_base = min(self.max_base_clusters, distinct)
-        base_starts = min(self.n_init, BASE_STEP_STARTS, max(1, BASE_STEP_BUDGET // len(points)))
+        base_starts = min(self.n_init, self.base_step_starts, max(1, BASE_STEP_BUDGET // len(points)))
         base = self._best_kmeans(points, n_base, n_init=base_starts)
         centres = base.centres
         sizes = np.bincount(base.labels, minlength=n_base).astype(float)
@@ -224,30 +294,18 @@ class OpinionGroups:
         remap = np.cumsum(keep) - 1
         base_labels = remap[base.labels]
         max_k = min(self.max_groups, 2 + len(centres) // 12, len(centres))
-        fitted = {}
+        by_k, silhouettes = {}, {}
         for k in range(2, max_k + 1):
-            init = _first_distinct(centres, k)
-            if len(init) < k:
+            if only_k is not None and k != only_k:
+                continue
+            if len(_first_distinct(centres, k)) < k:
                 break
             model = self._best_kmeans(centres, k, sizes, min_size=self.min_group_share * sizes.sum())
             if model is None:
                 continue
-            self.silhouettes_[k] = _weighted_silhouette(centres, model.labels, sizes)
-            fitted[k] = model.labels
-        if not fitted:
-            return None
-        top_score = max(self.silhouettes_.values())
-        best_k = min(k for k, score in self.silhouettes_.items() if score >= top_score - self.k_tolerance)
-        chosen = self.smoother.update(best_k) if self.smoother else best_k
-        if chosen not in fitted:
-            chosen = best_k
-        self.k_ = chosen
-        group_of_base = fitted[chosen]
-        # number groups by size, largest first, so labels read the same across runs
-        order = np.argsort(-np.bincount(group_of_base, weights=sizes), kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        return rank[group_of_base[base_labels]]
+            silhouettes[k] = _weighted_silhouette(centres, model.labels, sizes)
+            by_k[k] = model.labels[base_labels]
+        return by_k, silhouettes
 
     def _best_kmeans(self, points: np.ndarray, k: int, weights: np.ndarray | None = None,
                      min_size: float = 0.0, n_init: int | None = None) -> Partition | None:

@@ -65,6 +65,7 @@ else:
     st.caption(f"{summary['k']} groups found from members' votes (Polis's method). Grey points voted too little "
                "to be placed in a group.")
     st.plotly_chart(charts.opinion_map(summary["projection"]), width="stretch", key="opinion_map")
+    st.write(summary["steadiness"])
     bodies = table.set_index("proposal_id")["body"]
     cols = st.columns(summary["k"])
     for col, (group, size) in zip(cols, summary["sizes"].items(), strict=False):
