@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -15,9 +14,6 @@ from consult.app import member_views
 from consult.app.connection import SecretsOnDemand, database_url, engine, engine_for, secrets
 from consult.storage import changes, tallies, visibility
 from consult.storage import responses as storage_responses
-
-if TYPE_CHECKING:  # the analysis libraries load on the pages that use them, not on a member's first page
-    from consult.opinion import groups as opinion
 
 __all__ = ["database_url", "engine", "secrets"]  # the connection, for pages that import it from here
 
@@ -139,29 +135,6 @@ def top_consensus(consultation_id: int) -> pd.DataFrame:
     """The proposals most likely supported in every region (pooled estimates on the running tallies), <= 3 s old."""
     url = database_url()
     return _top_consensus(url, consultation_id, changes.version(engine_for(url), consultation_id))
-
-
-@st.cache_resource(show_spinner=False, max_entries=20)
-def _smoother(url: str, consultation_id: int) -> opinion.KSmoother:
-    from consult.opinion import groups as opinion
-
-    return opinion.KSmoother(patience=4)
-
-
-@st.cache_data(ttl=30, show_spinner=False, max_entries=20)
-def _group_count(url: str, consultation_id: int) -> int:
-    frame = member_views.votes_for(url, consultation_id)
-    if frame.empty:
-        return 0
-    from consult.opinion import groups as opinion
-
-    # one smoother per consultation and server: the count changes only after a new k wins 4 updates running
-    return opinion.OpinionGroups(smoother=_smoother(url, consultation_id)).fit(frame).k_
-
-
-def opinion_group_count(consultation_id: int) -> int:
-    """How many opinion groups there are, steady between live updates (recomputed every 30 s)."""
-    return _group_count(database_url(), consultation_id)
 
 
 @st.cache_data(ttl=30, show_spinner="Working out support and consensus…", max_entries=10)
