@@ -47,7 +47,7 @@ def test_resampled_groups_recover_the_demo_camps_at_least_as_well_as_one_fit():
     data = demo.generate()
     frame = demo_votes(data)
     one, resampled = opinion.OpinionGroups(n_resamples=0).fit(frame), opinion.OpinionGroups().fit(frame)
-    assert one.k_ == resampled.k_ == 3 and resampled.resampled_runs_ == 20
+    assert one.k_ == resampled.k_ == 3 and resampled.resampled_runs_ == 20 and resampled.one_fit_because_ is None
     truth = data.participants["true_group"].to_numpy()
 
     def score(model: opinion.OpinionGroups) -> float:
@@ -66,6 +66,7 @@ def test_past_the_vote_budget_one_fit_is_kept():
     capped = opinion.OpinionGroups(max_resampled_votes=len(frame) - 1).fit(frame)
     one = opinion.OpinionGroups(n_resamples=0).fit(frame)
     assert capped.resampled_runs_ == 0 and np.isnan(capped.agreement_) and capped.steadiness_.empty
+    assert capped.one_fit_because_ == "many votes" and one.one_fit_because_ == "asked"
     pd.testing.assert_series_equal(capped.labels_, one.labels_)
 
 
@@ -75,7 +76,9 @@ def test_the_sentence_says_how_settled_the_groups_are():
     assert text.startswith("The groups are settled.") and "5 of 100 members (5%)" in text and "20 subsamples" in text
     loose = steadiness_sentence(0.55, pd.Series([1.0] * 60 + [0.55] * 40), 20, people="participants")
     assert "not settled" in loose and "40 of 100 participants (40%)" in loose
-    assert "one fit" in steadiness_sentence(float("nan"), pd.Series(dtype=float), 0)
+    assert "take long" in steadiness_sentence(float("nan"), pd.Series(dtype=float), 0, one_fit_because="many votes")
+    assert "as Polis computes them" in steadiness_sentence(float("nan"), pd.Series(dtype=float), 0,
+                                                           one_fit_because="asked")
     assert "close call" not in text
     assert "close call: 3 or 5 groups fit" in steadiness_sentence(0.85, settled, 20, close_k=[5, 3])
 

@@ -164,3 +164,28 @@ def test_an_unreadable_date_names_the_file_line_and_field(tmp_path):
     (folder / "votes.json").write_text(json.dumps([{"participant_id": 5, "statement_id": 0, "vote": 1}]))
     with pytest.raises(polis.PolisFormatError, match=r"comments.json record 2: created 'last Tuesday'"):
         polis.read_export(folder)
+
+
+def test_groups_cli_reproduces_polis_with_one_fit_and_refuses_a_negative_count(tmp_path, capsys):
+    # bg2050-volunteers: one fit, as Polis computes it, gives Polis's own groups exactly; the default combines
+    # twenty subsamples and moves the three of Polis's eight-person minority that most subsamples put elsewhere
+    from sklearn.metrics import adjusted_rand_score
+
+    source = shared_data("polis", "bg2050-volunteers")
+    theirs = polis.read_export(source).groups.dropna()
+    found = {}
+    for resamples in ("0", "20"):
+        out = tmp_path / f"groups{resamples}.csv"
+        assert cli.main(["groups", str(source), "--resamples", resamples, "--out", str(out)]) == 0
+        frame = pd.read_csv(out, dtype={"participant": str})
+        found[resamples] = frame.dropna(subset=["group"]).set_index("participant")["group"]
+    assert "as Polis computes them" in capsys.readouterr().out
+    for resamples, expected in (("0", 1.0), ("20", 0.7)):
+        labels = found[resamples]
+        labels.index = labels.index.astype(int)
+        both = labels.index.intersection(theirs.index)
+        assert len(both) > 100
+        assert adjusted_rand_score(theirs[both], labels[both]) >= expected
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["groups", str(source), "--resamples", "-1"])
+    assert stopped.value.code == 2 and "-1 is below 0" in capsys.readouterr().err

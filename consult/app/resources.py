@@ -236,7 +236,8 @@ def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dic
             "consensus": opinion.consensus(model.matrix_), "uncertainty": opinion.uncertainty(model.matrix_),
             "sizes": model.group_sizes(), "labels": model.labels_,
             "steadiness": steadiness_sentence(model.agreement_, model.steadiness_, model.resampled_runs_,
-                                              1 - model.resample_share, close_k=model.close_k_)}
+                                              1 - model.resample_share, close_k=model.close_k_,
+                                              one_fit_because=model.one_fit_because_)}
 
 
 def opinion_summary(consultation_id: int, verified_only: bool = False) -> dict:

@@ -76,6 +76,16 @@ def _load(args: argparse.Namespace, engine_for: Callable, resolve: Callable):
     return votes, zeroed, texts, pseudonyms.pseudonyms(consultation.id, votes["participant_id"])
 
 
+def _non_negative(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{number} is below 0: give 0 for one fit, or a number of subsamples")
+    return number
+
+
 def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict):
     """(matrix, labels, group sizes, the votes a participant needs, each grouped participant's share of subsample
     runs that agree with their group): given by --labels (no shares), else Polis's groups."""
@@ -89,7 +99,8 @@ def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict
         sizes = labels.dropna().value_counts().sort_index()
         print(f"{len(sizes)} groups given for {int(sizes.sum())} of {len(matrix.participants)} participants")
         return matrix, labels, sizes, 0, pd.Series(dtype=float)
-    model = opinion.OpinionGroups(random_state=args.seed).fit(votes, zeroed_proposals=zeroed)
+    model = opinion.OpinionGroups(random_state=args.seed, n_resamples=args.resamples).fit(votes,
+                                                                                         zeroed_proposals=zeroed)
     matrix, labels, sizes, min_votes = model.matrix_, model.labels_.astype("Int64"), model.group_sizes(), model.min_votes
     if model.k_ < 2:
         enough = int((matrix.n_votes >= min_votes).sum())
@@ -99,7 +110,8 @@ def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict
         print(f"{model.k_} opinion groups among {int(labels.notna().sum())} of {len(labels)} participants "
               f"(silhouette by k: {', '.join(f'{k}={v:.3f}' for k, v in model.silhouettes_.items())})")
         print(steadiness_sentence(model.agreement_, model.steadiness_, model.resampled_runs_,
-                                  1 - model.resample_share, people="participants", close_k=model.close_k_))
+                                  1 - model.resample_share, people="participants", close_k=model.close_k_,
+                                  one_fit_because=model.one_fit_because_))
     return matrix, labels, sizes, min_votes, model.steadiness_
 
 
@@ -190,3 +202,6 @@ def add_command(add: Callable[..., argparse.ArgumentParser], engine_for: Callabl
     grp.add_argument("--excel", action="store_true",
                      help="start each CSV with a byte-order mark so Excel reads it as UTF-8 (default: plain UTF-8)")
     grp.add_argument("--seed", type=int, default=0, help="random_state for clustering (default 0)")
+    grp.add_argument("--resamples", type=_non_negative, default=20,
+                     help="subsamples whose groups are combined with the full data's by majority (default 20); 0 for "
+                          "one fit, as Polis computes it (to reproduce Polis's own groups)")

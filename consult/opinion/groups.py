@@ -149,7 +149,9 @@ class OpinionGroups:
     group), `labels_` (participant_id -> group, NaN when not clustered), `k_`, `silhouettes_` (k -> score),
     `steadiness_` (participant_id -> share of the subsample runs that put them in their group),
     `agreement_` (mean adjusted Rand index of the runs to the groups), `resampled_runs_`, `close_k_` (other
-    numbers of groups whose silhouette is within `k_tolerance` of the chosen one's),
+    numbers of groups whose silhouette is within `k_tolerance` of the chosen one's), `one_fit_because_` (None
+    when the groups were combined over subsamples; else "asked" (n_resamples 0), "many votes" (past
+    max_resampled_votes) or "no subsample" (none could make k groups)),
     `proposal_coords_` (proposal_id -> x, y: the PCA loadings), `components_`.
     """
 
@@ -184,7 +186,7 @@ class OpinionGroups:
         matrix = VoteMatrix.from_votes(votes)
         self.matrix_ = matrix
         self.k_ = 0
-        self.silhouettes_, self.close_k_ = {}, []
+        self.silhouettes_, self.close_k_, self.one_fit_because_ = {}, [], None
         self.steadiness_, self.agreement_, self.resampled_runs_ = pd.Series(dtype=float), float("nan"), 0
         self.labels_ = pd.Series(np.nan, index=matrix.participants, name="group")
         self.proposal_coords_ = pd.DataFrame({"x": 0.0, "y": 0.0}, index=matrix.proposals)
@@ -208,6 +210,12 @@ class OpinionGroups:
                          if k != chosen and score >= self.silhouettes_[chosen] - self.k_tolerance]
         reference = pd.Series(by_k[chosen], index=clustered)
         with_chosen = self._resampled_runs(votes, zeroed_proposals, chosen)
+        if self.n_resamples <= 0:
+            self.one_fit_because_ = "asked"
+        elif len(votes) > self.max_resampled_votes:
+            self.one_fit_because_ = "many votes"
+        elif not with_chosen:
+            self.one_fit_because_ = "no subsample"
         labels, steadiness = resampling.plurality_groups(reference, with_chosen, chosen)
         if with_chosen:
             self.steadiness_ = steadiness

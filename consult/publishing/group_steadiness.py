@@ -8,21 +8,31 @@ import pandas as pd
 UNSETTLED_BELOW = 0.8
 
 
+#: why the groups come from one fit (OpinionGroups.one_fit_because_), said plainly
+ONE_FIT = {
+    "asked": "The groups come from one fit, as Polis computes them, so how settled they are was not measured.",
+    "many votes": ("The groups come from one fit: with this many votes a re-run on subsamples would take long, "
+                   "and the groups move little from one update to the next."),
+    "no subsample": ("The groups come from one fit: no subsample of the votes made as many groups, so treat them "
+                     "as a tentative division."),
+}
+
+
 def steadiness_sentence(agreement: float, steadiness: pd.Series, runs: int, left_out: float = 0.1,
-                        people: str = "members", close_k: list[int] | None = None) -> str:
+                        people: str = "members", close_k: list[int] | None = None,
+                        one_fit_because: str | None = None) -> str:
     """One paragraph: how well groups re-found on subsamples match these, and how many people sit near a
     boundary. `agreement` is the mean adjusted Rand index of the runs to the groups; `steadiness` each grouped
     participant's share of runs that agree with their group; `left_out` the share of members and proposals each
     subsample leaves out; `people` what to call them ("participants" for a Polis file); `close_k` other numbers of groups the votes
-    fit about as well."""
+    fit about as well; `one_fit_because` why there were no subsample runs."""
     close_call = ""
     if close_k:
         numbers = " or ".join(str(k) for k in sorted(close_k))
         close_call = (f" How many groups there are is a close call: {numbers} groups fit these votes about as well, "
                       "so the count may change as votes come in.")
     if runs == 0 or steadiness.empty:
-        return ("The groups come from one fit: there are too many votes to re-run it on subsamples, and with "
-                "this many the groups move little from one update to the next." + close_call)
+        return ONE_FIT[one_fit_because or "no subsample"] + close_call
     unsettled = int((steadiness < UNSETTLED_BELOW).sum())
     if agreement >= 0.9:
         verdict = "The groups are settled"
