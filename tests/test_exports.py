@@ -89,6 +89,9 @@ def test_html_report_is_self_contained_and_escapes_member_text(demo_db):
         assert section in page
     assert "Plotly.newPlot" in page and not re.search(r"<script[^>]+src=", page)  # embedded: works offline
     assert "<script>alert(1)</script>" not in page
+    # how settled the groups are, in the section on them
+    groups = page[page.index("4. Opinion groups"):]
+    assert "Found again on 20 subsamples" in groups[:groups.index("<h3>")]
 
 
 def test_report_opens_with_a_summary_of_findings_and_the_cli_writes_it(demo_db, tmp_path, capsys):
