@@ -99,6 +99,20 @@ def read_workbook(data: bytes, name: str) -> pd.DataFrame:
     return frame
 
 
+#: the delimiters a spreadsheet or form tool writes; left to itself the sniffer picks letters ("response" read
+#: as split on "s", "participant|proposal" on "p")
+DELIMITERS = ",;\t|"
+
+
+def _sniffed_delimiter(text: str) -> str:
+    """The file's delimiter, found from its first line by csv.Sniffer as pandas's sep=None does (only the
+    delimiter is taken: quoting stays CSV's own), so that pandas's fast C parser reads the rest. The Python
+    parser, sniffing for itself, took 4.6 s of the 5.6 s `consult support` spent reading a million votes.
+    csv.Error when the line holds none of DELIMITERS (a one-column file)."""
+    first_line = text.split("\n", 1)[0]
+    return csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
+
+
 def read_table(path: str | Path | None = None, *, data: bytes | None = None, name: str | None = None) -> pd.DataFrame:
     """A CSV or XLSX file as text columns. Give a path, or the bytes and the file name."""
     if data is None:
@@ -122,9 +136,11 @@ def read_table(path: str | Path | None = None, *, data: bytes | None = None, nam
         text, fixed = decode(data)
         try:
             try:
-                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+                delimiter = _sniffed_delimiter(text)
             except csv.Error:  # the sniffer found no delimiter: a one-column file, read as plain CSV
                 frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            else:
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
             raise TableError(f"{name} is not a readable CSV file: {str(exc)[:200]}") from exc
         frame.attrs["fallback_lines"] = fixed
