@@ -10,7 +10,8 @@ and of per-region Wilson intervals; and the true weakest-region support of the t
 region" as ranked by (a) national share, (b) empirical Bayes, (c) the pooled model. Targets: coverage >= 0.90
 everywhere, width <= 0.8x Wilson at the sparse densities, (c) >= (a) and (b).
 Routing: the same number of votes sent by Polis's priority alone and with the evidence term; the top 20 after
-them compared with the truth. Speed: regional tables for 10,000 participants x 1,000 proposals x 1,000,000 votes.
+them compared with the truth. Speed: regional tables for 10,000 participants x 1,000 proposals x 1,000,000 votes,
+then the same votes as a CSV: read before/now and `consult support FILE` end to end (`--speed-only` for these).
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def routing_comparison(seeds: int) -> None:
         print(row(f"  {label}", f"weakest {weakest:.3f}", f"overlap {overlap:.2f}", widths=(40, 18, 14)))
 
 
-def speed() -> None:
+def speed() -> pd.DataFrame:
     rng = np.random.default_rng(0)
     n, n_prop, n_people = 1_000_000, 1000, 10_000
     people = rng.integers(0, n_people, n)
@@ -190,17 +191,63 @@ def speed() -> None:
     print(f"\nregional tables for 10,000 participants x 1,000 proposals x 1,000,000 votes: {pooled:.2f} s "
           f"(target <= 2 s); counting cells + per-region Wilson alone {baseline:.2f} s (x{pooled / baseline:.1f}); "
           f"load average {os.getloadavg()[0]:.2f}")
+    return votes
+
+
+def file_speed(votes: pd.DataFrame, repeats: int = 3) -> None:
+    """The same votes as a CSV file from another tool: reading it as before (pandas's Python parser sniffing the
+    delimiter) against now (the delimiter sniffed from the first line, the C parser), then `consult support FILE`
+    end to end under /usr/bin/time; medians of `repeats` runs."""
+    import io
+    import subprocess
+    import tempfile
+
+    from consult.intake import spreadsheets
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "votes.csv"
+        votes.rename(columns={"participant_id": "participant", "proposal_id": "proposal", "value": "vote"}).to_csv(
+            path, index=False)
+        text = path.read_text()
+
+        def before() -> None:
+            pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+
+        def now() -> None:
+            spreadsheets.read_table(path)
+
+        timings = {}
+        for name, step in (("before", before), ("now", now)):
+            runs = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                step()
+                runs.append(time.perf_counter() - start)
+            timings[name] = float(np.median(runs))
+        print(f"\nreading {path.stat().st_size / 1e6:.0f} MB of votes as a table (median of {repeats}): before "
+              f"{timings['before']:.2f} s, now {timings['now']:.2f} s (x{timings['now'] / timings['before']:.2f})")
+        command = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "consult.cli.main", "support", str(path)]
+        ends = []
+        for _ in range(repeats):
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            seconds, kilobytes = done.stderr.strip().splitlines()[-1].split()
+            ends.append((float(seconds), int(kilobytes)))
+        seconds = float(np.median([e[0] for e in ends]))
+        print(f"consult support FILE end to end (median of {repeats}): {seconds:.2f} s, peak "
+              f"{max(e[1] for e in ends) / 1e6:.2f} GB; load average {os.getloadavg()[0]:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--quick", action="store_true", help="skip the dense scenario and use one routing seed")
+    parser.add_argument("--speed-only", action="store_true", help="only the timings (tables, then the file)")
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
-    calibration(args.seeds, args.quick)
-    routing_comparison(1 if args.quick else args.seeds)
-    speed()
+    if not args.speed_only:
+        calibration(args.seeds, args.quick)
+        routing_comparison(1 if args.quick else args.seeds)
+    file_speed(speed())
     return 0
 
 
