@@ -12,7 +12,7 @@ consensus, consensus, uncertainty) take any labelling, so they answer the same q
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -267,10 +267,8 @@ class OpinionGroups:
         for the runs that could make k groups. None past `max_resampled_votes`, where one fit is already steady."""
         if self.n_resamples <= 0 or len(votes) > self.max_resampled_votes:
             return []
-        single = OpinionGroups(min_votes=self.min_votes, min_clustered=self.min_clustered,
-                               max_base_clusters=self.max_base_clusters, max_groups=k, random_state=self.random_state,
-                               k_tolerance=self.k_tolerance, n_init=self.n_init, min_group_share=self.min_group_share,
-                               base_step_starts=RESAMPLED_BASE_STARTS, n_resamples=0)
+        # the same settings, one base-step start, no resampling of its own and no smoother (it keeps live state)
+        single = replace(self, base_step_starts=RESAMPLED_BASE_STARTS, n_resamples=0, smoother=None)
         runs = []
         for number in range(self.n_resamples):
             rng = np.random.default_rng([self.random_state, number])
