@@ -94,3 +94,20 @@ def test_a_close_call_on_the_number_of_groups_is_named():
     model = opinion.OpinionGroups(n_resamples=0).fit(polis.participants_votes_frame(clear),
                                                      zeroed_proposals=polis.zeroed_comments(clear))
     assert model.k_ == 2 and model.close_k_ == []
+
+
+def test_a_group_the_majority_empties_falls_back_to_the_one_fit(monkeypatch):
+    # if every member of a small group lands elsewhere in most subsamples, the combined answer has fewer groups
+    # than k: the model then keeps the full data's groups and says the subsamples did not hold them
+    frame = demo_votes(demo.generate(n_participants=200, n_proposals=100))
+    one = opinion.OpinionGroups(n_resamples=0).fit(frame)
+
+    def emptied(reference, runs, k, rounds=2):
+        return pd.Series(0, index=reference.index), pd.Series(1.0, index=reference.index)
+
+    monkeypatch.setattr(resampling, "plurality_groups", emptied)
+    model = opinion.OpinionGroups().fit(frame)
+    pd.testing.assert_series_equal(model.labels_, one.labels_)
+    assert model.k_ == one.k_ and model.one_fit_because_ == "no subsample" and model.resampled_runs_ == 0
+    assert "no subsample of the votes made as many groups" in steadiness_sentence(
+        model.agreement_, model.steadiness_, model.resampled_runs_, one_fit_because=model.one_fit_because_)

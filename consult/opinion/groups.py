@@ -217,6 +217,9 @@ class OpinionGroups:
         elif not with_chosen:
             self.one_fit_because_ = "no subsample"
         labels, steadiness = resampling.plurality_groups(reference, with_chosen, chosen)
+        if labels.nunique() < chosen:  # the majority emptied a group: the subsamples do not hold it, so one fit
+            labels, steadiness, with_chosen = reference, steadiness.iloc[:0], []
+            self.one_fit_because_ = "no subsample"
         if with_chosen:
             self.steadiness_ = steadiness
             self.agreement_ = resampling.mean_agreement(labels, with_chosen)
