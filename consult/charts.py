@@ -119,7 +119,7 @@ def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Fig
         labels = ["<br>".join(textwrap.wrap(f"#{pid}: {_plain(' '.join(str(text).split()))}", 70))
                   for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
     elif "text" in top:
-        labels = [f"{_plain(shorten_label(str(text), 60))} (#{pid})" for pid, text in zip(top["proposal_id"], top["text"],
+        labels = [f"{_plain(shorten(str(text), 60))} (#{pid})" for pid, text in zip(top["proposal_id"], top["text"],
                                                                                          strict=True)]
     else:
         labels = [f"#{pid}" for pid in top["proposal_id"]]
@@ -141,11 +141,6 @@ def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Fig
                          margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis={"range": [0, 100]},
                          yaxis={"autorange": "reversed", "type": "category"}, legend=LEGEND_ABOVE)
     return figure
-
-
-def shorten_label(text: str, width: int) -> str:
-    """The text on one line, cut at a word with "…" when longer than `width` (text.cleaning.shorten)."""
-    return shorten(text, width)
 
 
 def _plain(text: str) -> str:
@@ -195,7 +190,7 @@ def distinctive_themes_chart(rows: pd.DataFrame, region_name: str) -> go.Figure:
     clear = bound.round(1) > 1
     figure = go.Figure()
     figure.add_scatter(
-        x=frame["ratio"], y=[shorten_label(_plain(str(t)), 40) for t in frame["theme_label"]], mode="markers",
+        x=frame["ratio"], y=[shorten(_plain(str(t)), 40) for t in frame["theme_label"]], mode="markers",
         marker={"size": 11, "color": ["#0072b2" if c else "#999999" for c in clear]},
         error_x={"type": "data", "symmetric": False, "array": frame["upper"] - frame["ratio"],
                  "arrayminus": frame["ratio"] - frame["lower"], "color": "#555555"},
@@ -274,7 +269,7 @@ def answer_shares(overall: pd.DataFrame, *, title: str = "") -> go.Figure:
     """A question's answers: the share choosing each (bars, with the 95% interval) and the share weighted to the
     baseline (diamonds, with its interval). Columns: option, share, lower, upper, weighted, weighted_lower,
     weighted_upper (the `question-results` rows for All regions)."""
-    labels = [_plain(shorten_label(str(option), 60)) for option in overall["option"]]
+    labels = [_plain(shorten(str(option), 60)) for option in overall["option"]]
     figure = go.Figure()
     figure.add_bar(x=overall["share"] * 100, y=labels, orientation="h", name="Share of those answering",
                    marker={"color": "#2166ac"},
@@ -288,7 +283,7 @@ def answer_shares(overall: pd.DataFrame, *, title: str = "") -> go.Figure:
                            error_x={"type": "data", "symmetric": False, "color": "#b35806",
                                     "array": (overall["weighted_upper"] - overall["weighted"]) * 100,
                                     "arrayminus": (overall["weighted"] - overall["weighted_lower"]) * 100})
-    figure.update_layout(title=_plain(shorten_label(title, 90)) if title else None,
+    figure.update_layout(title=_plain(shorten(title, 90)) if title else None,
                          xaxis_title="Share (%), with 95% interval", yaxis_title=None, xaxis={"range": [0, 100]},
                          height=140 + 34 * len(overall), margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
                          yaxis={"autorange": "reversed", "type": "category"}, legend=LEGEND_ABOVE)
@@ -298,7 +293,7 @@ def answer_shares(overall: pd.DataFrame, *, title: str = "") -> go.Figure:
 def room_votes(table: pd.DataFrame) -> go.Figure:
     """Agree / disagree / pass for the room's leading proposals, as stacked bars labelled by the proposal's text.
     Columns: text, agree, disagree, passes. Colour-blind safe: blue agree, orange disagree, grey pass."""
-    labels = [_plain(shorten_label(str(text), 70)) for text in table["text"]]
+    labels = [_plain(shorten(str(text), 70)) for text in table["text"]]
     total = (table["agree"] + table["disagree"] + table["passes"]).clip(lower=1)
     figure = go.Figure()
     for column, name, colour in (("agree", "Agree", "#2166ac"), ("disagree", "Disagree", "#b35806"),

@@ -116,8 +116,12 @@ def _groups(engine: Engine, consultation_id: int) -> pd.Series:
     votes = storage.votes_frame(engine, consultation_id, published_only=True)
     if votes.empty:
         return pd.Series(dtype=float)
-    labels = OpinionGroups().fit(votes).labels_.dropna().astype(int)
-    return labels.map(lambda g: f"Group {chr(ord('A') + g)}")
+    return group_names(OpinionGroups().fit(votes).labels_)
+
+
+def group_names(labels: pd.Series) -> pd.Series:
+    """Opinion-group labels (participant id -> 0, 1, ...; NaN when not grouped) as the cross-tabs name them."""
+    return labels.dropna().astype(int).map(lambda g: f"Group {chr(ord('A') + g)}")
 
 
 def crosstab_table(engine: Engine, consultation_id: int, question: Question, by: str,
@@ -206,13 +210,13 @@ def _figure(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def report_sections(engine: Engine, consultation_id: int) -> list[dict]:
+def report_sections(engine: Engine, consultation_id: int, groups: pd.Series | None = None) -> list[dict]:
     """Each question that has answers, ready for the report: its text, kind, respondents, an overall table (share
     with its 95% interval, and weighted to the baseline), the share agreeing by region for the agree scale
     (pooled estimates; counts under the minimum said as such), cross-tabs of the answers by region and by opinion
-    group (small cells blanked), and for rankings the instant-runoff winner."""
+    group (small cells blanked), and for rankings the instant-runoff winner. `groups` (`group_names` of groups
+    the caller has fitted already) saves fitting them again."""
     sections = []
-    groups = None
     min_cell = storage.get_consultation(engine, consultation_id).min_cell
     for question in question_store.list_questions(engine, consultation_id, statuses=("open", "closed")):
         results = question_results(engine, consultation_id, question)

@@ -134,12 +134,18 @@ def _themes(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataF
     return shown
 
 
-def _opinion_groups(votes: pd.DataFrame, proposals: pd.DataFrame) -> SimpleNamespace | None:
-    """Polis-style groups and what each stands for; None when there are too few votes for two groups."""
+def _fitted_groups(votes: pd.DataFrame) -> opinion.OpinionGroups | None:
+    """The opinion groups, fitted once for the report's section on them and its questions' cross-tabs; None when
+    there are too few votes for two groups."""
     if not len(votes) or votes["participant_id"].nunique() < 15:
         return None
     model = opinion.OpinionGroups().fit(votes)
-    if model.k_ < 2:
+    return model if model.k_ >= 2 else None
+
+
+def _opinion_groups(model: opinion.OpinionGroups | None, proposals: pd.DataFrame) -> SimpleNamespace | None:
+    """What each group stands for, and how settled the groups are; None without groups."""
+    if model is None:
         return None
     rep = opinion.repness(model.matrix_, model.labels_)
     groups = []
@@ -227,6 +233,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
             votes_per_region=density, themes_total=len(real_themes),
             themes_checked=int(real_themes["checked"].sum()) if len(real_themes) else 0, baseline=baseline_name),
         answered=report_summary.answered_finding(answers.counts))
+    model = _fitted_groups(votes)
     return _template().render(
         consultation=consultation, counts=counts, min_cell=min_cell, test=SimpleNamespace(**test),
         generated=datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC"), baseline_name=baseline_name,
@@ -235,7 +242,8 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         themes=_themes(themes, assignments, proposals, small),
         distinctive_sentences=list(most_distinctive(distinctive)["sentence"]) if len(distinctive) else [],
         ranked=_ranked_view(ranked), divisive=_divisive_view(published),
-        groups=_opinion_groups(votes, proposals),
+        groups=_opinion_groups(model, proposals),
         likelihood_scale=report_summary.likelihood_scale(), responses=answers, quoted=[SimpleNamespace(id=pid, text=text) for pid, text in quotes.cut.items()],
         themes_checked=int(real_themes["checked"].sum()) if len(real_themes) else 0,
-        questions=question_results.report_sections(engine, consultation_id))
+        questions=question_results.report_sections(
+            engine, consultation_id, None if model is None else question_results.group_names(model.labels_)))

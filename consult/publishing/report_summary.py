@@ -28,11 +28,6 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _short(text: str, limit: int = 140) -> str:
-    """Whole, or cut at a word with "…" (never inside a word)."""
-    return shorten(text, limit)
-
-
 class Quotes:
     """Proposals quoted in the summary: whole when short, else cut at a word with a link to their full text in the
     report's appendix (`cut` lists them, in the order quoted)."""
@@ -44,9 +39,9 @@ class Quotes:
     def html(self, text: str, proposal_id: object = None) -> str:
         whole = " ".join(str(text).split())
         if len(whole) <= self.limit or proposal_id is None or pd.isna(proposal_id):
-            return f"“{_esc(_short(whole, self.limit))}”"
+            return f"“{_esc(shorten(whole, self.limit))}”"
         self.cut[int(proposal_id)] = whole
-        return (f"“{_esc(_short(whole, self.limit))}” <a href='#proposal-{int(proposal_id)}'>(full text, "
+        return (f"“{_esc(shorten(whole, self.limit))}” <a href='#proposal-{int(proposal_id)}'>(full text, "
                 f"#{int(proposal_id)})</a>")
 
 
