@@ -228,16 +228,14 @@ def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dic
     if frame.empty:
         return {"k": 0}
     from consult.opinion import groups as opinion
-    from consult.publishing.group_steadiness import steadiness_sentence
+    from consult.publishing.group_steadiness import fitted_groups_sentence
 
     model = opinion.OpinionGroups().fit(frame)
     return {"k": model.k_, "projection": model.projection_.reset_index(),
             "repness": opinion.repness(model.matrix_, model.labels_),
             "consensus": opinion.consensus(model.matrix_), "uncertainty": opinion.uncertainty(model.matrix_),
             "sizes": model.group_sizes(), "labels": model.labels_,
-            "steadiness": steadiness_sentence(model.agreement_, model.steadiness_, model.resampled_runs_,
-                                              1 - model.resample_share, close_k=model.close_k_,
-                                              one_fit_because=model.one_fit_because_)}
+            "steadiness": fitted_groups_sentence(model)}
 
 
 def opinion_summary(consultation_id: int, verified_only: bool = False) -> dict:

@@ -90,7 +90,7 @@ def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict
     """(matrix, labels, group sizes, the votes a participant needs, each grouped participant's share of subsample
     runs that agree with their group): given by --labels (no shares), else Polis's groups."""
     from consult.opinion import groups as opinion
-    from consult.publishing.group_steadiness import steadiness_sentence
+    from consult.publishing.group_steadiness import fitted_groups_sentence
 
     if args.labels:
         labels = _labels_from_file(args.labels, source_ids)
@@ -109,9 +109,7 @@ def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict
     else:
         print(f"{model.k_} opinion groups among {int(labels.notna().sum())} of {len(labels)} participants "
               f"(silhouette by k: {', '.join(f'{k}={v:.3f}' for k, v in model.silhouettes_.items())})")
-        print(steadiness_sentence(model.agreement_, model.steadiness_, model.resampled_runs_,
-                                  1 - model.resample_share, people="participants", close_k=model.close_k_,
-                                  one_fit_because=model.one_fit_because_))
+        print(fitted_groups_sentence(model, people="participants"))
     return matrix, labels, sizes, min_votes, model.steadiness_
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from consult.opinion.groups import OpinionGroups
 
 #: a participant put in their group by fewer than this share of the subsample runs sits near a boundary
 UNSETTLED_BELOW = 0.8
@@ -46,3 +51,9 @@ def steadiness_sentence(agreement: float, steadiness: pd.Series, runs: int, left
             f"(1 is the same groups). {unsettled:,} of {len(steadiness):,} {people} "
             f"({unsettled / len(steadiness):.0%}) land in their group in fewer than {UNSETTLED_BELOW:.0%} of "
             "the subsamples: they sit near a boundary, and a few more votes may move them." + close_call)
+
+
+def fitted_groups_sentence(model: OpinionGroups, people: str = "members") -> str:
+    """`steadiness_sentence` for fitted opinion groups (the page, the report and `consult groups` say it)."""
+    return steadiness_sentence(model.agreement_, model.steadiness_, model.resampled_runs_, 1 - model.resample_share,
+                               people=people, close_k=model.close_k_, one_fit_because=model.one_fit_because_)

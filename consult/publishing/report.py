@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from consult import charts, regions, storage
 from consult.opinion import groups as opinion
 from consult.publishing import question_results, report_summary, suppression, tables
-from consult.publishing.group_steadiness import steadiness_sentence
+from consult.publishing.group_steadiness import fitted_groups_sentence
 from consult.storage import responses, visibility
 from consult.storage import themes as theme_store
 from consult.support import direct as support_direct
@@ -153,11 +153,8 @@ def _opinion_groups(model: opinion.OpinionGroups | None, proposals: pd.DataFrame
         statements = [SimpleNamespace(direction=r.direction, p=r.p, text=proposals.loc[r.proposal_id, "body"])
                       for r in rep[rep["group"] == group].itertuples() if r.proposal_id in proposals.index]
         groups.append(SimpleNamespace(number=int(group) + 1, size=size, statements=statements))
-    steadiness = steadiness_sentence(model.agreement_, model.steadiness_, model.resampled_runs_,
-                                     1 - model.resample_share, people="participants", close_k=model.close_k_,
-                                     one_fit_because=model.one_fit_because_)
     return SimpleNamespace(k=model.k_, placed=int(model.labels_.notna().sum()), total=len(model.labels_),
-                           groups=groups, steadiness=steadiness)
+                           groups=groups, steadiness=fitted_groups_sentence(model, people="participants"))
 
 
 def _ranked_view(ranked: pd.DataFrame) -> pd.DataFrame:
