@@ -86,21 +86,20 @@ def test_the_same_input_gives_the_same_output_and_clone_works():
     pd.testing.assert_frame_equal(first, second)
 
 
-def test_twelve_strong_regions_beat_two_strong_and_ten_unknown():
+def test_support_shown_in_every_region_beats_the_same_support_shown_in_two():
     rows = []
     for i, code in enumerate(CODES * 4):  # proposal 1: 4 voters in each region, 3 of 4 agree everywhere
-        rows.append((i, 1, 1 if i % 4 else -1, code))
-    for i in range(40):  # proposal 2: 40 votes, all agree, from London and the South East only
-        rows.append((1000 + i, 2, 1, CODES[6 + i % 2]))
+        rows.append((i, 1, -1 if i < len(CODES) else 1, code))
+    for i in range(8):  # proposal 2: 3 of 4 agree too, but its 8 votes come from London and the South East only
+        rows.append((1000 + i, 2, -1 if i < 2 else 1, CODES[6 + i % 2]))
     for i, code in enumerate(CODES * 2):  # filler so the model learns how much regions differ
         for p in range(3, 9):
             rows.append((2000 + i, p, 1 if (i + p) % 2 else -1, code))
     fitted = regional.RegionalSupport().fit(votes(rows))
     ranked = fitted.ranked()
     assert ranked.index.get_loc(1) < ranked.index.get_loc(2)
-    assert fitted.proposals_.loc[2, "support"] > fitted.proposals_.loc[1, "support"]  # despite higher raw support
-    note = fitted.pooling_note(2)
-    assert note.startswith("Few votes yet from") and "North East" in note
+    assert fitted.proposals_.loc[1, "prob_all"] > fitted.proposals_.loc[2, "prob_all"]
+    assert "every regional estimate leans on the national figure" in fitted.pooling_note(2)
 
 
 def test_a_region_with_many_votes_stands_on_its_own():

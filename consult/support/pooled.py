@@ -12,7 +12,8 @@
   (1 = best supported in every region: by `expected_weakest`, the expected support in the weakest region).
 
 Votes from members who gave no UK region inform each proposal's national level but no regional figure.
-The model is `regional_model.HierarchicalRegionalModel`; its calibration is measured in benchmarks/bench_regional.py.
+The model is `mixture_model.ScaleMixtureRegionalModel` (each region its own heavy-tailed spread); its calibration is
+measured in benchmarks/bench_regional.py (and per region in benchmarks/regional_scenarios.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sklearn.base import BaseEstimator
 
 from consult import regions as region_data
 from consult.support.direct import wilson_interval
-from consult.support.pooling_model import HierarchicalRegionalModel
+from consult.support.mixture_model import ScaleMixtureRegionalModel
 
 OTHER = "OTHER"  # votes from members outside the 12 regions or who did not say
 MAJORITY = 0.5
@@ -103,7 +104,7 @@ class RegionalSupport(BaseEstimator):
         codes = region_data.region_codes()
         uk = len(codes)
         weights = self._weights(codes)
-        self.model_ = HierarchicalRegionalModel(random_state=self.random_state)
+        self.model_ = ScaleMixtureRegionalModel(random_state=self.random_state)
         if len(proposals) == 0:
             self.regions_ = pd.DataFrame(columns=["proposal_id", "region", "n", "agree", "estimate", "lower",
                                                   "upper", "leans_on_pooling"])
@@ -144,7 +145,6 @@ class RegionalSupport(BaseEstimator):
             for start in range(0, len(rows), self.chunk):
                 block = rows[start:start + self.chunk]
                 draws = self.model_.draw(n_draws, block)[:, :, :uk]  # (draws, proposals, regions)
-                prob_all[block] = (draws > MAJORITY).all(axis=2).mean(axis=0)
                 expected_weakest[block] = draws.min(axis=2).mean(axis=0)
                 mrp = draws @ weights
                 weighted[block] = np.column_stack([np.median(mrp, axis=0), np.quantile(mrp, 0.025, axis=0),
@@ -153,6 +153,8 @@ class RegionalSupport(BaseEstimator):
                 pooled[block] = np.column_stack([np.median(at_mix, axis=0), np.quantile(at_mix, 0.025, axis=0),
                                                  np.quantile(at_mix, 0.975, axis=0)])
 
+        # exact under the model (no draws): the regions are independent given the proposal's national level
+        prob_all[:] = self.model_.prob_above(MAJORITY, columns=np.arange(uk))
         everyone = np.arange(len(proposals))
         if len(proposals) <= self.refine_top:
             summarise(everyone, self.n_draws)

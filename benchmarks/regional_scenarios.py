@@ -1,0 +1,245 @@
+"""Regional truth that the model was not built on: members voting as individuals, four shapes of difference.
+
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_regional.py --scenarios [--seeds 6]
+
+500 proposals; members drawn from the 12 regions with London over-represented 2.4x (as in the brief); each member
+votes on 20 proposals chosen at random, as themselves (an agree with their own probability), until the median
+proposal-region cell holds 1, 5 or 20 votes. Truth on the log-odds scale, the proposal's level N(0.2, 1), then:
+- model form: region leans N(0, 0.3^2) and cell effects N(0, 0.5^2), the model's own assumptions;
+- sparse large: as above, and 10% of proposals have one region 30 points off (up or down, on the share scale);
+- groups by region: three opinion groups with their own view of each proposal (N(0, 1.2^2) apart); each region
+  holds its own mix of them (Dirichlet(1, 1, 1)), so a region's truth is its mix of the groups' shares and members
+  vote as their group;
+- tiny regions: Northern Ireland holds 1% of members and the North East 2%, and both are distinctive (leans
+  N(0, 0.6^2), cell effects N(0, 1.0^2) where the rest have 0.5).
+Reported per region: 95% interval coverage (mean over seeds and worst seed) and width beside per-region Wilson and
+empirical Bayes; and a reliability table for "probability of a majority in all 12 regions".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from consult import regions
+from consult.support.direct import wilson_interval
+from consult.support.mixture_model import ScaleMixtureRegionalModel
+from consult.support.pooling_model import EmpiricalBayesRegional, HierarchicalRegionalModel
+
+CODES = regions.region_codes()
+LONDON, NORTH_EAST, NORTHERN_IRELAND = (CODES.index(code) for code in ("E12000007", "E12000001", "N92000002"))
+N_PROPOSALS, VOTES_EACH = 500, 20
+DENSITIES = (1, 5, 20)
+SHAPES = ("model form", "sparse large", "groups by region", "tiny regions")
+FORECAST_BINS = np.array([0.0, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95, 1.0 + 1e-9])
+
+
+@dataclass
+class Consultation:
+    agree: np.ndarray  # (proposals, regions) agree counts
+    seen: np.ndarray  # (proposals, regions) votes
+    truth: np.ndarray  # (proposals, regions) the region's true agree share
+    planted: np.ndarray  # (proposals, regions) True where one region was moved 30 points off the rest
+    shift: np.ndarray  # (proposals, regions) how far the planted cells were moved (0 elsewhere)
+
+
+def member_shares(shape: str) -> np.ndarray:
+    population = regions.population_baseline().reindex(CODES).to_numpy(dtype=float)
+    shares = population / population.sum()
+    shares[LONDON] *= 2.4
+    shares /= shares.sum()
+    if shape == "tiny regions":
+        rest = [r for r in range(len(CODES)) if r not in (NORTHERN_IRELAND, NORTH_EAST)]
+        shares[rest] *= 0.97 / shares[rest].sum()
+        shares[NORTHERN_IRELAND], shares[NORTH_EAST] = 0.01, 0.02
+    return shares
+
+
+def _agree_probability(shape: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(P, R, G) agree probability of a member of group g in region r, the (R, G) group mix of each region and how
+    far each (P, R) cell was planted off the rest (0 where it was not)."""
+    n_reg = len(CODES)
+    shift = np.zeros((N_PROPOSALS, n_reg))
+    level = rng.normal(0.2, 1.0, N_PROPOSALS)[:, None]
+    if shape == "groups by region":
+        view = rng.normal(0.0, 1.2, (N_PROPOSALS, 3))
+        mix = rng.dirichlet(np.ones(3), n_reg)
+        return np.broadcast_to(special.expit(level + view)[:, None, :], (N_PROPOSALS, n_reg, 3)), mix, shift
+    lean_sd, cell_sd = np.full(n_reg, 0.3), np.full(n_reg, 0.5)
+    if shape == "tiny regions":
+        lean_sd[[NORTHERN_IRELAND, NORTH_EAST]], cell_sd[[NORTHERN_IRELAND, NORTH_EAST]] = 0.6, 1.0
+    share = special.expit(level + rng.normal(0.0, lean_sd) + rng.normal(0.0, 1.0, (N_PROPOSALS, n_reg)) * cell_sd)
+    if shape == "sparse large":
+        hit = rng.choice(N_PROPOSALS, N_PROPOSALS // 10, replace=False)
+        region = rng.integers(0, n_reg, hit.size)
+        shifted = share[hit, region] + rng.choice([-0.3, 0.3], hit.size)
+        # a shift that would leave [0.02, 0.98] goes the other way, so every planted difference is 30 points
+        shifted = np.where((shifted < 0.02) | (shifted > 0.98), share[hit, region] * 2 - shifted, shifted)
+        shift[hit, region] = np.clip(shifted, 0.02, 0.98) - share[hit, region]
+        share[hit, region] += shift[hit, region]
+    return share[:, :, None], np.ones((n_reg, 1)), shift
+
+
+def simulate(shape: str, median_votes: int, seed: int) -> Consultation:
+    rng = np.random.default_rng(seed)
+    probability, mix, shift = _agree_probability(shape, rng)
+    shares = member_shares(shape)
+    n_reg = len(CODES)
+    # members needed for the median cell to hold `median_votes`: a cell of region r expects
+    # members * VOTES_EACH * shares[r] / N_PROPOSALS votes
+    n_members = int(np.ceil(median_votes * N_PROPOSALS / (VOTES_EACH * np.median(shares))))
+    region = rng.choice(n_reg, n_members, p=shares)
+    group = np.array([rng.choice(mix.shape[1], p=mix[r]) for r in region])
+    chosen = np.argsort(rng.random((n_members, N_PROPOSALS)), axis=1)[:, :VOTES_EACH]
+    member_region = np.repeat(region, VOTES_EACH)
+    proposal = chosen.ravel()
+    agrees = rng.random(proposal.size) < probability[proposal, member_region, np.repeat(group, VOTES_EACH)]
+    seen = np.zeros((N_PROPOSALS, n_reg))
+    agree = np.zeros_like(seen)
+    np.add.at(seen, (proposal, member_region), 1.0)
+    np.add.at(agree, (proposal, member_region), agrees.astype(float))
+    truth = (probability * mix[None, :, :]).sum(axis=2)
+    return Consultation(agree, seen, truth, shift != 0, shift)
+
+
+def _eb_prob_all(model: EmpiricalBayesRegional) -> np.ndarray:
+    from scipy import stats
+
+    return np.prod(stats.beta.sf(0.5, model.alpha_, model.beta_), axis=1)
+
+
+def methods() -> dict[str, Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """name -> fit(agree, seen, seed) -> (lower, upper, probability of a majority in all regions)."""
+
+    def pooled(agree, seen, seed):
+        model = HierarchicalRegionalModel(random_state=seed).fit(agree, seen)
+        low, high = model.interval()
+        draws = model.draw(400)
+        return low, high, (draws > 0.5).all(axis=2).mean(axis=0), draws.min(axis=2).mean(axis=0), model.estimate()
+
+    def mixture(agree, seen, seed):
+        model = ScaleMixtureRegionalModel(random_state=seed).fit(agree, seen)
+        low, high = model.interval()
+        return low, high, model.prob_above(0.5), model.draw(400).min(axis=2).mean(axis=0), model.estimate()
+
+    def empirical_bayes(agree, seen, seed):
+        model = EmpiricalBayesRegional().fit(agree, seen)
+        low, high = model.interval()
+        return low, high, _eb_prob_all(model), _eb_prob_all(model), model.estimate()
+
+    def wilson(agree, seen, seed):
+        low, high = wilson_interval(agree, seen)
+        return low, high, np.full(agree.shape[0], np.nan), low.min(axis=1), agree / np.maximum(seen, 1)
+
+    return {"pooled model": pooled, "scale mixture": mixture, "empirical Bayes": empirical_bayes, "Wilson per region": wilson}
+
+
+def evaluate(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int, ...] = DENSITIES) -> dict:
+    """{(shape, density, method): {"coverage": (seeds, R), "width": (seeds, R), "forecast": [...], "came_true": [...]}}"""
+    results: dict = {}
+    for shape in shapes:
+        for density in densities:
+            for seed in range(seeds):
+                data = simulate(shape, density, seed)
+                truly_all = (data.truth > 0.5).all(axis=1)
+                for name, fit in methods().items():
+                    low, high, prob_all, ranking, estimate = fit(data.agree, data.seen, seed)
+                    found = results.setdefault((shape, density, name), {"coverage": [], "width": [], "forecast": [],
+                                                                         "came_true": [], "median": [],
+                                                                         "planted": [], "top20": [], "ideal": [],
+                                                                         "shown": []})
+                    found["coverage"].append(((low <= data.truth) & (data.truth <= high)).mean(axis=0))
+                    found["width"].append((high - low).mean(axis=0))
+                    found["forecast"].append(prob_all)
+                    found["came_true"].append(truly_all)
+                    found["median"].append(float(np.median(data.seen)))
+                    weakest = data.truth.min(axis=1)
+                    found["top20"].append(float(weakest[np.argsort(-ranking, kind="stable")[:20]].mean()))
+                    found["ideal"].append(float(np.sort(weakest)[-20:].mean()))
+                    if data.planted.any():
+                        covered = (low <= data.truth) & (data.truth <= high)
+                        found["planted"].append(float(covered[data.planted].mean()))
+                        before = data.truth - data.shift
+                        shown = (estimate - before)[data.planted] / data.shift[data.planted]
+                        found["shown"].append(float(shown.mean()))
+    return results
+
+
+def reliability(forecast: np.ndarray, came_true: np.ndarray,
+                min_count: int = 30) -> tuple[list[tuple], float, float]:
+    """Rows (bin, count, mean forecast, share that came true); the largest gap over bins with min_count+ and twice
+    the binomial standard error of the share in that bin."""
+    rows, worst, noise = [], 0.0, 0.0
+    which = np.digitize(forecast, FORECAST_BINS) - 1
+    for b in range(len(FORECAST_BINS) - 1):
+        inside = which == b
+        if not inside.any():
+            continue
+        mean_forecast, observed = float(forecast[inside].mean()), float(came_true[inside].mean())
+        rows.append((f"{FORECAST_BINS[b]:.2f}-{min(FORECAST_BINS[b + 1], 1.0):.2f}", int(inside.sum()),
+                     mean_forecast, observed))
+        if inside.sum() >= min_count and abs(mean_forecast - observed) > worst:
+            worst = abs(mean_forecast - observed)
+            noise = 2 * np.sqrt(max(mean_forecast * (1 - mean_forecast), 1e-4) / inside.sum())
+    return rows, worst, noise
+
+
+def report(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int, ...] = DENSITIES) -> dict:
+    from benchmarks.common import row
+
+    results = evaluate(seeds, shapes, densities)
+    names = [name for name in methods()]
+    short = regions.region_names()
+    print(f"\nper-region 95% coverage over {seeds} seeds: mean (worst seed); member-level simulation, "
+          f"{N_PROPOSALS} proposals, {VOTES_EACH} votes a member")
+    for shape in shapes:
+        for density in densities:
+            median = np.mean(results[(shape, density, names[0])]["median"])
+            print(f"\n{shape}, median {median:.0f} votes per cell")
+            print(row("  method", "all", "worst region", "worst seed", "width", "x Wilson", widths=(22, 7, 34, 11, 7, 9)))
+            wilson_width = np.mean(results[(shape, density, "Wilson per region")]["width"])
+            for name in names:
+                found = results[(shape, density, name)]
+                coverage = np.array(found["coverage"])  # (seeds, R)
+                by_region = coverage.mean(axis=0)
+                worst = int(by_region.argmin())
+                width = float(np.mean(found["width"]))
+                print(row(f"  {name}", f"{coverage.mean():.3f}", f"{short[CODES[worst]]} {by_region[worst]:.3f}",
+                          f"{coverage.min():.3f}", f"{width:.3f}", f"{width / wilson_width:.2f}x",
+                          widths=(22, 7, 34, 11, 7, 9)))
+            if shape == "sparse large":
+                print("  the planted cells' own coverage (mean, worst seed): " + ", ".join(
+                    f"{name} {np.mean(results[(shape, density, name)]['planted']):.3f} "
+                    f"({np.min(results[(shape, density, name)]['planted']):.3f})" for name in names))
+                print("  share of the planted 30 points the estimate shows: " + ", ".join(
+                    f"{name} {np.mean(results[(shape, density, name)]['shown']):.2f}" for name in names))
+    print("\nprobability of a majority in all 12 regions: the largest gap between forecast and outcome over bins "
+          "of 30+ proposals (beside it, twice that bin's binomial standard error: a gap inside it may be noise)")
+    for shape in shapes:
+        for density in densities:
+            cells = []
+            for name in names[:3]:
+                found = results[(shape, density, name)]
+                _, gap, noise = reliability(np.concatenate(found["forecast"]), np.concatenate(found["came_true"]))
+                cells.append(f"{name} {gap:.3f} ({noise:.3f})")
+            print(f"  {shape}, median {density}: " + ", ".join(cells))
+    print("\nreliability of the scale mixture's forecast, all scenarios and densities together: bin, proposals, "
+          "mean forecast, share that came true")
+    forecast = np.concatenate([np.concatenate(results[(s, d, "scale mixture")]["forecast"])
+                               for s in shapes for d in densities])
+    came_true = np.concatenate([np.concatenate(results[(s, d, "scale mixture")]["came_true"])
+                                for s in shapes for d in densities])
+    for bin_name, count, mean_forecast, observed in reliability(forecast, came_true)[0]:
+        print(f"  {bin_name}: {count:6d} {mean_forecast:.3f} {observed:.3f}")
+    print("\ntrue weakest-region support of the top 20 (ranked by expected weakest-region support; empirical Bayes "
+          "by its probability of a majority everywhere; Wilson by the lowest lower bound), mean over seeds")
+    for shape in shapes:
+        for density in densities:
+            ideal = np.mean(results[(shape, density, names[0])]["ideal"])
+            print(f"  {shape}, median {density}: " + ", ".join(
+                f"{name} {np.mean(results[(shape, density, name)]['top20']):.3f}" for name in names)
+                + f" (best possible {ideal:.3f})")
+    return results
