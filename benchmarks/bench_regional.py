@@ -1,6 +1,10 @@
 """Regional support at real vote density: calibration, ranking, routing and speed against plain baselines.
 
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_regional.py [--seeds 2] [--quick]
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_regional.py --scenarios [--seeds 6]
+
+--scenarios: per-region coverage, calibration of "a majority in every region" and the top 20 on member-level truth
+of four shapes (benchmarks/regional_scenarios.py), at median 1, 5 and 20 votes per cell.
 
 Simulated consultations with known per-region truth (voters skewed to London as in the brief; cell effects drawn
 from a heavy-tailed t(4), not the model's own normal, so the model is not graded on its own assumptions):
@@ -33,6 +37,7 @@ from consult import regions  # noqa: E402
 from consult.proposals import routing
 from consult.support import pooled as regional
 from consult.support.direct import wilson_interval  # noqa: E402
+from consult.support.mixture_model import ScaleMixtureRegionalModel  # noqa: E402
 from consult.support.pooling_model import EmpiricalBayesRegional, HierarchicalRegionalModel  # noqa: E402
 
 CODES = regions.region_codes()
@@ -91,11 +96,13 @@ def calibration(seeds: int, quick: bool) -> None:
         found: dict[str, list[float]] = {}
         for seed in range(seeds):
             agree, seen, shares = simulate(n_prop, n_people, per_person, seed)
-            model = HierarchicalRegionalModel(random_state=seed).fit(agree, seen)
+            previous = HierarchicalRegionalModel(random_state=seed).fit(agree, seen)
+            model = ScaleMixtureRegionalModel(random_state=seed).fit(agree, seen)
             eb = EmpiricalBayesRegional().fit(agree, seen)
             wilson = wilson_interval(agree, seen)
-            for label, (low, high) in (("pooled model", model.interval()), ("empirical Bayes", eb.interval()),
-                                       ("Wilson per region", wilson)):
+            for label, (low, high) in (("scale mixture (now)", model.interval()),
+                                       ("one spread (before)", previous.interval()),
+                                       ("empirical Bayes", eb.interval()), ("Wilson per region", wilson)):
                 found.setdefault(f"{label} coverage", []).append(float(((low <= shares) & (shares <= high)).mean()))
                 found.setdefault(f"{label} worst", []).append(found[f"{label} coverage"][-1])
                 found.setdefault(f"{label} width", []).append(float((high - low).mean()))
@@ -110,7 +117,7 @@ def calibration(seeds: int, quick: bool) -> None:
         wilson_width = mean["Wilson per region width"]
         print(f"{name}: {n_prop} proposals x {n_people} people, {per_person} votes each, "
               f"median {np.median(seen):.0f} votes per cell")
-        for label in ("pooled model", "empirical Bayes", "Wilson per region"):
+        for label in ("scale mixture (now)", "one spread (before)", "empirical Bayes", "Wilson per region"):
             width = mean[f"{label} width"]
             print(row(f"  {label}", f"{mean[f'{label} coverage']:.3f}", f"{mean[f'{label} worst']:.3f}",
                       f"{width:.3f}", f"{width / wilson_width:.2f}x", widths=(40, 10, 8, 10, 10)))
@@ -242,8 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--quick", action="store_true", help="skip the dense scenario and use one routing seed")
     parser.add_argument("--speed-only", action="store_true", help="only the timings (tables, then the file)")
+    parser.add_argument("--scenarios", action="store_true", help="only the per-region scenarios")
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
+    if args.scenarios:
+        from benchmarks import regional_scenarios
+
+        regional_scenarios.report(args.seeds)
+        regional_scenarios.selection_report(args.seeds)
+        return 0
     if not args.speed_only:
         calibration(args.seeds, args.quick)
         routing_comparison(1 if args.quick else args.seeds)

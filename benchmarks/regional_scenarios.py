@@ -243,3 +243,76 @@ def report(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int, .
                 f"{name} {np.mean(results[(shape, density, name)]['top20']):.3f}" for name in names)
                 + f" (best possible {ideal:.3f})")
     return results
+
+
+def simulate_selective(median_votes: int, seed: int, london_answers: tuple[float, float] = (0.9, 0.45),
+                       others_answer: float = 0.8):
+    """Member-level truth in the model's form, where London's members (over-represented 2.4x) answer a card they
+    would agree with with probability 0.9 and any other with 0.45; everyone else answers 80% of cards whatever
+    they think. Returns the cell counts of the answers, the truth, and the shown and votes frames."""
+    import pandas as pd
+
+    rng = np.random.default_rng([seed, 11])
+    probability, _, _ = _agree_probability("model form", rng)
+    shares = member_shares("model form")
+    n_members = int(np.ceil(median_votes * N_PROPOSALS / (VOTES_EACH * others_answer * np.median(shares))))
+    region = rng.choice(len(CODES), n_members, p=shares)
+    chosen = np.argsort(rng.random((n_members, N_PROPOSALS)), axis=1)[:, :VOTES_EACH]
+    member = np.repeat(np.arange(n_members), VOTES_EACH)
+    member_region, proposal = region[member], chosen.ravel()
+    would_agree = rng.random(proposal.size) < probability[proposal, member_region, 0]
+    answer_rate = np.where(member_region == LONDON, np.where(would_agree, *london_answers), others_answer)
+    answered = rng.random(proposal.size) < answer_rate
+    value = np.where(would_agree, 1, rng.choice([-1, 0], proposal.size, p=[0.85, 0.15]))
+    codes = np.array(CODES)
+    shown = pd.DataFrame({"participant_id": member, "proposal_id": proposal, "region": codes[member_region]})
+    votes = shown[answered].assign(value=value[answered])
+    seen = np.zeros((N_PROPOSALS, len(CODES)))
+    agree = np.zeros_like(seen)
+    np.add.at(seen, (proposal[answered], member_region[answered]), 1.0)
+    np.add.at(agree, (proposal[answered], member_region[answered]), (value[answered] == 1).astype(float))
+    return Consultation(agree, seen, probability[:, :, 0], np.zeros(seen.shape, dtype=bool), np.zeros(seen.shape)), \
+        shown, votes
+
+
+def selection_report(seeds: int, densities: tuple[int, ...] = DENSITIES) -> None:
+    """Selective answering in London: the selection check's estimate beside the truth, how often it flags London
+    and (falsely) any other region, and London's coverage under the regional model, which the check warns about."""
+    from consult.support.selection import SelectionCheck
+
+    print("\nselective answering (London over-represented 2.4x; its members answer 90% of cards they would agree "
+          "with, 45% of the others; elsewhere 80% of every card)")
+    for density in densities:
+        found: dict[str, list] = {}
+        for seed in range(seeds):
+            data, shown, votes = simulate_selective(density, seed)
+            check = SelectionCheck(random_state=seed).fit(shown, votes).regions_.set_index("region")
+            london = check.loc[CODES[LONDON]]
+            # the truth: London's share among every card shown to its members, against among those answered
+            cards = shown["region"] == CODES[LONDON]
+            truth_shown = float(data.truth[shown.loc[cards, "proposal_id"], LONDON].mean())
+            found.setdefault("true inflation", []).append(float(london["answered_share"]) - truth_shown)
+            found.setdefault("estimated", []).append(float(london["inflation"]))
+            found.setdefault("ratio", []).append(float(london["answer_ratio"]))
+            found.setdefault("london flagged", []).append(bool(london["may_be_inflated"]))
+            others = check.drop(index=CODES[LONDON])
+            found.setdefault("other flagged", []).append(int(others["may_be_inflated"].sum()))
+            model = ScaleMixtureRegionalModel(random_state=seed).fit(data.agree, data.seen)
+            low, high = model.interval()
+            covered = (low <= data.truth) & (data.truth <= high)
+            found.setdefault("london coverage", []).append(float(covered[:, LONDON].mean()))
+            found.setdefault("others coverage", []).append(float(np.delete(covered, LONDON, axis=1).mean()))
+        print(f"  median {density} answers per cell: London's agree share raised {np.mean(found['true inflation']):.3f}"
+              f" (estimated {np.mean(found['estimated']):.3f}; answer ratio 2.00, estimated "
+              f"{np.mean(found['ratio']):.2f}); London flagged in {np.mean(found['london flagged']):.0%} of runs, "
+              f"another region in {np.mean(np.array(found['other flagged']) > 0):.0%}; the model's 95% coverage "
+              f"London {np.mean(found['london coverage']):.3f} (worst {np.min(found['london coverage']):.3f}), "
+              f"elsewhere {np.mean(found['others coverage']):.3f}")
+    false_flags = []
+    for density in densities:
+        for seed in range(seeds):
+            _, shown, votes = simulate_selective(density, seed, london_answers=(0.8, 0.8))
+            false_flags.append(bool(SelectionCheck(random_state=seed).fit(shown, votes).regions_["may_be_inflated"]
+                                    .any()))
+    print(f"  with no selective answering anywhere: any region flagged in {np.mean(false_flags):.0%} of "
+          f"{len(false_flags)} runs")

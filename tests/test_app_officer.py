@@ -282,6 +282,13 @@ def test_consensus_answers_supported_everywhere_with_evidence_and_what_weighting
     assert f"share of the {baseline}: weighting the pooled estimate" in said
     assert "from the raw share: each region's share is drawn toward" in said
     assert f"95% interval {pick['weighted_low']:.0%}–{pick['weighted_high']:.0%}" in [c.value for c in at.caption]
+    # who chose to answer: the demo's London members leave unanswered mostly what they would disagree with
+    from consult.publishing import selection_note
+
+    sentences = selection_note.selection_findings(engine, consultation_id)
+    assert sentences[0].startswith("London's agree share may be raised by who chose to answer")
+    shown_text = [t.value for t in at.text]
+    assert all(sentence in shown_text for sentence in sentences)
 
 
 def test_publishing_a_batch_of_responses_needs_a_look_first(demo_db):

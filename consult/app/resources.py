@@ -153,6 +153,18 @@ def officer_table(consultation_id: int, verified_only: bool = False) -> pd.DataF
     return _officer_table(database_url(), consultation_id, verified_only)
 
 
+@st.cache_data(ttl=60, show_spinner=False, max_entries=10)
+def _selection_findings(url: str, consultation_id: int) -> list[str]:
+    from consult.publishing import selection_note
+
+    return selection_note.selection_findings(engine_for(url), consultation_id)
+
+
+def selection_findings(consultation_id: int) -> list[str]:
+    """Where a region's agree share may be raised by who chose to answer (plain sentences), up to a minute old."""
+    return _selection_findings(database_url(), consultation_id)
+
+
 @st.cache_data(ttl=10, show_spinner=False, max_entries=10)
 def _overview_frames(url: str, consultation_id: int, verified_only: bool = False) -> dict[str, pd.DataFrame]:
     engine = engine_for(url)

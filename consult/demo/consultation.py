@@ -49,6 +49,7 @@ class DemoData:
     proposals: pd.DataFrame  # external_id, author_external_id, body, tier, region, is_seed, created_ms, true_theme
     votes: pd.DataFrame  # participant_external_id, proposal_external_id, value, created_ms (current votes)
     events: pd.DataFrame  # the same columns: every vote event, changes included
+    shown: pd.DataFrame  # participant_external_id, proposal_external_id, shown_ms: every card the vote page showed
 
 
 def generate(
@@ -63,7 +64,7 @@ def generate(
     participants = _participants(rng, n_participants)
     proposals = _proposals(rng, participants, n_proposals, seed)
     votes, events = _votes(rng, participants, proposals, mean_votes_per_participant)
-    return DemoData(participants, proposals, votes, events)
+    return DemoData(participants, proposals, votes, events, _shown(seed, participants, proposals, votes))
 
 
 def _participants(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -220,6 +221,35 @@ def _votes(
     return votes, events.reset_index(drop=True)
 
 
+def _shown(seed: int, participants: pd.DataFrame, proposals: pd.DataFrame, votes: pd.DataFrame) -> pd.DataFrame:
+    """The cards the vote page showed: every one voted on, and about one in eight more left unanswered. London's
+    members leave unanswered mostly what they would disagree with (the demo's selection effect, for the Consensus
+    page's "Who chose to answer"); everyone else leaves cards at random. Its own random stream: the votes stay
+    exactly as they were."""
+    rng = np.random.default_rng([seed, 7])
+    agree_share = (votes["value"] == 1).groupby(votes["proposal_external_id"]).mean()
+    dislike = 1.0 - agree_share.reindex(proposals["external_id"]).fillna(0.5).to_numpy()
+    ids = proposals["external_id"].to_numpy()
+    voted = votes.groupby("participant_external_id")["proposal_external_id"].agg(set)
+    last_vote = votes.groupby("participant_external_id")["created_ms"].max()
+    rows = []
+    for person in participants.itertuples():
+        mine = voted.get(person.external_id, set())
+        if not mine:
+            continue
+        free = np.array([i for i, pid in enumerate(ids) if pid not in mine])
+        n_left = min(free.size, 1 + rng.poisson(len(mine) / 8))
+        if n_left == 0:  # they voted on every proposal
+            continue
+        weights = 0.05 + dislike[free] ** 4 if person.region == "E12000007" else np.ones(free.size)
+        left = rng.choice(free, n_left, replace=False, p=weights / weights.sum())
+        rows.extend((person.external_id, ids[i], int(last_vote[person.external_id])) for i in left)
+    unanswered = pd.DataFrame(rows, columns=["participant_external_id", "proposal_external_id", "shown_ms"])
+    answered = votes.rename(columns={"created_ms": "shown_ms"})[["participant_external_id", "proposal_external_id",
+                                                                "shown_ms"]]
+    return pd.concat([answered, unanswered], ignore_index=True)
+
+
 def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, *, themes: bool = True,
             meeting: bool = False, **kwargs) -> int:
     """Write the demo consultation into the database and return its id; with `themes`, its themes are found
@@ -238,6 +268,7 @@ def install(engine: Engine, seed: int = 2026, data: DemoData | None = None, *, t
         proposals=data.proposals.drop(columns=["true_theme"]),
         votes=data.votes,
         events=data.events,
+        shown=data.shown,
     )
     from consult.demo import responses as demo_responses
     from consult.demo import roll as demo_roll

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from consult import charts, regions, storage
 from consult.opinion import groups as opinion
-from consult.publishing import question_results, report_summary, suppression, tables
+from consult.publishing import question_results, report_summary, selection_note, suppression, tables
 from consult.publishing.group_steadiness import fitted_groups_sentence
 from consult.storage import responses, visibility
 from consult.storage import themes as theme_store
@@ -240,6 +240,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
         distinctive_sentences=list(most_distinctive(distinctive)["sentence"]) if len(distinctive) else [],
         ranked=_ranked_view(ranked), divisive=_divisive_view(published),
         groups=_opinion_groups(model, proposals),
+        selection_sentences=selection_note.selection_findings(engine, consultation_id, min_cell=min_cell),
         likelihood_scale=report_summary.likelihood_scale(), responses=answers, quoted=[SimpleNamespace(id=pid, text=text) for pid, text in quotes.cut.items()],
         themes_checked=int(real_themes["checked"].sum()) if len(real_themes) else 0,
         questions=question_results.report_sections(

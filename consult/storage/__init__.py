@@ -5,6 +5,7 @@
 - `visibility`: the one rule for what a member (or the room) may see; `changes`: cache invalidation.
 - `reads`: frames for analysis and staff pages; `tallies`: running per-region counts for live views.
 - `audit`, `baselines`, `themes`, `bulk`, `sign_in`; `personal_data` (what is personal) and `erasure`.
+- `shown`: which proposals each member was shown on the vote page (for the selection check).
 
 The names below are the storage API most callers need: `from consult import storage; storage.cast_vote(...)`.
 """
@@ -62,6 +63,7 @@ from consult.storage.reads import (
 )
 from consult.storage.records import Consultation, Participant, Proposal, now_ms
 from consult.storage.scopes import WHOLE_PARTY, Scope
+from consult.storage.shown import record_shown, shown_frame
 from consult.storage.votes import VOTE_VALUES, cast_vote, participant_votes
 
 __all__ = [
@@ -72,8 +74,8 @@ __all__ = [
     "counts", "create_consultation", "delete_consultation", "find_consultation", "find_presentable",
     "get_consultation", "get_proposal", "init_db", "list_consultations", "merge_proposals",
     "normalise_join_code", "now_ms", "participant_by_token", "participant_votes", "participants_frame",
-    "proposal_author", "proposals_frame", "proposals_written", "retry_on_disconnect", "save_baseline",
+    "proposal_author", "proposals_frame", "proposals_written", "record_shown", "retry_on_disconnect", "save_baseline",
     "Scope", "WHOLE_PARTY", "set_phase", "set_proposal_status", "set_scope", "sync_reference_data",
-    "update_settings", "vote_events_frame",
+    "shown_frame", "update_settings", "vote_events_frame",
     "votes_frame",
 ]

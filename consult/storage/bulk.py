@@ -36,6 +36,7 @@ def load(
     proposals: pd.DataFrame,
     votes: pd.DataFrame,
     events: pd.DataFrame | None = None,
+    shown: pd.DataFrame | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Insert everything at once; returns (participant external id -> id, proposal external id -> id).
 
@@ -43,6 +44,7 @@ def load(
     proposals: external_id, author_external_id, body, [tier, region, status, is_seed, is_meta, created_ms]
     votes (current) and events (the log; defaults to the current votes):
         participant_external_id, proposal_external_id, value, created_ms
+    shown (optional): participant_external_id, proposal_external_id, shown_ms: cards the vote page showed
     Repeated proposal texts are kept (imports carry them) but only the first holds the duplicate key.
     """
     stamp = now_ms()
@@ -111,6 +113,11 @@ def load(
         log = resolve(events if events is not None else votes)
         for chunk in _chunks(_int_records(log)):
             conn.execute(s.vote_events.insert(), chunk)
+        if shown is not None and len(shown):
+            cards = resolve(shown.assign(value=0, created_ms=shown["shown_ms"])).drop(columns=["value"])
+            cards = cards.rename(columns={"created_ms": "shown_ms"}).drop_duplicates(["participant_id", "proposal_id"])
+            for chunk in _chunks(_int_records(cards)):
+                conn.execute(s.proposal_views.insert(), chunk)
         tallies.rebuild(conn, consultation_id)
     return person_ids, proposal_ids
 

@@ -182,6 +182,19 @@ def upsert(conn: Connection, table: Table, index_elements: tuple[str, ...], upda
     return statement
 
 
+def insert_ignoring(conn: Connection, table: Table, index_elements: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (index_elements) DO NOTHING, for the connection's dialect (built once, reused)."""
+    key = (conn.dialect.name, table.name, index_elements, "nothing")
+    statement = _UPSERTS.get(key)
+    if statement is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = _UPSERTS[key] = insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
+    return statement
+
+
 def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
     """Insert many rows fast inside the caller's transaction: COPY on PostgreSQL, executemany on SQLite.
 

@@ -35,6 +35,7 @@ class Entry:
 PERSONAL_DATA: tuple[Entry, ...] = (
     Entry("vote_events", ("*",), "every vote they cast, with its time", "their rows", DELETE),
     Entry("votes", ("*",), "their current votes: political opinion", "their rows", DELETE),
+    Entry("proposal_views", ("*",), "which proposals they were shown, and when", "their rows", DELETE),
     Entry("votes", ("*",), "others' votes on a proposal they asked to remove", "their removed proposals", DELETE),
     Entry("vote_events", ("*",), "the history of those votes", "their removed proposals", DELETE),
     Entry("theme_assignments", ("*",), "where their removed proposals sat in the themes", "their removed proposals",

@@ -377,3 +377,4 @@ from consult.storage.schema_responses import (  # noqa: E402,F401 - part of this
     responses,
 )
 from consult.storage.schema_roll import members, roll_info  # noqa: E402,F401 - part of this schema
+from consult.storage.schema_views import proposal_views  # noqa: E402,F401 - part of this schema

@@ -22,8 +22,9 @@ if published.empty:
 percent = st.column_config.NumberColumn(format="%.0f%%")
 st.header("Supported in every region", anchor=False)
 st.caption("Ranked by the expected support in whichever region is weakest, from pooled regional estimates: a "
-           "region with few votes leans on the proposal's national figure and the region's general lean, so a "
-           "proposal strong in 12 regions ranks above one strong in 2 and unknown in 10. The raw share is the voters "
+           "region with few votes leans on the proposal's national figure and the region's general lean, so the "
+           "same support shown in 12 regions ranks above it shown in 2 and unknown in 10. Each region has its own "
+           "spread, so a region that differs strongly on a few proposals keeps its difference. The raw share is the voters "
            "who agree; the weighted estimate is the regional model's figure with each region counted at its share "
            "of the baseline (how each is reached: below).")
 ranked = published.sort_values("consensus_rank").head(15)
@@ -56,6 +57,12 @@ for column, step in zip(st.columns(len(steps)), steps, strict=True):
         st.caption(step.interval)
         st.write(step.sentence)
 st.caption(f"Votes: {int(row['votes']):,} · regions with 10+ votes: {int(row['regions_with_enough'])}")
+
+st.subheader("Who chose to answer", anchor=False)
+st.caption("Members are shown one proposal at a time and may leave without answering. If those who agree answer more "
+           "often, a region's agree share is raised by who chose to answer; the cards left unanswered show it.")
+for sentence in resources.selection_findings(consultation.id):
+    st.text(sentence)
 
 st.header("Opinion groups", anchor=False)
 summary = resources.opinion_summary(consultation.id, verified_only(consultation))
