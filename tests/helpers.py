@@ -69,3 +69,21 @@ def vote_button(at, choice: str):
     """The vote page's button for `choice` ('agree', 'disagree' or 'pass') on the card shown (keys hold the
     proposal's id)."""
     return next(button for button in at.button if (button.key or "").startswith(f"vote_{choice}_"))
+
+
+def count_cells(max_votes: int = 30):
+    """A hypothesis strategy: (agree, seen) count arrays of 1-6 proposals by 1-5 regions, up to `max_votes` a cell."""
+    import numpy as np
+    from hypothesis import strategies as st
+
+    @st.composite
+    def cells(draw):
+        n_prop = draw(st.integers(1, 6))
+        n_reg = draw(st.integers(1, 5))
+        size = n_prop * n_reg
+        seen = np.array(draw(st.lists(st.integers(0, max_votes), min_size=size, max_size=size)),
+                        dtype=float).reshape(n_prop, n_reg)
+        share = np.array(draw(st.lists(st.floats(0, 1), min_size=size, max_size=size))).reshape(n_prop, n_reg)
+        return np.floor(seen * share), seen
+
+    return cells()

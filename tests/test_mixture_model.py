@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import count_cells
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from scipy import special
 from sklearn.base import clone
 
@@ -14,17 +14,6 @@ from consult.support.mixture_model import SCALES, ScaleMixtureRegionalModel
 from consult.support.pooling_model import HierarchicalRegionalModel
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@st.composite
-def cells(draw):
-    n_prop = draw(st.integers(1, 6))
-    n_reg = draw(st.integers(1, 5))
-    seen = np.array(draw(st.lists(st.integers(0, 40), min_size=n_prop * n_reg, max_size=n_prop * n_reg)),
-                    dtype=float).reshape(n_prop, n_reg)
-    share = np.array(draw(st.lists(st.floats(0, 1), min_size=n_prop * n_reg, max_size=n_prop * n_reg))).reshape(
-        n_prop, n_reg)
-    return np.floor(seen * share), seen
 
 
 def simulate(seed: int, n_prop: int = 300, votes_per_cell: float = 8.0, wide_region: int | None = None,
@@ -50,7 +39,7 @@ def simulate(seed: int, n_prop: int = 300, votes_per_cell: float = 8.0, wide_reg
 
 
 @SETTINGS
-@given(cells())
+@given(count_cells(max_votes=40))
 def test_estimates_lie_in_their_intervals_within_zero_and_one(data):
     agree, seen = data
     model = ScaleMixtureRegionalModel().fit(agree, seen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import votes
+from helpers import count_cells, votes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
@@ -19,19 +19,8 @@ CODES = regions.region_codes()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@st.composite
-def cells(draw):
-    n_prop = draw(st.integers(1, 6))
-    n_reg = draw(st.integers(1, 5))
-    seen = np.array(draw(st.lists(st.integers(0, 30), min_size=n_prop * n_reg, max_size=n_prop * n_reg)),
-                    dtype=float).reshape(n_prop, n_reg)
-    share = np.array(draw(st.lists(st.floats(0, 1), min_size=n_prop * n_reg, max_size=n_prop * n_reg))).reshape(
-        n_prop, n_reg)
-    return np.floor(seen * share), seen
-
-
 @SETTINGS
-@given(cells())
+@given(count_cells())
 def test_estimates_lie_in_their_intervals_within_zero_and_one(data):
     agree, seen = data
     model = HierarchicalRegionalModel().fit(agree, seen)
@@ -42,7 +31,7 @@ def test_estimates_lie_in_their_intervals_within_zero_and_one(data):
 
 
 @SETTINGS
-@given(cells(), st.integers(2, 5))
+@given(count_cells(), st.integers(2, 5))
 def test_more_votes_at_the_same_share_never_widen_a_cell(data, factor):
     agree, seen = data
     model = HierarchicalRegionalModel().fit(agree, seen)

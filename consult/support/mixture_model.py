@@ -26,6 +26,8 @@ import numpy as np
 from scipy import special
 from sklearn.base import BaseEstimator
 
+from consult.support.pooling_model import checked_counts
+
 SCALES = np.array([0.1, 0.25, 0.45, 0.7, 1.0, 1.5, 2.5])
 BLOCK = 2000  # proposals whose posterior is held at once
 EXACT_BELOW = 30  # cells with fewer votes get a quadrature marginal likelihood, not Laplace's
@@ -84,12 +86,7 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, agree: np.ndarray, seen: np.ndarray) -> ScaleMixtureRegionalModel:
-        agree = np.asarray(agree, dtype=float)
-        seen = np.asarray(seen, dtype=float)
-        if agree.shape != seen.shape or agree.ndim != 2:
-            raise ValueError("agree and seen must be arrays of the same (proposals, regions) shape")
-        if np.any(agree < 0) or np.any(agree > seen):
-            raise ValueError("agree counts must lie between 0 and the votes seen")
+        agree, seen = checked_counts(agree, seen)
         n_prop, n_reg = seen.shape
         # the spreads, leans and levels are learnt from at most `max_fit_proposals` proposals drawn at random
         # (600 proposals hold 7,800 cells: plenty for 12 regions' weights); every proposal then gets its posterior

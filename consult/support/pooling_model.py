@@ -35,6 +35,18 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return special.expit(x)
 
 
+def checked_counts(agree: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two count arrays as floats, refused by name unless they are (proposals, regions) alike and
+    0 <= agree <= seen."""
+    agree = np.asarray(agree, dtype=float)
+    seen = np.asarray(seen, dtype=float)
+    if agree.shape != seen.shape or agree.ndim != 2:
+        raise ValueError("agree and seen must be arrays of the same (proposals, regions) shape")
+    if np.any(agree < 0) or np.any(agree > seen):
+        raise ValueError("agree counts must lie between 0 and the votes seen")
+    return agree, seen
+
+
 class HierarchicalRegionalModel(BaseEstimator):
     """Fit on cell counts: `agree` and `seen` arrays of shape (n_proposals, n_regions).
 
@@ -71,12 +83,7 @@ class HierarchicalRegionalModel(BaseEstimator):
         self.random_state = random_state
 
     def fit(self, agree: np.ndarray, seen: np.ndarray) -> HierarchicalRegionalModel:
-        agree = np.asarray(agree, dtype=float)
-        seen = np.asarray(seen, dtype=float)
-        if agree.shape != seen.shape or agree.ndim != 2:
-            raise ValueError("agree and seen must be arrays of the same (proposals, regions) shape")
-        if np.any(agree < 0) or np.any(agree > seen):
-            raise ValueError("agree counts must lie between 0 and the votes seen")
+        agree, seen = checked_counts(agree, seen)
         n_prop, n_reg = seen.shape
         total_agree, total_seen = agree.sum(), seen.sum()
         overall = float(special.logit((total_agree + 1) / (total_seen + 2)))
