@@ -198,9 +198,29 @@ class ScaleMixtureRegionalModel(BaseEstimator):
             self._modes = start
         return post
 
+    @classmethod
+    def _cells(cls, agree, seen, base, start) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Laplace posterior (mode, variance) of cell effects under each spread, and log marginal likelihoods;
+        shapes (P, 1, R, 1) for the counts, (P, J, R, 1) for `base`, (P, J, R, K) for `start` and the results.
+
+        A cell without votes keeps its prior exactly (mode 0, variance the spread's, likelihood 1), so where most
+        cells are empty (100,000 proposals with a few votes each) only the others are solved."""
+        voted = seen[:, 0, :, 0] > 0
+        if voted.mean() > 0.6:
+            return cls._solve_cells(agree, seen, base, start)
+        rows, regions = np.nonzero(voted)
+        found = cls._solve_cells(agree[rows, 0, regions, 0][:, None, None], seen[rows, 0, regions, 0][:, None, None],
+                                 base[rows, :, regions, :], start[rows, :, regions, :])
+        shape = start.shape
+        cell, log_ml = np.zeros(shape), np.zeros(shape)
+        variance = np.broadcast_to(SCALES**2, shape).copy()
+        for whole, part in zip((cell, variance, log_ml), found, strict=True):
+            whole[rows, :, regions, :] = part
+        return cell, variance, log_ml
+
     @staticmethod
-    def _cells(agree, seen, base, start) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Laplace posterior (mode, variance) of cell effects under each spread, and log marginal likelihoods."""
+    def _solve_cells(agree, seen, base, start) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`_cells` on arrays that broadcast to one shape, the spreads on the last axis."""
         precision = 1.0 / SCALES**2
         cell = np.where(seen > 0, start, 0.0)
         for _ in range(30):
@@ -271,13 +291,17 @@ class ScaleMixtureRegionalModel(BaseEstimator):
     def _block(self, rows: np.ndarray) -> dict:
         key = (int(rows[0]), int(rows[-1]), rows.size) if rows.size else (0, 0, 0)
         if key not in self._cache:
-            if len(self._cache) > 2:
-                self._cache.clear()
+            if len(self._cache) > 4:
+                self._cache = {name: value for name, value in self._cache.items() if isinstance(name, str)}
             fitted = (self.overall_, self.proposal_sd_, self.lean_, self.weights_)
-            # two cheap passes find where each level's posterior lies; the last places the nodes there exactly
-            rough = self._posterior(*_starting_level(self._agree[rows], self._seen[rows]), *fitted, n_nodes=3,
-                                    passes=2, rows=rows)
-            self._cache[key] = self._posterior(rough["centre"], rough["spread"], *fitted, self.n_level_nodes,
+            levels = self._cache.setdefault("levels", np.full((self._seen.shape[0], 2), np.nan))
+            if np.isnan(levels[rows, 0]).any():
+                # two cheap passes find where each level's posterior lies (kept: a block asked for again needs
+                # only the last pass); the last places the nodes there exactly
+                rough = self._posterior(*_starting_level(self._agree[rows], self._seen[rows]), *fitted, n_nodes=3,
+                                        passes=2, rows=rows)
+                levels[rows, 0], levels[rows, 1] = rough["centre"], rough["spread"]
+            self._cache[key] = self._posterior(levels[rows, 0], levels[rows, 1], *fitted, self.n_level_nodes,
                                                rows=rows)
         return self._cache[key]
 
@@ -286,10 +310,14 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         return [np.arange(start, min(start + BLOCK, n_prop)) for start in range(0, n_prop, BLOCK)]
 
     def _quantiles(self) -> dict[float, np.ndarray]:
-        """Posterior quantiles (2.5%, 50%, 97.5%) of every cell's log-odds, by bisection on the mixture's CDF."""
+        """Posterior quantiles (2.5%, 50%, 97.5%) of every cell's log-odds (Newton on the mixture's CDF), and in
+        the same pass over the blocks what `prob_above(0.5)` needs."""
         if "quantiles" not in self._cache:
             levels = (0.025, 0.5, 0.975)
             out = {level: np.empty(self._seen.shape) for level in levels}
+            n_prop, n_reg = self._seen.shape
+            above = np.empty((n_prop, self.n_level_nodes, n_reg))
+            node_weights = np.empty((n_prop, self.n_level_nodes))
             for rows in self._blocks():
                 post = self._block(rows)
                 n_rows, n_nodes, n_reg, n_scales = post["mode"].shape
@@ -300,8 +328,17 @@ class ScaleMixtureRegionalModel(BaseEstimator):
                     weight.shape))
                 for level in levels:
                     out[level][rows] = _mixture_quantile(weight, mean, sd, level)
+                above[rows] = self._above(post, 0.0)
+                node_weights[rows] = post["node_weight"]
             self._cache["quantiles"] = out
+            self._cache["above half"] = (above, node_weights)
         return self._cache["quantiles"]
+
+    def _above(self, post: dict, cut: float) -> np.ndarray:
+        """(P, J, R): the chance each cell's log-odds is above `cut`, given each node of its proposal's level."""
+        mean = post["base"][..., None] + post["mode"]
+        sd = np.sqrt(post["variance"] + self.lean_sd_[None, None, :, None] ** 2)
+        return (post["responsibility"] * special.ndtr((mean - cut) / sd)).sum(axis=3)
 
     def estimate(self) -> np.ndarray:
         """Each cell's agree share: the posterior median."""
@@ -316,14 +353,15 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         """Posterior probability that the share is above `threshold` in every one of `columns` (all by default),
         exact under the fit: the national level's nodes are shared, regions independent given a node."""
         columns = np.arange(self._seen.shape[1]) if columns is None else np.asarray(columns)
-        cut = special.logit(threshold)
+        if threshold == 0.5:
+            self._quantiles()
+            above, node_weight = self._cache["above half"]
+            return (node_weight * np.prod(above[:, :, columns], axis=2)).sum(axis=1)
         out = np.empty(self._seen.shape[0])
         for rows in self._blocks():
             post = self._block(rows)
-            mean = post["base"][..., None] + post["mode"]
-            sd = np.sqrt(post["variance"] + self.lean_sd_[None, None, :, None] ** 2)
-            above = (post["responsibility"] * special.ndtr((mean - cut) / sd)).sum(axis=3)[:, :, columns]
-            out[rows] = (post["node_weight"] * np.prod(above, axis=2)).sum(axis=1)
+            out[rows] = (post["node_weight"] * np.prod(self._above(post, special.logit(threshold))[:, :, columns],
+                                                       axis=2)).sum(axis=1)
         return out
 
     def draw(self, n_draws: int = 400, rows: np.ndarray | None = None) -> np.ndarray:
@@ -365,23 +403,30 @@ class ScaleMixtureRegionalModel(BaseEstimator):
 
 def _mixture_quantile(weight: np.ndarray, mean: np.ndarray, sd: np.ndarray, level: float) -> np.ndarray:
     """The `level` quantile of normal mixtures along the last axis: Newton's method inside a bracket that the
-    mixture's quantile cannot leave (between its components' own quantiles), halving where Newton would leave it."""
+    mixture's quantile cannot leave (between its components' own quantiles), halving where Newton would leave it.
+    Each step works only on the mixtures not yet settled."""
+    shape = weight.shape[:-1]
+    weight, mean, sd = (a.reshape(-1, a.shape[-1]) for a in (weight, mean, sd))
+    weight = weight / weight.sum(axis=1, keepdims=True)
     component = mean + special.ndtri(level) * sd
-    low = np.where(weight > 1e-9, component, np.inf).min(axis=-1)
-    high = np.where(weight > 1e-9, component, -np.inf).max(axis=-1)
-    total = weight.sum(axis=-1)
-    guess = (weight * component).sum(axis=-1) / total
-    for _ in range(12):
-        standard = (guess[..., None] - mean) / sd
-        below = (weight * special.ndtr(standard)).sum(axis=-1) / total - level
-        density = (weight * np.exp(-0.5 * standard**2) / (sd * np.sqrt(2 * np.pi))).sum(axis=-1) / total
-        low, high = np.where(below < 0, guess, low), np.where(below > 0, guess, high)
-        step = guess - below / np.maximum(density, 1e-300)
-        inside = (step > low) & (step < high)
-        guess = np.where(inside, step, 0.5 * (low + high))
-        if float(np.abs(below).max(initial=0.0)) < 1e-7:
+    low = np.where(weight > 1e-9, component, np.inf).min(axis=1)
+    high = np.where(weight > 1e-9, component, -np.inf).max(axis=1)
+    guess = (weight * component).sum(axis=1)
+    todo = np.arange(guess.size)
+    for _ in range(30):
+        w, m, s, x = weight[todo], mean[todo], sd[todo], guess[todo]
+        standard = (x[:, None] - m) / s
+        below = (w * special.ndtr(standard)).sum(axis=1) - level
+        density = (w * np.exp(-0.5 * standard**2) / (s * np.sqrt(2 * np.pi))).sum(axis=1)
+        lo, hi = np.where(below < 0, x, low[todo]), np.where(below > 0, x, high[todo])
+        step = x - below / np.maximum(density, 1e-300)
+        x = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
+        low[todo], high[todo], guess[todo] = lo, hi, x
+        settled = (np.abs(below) < 1e-8) | (hi - lo < 1e-9)
+        todo = todo[~settled]
+        if todo.size == 0:
             break
-    return guess
+    return guess.reshape(shape)
 
 
 def _starting_level(agree: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
