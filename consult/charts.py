@@ -119,8 +119,11 @@ def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Fig
         labels = ["<br>".join(textwrap.wrap(f"#{pid}: {_plain(' '.join(str(text).split()))}", 70))
                   for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
     elif "text" in top:
-        labels = [f"{_plain(shorten(str(text), 60))} (#{pid})" for pid, text in zip(top["proposal_id"], top["text"],
-                                                                                         strict=True)]
+        import textwrap
+
+        # two short lines, not one long one: on a phone a 60-character label took the whole width and was cut
+        labels = ["<br>".join(textwrap.wrap(f"{_plain(shorten(str(text), 60))} (#{pid})", 34))
+                  for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
     else:
         labels = [f"#{pid}" for pid in top["proposal_id"]]
     lines = sum(label.count("<br>") + 1 for label in labels)
@@ -131,12 +134,12 @@ def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Fig
                                 "array": (top["support_high"] - top["support"]) * 100,
                                 "arrayminus": (top["support"] - top["support_low"]) * 100})
     figure.add_scatter(x=top["weighted_support"] * 100, y=labels, mode="markers",
-                       name="Weighted estimate (regional model, each region at its share of the baseline)",
+                       name="Weighted estimate (regional model)",
                        marker={"color": "#b35806", "size": 9, "symbol": "diamond"},
                        error_x={"type": "data", "symmetric": False,
                                 "array": (top["weighted_high"] - top["weighted_support"]) * 100,
                                 "arrayminus": (top["weighted_support"] - top["weighted_low"]) * 100})
-    figure.update_layout(xaxis_title="Share agreeing (%), with 95% interval", yaxis_title=None,
+    figure.update_layout(xaxis_title="Agreeing (%), 95% interval", yaxis_title=None,
                          height=120 + 30 * len(top) + 14 * max(lines - len(top), 0),
                          margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis={"range": [0, 100]},
                          yaxis={"autorange": "reversed", "type": "category"}, legend=LEGEND_ABOVE)

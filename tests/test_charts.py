@@ -39,7 +39,13 @@ def test_support_intervals_keep_proposal_labels_as_categories():
     figure = charts.support_intervals(top)
     assert figure.layout.yaxis.type == "category"
     assert list(figure.data[0].y) == ["#650", "#12"]
-    assert figure.layout.xaxis.title.text.startswith("Share agreeing")
+    assert figure.layout.xaxis.title.text.startswith("Agreeing (%)")
+    texts = top.assign(text=["Fund regional assemblies from a fixed share of income tax raised in each region",
+                             "More buses <b>now</b>"])
+    labels = list(charts.support_intervals(texts).data[0].y)
+    # short lines a phone can show whole, the proposal's number kept, markup shown as text
+    assert all(len(line) <= 40 for label in labels for line in label.split("<br>"))
+    assert labels[0].endswith("(#650)") and "&lt;b&gt;now&lt;/b&gt;" in labels[1]
 
 
 def test_tile_map_greys_regions_with_no_ratio_yet():
