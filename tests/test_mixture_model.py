@@ -131,14 +131,3 @@ def test_first_votes_do_not_claim_that_regions_agree():
     low, high = model.interval()
     assert (high - low)[0, 5:].min() > (high - low)[0, :5].max()
 
-
-def test_empty_cells_skipped_give_what_solving_every_cell_gives():
-    rng = np.random.default_rng(7)
-    seen = np.where(rng.random((40, 1, 12, 1)) < 0.2, rng.integers(1, 9, (40, 1, 12, 1)), 0).astype(float)
-    agree = np.floor(seen * rng.random(seen.shape))
-    base = rng.normal(0.0, 1.0, (40, 3, 12, 1))
-    start = np.zeros((40, 3, 12, SCALES.size))
-    sparse = ScaleMixtureRegionalModel._cells(agree, seen, base, start)  # under 60% of cells voted: the sparse path
-    every = ScaleMixtureRegionalModel._solve_cells(agree, seen, base, start)
-    for skipped, solved in zip(sparse, every, strict=True):
-        assert np.allclose(skipped, np.broadcast_to(solved, skipped.shape), atol=1e-9)

@@ -15,7 +15,7 @@ rather than what the largest regions are like, and a consultation's first votes 
 
 Fitting is EM. Per proposal, mu_p is integrated by adaptive Gauss-Hermite quadrature (`n_level_nodes` nodes, recentred
 every iteration); given a node, each cell under each spread has a Laplace posterior (Newton, warm-started) and a
-marginal likelihood by 3-point adaptive quadrature. So the posterior of a cell's log-odds is a mixture of normals
+marginal likelihood by 3-point adaptive quadrature (`logistic_cells`). So the posterior of a cell's log-odds is a mixture of normals
 over (node, spread): intervals are its exact quantiles; joint draws pick one node per proposal, then a spread and a
 normal per region, so "a majority in every region" keeps the dependence through the shared national level.
 """
@@ -26,28 +26,11 @@ import numpy as np
 from scipy import special
 from sklearn.base import BaseEstimator
 
+from consult.support.logistic_cells import cell_posteriors, logsumexp, mixture_quantile, sigmoid
 from consult.support.pooling_model import checked_counts
 
 SCALES = np.array([0.1, 0.25, 0.45, 0.7, 1.0, 1.5, 2.5])
 BLOCK = 2000  # proposals whose posterior is held at once
-EXACT_BELOW = 30  # cells with fewer votes get a quadrature marginal likelihood, not Laplace's
-_HERMITE_3 = np.polynomial.hermite.hermgauss(3)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return special.expit(x)
-
-
-def _log1pexp(x: np.ndarray) -> np.ndarray:
-    """log(1 + e^x) without overflow (twice as fast as np.logaddexp(0, x))."""
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
-
-
-def _logsumexp(values: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
-    """log(sum(exp(values))) along `axis` (scipy's general version costs several times more on these shapes)."""
-    top = values.max(axis=axis, keepdims=True)
-    out = np.log(np.exp(values - top).sum(axis=axis, keepdims=True)) + top
-    return out if keepdims else np.squeeze(out, axis=axis)
 
 
 class ScaleMixtureRegionalModel(BaseEstimator):
@@ -179,13 +162,13 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         for _ in range(passes):  # each pass recentres the nodes on the posterior the last one gave
             nodes = centre[:, None] + np.sqrt(2.0) * spread[:, None] * x[None, :]  # (P, J)
             base = nodes[:, :, None] + lean[None, None, :]  # (P, J, R)
-            mode, variance, log_ml = self._cells(agree[:, None, :, None], seen[:, None, :, None],
-                                                 base[..., None], start)
+            mode, variance, log_ml = cell_posteriors(agree[:, None, :, None], seen[:, None, :, None],
+                                                     base[..., None], start, SCALES)
             log_mixture = log_ml + np.log(weights)[None, None, :, :]  # (P, J, R, K)
-            log_cell = _logsumexp(log_mixture, axis=3)  # (P, J, R)
+            log_cell = logsumexp(log_mixture, axis=3)  # (P, J, R)
             log_level = (-0.5 * ((nodes - overall) / proposal_sd) ** 2 + log_cell.sum(axis=2)
                          + x[None, :] ** 2 + np.log(w)[None, :])
-            node_weight = np.exp(log_level - _logsumexp(log_level, axis=1, keepdims=True))
+            node_weight = np.exp(log_level - logsumexp(log_level, axis=1, keepdims=True))
             mean = (node_weight * nodes).sum(axis=1)
             sd = np.sqrt(np.maximum((node_weight * (nodes - mean[:, None]) ** 2).sum(axis=1), 1e-12))
             # a quadrature whose nodes all sat on one side keeps a sane width for the next pass
@@ -197,59 +180,6 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         if rows is None:
             self._modes = start
         return post
-
-    @classmethod
-    def _cells(cls, agree, seen, base, start) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Laplace posterior (mode, variance) of cell effects under each spread, and log marginal likelihoods;
-        shapes (P, 1, R, 1) for the counts, (P, J, R, 1) for `base`, (P, J, R, K) for `start` and the results.
-
-        A cell without votes keeps its prior exactly (mode 0, variance the spread's, likelihood 1), so where most
-        cells are empty (100,000 proposals with a few votes each) only the others are solved."""
-        voted = seen[:, 0, :, 0] > 0
-        if voted.mean() > 0.6:
-            return cls._solve_cells(agree, seen, base, start)
-        rows, regions = np.nonzero(voted)
-        found = cls._solve_cells(agree[rows, 0, regions, 0][:, None, None], seen[rows, 0, regions, 0][:, None, None],
-                                 base[rows, :, regions, :], start[rows, :, regions, :])
-        shape = start.shape
-        cell, log_ml = np.zeros(shape), np.zeros(shape)
-        variance = np.broadcast_to(SCALES**2, shape).copy()
-        for whole, part in zip((cell, variance, log_ml), found, strict=True):
-            whole[rows, :, regions, :] = part
-        return cell, variance, log_ml
-
-    @staticmethod
-    def _solve_cells(agree, seen, base, start) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`_cells` on arrays that broadcast to one shape, the spreads on the last axis."""
-        precision = 1.0 / SCALES**2
-        cell = np.where(seen > 0, start, 0.0)
-        for _ in range(30):
-            share = _sigmoid(base + cell)
-            gradient = agree - seen * share - cell * precision
-            curvature = seen * share * (1 - share) + precision
-            step = np.clip(gradient / curvature, -2.0, 2.0)
-            cell = cell + step
-            if float(np.abs(step).max(initial=0.0)) < 1e-6:
-                break
-        share = _sigmoid(base + cell)
-        variance = 1.0 / (seen * share * (1 - share) + precision)
-        log_ml = (agree * (base + cell) - seen * _log1pexp(base + cell) - 0.5 * cell**2 * precision
-                  + 0.5 * np.log(variance) - np.log(SCALES))
-        # Laplace's marginal likelihood is off by O(1/votes) and differently for each spread, which biased the
-        # fitted weights (a small distinctive region's coverage fell from 0.93 to 0.89): cells with few votes get
-        # 3-point adaptive Gauss-Hermite around the mode instead
-        few = np.broadcast_to((seen > 0) & (seen < EXACT_BELOW), cell.shape)
-        if few.any():
-            def pick(values):
-                return np.broadcast_to(values, cell.shape)[few]
-            k, n, b, c, v = pick(agree), pick(seen), pick(base), cell[few], variance[few]
-            p = pick(precision)
-            terms = [k * (b + c + np.sqrt(2.0 * v) * node) - n * _log1pexp(b + c + np.sqrt(2.0 * v) * node)
-                     - 0.5 * (c + np.sqrt(2.0 * v) * node) ** 2 * p + node**2 + np.log(weight)
-                     for node, weight in zip(*_HERMITE_3, strict=True)]
-            log_ml[few] = (_logsumexp(np.stack(terms), axis=0) + 0.5 * np.log(v) - 0.5 * np.log(np.pi)
-                           + 0.5 * np.log(p))
-        return cell, variance, log_ml
 
     # --- the M-step -------------------------------------------------------------------------------------------
 
@@ -268,7 +198,7 @@ class ScaleMixtureRegionalModel(BaseEstimator):
     def _update_lean(self, post: dict, lean: np.ndarray) -> np.ndarray:
         """One Newton step for the region leans on the marginal likelihood, centred to sum to zero."""
         agree, seen = self._agree[:, None, :, None], self._seen[:, None, :, None]
-        share = _sigmoid(post["base"][..., None] + post["mode"])
+        share = sigmoid(post["base"][..., None] + post["mode"])
         mass = post["responsibility"] * post["node_weight"][:, :, None, None]
         precision = 1.0 / SCALES**2
         gradient = (mass * (agree - seen * share)).sum(axis=(0, 1, 3)) - lean
@@ -280,7 +210,7 @@ class ScaleMixtureRegionalModel(BaseEstimator):
     def _lean_information(self, post: dict) -> np.ndarray:
         """Each lean's Fisher information from the votes, each cell's own effect integrated out."""
         seen = self._seen[:, None, :, None]
-        share = _sigmoid(post["base"][..., None] + post["mode"])
+        share = sigmoid(post["base"][..., None] + post["mode"])
         mass = post["responsibility"] * post["node_weight"][:, :, None, None]
         info = seen * share * (1 - share)
         precision = 1.0 / SCALES**2
@@ -327,7 +257,7 @@ class ScaleMixtureRegionalModel(BaseEstimator):
                 sd = np.sqrt(np.moveaxis(post["variance"] + self.lean_sd_[None, None, :, None] ** 2, 1, 2).reshape(
                     weight.shape))
                 for level in levels:
-                    out[level][rows] = _mixture_quantile(weight, mean, sd, level)
+                    out[level][rows] = mixture_quantile(weight, mean, sd, level)
                 above[rows] = self._above(post, 0.0)
                 node_weights[rows] = post["node_weight"]
             self._cache["quantiles"] = out
@@ -342,12 +272,12 @@ class ScaleMixtureRegionalModel(BaseEstimator):
 
     def estimate(self) -> np.ndarray:
         """Each cell's agree share: the posterior median."""
-        return _sigmoid(self._quantiles()[0.5])
+        return sigmoid(self._quantiles()[0.5])
 
     def interval(self) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bounds of each cell's agree share (the 95% equal-tailed posterior interval)."""
         quantiles = self._quantiles()
-        return _sigmoid(quantiles[0.025]), _sigmoid(quantiles[0.975])
+        return sigmoid(quantiles[0.025]), sigmoid(quantiles[0.975])
 
     def prob_above(self, threshold: float = 0.5, columns: np.ndarray | None = None) -> np.ndarray:
         """Posterior probability that the share is above `threshold` in every one of `columns` (all by default),
@@ -396,37 +326,9 @@ class ScaleMixtureRegionalModel(BaseEstimator):
             for k in range(n_scales - 1):  # the spread: how many cumulative responsibilities the uniform passes
                 scale += chance > cumulative_scales[k][cell]
             flat = cell * n_scales + scale
-            out[start:start + size] = _sigmoid(centre[flat] + sd[flat] * rng.standard_normal(cell.shape,
+            out[start:start + size] = sigmoid(centre[flat] + sd[flat] * rng.standard_normal(cell.shape,
                                                                                              dtype=np.float32))
         return out
-
-
-def _mixture_quantile(weight: np.ndarray, mean: np.ndarray, sd: np.ndarray, level: float) -> np.ndarray:
-    """The `level` quantile of normal mixtures along the last axis: Newton's method inside a bracket that the
-    mixture's quantile cannot leave (between its components' own quantiles), halving where Newton would leave it.
-    Each step works only on the mixtures not yet settled."""
-    shape = weight.shape[:-1]
-    weight, mean, sd = (a.reshape(-1, a.shape[-1]) for a in (weight, mean, sd))
-    weight = weight / weight.sum(axis=1, keepdims=True)
-    component = mean + special.ndtri(level) * sd
-    low = np.where(weight > 1e-9, component, np.inf).min(axis=1)
-    high = np.where(weight > 1e-9, component, -np.inf).max(axis=1)
-    guess = (weight * component).sum(axis=1)
-    todo = np.arange(guess.size)
-    for _ in range(30):
-        w, m, s, x = weight[todo], mean[todo], sd[todo], guess[todo]
-        standard = (x[:, None] - m) / s
-        below = (w * special.ndtr(standard)).sum(axis=1) - level
-        density = (w * np.exp(-0.5 * standard**2) / (s * np.sqrt(2 * np.pi))).sum(axis=1)
-        lo, hi = np.where(below < 0, x, low[todo]), np.where(below > 0, x, high[todo])
-        step = x - below / np.maximum(density, 1e-300)
-        x = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
-        low[todo], high[todo], guess[todo] = lo, hi, x
-        settled = (np.abs(below) < 1e-8) | (hi - lo < 1e-9)
-        todo = todo[~settled]
-        if todo.size == 0:
-            break
-    return guess.reshape(shape)
 
 
 def _starting_level(agree: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
