@@ -237,7 +237,7 @@ def _shown(seed: int, participants: pd.DataFrame, proposals: pd.DataFrame, votes
         mine = voted.get(person.external_id, set())
         if not mine:
             continue
-        free = np.array([i for i, pid in enumerate(ids) if pid not in mine])
+        free = np.flatnonzero(~np.isin(ids, list(mine)))
         n_left = min(free.size, 1 + rng.poisson(len(mine) / 8))
         if n_left == 0:  # they voted on every proposal
             continue

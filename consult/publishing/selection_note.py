@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from consult import storage
-from consult.support.selection import SelectionCheck, region_names
+from consult import regions, storage
+from consult.support.selection import SelectionCheck
 
 NOT_RECORDED = ("Which proposals members were shown is not recorded for these votes (they were imported or cast "
                 "before it was), so whether members answered more often what they agree with cannot be checked.")
@@ -30,10 +30,9 @@ def selection_sentences(check_regions: pd.DataFrame, min_cell: int = 10) -> list
     identified = check_regions[check_regions["identified"]]
     if identified.empty:
         return [TOO_FEW]
-    names = region_names(check_regions)
     sentences = []
-    for index, row in check_regions[check_regions["may_be_inflated"]].iterrows():
-        name = names[index]
+    for _, row in check_regions[check_regions["may_be_inflated"]].iterrows():
+        name = regions.region_name(row["region"])
         sentences.append(
             f"{name}'s agree share may be raised by who chose to answer. Its members answered "
             f"{row['answer_rate']:.0%} of the proposals shown to them, and those who agree about "

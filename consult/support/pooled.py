@@ -132,7 +132,6 @@ class RegionalSupport(BaseEstimator):
         uk = len(codes)
         total_seen, total_agree = seen.sum(axis=1), agree.sum(axis=1)
         low, high = wilson_interval(total_agree, total_seen)
-        prob_all = np.empty(len(proposals))
         expected_weakest = np.empty(len(proposals))
         weighted = np.empty((len(proposals), 3))
         pooled = np.empty((len(proposals), 3))
@@ -154,7 +153,7 @@ class RegionalSupport(BaseEstimator):
                                                  np.quantile(at_mix, 0.975, axis=0)])
 
         # exact under the model (no draws): the regions are independent given the proposal's national level
-        prob_all[:] = self.model_.prob_above(MAJORITY, columns=np.arange(uk))
+        prob_all = self.model_.prob_above(MAJORITY, columns=np.arange(uk))
         everyone = np.arange(len(proposals))
         if len(proposals) <= self.refine_top:
             summarise(everyone, self.n_draws)

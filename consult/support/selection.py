@@ -23,8 +23,6 @@ import pandas as pd
 from scipy import optimize, stats
 from sklearn.base import BaseEstimator
 
-from consult import regions as region_data
-
 COLUMNS = ["region", "members", "shown", "answered", "answer_rate", "answered_share", "adjusted_share",
            "inflation", "inflation_low", "inflation_high", "answer_ratio", "answer_ratio_low", "answer_ratio_high",
            "may_be_inflated", "identified"]
@@ -141,8 +139,3 @@ def _solve(sums: np.ndarray) -> tuple[float, float] | None:
     adjusted = float(agreed.sum() * inverse_agree / shown.sum())
     return min(max(adjusted, 0.0), 1.0), float(inverse_other / inverse_agree)
 
-
-def region_names(frame: pd.DataFrame) -> pd.Series:
-    """Full region names for `regions_` rows (codes outside the 12 are named 'Elsewhere or not said')."""
-    names = region_data.region_names()
-    return frame["region"].map(lambda code: names.get(code, "Elsewhere or not said"))
