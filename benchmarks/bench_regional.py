@@ -73,14 +73,6 @@ def simulate(n_prop: int, n_people: int, per_person: int, seed: int):
     return agree, seen, shares
 
 
-def eb_prob_all(model: EmpiricalBayesRegional) -> np.ndarray:
-    """P(every region above one half) with independent Beta posteriors (the baseline's own ranking score)."""
-    from scipy import stats
-
-    above = stats.beta.sf(0.5, model.alpha_, model.beta_)
-    return np.prod(above, axis=1)
-
-
 def top20_truth(score: np.ndarray, shares: np.ndarray) -> float:
     """Mean true weakest-region support of the 20 proposals `score` ranks highest."""
     best = np.argsort(-score, kind="stable")[:20]
@@ -108,7 +100,7 @@ def calibration(seeds: int, quick: bool) -> None:
                 found.setdefault(f"{label} width", []).append(float((high - low).mean()))
             national = agree.sum(axis=1) / np.maximum(seen.sum(axis=1), 1)
             found.setdefault("top20 national", []).append(top20_truth(national, shares))
-            found.setdefault("top20 EB", []).append(top20_truth(eb_prob_all(eb), shares))
+            found.setdefault("top20 EB", []).append(top20_truth(eb.prob_above(0.5), shares))
             ranked = regional.RegionalSupport(random_state=seed).fit(_frame(agree, seen)).proposals_
             score = -ranked["consensus_rank"].reindex(range(n_prop)).to_numpy(dtype=float)
             found.setdefault("top20 pooled", []).append(top20_truth(score, shares))

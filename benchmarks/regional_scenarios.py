@@ -105,12 +105,6 @@ def simulate(shape: str, median_votes: int, seed: int) -> Consultation:
     return Consultation(agree, seen, truth, shift != 0, shift)
 
 
-def _eb_prob_all(model: EmpiricalBayesRegional) -> np.ndarray:
-    from scipy import stats
-
-    return np.prod(stats.beta.sf(0.5, model.alpha_, model.beta_), axis=1)
-
-
 def methods() -> dict[str, Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """name -> fit(agree, seen, seed) -> (lower, upper, probability of a majority in all regions)."""
 
@@ -128,7 +122,7 @@ def methods() -> dict[str, Callable[[np.ndarray, np.ndarray, int], tuple[np.ndar
     def empirical_bayes(agree, seen, seed):
         model = EmpiricalBayesRegional().fit(agree, seen)
         low, high = model.interval()
-        return low, high, _eb_prob_all(model), _eb_prob_all(model), model.estimate()
+        return low, high, model.prob_above(0.5), model.prob_above(0.5), model.estimate()
 
     def wilson(agree, seen, seed):
         low, high = wilson_interval(agree, seen)

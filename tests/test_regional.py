@@ -8,6 +8,7 @@ import pytest
 from helpers import count_cells, votes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import stats
 from sklearn.base import clone
 
 from consult import regions
@@ -108,6 +109,9 @@ def test_empirical_bayes_baseline_shrinks_toward_the_national_rate():
     assert abs(estimate[0] - national) < abs(1.0 - national) and abs(estimate[1] - national) < national
     low, high = model.interval()
     assert np.all(low <= estimate) and np.all(estimate <= high)
+    # a majority everywhere is less likely than in the weakest region alone, and falls as the bar rises
+    weakest = stats.beta.sf(0.5, model.alpha_, model.beta_).min()
+    assert model.prob_above(0.5)[0] <= weakest and model.prob_above(0.6)[0] < model.prob_above(0.5)[0]
 
 
 def test_evidence_routing_prefers_undecided_leaders_and_thin_regions():

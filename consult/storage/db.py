@@ -162,6 +162,15 @@ def has_schema(engine: Engine) -> bool:
 _UPSERTS: dict[tuple, Any] = {}
 
 
+def _dialect_insert(conn: Connection, table: Table) -> Any:
+    """INSERT for the connection's dialect: PostgreSQL's and SQLite's both speak ON CONFLICT."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 def upsert(conn: Connection, table: Table, index_elements: tuple[str, ...], update: Callable[[Any], dict]) -> Any:
     """INSERT ... ON CONFLICT (index_elements) DO UPDATE SET update(stmt), for the connection's dialect.
 
@@ -172,11 +181,7 @@ def upsert(conn: Connection, table: Table, index_elements: tuple[str, ...], upda
     key = (conn.dialect.name, table.name, index_elements, update.__module__, update.__qualname__)
     statement = _UPSERTS.get(key)
     if statement is None:
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table)
+        stmt = _dialect_insert(conn, table)
         statement = _UPSERTS[key] = stmt.on_conflict_do_update(index_elements=list(index_elements),
                                                                set_=update(stmt))
     return statement
@@ -187,11 +192,8 @@ def insert_ignoring(conn: Connection, table: Table, index_elements: tuple[str, .
     key = (conn.dialect.name, table.name, index_elements, "nothing")
     statement = _UPSERTS.get(key)
     if statement is None:
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        statement = _UPSERTS[key] = insert(table).on_conflict_do_nothing(index_elements=list(index_elements))
+        statement = _UPSERTS[key] = _dialect_insert(conn, table).on_conflict_do_nothing(
+            index_elements=list(index_elements))
     return statement
 
 

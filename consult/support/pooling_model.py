@@ -247,6 +247,10 @@ class EmpiricalBayesRegional(BaseEstimator):
     def estimate(self) -> np.ndarray:
         return self.alpha_ / (self.alpha_ + self.beta_)
 
+    def prob_above(self, threshold: float = 0.5) -> np.ndarray:
+        """P(every region's share is above `threshold`) per proposal, with the cells' Beta posteriors independent."""
+        return np.prod(stats.beta.sf(threshold, self.alpha_, self.beta_), axis=1)
+
     def interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         tail = (1 - level) / 2
         return special.betaincinv(self.alpha_, self.beta_, tail), special.betaincinv(self.alpha_, self.beta_, 1 - tail)
