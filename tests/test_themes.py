@@ -14,7 +14,8 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from consult.demo import consultation as demo
 from consult.text import embeddings
 from consult.text.cleaning import tokens
-from consult.themes.model import OTHER, ThemeModel, make_label, pick_keywords
+from consult.themes.labels import make_label
+from consult.themes.model import OTHER, ThemeModel, pick_keywords
 
 
 def _primary_topic(cell: str) -> str:
@@ -280,7 +281,7 @@ def test_sif_vectors_put_paraphrases_closer_than_other_topics():
 
 
 def test_labels_keep_the_capitals_the_texts_use():
-    from consult.themes.words import restore_case
+    from consult.themes.labels import restore_case
 
     assert restore_case("Gp training", ["More GP training places", "gp training now", "GP Training"]) == "GP training"
     assert restore_case("bus services", ["Bus services in Hull", "bus services"]) == "Bus services"

@@ -30,16 +30,12 @@ from sklearn.preprocessing import normalize
 from consult.text import embeddings
 from consult.text.cleaning import clean_text
 from consult.themes import clustering as theme_clustering
+from consult.themes.labels import ThemeLabeller
 from consult.themes.words import (  # noqa: F401
     PhraseVectorizer,
-    class_coverage,
     class_tfidf,
-    distinct_labels,
     label_stems,
-    make_label,
-    mark_negation,
     pick_keywords,
-    restore_case,
     same_subject,
 )
 
@@ -163,7 +159,7 @@ class ThemeModel(BaseEstimator):
         # identical texts (campaign responses) are vectorised once
         distinct, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
         vectors = self._fit_vectors(distinct.tolist())[inverse]
-        self._label_phrases = None
+        self._labeller = None
         min_size = self.min_theme_size or max(5, math.ceil(0.001 * n))
         self.min_size_ = min_size
         unique_rows = len(distinct)
@@ -327,35 +323,12 @@ class ThemeModel(BaseEstimator):
         labels = primary["theme"].reindex(range(len(texts))).to_numpy()
         self.labels_ = labels
         self.assignments_ = assignments
-        if self._label_phrases is None:
-            # labels come from real phrases, counted once per fit on up to `label_texts_per_theme` texts of each
-            # theme (merges later only join themes, so the sample stays fair); words under a negation ("could
-            # not have been better") do not count, so praise is not labelled "Better ..."
-            rng = np.random.default_rng(self.random_state)
-            chosen = []
-            for theme in np.unique(labels):
-                members = np.flatnonzero(labels == theme)
-                if len(members) > self.label_texts_per_theme:
-                    members = rng.choice(members, self.label_texts_per_theme, replace=False)
-                chosen.append(members)
-            self._label_rows = np.sort(np.concatenate(chosen))
-            self._label_phrases = PhraseVectorizer(min_df=self.vectorizer_.min_df, adjacent_phrases=True)
-            self._label_counts = self._label_phrases.fit_transform(
-                [mark_negation(texts[i]) for i in self._label_rows])
-        phrases, sample = self._label_phrases, self._label_rows
-        weights = class_tfidf(self._label_counts, labels[sample], self.k_)
-        keyword_lists = [pick_keywords(weights[theme], phrases.terms_, phrases.surface_, self.n_keywords)
-                         for theme in range(self.k_)]
-        sizes = np.bincount(labels[labels >= 0], minlength=self.k_)
-        # a label must speak for the theme: only phrases in at least `label_coverage` of its texts qualify
-        # (a rare word can top class-based TF-IDF: "Italy" for a theme about advertising rules)
-        coverage = class_coverage(self._label_counts, labels[sample], self.k_)
-        label_lists = [pick_keywords(weights[theme] * (coverage[theme] >= self.label_coverage), phrases.terms_,
-                                     phrases.surface_, self.n_keywords) or keyword_lists[theme]
-                       for theme in range(self.k_)]
-        theme_labels = distinct_labels(label_lists, sizes)
-        theme_labels = [restore_case(label, [texts[i] for i in np.flatnonzero(labels == theme)[:300]])
-                        for theme, label in enumerate(theme_labels)]
+        if self._labeller is None:
+            # labels come from real phrases, counted once per fit (merges later only join themes)
+            self._labeller = ThemeLabeller(min_df=self.vectorizer_.min_df, coverage=self.label_coverage,
+                                           n_keywords=self.n_keywords, texts_per_theme=self.label_texts_per_theme,
+                                           random_state=self.random_state).fit(texts, labels)
+        theme_labels, keyword_lists, weights = self._labeller.describe(labels, self.k_)
         closeness = np.einsum("ij,ij->i", vectors, self.centroids_[np.maximum(labels, 0)])
         rows = []
         for theme in range(self.k_):

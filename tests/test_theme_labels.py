@@ -1,0 +1,95 @@
+"""Theme labels read as topics: noun phrases from the texts, never a lone adjective, a cut-off modifier or the start
+of an instruction (consult/themes/labels.py, consult/themes/phrase_grammar.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from consult.themes.labels import ThemeLabeller, preferred_first
+from consult.themes.phrase_grammar import PhraseUsage, word_classes
+
+TEXTS = [
+    "The staff were so helpful and kind.",
+    "Helpful staff at the front desk.",
+    "We should stop councils merging without asking residents.",
+    "Councils should stop cutting the library hours.",
+    "Fund fuel poor households to insulate their homes.",
+    "Fuel poor households pay the most for energy.",
+    "A multi-year funding settlement would let us plan.",
+    "Give the region a multi-year settlement, not annual bidding.",
+    "Build more affordable housing for young families.",
+    "Affordable housing is out of reach here.",
+    "Waiting times for appointments are far too long.",
+    "The waiting times at the surgery keep growing.",
+    "Enforcement is logistically complex and costly.",
+    "Monitoring every broadcast is logistically complex.",
+    "Gambling adverts normalizes gambling for children.",
+    "Promote responsible gambling in every advert.",
+]
+
+
+@pytest.fixture(scope="module")
+def usage() -> PhraseUsage:
+    return PhraseUsage().fit([text.lower() for text in TEXTS])
+
+
+@pytest.mark.parametrize("phrase", ["staff", "councils", "fuel poor households", "affordable housing", "waiting times",
+                                    "responsible gambling", "funding settlement", "NHS"])
+def test_noun_phrases_are_topics(usage, phrase):
+    assert usage.is_topic(phrase)
+
+
+@pytest.mark.parametrize("phrase, why", [
+    ("helpful", "a lone adjective"),
+    ("fuel poor", "the front of 'fuel poor households': 'poor' describes"),
+    ("stop councils", "an instruction: 'should stop councils'"),
+    ("multi year", "a hyphenated compound before a noun ('multi-year funding')"),
+    ("logistically complex", "opens on an adverb"),
+    ("normalizes gambling", "opens on a verb"),
+    ("better", "praise, not a topic"),
+    ("", "nothing"),
+])
+def test_fragments_are_not_topics(usage, phrase, why):
+    assert not usage.is_topic(phrase), why
+
+
+def test_word_classes_come_from_the_bundled_lexicon():
+    assert word_classes("helpful") == frozenset({"ADJ"})
+    assert "NOUN" in word_classes("Councils")
+    assert word_classes("Beeching") == frozenset()  # a name it does not know: allowed to end a label
+
+
+def test_a_phrase_is_preferred_to_a_word_only_when_it_covers_the_theme():
+    coverage = {"housing": 0.4, "affordable housing": 0.3, "local hands": 0.1}
+    precision = {"housing": 0.9, "affordable housing": 0.9, "local hands": 0.9}
+    assert preferred_first(["housing", "affordable housing"], coverage, precision)[0] == "affordable housing"
+    assert preferred_first(["housing", "local hands"], coverage, precision)[0] == "housing"
+    # a word used all over the consultation gives way to one this theme owns
+    assert preferred_first(["assembly", "scrutiny"], {"assembly": 0.7, "scrutiny": 0.2},
+                           {"assembly": 0.2, "scrutiny": 0.95})[0] == "scrutiny"
+    assert preferred_first([], {}, {}) == []
+
+
+def test_a_theme_whose_strongest_word_is_an_adjective_is_labelled_by_its_subject():
+    praise = [f"The nurses were helpful and the {ward} ward was clean." for ward in ("maternity", "children's",
+                                                                                    "surgical", "day")] * 3
+    parking = [f"Car parking at the hospital costs too much on {day}." for day in ("Monday", "Friday", "weekends",
+                                                                                   "holidays")] * 3
+    texts = praise + parking
+    labels = np.array([0] * len(praise) + [1] * len(parking))
+    names, keywords, _ = ThemeLabeller(min_df=2).fit(texts, labels).describe(labels, 2)
+    assert "helpful" in [k.lower() for k in keywords[0]]  # the keyword list still says what the texts stress
+    assert names[0].lower() != "helpful" and word_classes(names[0].split()[-1].lower()) & {"NOUN", "PROPN"}
+    assert "parking" in names[1].lower()
+    assert len(set(names)) == 2
+
+
+def test_without_grammar_the_labeller_is_the_old_one():
+    texts = ["Helpful staff, helpful nurses.", "Helpful and kind staff.", "Bus fares are too high.",
+             "Bus fares keep rising."]
+    labels = np.array([0, 0, 1, 1])
+    old, _, _ = ThemeLabeller(min_df=2, max_phrase_words=2, grammar=False).fit(texts, labels).describe(labels, 2)
+    new, _, _ = ThemeLabeller(min_df=2).fit(texts, labels).describe(labels, 2)
+    assert old[0] == "Helpful" and new[0] != "Helpful"
+    assert old[1] == new[1] == "Bus fares"
