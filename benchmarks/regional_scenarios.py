@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 from consult import regions
 from consult.support.direct import wilson_interval
@@ -106,27 +106,32 @@ def simulate(shape: str, median_votes: int, seed: int) -> Consultation:
 
 
 def methods() -> dict[str, Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
-    """name -> fit(agree, seen, seed) -> (lower, upper, probability of a majority in all regions)."""
+    """name -> fit(agree, seen, seed) -> (lower, upper, probability of a majority in all regions, ranking score,
+    estimate, probability of a majority in each region)."""
 
     def pooled(agree, seen, seed):
         model = HierarchicalRegionalModel(random_state=seed).fit(agree, seen)
         low, high = model.interval()
         draws = model.draw(400)
-        return low, high, (draws > 0.5).all(axis=2).mean(axis=0), draws.min(axis=2).mean(axis=0), model.estimate()
+        return (low, high, (draws > 0.5).all(axis=2).mean(axis=0), draws.min(axis=2).mean(axis=0), model.estimate(),
+                (draws > 0.5).mean(axis=0))
 
     def mixture(agree, seen, seed):
         model = ScaleMixtureRegionalModel(random_state=seed).fit(agree, seen)
         low, high = model.interval()
-        return low, high, model.prob_above(0.5), model.draw(400).min(axis=2).mean(axis=0), model.estimate()
+        each = np.column_stack([model.prob_above(0.5, np.array([r])) for r in range(agree.shape[1])])
+        return low, high, model.prob_above(0.5), model.draw(400).min(axis=2).mean(axis=0), model.estimate(), each
 
     def empirical_bayes(agree, seen, seed):
         model = EmpiricalBayesRegional().fit(agree, seen)
         low, high = model.interval()
-        return low, high, model.prob_above(0.5), model.prob_above(0.5), model.estimate()
+        each = stats.beta.sf(0.5, model.alpha_, model.beta_)
+        return low, high, model.prob_above(0.5), model.prob_above(0.5), model.estimate(), each
 
     def wilson(agree, seen, seed):
         low, high = wilson_interval(agree, seen)
-        return low, high, np.full(agree.shape[0], np.nan), low.min(axis=1), agree / np.maximum(seen, 1)
+        return (low, high, np.full(agree.shape[0], np.nan), low.min(axis=1), agree / np.maximum(seen, 1),
+                np.full(agree.shape, np.nan))
 
     return {"pooled model": pooled, "scale mixture": mixture, "empirical Bayes": empirical_bayes, "Wilson per region": wilson}
 
@@ -140,15 +145,18 @@ def evaluate(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int,
                 data = simulate(shape, density, seed)
                 truly_all = (data.truth > 0.5).all(axis=1)
                 for name, fit in methods().items():
-                    low, high, prob_all, ranking, estimate = fit(data.agree, data.seen, seed)
+                    low, high, prob_all, ranking, estimate, prob_each = fit(data.agree, data.seen, seed)
                     found = results.setdefault((shape, density, name), {"coverage": [], "width": [], "forecast": [],
                                                                          "came_true": [], "median": [],
                                                                          "planted": [], "top20": [], "ideal": [],
-                                                                         "shown": []})
+                                                                         "shown": [], "each_forecast": [],
+                                                                         "each_true": []})
                     found["coverage"].append(((low <= data.truth) & (data.truth <= high)).mean(axis=0))
                     found["width"].append((high - low).mean(axis=0))
                     found["forecast"].append(prob_all)
                     found["came_true"].append(truly_all)
+                    found["each_forecast"].append(prob_each.ravel())
+                    found["each_true"].append((data.truth > 0.5).ravel())
                     found["median"].append(float(np.median(data.seen)))
                     weakest = data.truth.min(axis=1)
                     found["top20"].append(float(weakest[np.argsort(-ranking, kind="stable")[:20]].mean()))
@@ -179,6 +187,18 @@ def reliability(forecast: np.ndarray, came_true: np.ndarray,
             worst = abs(mean_forecast - observed)
             noise = 2 * np.sqrt(max(mean_forecast * (1 - mean_forecast), 1e-4) / inside.sum())
     return rows, worst, noise
+
+
+def _print_gaps(results: dict, shapes: tuple[str, ...], densities: tuple[int, ...], names: list[str],
+                forecast: str, outcome: str) -> None:
+    for shape in shapes:
+        for density in densities:
+            cells = []
+            for name in names:
+                found = results[(shape, density, name)]
+                _, gap, noise = reliability(np.concatenate(found[forecast]), np.concatenate(found[outcome]))
+                cells.append(f"{name} {gap:.3f} ({noise:.3f})")
+            print(f"  {shape}, median {density}: " + ", ".join(cells))
 
 
 def report(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int, ...] = DENSITIES) -> dict:
@@ -212,14 +232,11 @@ def report(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int, .
                     f"{name} {np.mean(results[(shape, density, name)]['shown']):.2f}" for name in names))
     print("\nprobability of a majority in all 12 regions: the largest gap between forecast and outcome over bins "
           "of 30+ proposals (beside it, twice that bin's binomial standard error: a gap inside it may be noise)")
-    for shape in shapes:
-        for density in densities:
-            cells = []
-            for name in names[:3]:
-                found = results[(shape, density, name)]
-                _, gap, noise = reliability(np.concatenate(found["forecast"]), np.concatenate(found["came_true"]))
-                cells.append(f"{name} {gap:.3f} ({noise:.3f})")
-            print(f"  {shape}, median {density}: " + ", ".join(cells))
+    _print_gaps(results, shapes, densities, names[:3], "forecast", "came_true")
+    print("\nthe same for the probability of a majority in each region on its own (every proposal-region cell): "
+          "where these are small and the all-12 gaps large, each region's chance is right and what is missing is "
+          "how regions move together")
+    _print_gaps(results, shapes, densities, names[:3], "each_forecast", "each_true")
     print("\nreliability of the scale mixture's forecast, all scenarios and densities together: bin, proposals, "
           "mean forecast, share that came true")
     forecast = np.concatenate([np.concatenate(results[(s, d, "scale mixture")]["forecast"])
