@@ -12,6 +12,7 @@ import asyncio
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 import urllib.request
@@ -98,8 +99,14 @@ def balancer(database_url: str, folder: Path, secrets: Path | None = None):
                     time.sleep(0.25)
             yield base
         finally:
-            nginx.terminate()
-            nginx.wait(10)
+            # a graceful stop (SIGQUIT) lets nginx finish and log the WebSocket requests still closing; a fast stop
+            # (SIGTERM) can drop their access-log lines, which the replica check reads (seen under -n 2)
+            nginx.send_signal(signal.SIGQUIT)
+            try:
+                nginx.wait(15)
+            except subprocess.TimeoutExpired:
+                nginx.terminate()
+                nginx.wait(10)
 
 
 async def join(base: str, source: str, code: str) -> str:

@@ -363,6 +363,8 @@ def test_an_unknown_region_spelling_is_mapped_by_hand_in_the_editor(officer_serv
                 page.keyboard.press("Escape")
         option.click()
         wait_for_app(page)
+        # the page says back what the table holds: the import must not be pressed before the server has the choice
+        page.get_by_text(f"1 of {1 + len(others)} spellings will go in as the region chosen").wait_for(timeout=30_000)
         shoot(page, "officer-import-region-by-hand")
         page.get_by_role("textbox", name="Title for the imported consultation").fill("Mapped by hand")
         page.get_by_role("button", name="Import", exact=True).click()

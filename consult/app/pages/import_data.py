@@ -104,6 +104,9 @@ if mapping.region:
         by_name = {name: code for code, name in names.items()}
         mapping.region_values = {row.spelling: by_name[row.region] for row in chosen.itertuples()
                                  if row.region in by_name}
+        # says back what the table now holds, so an officer sees the choice was taken before importing
+        st.caption(f"{len(mapping.region_values)} of {len(unknown)} spellings will go in as the region chosen; "
+                   "the rest as prefer not to say.")
 
 title = st.text_input("Title for the imported consultation", value=Path(frame.attrs["file_name"]).stem, max_chars=200)
 if st.button("Import", type="primary"):
