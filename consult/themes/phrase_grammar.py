@@ -51,32 +51,32 @@ class PhraseUsage:
             # a hyphen joins two words into the phrase the counter reads ("multi-year" is "multi year") and is
             # remembered: a hyphenated compound before a noun is a modifier ("multi-year funding")
             raw = _TOKEN.findall(text.lower())
-            tokens, joined = [], []
-            for position, token in enumerate(raw):
-                if token != "-":
-                    joined.append(position > 0 and raw[position - 1] == "-" and bool(tokens))
-                    tokens.append(token)
-            content = [token[0].isalpha() and token not in stops for token in tokens]
+            pieces, joined = [], []
+            for position, piece in enumerate(raw):
+                if piece != "-":
+                    joined.append(position > 0 and raw[position - 1] == "-" and bool(pieces))
+                    pieces.append(piece)
+            content = [piece[0].isalpha() and piece not in stops for piece in pieces]
             previous = _START
             run_end = 0
-            for position, token in enumerate(tokens):
+            for position, piece in enumerate(pieces):
                 if content[position]:
                     if previous in VERB_CUES or previous == "to":
-                        verb_places.append(token)
+                        verb_places.append(piece)
                     elif previous == _START:
-                        openings.append(token)
+                        openings.append(piece)
                     if run_end <= position:  # where this run of content words ends
                         run_end = position
-                        while run_end < len(tokens) and content[run_end]:
+                        while run_end < len(pieces) and content[run_end]:
                             run_end += 1
                     for end in range(position + 1, min(position + 3, run_end) + 1):
-                        phrase = " ".join(tokens[position:end])
+                        phrase = " ".join(pieces[position:end])
                         totals.append(phrase)
                         if end == run_end:
                             wholes.append(phrase)
                         if any(joined[position + 1:end]):
                             hyphenated.append(phrase)
-                previous = token if token[0].isalpha() else _START if token in ".!?\n" else token
+                previous = piece if piece[0].isalpha() else _START if piece in ".!?\n" else piece
         for counter, found in ((self.total_, totals), (self.whole_, wholes), (self.hyphenated_, hyphenated),
                                (self.verb_place_, verb_places), (self.opening_, openings)):
             counter.update(found)
