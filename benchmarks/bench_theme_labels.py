@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, (texts, gold) in sets().items():
         keys = sorted(set(gold) - {"none"})
         ids = np.array([keys.index(g) if g in keys else -1 for g in gold])
-        labels, keywords, _ = ThemeLabeller().fit(texts, ids).describe(ids, len(keys))
+        labels, keywords, _ = ThemeLabeller().fit(texts, ids).describe(texts, ids, len(keys))
         plain = plain_top_word(texts, ids, len(keys))
-        before, _, _ = ThemeLabeller(max_phrase_words=2, grammar=False).fit(texts, ids).describe(ids, len(keys))
+        before, _, _ = ThemeLabeller(max_phrase_words=2, grammar=False).fit(texts, ids).describe(texts, ids, len(keys))
         print(f"\n{name}: {len(texts)} texts, {len(keys)} human themes")
         print(f"  {'human theme':40s} {'texts':>5s}  {'consult label':28s} {'without grammar':24s} plain top word")
         for theme, key in enumerate(keys):

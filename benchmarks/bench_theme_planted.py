@@ -53,8 +53,8 @@ def expected_ratio(share: float, region_share: float, ratio: float) -> float:
     return inside / outside
 
 
-def top_theme(themes: np.ndarray, regions: np.ndarray, region_code: str):
-    table = distinctive.distinctive_themes(themes, regions, min_cell=1)
+def top_theme(table, region_code: str):
+    """The region's most distinctive theme in a `distinctive_themes` table (None where it has no row)."""
     top = distinctive.most_distinctive(table)
     row = top[top["region"] == region_code]
     return None if row.empty else row.iloc[0]
@@ -81,15 +81,15 @@ def run(name: str, texts: list[str], gold: list[str], seeds: int, ratio: float) 
                 rng = np.random.default_rng([seed, int(region), int(np.flatnonzero(keys == theme)[0])])
                 regions = plant_regions(gold, theme, int(region), ratio, rng)
                 trials += 1
-                row = top_theme(labels, regions, CODES[region])
+                row = top_theme(distinctive.distinctive_themes(labels, regions, min_cell=1), CODES[region])
                 if row is not None and row["theme_id"] in owners:
                     found += 1
                     clear += bool(row["clear"])
                     possible += bool(row["possible"])
-                human = top_theme(gold_ids, regions, CODES[region])
+                table = distinctive.distinctive_themes(gold_ids, regions, min_cell=1)
+                human = top_theme(table, CODES[region])
                 planted_id = int(np.flatnonzero(keys == theme)[0])
                 found_human += human is not None and human["theme_id"] == planted_id
-                table = distinctive.distinctive_themes(gold_ids, regions, min_cell=1)
                 cell = table[(table["region"] == CODES[region]) & (table["theme_id"] == planted_id)]
                 expected = expected_ratio(float(np.mean(gold == theme)), float(MIX[region]), ratio)
                 covered += bool(not cell.empty and cell.iloc[0]["lower"] <= expected <= cell.iloc[0]["upper"])

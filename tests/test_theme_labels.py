@@ -78,7 +78,7 @@ def test_a_theme_whose_strongest_word_is_an_adjective_is_labelled_by_its_subject
                                                                                    "holidays")] * 3
     texts = praise + parking
     labels = np.array([0] * len(praise) + [1] * len(parking))
-    names, keywords, _ = ThemeLabeller(min_df=2).fit(texts, labels).describe(labels, 2)
+    names, keywords, _ = ThemeLabeller(min_df=2).fit(texts, labels).describe(texts, labels, 2)
     assert "helpful" in [k.lower() for k in keywords[0]]  # the keyword list still says what the texts stress
     assert names[0].lower() != "helpful" and word_classes(names[0].split()[-1].lower()) & {"NOUN", "PROPN"}
     assert "parking" in names[1].lower()
@@ -89,7 +89,7 @@ def test_without_grammar_the_labeller_is_the_old_one():
     texts = ["Helpful staff, helpful nurses.", "Helpful and kind staff.", "Bus fares are too high.",
              "Bus fares keep rising."]
     labels = np.array([0, 0, 1, 1])
-    old, _, _ = ThemeLabeller(min_df=2, max_phrase_words=2, grammar=False).fit(texts, labels).describe(labels, 2)
-    new, _, _ = ThemeLabeller(min_df=2).fit(texts, labels).describe(labels, 2)
+    old, _, _ = ThemeLabeller(min_df=2, max_phrase_words=2, grammar=False).fit(texts, labels).describe(texts, labels, 2)
+    new, _, _ = ThemeLabeller(min_df=2).fit(texts, labels).describe(texts, labels, 2)
     assert old[0] == "Helpful" and new[0] != "Helpful"
     assert old[1] == new[1] == "Bus fares"

@@ -2,11 +2,11 @@
 
 A label is a phrase the texts use (no generative model), chosen among the theme's most distinctive phrases
 (class-based TF-IDF) that occur in at least `coverage` of its texts, and it must read as a topic:
-- it ends on a word that names something (`phrase_grammar.names_a_thing`): never a lone adjective ("Helpful"),
-  nor an adjective left at the end of a cut phrase ("Fuel poor" from "fuel poor households");
-- it is not the start of an instruction ("Stop councils" from "we should stop councils ..."): phrases the texts
-  mostly write after "to", "should" or "we" are verb phrases, not topics;
-- words of praise or complaint alone ("Better", "Great service" is fine, "Great" is not) are not a topic.
+- it ends on a word that names something (`phrase_grammar.PhraseUsage.is_topic`): never a lone adjective
+  ("Helpful"), nor a modifier cut from its noun ("Fuel poor" from "fuel poor households");
+- it is not the start of an instruction ("Stop councils" from "we should stop councils ..."): words the texts
+  mostly write after "to", "should" or "we" are verbs there;
+- it does not end on a word of praise or complaint ("Great service" is fine, "Better" is not).
 Where nothing passes, the best phrase is used as it is, so a theme is never unlabelled.
 """
 
@@ -34,7 +34,8 @@ class ThemeLabeller:
     each theme), then `describe` any partition of the same texts: merges only join themes, so the sample stays
     fair.
 
-    `describe(labels, k)` returns (label per theme, keywords per theme, class weights (k, phrases)).
+    `describe(texts, labels, k)` returns (label per theme, keywords per theme, class weights (k, phrases)); it is
+    given the texts again rather than keeping them, so a fitted model holds no copy of a consultation's texts.
     `max_phrase_words=2, grammar=False` is the labeller before the grammar checks (benchmarks compare the two)."""
 
     def __init__(self, *, min_df: int = 2, coverage: float = 0.1, n_keywords: int = 8, texts_per_theme: int = 250,
@@ -62,13 +63,14 @@ class ThemeLabeller:
         self.phrases_ = PhraseVectorizer(min_df=self.min_df, adjacent_phrases=True,
                                         ngram_range=(1, self.max_phrase_words))
         self.counts_ = self.phrases_.fit_transform(marked)
+        self._texts_with = np.maximum(np.asarray((self.counts_ > 0).sum(axis=0)).ravel(), 1)
+        self._column = {phrase: i for i, phrase in enumerate(self.phrases_.surface_)}
         # how phrases are used is read off at most USAGE_TEXTS of them: a label covers a tenth of its theme, so its
         # phrase is still seen dozens of times, and this pass is plain Python
         usage_rows = np.random.default_rng(self.random_state).permutation(len(marked))[:USAGE_TEXTS]
         self.usage_ = (phrase_grammar.PhraseUsage().fit([marked[i] for i in np.sort(usage_rows)])
                        if self.grammar else None)
         self._topic_cache: dict[str, bool] = {}
-        self._texts = texts
         return self
 
     def _is_topic(self, phrase: str) -> bool:
@@ -78,7 +80,7 @@ class ThemeLabeller:
             self._topic_cache[phrase] = self.usage_.is_topic(phrase)
         return self._topic_cache[phrase]
 
-    def describe(self, labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], np.ndarray]:
+    def describe(self, texts: list[str], labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], np.ndarray]:
         labels = np.asarray(labels)
         sample_labels = labels[self.rows_]
         terms, surface = self.phrases_.terms_, self.phrases_.surface_
@@ -90,8 +92,8 @@ class ThemeLabeller:
         # how much of a phrase's use is in this theme: "assembly" runs through every devolution theme, "scrutiny"
         # through one; a label should name what sets the theme apart
         in_theme = coverage * np.bincount(sample_labels[sample_labels >= 0], minlength=k)[:, None]
-        precision = in_theme / np.maximum(np.asarray((self.counts_ > 0).sum(axis=0)).ravel(), 1)[None, :]
-        column = {phrase: i for i, phrase in enumerate(surface)}
+        precision = in_theme / self._texts_with[None, :]
+        column = self._column
         candidate_lists = []
         for theme in range(k):
             wide = coverage[theme] >= self.coverage
@@ -114,7 +116,7 @@ class ThemeLabeller:
             candidate_lists.append(candidates)
         sizes = np.bincount(labels[labels >= 0], minlength=k)
         names = distinct_labels(candidate_lists, sizes)
-        names = [restore_case(name, [self._texts[i] for i in np.flatnonzero(labels == theme)[:300]])
+        names = [restore_case(name, [texts[i] for i in np.flatnonzero(labels == theme)[:300]])
                  for theme, name in enumerate(names)]
         return names, keyword_lists, weights
 

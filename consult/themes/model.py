@@ -328,7 +328,7 @@ class ThemeModel(BaseEstimator):
             self._labeller = ThemeLabeller(min_df=self.vectorizer_.min_df, coverage=self.label_coverage,
                                            n_keywords=self.n_keywords, texts_per_theme=self.label_texts_per_theme,
                                            random_state=self.random_state).fit(texts, labels)
-        theme_labels, keyword_lists, weights = self._labeller.describe(labels, self.k_)
+        theme_labels, keyword_lists, weights = self._labeller.describe(texts, labels, self.k_)
         closeness = np.einsum("ij,ij->i", vectors, self.centroids_[np.maximum(labels, 0)])
         rows = []
         for theme in range(self.k_):

@@ -120,8 +120,7 @@ class PhraseUsage:
         gerund = last.endswith("ing") and "VERB" in classes
         # the last word names something: a noun, a name the lexicon does not know ("NHS"), or an -ing form after
         # a modifier ("responsible gambling", "affordable housing"); "Taking" alone is a fragment
-        names = not classes or "NOUN" in classes or "PROPN" in classes or (gerund and len(words) > 1)
-        if not names or (gerund and len(words) == 1 and "NOUN" not in classes):
+        if not (not classes or "NOUN" in classes or "PROPN" in classes or (gerund and len(words) > 1)):
             return False
         opening = word_classes(first)
         opens_on_adverb = bool(opening) and opening <= {"ADV"}  # "Logistically complex" comments on a topic
@@ -129,16 +128,17 @@ class PhraseUsage:
         # a participle describing the rest ("recovering addicts", "recovered addicts")
         if opening == {"VERB"} and not first.endswith(("ing", "ed")):
             return False
-        # a last word that can also be an adjective or adverb must be used as the end of the phrase: "fuel poor"
-        # is mostly the front of "fuel poor households", where "poor" describes; "the public" names. One that can
-        #         # be a verb must not mostly run on ("ads target" in "ads target young men"), nor may a compound the texts
-        # hyphenate ("multi-year" in "multi-year funding" describes the funding). A word that can be an adjective
-        # is never a label alone ("Free", "Public"), nor an -ing form that mostly runs on ("taking second jobs").
         whole = self.whole_share(phrase.lower())
-        describes = bool({"ADJ", "ADV"} & classes)
-        compound = self.hyphenated_share(phrase.lower()) >= 0.5
-        cut_modifier = ((describes and (whole < 0.5 or len(words) == 1)) or ("VERB" in classes and not gerund and whole < 0.3)
-                        or (compound and whole < 0.5) or (gerund and len(words) == 1 and whole < 0.5))
+        # a last word that can also be an adjective must end the phrase where the texts use it ("fuel poor" is
+        # mostly the front of "fuel poor households"; "the public" names), and is never a label alone ("Free")
+        cut_adjective = bool({"ADJ", "ADV"} & classes) and (whole < 0.5 or len(words) == 1)
+        # one that can be a verb must not mostly run on ("ads target" in "ads target young men")
+        cut_verb = "VERB" in classes and not gerund and whole < 0.3
+        # a compound the texts hyphenate describes what follows it ("multi-year" in "multi-year funding")
+        cut_compound = self.hyphenated_share(phrase.lower()) >= 0.5 and whole < 0.5
+        # an -ing form alone that mostly runs on ("taking" in "taking second jobs")
+        cut_gerund = gerund and len(words) == 1 and whole < 0.5
+        cut_modifier = cut_adjective or cut_verb or cut_compound or cut_gerund
         # an -ing verb before an adverb is an action, not a topic ("coming home")
         action = first.endswith("ing") and "VERB" in opening and "ADV" in classes and len(words) > 1
         return not (opens_on_adverb or cut_modifier or action or self.opens_on_verb(first))
