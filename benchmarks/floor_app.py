@@ -2,7 +2,8 @@
 
 `benchmarks/bench_floor.py` drives it with the same protocol journey as the real app (join, three votes, propose,
 My region): the same page runs, the same labels, a navigation bar of page links, a proposal card and an expander
-of earlier votes, but no database, no model and no checks. What a member journey costs here is what Streamlit
+of earlier votes, and a member link signed as the real one is (the load generator reads the member from it), but no
+database, no model and no checks. What a member journey costs here is what Streamlit
 itself costs; what the real app costs beyond it is ours.
 """
 
@@ -13,6 +14,8 @@ import secrets
 from pathlib import Path
 
 import streamlit as st
+
+from consult.access import member_link
 
 FAVICON = "data:image/png;base64," + base64.b64encode(
     (Path(__file__).resolve().parents[1] / "consult" / "app" / "static" / "favicon.png").read_bytes()).decode()
@@ -44,7 +47,7 @@ def join() -> None:
     agreed = st.checkbox("I have read the privacy notice and want to take part")
     if st.button("Join", type="primary") and region and agreed:
         st.session_state["votes"] = []
-        st.switch_page(MEMBER_PAGES[0], query_params={"p": secrets.token_urlsafe(16)})
+        st.switch_page(MEMBER_PAGES[0], query_params={"p": member_link.link_token(secrets.token_urlsafe(16))})
 
 
 def vote() -> None:

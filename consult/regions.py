@@ -32,8 +32,14 @@ def regions() -> pd.DataFrame:
     return _regions().copy()
 
 
+@cache
+def _codes() -> tuple[str, ...]:
+    return tuple(_regions()["code"])
+
+
 def region_codes() -> list[str]:
-    return _regions()["code"].tolist()
+    """The 12 codes in the file's order (a new list each call, safe to change; read on every page run)."""
+    return list(_codes())
 
 
 def answer_codes() -> list[str]:

@@ -123,3 +123,71 @@ def test_evidence_routing_prefers_undecided_leaders_and_thin_regions():
     priority = pd.Series([1.0, 1.0, 1.0], index=[10, 11, 12])
     boosted = routing.with_evidence(priority, value)
     assert boosted[10] > boosted[11] >= boosted[12] == 1.0
+
+
+def _consultation_votes(seed: int, n_people: int = 400, n_proposals: int = 40) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    people_region = rng.choice(CODES, n_people)
+    leaning = rng.normal(0, 1, n_proposals)
+    rows = [(person, proposal, 1 if rng.random() < 1 / (1 + np.exp(-leaning[proposal])) else -1, people_region[person])
+            for person in range(n_people) for proposal in rng.choice(n_proposals, 8, replace=False)]
+    return votes(rows)
+
+
+def test_a_refresh_with_no_new_votes_changes_nothing():
+    frame = _consultation_votes(1)
+    first = regional.RegionalSupport().fit(frame)
+    again = regional.RegionalSupport().fit(frame, previous=first)
+    assert again.changed_ == 0 and again.hyper_votes_ == first.hyper_votes_
+    pd.testing.assert_frame_equal(again.proposals_, first.proposals_)
+    pd.testing.assert_frame_equal(again.regions_, first.regions_)
+
+
+def test_a_refresh_works_out_again_only_the_proposals_with_new_votes():
+    frame = _consultation_votes(2)
+    first = regional.RegionalSupport().fit(frame)
+    newcomers = votes([(10_000 + i, proposal, 1, CODES[i % 12]) for i in range(12) for proposal in (3, 7)]
+                      + [(10_000 + i, 99, -1, CODES[i % 12]) for i in range(5)])  # and a new proposal
+    refreshed = regional.RegionalSupport().fit(pd.concat([frame, newcomers], ignore_index=True), previous=first)
+    assert refreshed.changed_ == 3
+    assert refreshed.hyper_votes_ == first.hyper_votes_  # 29 more votes on 3,200: the spreads are kept
+    untouched = [p for p in first.proposals_.index if p not in (3, 7)]
+    pd.testing.assert_frame_equal(refreshed.proposals_.loc[untouched].drop(columns="consensus_rank"),
+                                  first.proposals_.loc[untouched].drop(columns="consensus_rank"))
+    # what was worked out again is each proposal's own posterior under the kept spreads: the same figures as
+    # working out every proposal under them
+    everyone = regional.RegionalSupport().fit(pd.concat([frame, newcomers], ignore_index=True))
+    under_kept = type(first.model_)().fit(refreshed.agree_, refreshed.seen_, fitted=first.model_)
+    rows = refreshed.proposal_ids_.get_indexer([3, 7, 99])
+    new_cells = refreshed.regions_.set_index(["proposal_id", "region"]).loc[[3, 7, 99], "estimate"].to_numpy()
+    assert np.allclose(new_cells, under_kept.estimate()[rows, :12].ravel())
+    # and close to a fit from scratch, which relearns the spreads from nearly the same votes
+    scratch = everyone.regions_.set_index(["proposal_id", "region"])["estimate"]
+    kept = refreshed.regions_.set_index(["proposal_id", "region"])["estimate"]
+    assert (scratch - kept.reindex(scratch.index)).abs().max() < 0.03
+    # ranks cover every proposal once
+    assert sorted(refreshed.proposals_["consensus_rank"]) == list(range(1, len(refreshed.proposals_) + 1))
+    assert refreshed.proposals_.loc[99, "votes"] == 5
+
+
+def test_a_refresh_after_many_more_votes_or_other_settings_is_a_fit_from_scratch():
+    frame = _consultation_votes(3)
+    first = regional.RegionalSupport().fit(frame.iloc[:2000])
+    grown = regional.RegionalSupport().fit(frame, previous=first)  # 3,200 votes against 2,000: over a quarter
+    scratch = regional.RegionalSupport().fit(frame)
+    assert grown.changed_ == len(scratch.proposals_) and grown.hyper_votes_ == len(frame)
+    pd.testing.assert_frame_equal(grown.proposals_, scratch.proposals_)
+    other_baseline = pd.Series(1.0, index=CODES)
+    weighted = regional.RegionalSupport(baseline=other_baseline).fit(frame, previous=scratch)
+    assert weighted.changed_ == len(scratch.proposals_)
+    pd.testing.assert_frame_equal(weighted.proposals_,
+                                  regional.RegionalSupport(baseline=other_baseline).fit(frame).proposals_)
+
+
+def test_a_refresh_drops_a_proposal_that_is_gone():
+    frame = _consultation_votes(4)
+    first = regional.RegionalSupport().fit(frame)
+    without = frame[frame["proposal_id"] != 5]
+    refreshed = regional.RegionalSupport().fit(without, previous=first)
+    assert 5 not in refreshed.proposals_.index and 5 not in set(refreshed.regions_["proposal_id"])
+    assert len(refreshed.regions_) == 12 * len(refreshed.proposals_)

@@ -82,10 +82,33 @@ def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
 
 
 def similarity_index(consultation_id: int) -> SimilarityIndex:
-    """Published proposals only (the member-visibility rule), for the 'similar proposals' check."""
+    """Published proposals only (the member-visibility rule), for the 'similar proposals' check. Rebuilt in the
+    background once another `INDEX_LAG` proposals are published (an index rebuild embeds only the new ones)."""
     url = database_url()
     version = changes.version(engine_for(url), consultation_id)
-    return _SIMILARITY.get((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
+    published = len(published_for(url, consultation_id, version))
+    return _SIMILARITY.get((url, consultation_id, version), lambda: _build_similarity(url, consultation_id),
+                           generation=published // INDEX_LAG)
+
+
+INDEX_LAG = 25
+# the sentence vectors of the proposals published since the index was built, kept between checks so each check
+# embeds only the proposals published since the last one
+_NEWER_MEMO: dict[tuple[str, int], VectorMemo | None] = {}
+
+
+def similar_to(consultation_id: int, text: str, *, top: int = 3) -> pd.DataFrame:
+    """Published proposals like `text` (proposal_id, score), best first: the shared index, plus every proposal
+    published since it was built, read afresh (one published a second ago is found)."""
+    from consult.proposals.similar import SimilarityIndex
+
+    url = database_url()
+    index = similarity_index(consultation_id)
+    newer = visibility.published_since(engine_for(url), consultation_id, index.max_id)
+    newer_index = SimilarityIndex(newer["id"].tolist(), newer["body"].tolist(),
+                                  reuse=_NEWER_MEMO.get((url, consultation_id)))
+    _NEWER_MEMO[(url, consultation_id)] = newer_index.memo()
+    return index.query(text, top=top, extra=newer_index)
 
 
 _COORDS = Refreshing(max_age=60, max_entries=20)
@@ -105,13 +128,20 @@ def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
 _REGIONAL = Refreshing(max_age=30, max_entries=10)
 
 
+# the last regional model per consultation: a refresh starts from it, so only proposals with new votes are worked
+# out again (`RegionalSupport.fit(previous=...)`; a fit from scratch once the votes grow by a quarter)
+_LAST_REGIONAL: dict[tuple[str, int], object] = {}
+
+
 def _fit_regional(url: str, consultation_id: int):
     from consult.support import pooled as regional
 
     engine = engine_for(url)
     consultation = storage.get_consultation(engine, consultation_id)
     summary, model = regional.proposal_summary(votes_for(url, consultation_id), storage.baseline_for(engine, consultation),
-                                               min_cell=consultation.min_cell)
+                                               min_cell=consultation.min_cell,
+                                               previous=_LAST_REGIONAL.get((url, consultation_id)))
+    _LAST_REGIONAL[(url, consultation_id)] = model
     return summary, model.regions_
 
 
@@ -221,3 +251,5 @@ def forget() -> None:
         _EVIDENCE.clear()
     with _MIRRORS_LOCK:
         _MIRRORS.clear()
+    _NEWER_MEMO.clear()
+    _LAST_REGIONAL.clear()

@@ -3,6 +3,9 @@ staff role."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import streamlit as st
 
 from consult import storage
@@ -149,6 +152,8 @@ def role(*, touch: bool = True) -> str | None:
 
 def _oidc_user() -> str | None:
     """The verified email of a single sign-on login, if any."""
+    if not _secrets_file_exists():
+        return None  # sign-on needs an [auth] section in a secrets file
     try:
         user = st.user
         if user.get("is_logged_in", False) and user.get("email_verified") is True:
@@ -156,6 +161,19 @@ def _oidc_user() -> str | None:
     except Exception:  # noqa: BLE001 - no sign-on configured
         return None
     return None
+
+
+_SECRETS_LOOKED: dict[str, float | bool] = {"at": float("-inf"), "exists": False}
+
+
+def _secrets_file_exists() -> bool:
+    """Whether any of Streamlit's secrets files exists, looked up at most every 30 s: with none, every read of
+    `st.user` looks for them again on disk, and members' page runs read it every time."""
+    now = time.monotonic()
+    if now - float(_SECRETS_LOOKED["at"]) > 30.0:
+        _SECRETS_LOOKED["exists"] = any(Path(path).exists() for path in st.get_option("secrets.files"))
+        _SECRETS_LOOKED["at"] = now
+    return bool(_SECRETS_LOOKED["exists"])
 
 
 def keep_staff_in_browser() -> None:

@@ -176,12 +176,14 @@ class SimilarityIndex:
         return [(int(self.ids[i]), self.texts[i], float(scores[i])) for i in chosen]
 
     def query(self, text: str, *, top: int = 5, min_score: float | None = None,
-              extra: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The proposals similar enough to offer: proposal_id, score (0–1), best first. `extra` (id, body) adds
-        proposals newer than the index, compared directly."""
+              extra: pd.DataFrame | SimilarityIndex | None = None) -> pd.DataFrame:
+        """The proposals similar enough to offer: proposal_id, score (0–1), best first. `extra` adds proposals
+        newer than the index, compared directly: a frame (id, body), or an index of them."""
         candidates = self._candidates(text) if text.strip() else []
-        if extra is not None and len(extra) and text.strip():
-            candidates += SimilarityIndex(extra["id"].tolist(), extra["body"].tolist())._candidates(text)
+        if isinstance(extra, pd.DataFrame):
+            extra = SimilarityIndex(extra["id"].tolist(), extra["body"].tolist())
+        if extra is not None and len(extra.ids) and text.strip():
+            candidates += extra._candidates(text)
         if not candidates:
             return pd.DataFrame(columns=["proposal_id", "score"])
         meaning = meaning_scores(text, [body for _, body, _ in candidates])

@@ -30,6 +30,8 @@ from consult.support.logistic_cells import cell_posteriors, logsumexp, mixture_q
 from consult.support.pooling_model import checked_counts
 
 SCALES = np.array([0.1, 0.25, 0.45, 0.7, 1.0, 1.5, 2.5])
+# what a fit learns about the consultation as a whole; each proposal's posterior follows from them and its votes
+_HYPERPARAMETERS = ("overall_", "proposal_sd_", "lean_", "weights_", "mean_weights_", "region_spread_", "lean_sd_")
 BLOCK = 2000  # proposals whose posterior is held at once
 
 
@@ -68,9 +70,21 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         self.max_fit_proposals = max_fit_proposals
         self.random_state = random_state
 
-    def fit(self, agree: np.ndarray, seen: np.ndarray) -> ScaleMixtureRegionalModel:
+    def fit(self, agree: np.ndarray, seen: np.ndarray, *,
+            fitted: ScaleMixtureRegionalModel | None = None) -> ScaleMixtureRegionalModel:
+        """Fit on the counts. `fitted`: a model fitted earlier on the same consultation's regions whose spreads,
+        leans and levels are taken as they are (no EM): each proposal's posterior is then its own votes under
+        them, which is what a refresh after a few more votes needs (`RegionalSupport.fit(previous=...)`)."""
         agree, seen = checked_counts(agree, seen)
         n_prop, n_reg = seen.shape
+        if fitted is not None:
+            if fitted.weights_.shape[0] != n_reg:
+                raise ValueError(f"The fitted model has {fitted.weights_.shape[0]} regions; these counts {n_reg}.")
+            for name in _HYPERPARAMETERS:
+                setattr(self, name, getattr(fitted, name))
+            self.n_iter_ = 0
+            self._agree, self._seen, self._cache = agree, seen, {}
+            return self
         # the spreads, leans and levels are learnt from at most `max_fit_proposals` proposals drawn at random
         # (600 proposals hold 7,800 cells: plenty for 12 regions' weights); every proposal then gets its posterior
         sample = np.arange(n_prop)

@@ -28,6 +28,7 @@ from consult.support.mixture_model import ScaleMixtureRegionalModel
 
 OTHER = "OTHER"  # votes from members outside the 12 regions or who did not say
 MAJORITY = 0.5
+REFIT_GROWTH = 1.25  # a refresh keeps the spreads and leans while the votes are within a quarter of their fit's
 
 
 def cell_counts(votes: pd.DataFrame) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray]:
@@ -93,41 +94,92 @@ class RegionalSupport(BaseEstimator):
         self.chunk = chunk
         self.random_state = random_state
 
-    def fit(self, votes: pd.DataFrame | None = None, *, tallies: pd.DataFrame | None = None) -> RegionalSupport:
-        """Fit on current votes, or on running tallies (proposal_id, region, agree, disagree, passes)."""
+    def fit(self, votes: pd.DataFrame | None = None, *, tallies: pd.DataFrame | None = None,
+            previous: RegionalSupport | None = None) -> RegionalSupport:
+        """Fit on current votes, or on running tallies (proposal_id, region, agree, disagree, passes).
+
+        `previous`: this estimator fitted earlier on the same consultation, for a refresh. While the votes are
+        within a quarter of those its spreads and leans were learnt from (`REFIT_GROWTH`), they are kept, and
+        a proposal whose counts have not changed keeps its figures: only proposals with new votes are worked
+        out again (a live refresh after a few hundred votes costs a tenth of a fit). The result then depends on
+        `previous` as well as the votes; without it, on the votes alone.
+        """
         if tallies is not None:
             proposals, columns, agree, seen = tallies_to_cells(tallies)
         else:
             proposals, columns, agree, seen = cell_counts(votes if votes is not None else pd.DataFrame(
                 columns=["participant_id", "proposal_id", "value", "region"]))
         self.proposal_ids_, self.columns_ = proposals, columns
-        codes = region_data.region_codes()
-        uk = len(codes)
-        weights = self._weights(codes)
+        self.agree_, self.seen_ = agree, seen
         self.model_ = ScaleMixtureRegionalModel(random_state=self.random_state)
         if len(proposals) == 0:
-            self.regions_ = pd.DataFrame(columns=["proposal_id", "region", "n", "agree", "estimate", "lower",
-                                                  "upper", "leans_on_pooling"])
+            self.regions_ = _regions_template()
             self.proposals_ = pd.DataFrame(columns=_SUMMARY_COLUMNS).set_index("proposal_id")
+            self.hyper_votes_, self.changed_ = 0.0, 0
             return self
-        self.model_.fit(agree, seen)
-        estimate = self.model_.estimate()
-        lower, upper = self.model_.interval()
-        self.regions_ = pd.DataFrame({
+        if not self._can_refresh(previous):
+            self.model_.fit(agree, seen)
+            self.hyper_votes_ = float(seen.sum())
+            self.changed_ = len(proposals)
+            self.regions_, summaries = self._figures(self.model_, np.arange(len(proposals)))
+            self.proposals_ = _ranked(summaries)
+            return self
+        self.model_.fit(agree, seen, fitted=previous.model_)
+        self.hyper_votes_ = previous.hyper_votes_
+        earlier = previous.proposal_ids_.get_indexer(proposals)
+        same = earlier >= 0
+        same[same] = ((previous.agree_[earlier[same]] == agree[same]).all(axis=1)
+                      & (previous.seen_[earlier[same]] == seen[same]).all(axis=1))
+        changed = np.flatnonzero(~same)
+        self.changed_ = int(changed.size)
+        kept = proposals[same]
+        regions = [previous.regions_[previous.regions_["proposal_id"].isin(kept)]]
+        summaries = [previous.proposals_.loc[kept].drop(columns="consensus_rank")]
+        if changed.size:
+            part = ScaleMixtureRegionalModel(random_state=self.random_state).fit(agree[changed], seen[changed],
+                                                                                fitted=self.model_)
+            new_regions, new_summaries = self._figures(part, changed)
+            regions.append(new_regions)
+            summaries.append(new_summaries)
+        self.regions_ = (pd.concat(regions, ignore_index=True).sort_values("proposal_id", kind="stable")
+                         .reset_index(drop=True))
+        self.proposals_ = _ranked(pd.concat(summaries).loc[proposals])
+        return self
+
+    def _can_refresh(self, previous: RegionalSupport | None) -> bool:
+        """Whether `previous` may stand in for a fit of the spreads and leans (see `fit`)."""
+        if previous is None or not hasattr(previous, "agree_") or previous.hyper_votes_ <= 0:
+            return False
+        mine, theirs = self.get_params(), previous.get_params()
+        same_settings = all(_same_setting(mine[name], theirs[name]) for name in mine)
+        votes = float(self.seen_.sum())
+        return (same_settings and list(previous.columns_) == list(self.columns_)
+                and previous.hyper_votes_ / REFIT_GROWTH <= votes <= previous.hyper_votes_ * REFIT_GROWTH)
+
+    def _figures(self, model: ScaleMixtureRegionalModel, rows: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(regions_ rows, unranked proposals_ rows) of the proposals at `rows`, from `model` fitted on their
+        counts alone."""
+        codes = region_data.region_codes()
+        uk = len(codes)
+        proposals, agree, seen = self.proposal_ids_[rows], self.agree_[rows], self.seen_[rows]
+        estimate = model.estimate()
+        lower, upper = model.interval()
+        regions = pd.DataFrame({
             "proposal_id": np.repeat(proposals.to_numpy(), uk), "region": np.tile(codes, len(proposals)),
             "n": seen[:, :uk].ravel().astype(int), "agree": agree[:, :uk].ravel().astype(int),
             "estimate": estimate[:, :uk].ravel(), "lower": lower[:, :uk].ravel(), "upper": upper[:, :uk].ravel(),
         })
-        self.regions_["leans_on_pooling"] = self.regions_["n"] < self.min_cell
-        self.proposals_ = self._summaries(proposals, agree, seen, estimate[:, :uk], lower[:, :uk], weights)
-        return self
+        regions["leans_on_pooling"] = regions["n"] < self.min_cell
+        summaries = self._summaries(model, proposals, agree, seen, estimate[:, :uk], lower[:, :uk],
+                                    self._weights(codes))
+        return regions, summaries
 
     def _weights(self, codes: list[str]) -> np.ndarray:
         base = self.baseline if self.baseline is not None else region_data.regions().set_index("code")["population"]
         shares = pd.Series(base, dtype=float).reindex(codes).fillna(0.0).to_numpy()
         return shares / shares.sum() if shares.sum() > 0 else np.full(len(codes), 1 / len(codes))
 
-    def _summaries(self, proposals, agree, seen, estimate, lower, weights) -> pd.DataFrame:
+    def _summaries(self, model, proposals, agree, seen, estimate, lower, weights) -> pd.DataFrame:
         codes = np.array(region_data.region_codes())
         uk = len(codes)
         total_seen, total_agree = seen.sum(axis=1), agree.sum(axis=1)
@@ -143,7 +195,7 @@ class RegionalSupport(BaseEstimator):
         def summarise(rows: np.ndarray, n_draws: int) -> None:
             for start in range(0, len(rows), self.chunk):
                 block = rows[start:start + self.chunk]
-                draws = self.model_.draw(n_draws, block)[:, :, :uk]  # (draws, proposals, regions)
+                draws = model.draw(n_draws, block)[:, :, :uk]  # (draws, proposals, regions)
                 expected_weakest[block] = draws.min(axis=2).mean(axis=0)
                 mrp = draws @ weights
                 weighted[block] = np.column_stack([np.median(mrp, axis=0), np.quantile(mrp, 0.025, axis=0),
@@ -153,7 +205,7 @@ class RegionalSupport(BaseEstimator):
                                                  np.quantile(at_mix, 0.975, axis=0)])
 
         # exact under the model (no draws): the regions are independent given the proposal's national level
-        prob_all = self.model_.prob_above(MAJORITY, columns=np.arange(uk))
+        prob_all = model.prob_above(MAJORITY, columns=np.arange(uk))
         everyone = np.arange(len(proposals))
         if len(proposals) <= self.refine_top:
             summarise(everyone, self.n_draws)
@@ -178,13 +230,6 @@ class RegionalSupport(BaseEstimator):
             "strongest_region": codes[estimate.argmax(axis=1)], "regions_with_votes": (seen[:, :uk] > 0).sum(axis=1),
             "regions_with_enough": (seen[:, :uk] >= self.min_cell).sum(axis=1),
         })
-        # ranked by the expected support in whichever region turns out weakest: it rewards high support and
-        # evidence from every region at once (an unknown region's wide range pulls the expectation down), and,
-        # unlike the probability of a majority everywhere, it does not saturate at 100% for the leaders
-        order = np.lexsort((frame["proposal_id"].to_numpy(), -frame["prob_all"].to_numpy(),
-                            -frame["expected_weakest"].round(9).to_numpy()))
-        frame["consensus_rank"] = 0
-        frame.loc[frame.index[order], "consensus_rank"] = np.arange(1, len(frame) + 1)
         return frame.set_index("proposal_id")
 
     def ranked(self) -> pd.DataFrame:
@@ -215,18 +260,45 @@ SUMMARY_COLUMNS = ["agree", "disagree", "passes", "votes", "support", "support_l
                    "regions_with_enough", "consensus"]
 
 
+def _same_setting(mine: object, theirs: object) -> bool:
+    if isinstance(mine, pd.Series) or isinstance(theirs, pd.Series):
+        return isinstance(mine, pd.Series) and isinstance(theirs, pd.Series) and mine.equals(theirs)
+    return mine == theirs
+
+
+def _regions_template() -> pd.DataFrame:
+    return pd.DataFrame(columns=["proposal_id", "region", "n", "agree", "estimate", "lower", "upper",
+                                 "leans_on_pooling"])
+
+
+def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (indexed by proposal) with `consensus_rank`: ranked by the expected support in whichever region
+    turns out weakest. It rewards high support and evidence from every region at once (an unknown region's wide
+    range pulls the expectation down), and, unlike the probability of a majority everywhere, it does not
+    saturate at 100% for the leaders."""
+    frame = frame.copy()
+    order = np.lexsort((frame.index.to_numpy(), -frame["prob_all"].to_numpy(dtype=float),
+                        -frame["expected_weakest"].to_numpy(dtype=float).round(9)))
+    frame["consensus_rank"] = 0
+    frame.iloc[order, frame.columns.get_loc("consensus_rank")] = np.arange(1, len(frame) + 1)
+    return frame
+
+
 def proposal_summary(votes: pd.DataFrame, baseline: pd.Series | None = None, *, min_cell: int = 10,
-                     random_state: int = 0) -> tuple[pd.DataFrame, RegionalSupport]:
+                     random_state: int = 0, previous: RegionalSupport | None = None,
+                     ) -> tuple[pd.DataFrame, RegionalSupport]:
     """One row per proposal (SUMMARY_COLUMNS), best supported in every region first, and the fitted model.
 
     Raw support has a Wilson interval; weighted support is MRP (pooled regional estimates post-stratified to
     `baseline`); `prob_all`, the weakest and strongest regions and divisiveness come from the pooled
     estimates; `consensus` is Polis's group-informed consensus with the 12 regions as groups, kept as a second
-    view (the geometric mean of (agree + 1) / (votes + 2) over regions).
+    view (the geometric mean of (agree + 1) / (votes + 2) over regions). `previous`: the model this returned
+    before, for a refresh (`RegionalSupport.fit`).
     """
     from consult.support.direct import cross_region_consensus, support_table, weighted_support
 
-    model = RegionalSupport(baseline=baseline, min_cell=min_cell, random_state=random_state).fit(votes)
+    model = RegionalSupport(baseline=baseline, min_cell=min_cell, random_state=random_state).fit(votes,
+                                                                                               previous=previous)
     raw = support_table(votes)
     pooled = model.proposals_.drop(columns=["votes", "agree", "support", "support_low", "support_high"])
     pooled = pooled.rename(columns={"weakest_estimate": "weakest_support"})

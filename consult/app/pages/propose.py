@@ -9,7 +9,7 @@ from consult.app import member_views, resources, session
 from consult.app.components import TIER_NAMES, caption, follow_live, proposal_card, show_messages, tier_label
 from consult.proposals import flags as moderation
 from consult.publishing import suppression
-from consult.storage import tallies, visibility
+from consult.storage import tallies
 
 member = session.require_member()
 engine = resources.engine()
@@ -80,9 +80,7 @@ def _check() -> None:
     if found and st.session_state.get("flagged") != text:
         st.session_state["flagged"] = text  # asked once per text: "send it anyway" goes on from here
         return
-    index = member_views.similarity_index(consultation.id)
-    newer = visibility.published_since(engine, consultation.id, index.max_id)
-    similar = index.query(text, top=3, extra=newer)
+    similar = member_views.similar_to(consultation.id, text, top=3)
     # a member is not offered their own proposals (sending one again just thanks them again)
     similar = similar[[storage.proposal_author(engine, int(pid), consultation.id) != member.id
                        for pid in similar["proposal_id"]]]
