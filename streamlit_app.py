@@ -21,12 +21,16 @@ current = st.navigation(pages, position="hidden")
 # layout is set once, here (two calls giving different layouts in one run were not always applied)
 officer_page = current.url_path in {page.url_path for page in pages.get(navigation.OFFICER_SECTION, [])}
 st.set_page_config(layout="wide" if kiosk or officer_page else "centered")
+# a staff page's address opened by someone who may not open it yet: its stand-in page says which page it was
+held_back = {page.url_path for page in pages.get(navigation.HELD_BACK_SECTION, [])}
+st.session_state["held_back_title"] = current.title if current.url_path in held_back else None
 session.keep_member_in_browser()
 session.keep_staff_in_browser()
 if not kiosk:
     if role in ("officer", "facilitator"):
         navigation.staff_sidebar({section: [page for page in section_pages if page.url_path not in ("present",)]
-                                  for section, section_pages in pages.items()})
+                                  for section, section_pages in pages.items()
+                                  if section != navigation.HELD_BACK_SECTION})
     elif current.url_path in ("vote", "propose", "questions", "my-region", "what-happened", "ballots"):
         navigation.member_bar(pages)
 current.run()

@@ -52,3 +52,42 @@ def test_staff_session_survives_reloads_and_ends_when_idle(sqlite_engine, sqlite
         expect(page.get_by_label("Account name")).to_be_visible(timeout=60_000)  # the sign-in page again
         expect(page.get_by_text("You were signed out after 0.25 minutes without activity")).to_be_visible()
         browser.close()
+
+
+def test_a_staff_page_opened_by_its_address_asks_for_sign_in_then_shows_that_page(sqlite_engine, sqlite_url,
+                                                                                     tmp_path):
+    """A bookmark or a link in an email to /consensus: signed out, the sign-in form says which page it will open
+    and then opens it; a facilitator at an officers' page is told whose page it is. Never 'Page not found'."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    storage.create_consultation(sqlite_engine, title="Evening call", question="Q?", join_code="STAFFB")
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[accounts.olivia]\nrole = "officer"\npassword_hash = "{auth.hash_password(PASSWORD)}"\n'
+                       f'[accounts.fran]\nrole = "facilitator"\npassword_hash = "{auth.hash_password(PASSWORD)}"\n')
+    with streamlit_server(sqlite_url, secrets=secrets) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.goto(f"{base}/consensus")
+        expect(page.get_by_text("Sign in to open Consensus and division.")).to_be_visible(timeout=60_000)
+        wait_for_app(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        page.get_by_label("Account name").fill("olivia")
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Consensus and division", exact=True).first).to_be_visible(
+            timeout=60_000)
+        assert page.url.endswith("/consensus")
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+
+        facilitator = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        sign_in(facilitator, base, "fran", PASSWORD)
+        facilitator.goto(f"{base}/moderation")
+        expect(facilitator.get_by_text("This page is for policy officers. You are signed in as a facilitator.")
+               ).to_be_visible(timeout=60_000)
+        expect(facilitator.get_by_role("heading", name="Moderation", exact=True).first).to_be_visible()
+        expect(facilitator.get_by_text("Page not found")).to_have_count(0)
+        facilitator.get_by_role("link", name="Run a session").last.click()
+        expect(facilitator.get_by_role("heading", name="Run a session", exact=True).first).to_be_visible(
+            timeout=60_000)
+        browser.close()

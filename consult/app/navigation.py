@@ -50,7 +50,9 @@ OFFICER_PAGES = [
     ("export", "Export and report", "download", "export"),
     ("audit", "Audit log", "history", "audit"),
 ]
+FACILITATOR_PAGE = ("facilitator", "Run a session", "podium", "facilitate")
 MEMBER_SECTION = "Take part"
+HELD_BACK_SECTION = "Held back"  # staff pages this user may not open yet: the sign-in page stands in at their address
 OFFICER_SECTION = "Policy officers"
 
 
@@ -77,11 +79,17 @@ def app_pages(role: str | None, *, landing_on_sign_in: bool) -> dict[str, list[s
     if role == "officer":
         pages[OFFICER_SECTION] = [_page(*page, landing=page[0] == "overview") for page in OFFICER_PAGES]
     if role in ("officer", "facilitator"):
-        pages["Live sessions"] = [_page("facilitator", "Run a session", "podium", "facilitate",
-                                        landing=role == "facilitator")]
+        pages["Live sessions"] = [_page(*FACILITATOR_PAGE, landing=role == "facilitator")]
         pages["Account"] = [_page("signout", "Sign out", "logout", "signout")]
     else:
         pages["Staff"] = [_page("signin", "Staff sign-in", "key", "signin", landing=landing_on_sign_in)]
+    # a staff page's address (a bookmark, a link in an email) opens for anyone: signed out it asks them to sign
+    # in and then shows the page; a facilitator is told the page is for officers. Not "Page not found".
+    held_back = {"officer": [], "facilitator": OFFICER_PAGES}.get(role, OFFICER_PAGES + [FACILITATOR_PAGE])
+    if held_back:
+        pages[HELD_BACK_SECTION] = [
+            _page("signin" if role is None else "officers_only", title, icon, url, hidden=True)
+            for _name, title, icon, url in held_back]
     st.session_state["consult_pages_key"], st.session_state["consult_pages"] = key, pages
     return pages
 

@@ -6,6 +6,9 @@ from consult.access import staff_sign_in as auth
 from consult.app import resources, session
 
 st.title("Staff sign-in")
+wanted = st.session_state.get("held_back_title")
+if wanted:
+    st.info(f"Sign in to open {wanted}.", icon=":material/lock:")
 st.write("Policy officers and facilitators sign in here. Members do not need an account.")
 
 if resources.oidc_configured():
