@@ -26,7 +26,8 @@ held_back = {page.url_path for page in pages.get(navigation.HELD_BACK_SECTION, [
 st.session_state["held_back_title"] = current.title if current.url_path in held_back else None
 session.keep_member_in_browser()
 session.keep_staff_in_browser()
-if not kiosk:
+# the presenter view is the whole screen on a projector, signed in or not: no sidebar, no member bar
+if not kiosk and current.url_path != "present":
     if role in ("officer", "facilitator"):
         navigation.staff_sidebar({section: [page for page in section_pages if page.url_path not in ("present",)]
                                   for section, section_pages in pages.items()

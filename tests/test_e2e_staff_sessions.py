@@ -57,7 +57,8 @@ def test_staff_session_survives_reloads_and_ends_when_idle(sqlite_engine, sqlite
 def test_a_staff_page_opened_by_its_address_asks_for_sign_in_then_shows_that_page(sqlite_engine, sqlite_url,
                                                                                      tmp_path):
     """A bookmark or a link in an email to /consensus: signed out, the sign-in form says which page it will open
-    and then opens it; a facilitator at an officers' page is told whose page it is. Never 'Page not found'."""
+    and then opens it; a facilitator at an officers' page is told whose page it is. Never 'Page not found'. And
+    the presenter view opened by a signed-in facilitator fills the screen."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -90,4 +91,10 @@ def test_a_staff_page_opened_by_its_address_asks_for_sign_in_then_shows_that_pag
         facilitator.get_by_role("link", name="Run a session").last.click()
         expect(facilitator.get_by_role("heading", name="Run a session", exact=True).first).to_be_visible(
             timeout=60_000)
+        # the presenter view is the whole screen for a signed-in facilitator too: no staff sidebar beside it
+        facilitator.goto(f"{base}/present?code=STAFFB")
+        expect(facilitator.get_by_role("heading", name="Evening call", exact=True).first).to_be_visible(
+            timeout=60_000)
+        wait_for_app(facilitator)
+        expect(facilitator.get_by_test_id("stSidebar")).to_have_count(0)
         browser.close()

@@ -75,11 +75,13 @@ st.html("""<style>
   .qr img { width: min(100%, 34vh); display: block; margin: 0 auto; }
   .qr p { text-align: center; margin: 0.3vh 0; }
   .qr .code { font-size: 6vh; font-weight: 800; letter-spacing: 0.3vw; }
-  /* the consultation's question: at most three lines (two on narrow screens); a height limit, since Chromium's
-     line clamp does not take on Streamlit's text element */
+  /* the consultation's question: at most three lines (two on narrow screens). Streamlit's text element is a
+     flex box, which cut a longer question at the top as well as the bottom: a line box clamps it at the end */
   .st-key-question [data-testid="stText"] { font-size: 2.9vh !important; font-weight: 600; color: #222;
-    line-height: 1.3 !important; overflow: hidden !important; max-height: calc(2.9vh * 1.3 * 3); }
-  @media (max-width: 1100px) { .st-key-question [data-testid="stText"] { max-height: calc(2.9vh * 1.3 * 2); } }
+    line-height: 1.3 !important; overflow: hidden !important; max-height: calc(2.9vh * 1.3 * 3);
+    display: -webkit-box !important; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
+  @media (max-width: 1100px) { .st-key-question [data-testid="stText"] { max-height: calc(2.9vh * 1.3 * 2);
+    -webkit-line-clamp: 2; } }
 </style>""")
 st.html(presenter_focus.FOCUS_STYLE)
 join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
