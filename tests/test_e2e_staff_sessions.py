@@ -58,7 +58,8 @@ def test_a_staff_page_opened_by_its_address_asks_for_sign_in_then_shows_that_pag
                                                                                      tmp_path):
     """A bookmark or a link in an email to /consensus: signed out, the sign-in form says which page it will open
     and then opens it; a facilitator at an officers' page is told whose page it is. Never 'Page not found'. And
-    the presenter view opened by a signed-in facilitator fills the screen."""
+    the presenter view opened by a signed-in facilitator fills the screen; on a phone, the staff sidebar folds away
+    once a page is chosen from it."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -97,4 +98,15 @@ def test_a_staff_page_opened_by_its_address_asks_for_sign_in_then_shows_that_pag
             timeout=60_000)
         wait_for_app(facilitator)
         expect(facilitator.get_by_test_id("stSidebar")).to_have_count(0)
+
+        # on a phone the sidebar folds away once a page is chosen from it (it covered the page before)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+        sign_in(phone, base, "olivia", PASSWORD)
+        phone.get_by_test_id("stExpandSidebarButton").click()
+        sidebar = phone.get_by_test_id("stSidebar")
+        sidebar.get_by_role("link", name="Moderation", exact=True).click()
+        expect(phone.get_by_role("heading", name="Moderation", exact=True).first).to_be_visible(timeout=60_000)
+        expect(phone.get_by_test_id("stExpandSidebarButton")).to_have_attribute("aria-expanded", "false",
+                                                                                 timeout=30_000)
+        expect(sidebar).not_to_be_in_viewport()
         browser.close()

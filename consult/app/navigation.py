@@ -110,9 +110,30 @@ def member_bar(pages: dict[str, list[st.Page]]) -> None:
             st.page_link(by_url[url], query_params=params)
 
 
+# On a phone the sidebar covers the page, and Streamlit folds it after a choice only in its own menu, not after a
+# page link: an officer who picked "Consensus" still saw the sidebar. This folds it after a link is followed, on
+# narrow screens only (Streamlit's own breakpoint), by pressing Streamlit's own "Collapse sidebar" button, so the
+# choice is remembered as the user's. Installed once per browser tab; no member text goes into it.
+FOLD_SIDEBAR_SCRIPT = """<script>
+(() => {
+  if (window.consultFoldsSidebar) return;
+  window.consultFoldsSidebar = true;
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest('[data-testid="stSidebar"] a') || !window.matchMedia("(max-width: 767.98px)").matches)
+      return;
+    setTimeout(() => {
+      const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (fold) fold.click();
+    }, 0);
+  }, true);
+})();
+</script>"""
+
+
 def staff_sidebar(sections: dict[str, list]) -> None:
     """Each section's pages as links in the sidebar, under a plain heading."""
     with st.sidebar:
+        st.html(FOLD_SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
         who = session.signed_in_as()
         if who:
             st.caption(f"Signed in as {escape_markdown(who)}")
