@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from consult import regions
+from consult.opinion.names import group_name
 from consult.text.cleaning import shorten
 
 # diverging blue (under-represented) to orange (over-represented), safe for common colour blindness
@@ -217,7 +218,7 @@ def opinion_map(projection: pd.DataFrame) -> go.Figure:
                        marker={"color": "#cccccc", "size": 5})
     for group in sorted(projection["group"].dropna().unique()):
         members = projection[projection["group"] == group]
-        figure.add_scatter(x=members["x"], y=members["y"], mode="markers", name=f"Group {int(group) + 1}",
+        figure.add_scatter(x=members["x"], y=members["y"], mode="markers", name=group_name(group),
                            marker={"color": GROUP_COLOURS[int(group) % len(GROUP_COLOURS)], "size": 6})
     figure.update_layout(xaxis_title="First principal component of votes",
                          yaxis_title="Second principal component", height=460,

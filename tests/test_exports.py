@@ -116,6 +116,13 @@ def test_report_opens_with_a_summary_of_findings_and_the_cli_writes_it(demo_db, 
     assert "Summary for the leadership" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
+def test_the_report_names_opinion_groups_as_the_consensus_page_does(demo_db):
+    engine, consultation_id = demo_db
+    html = report.build(engine, consultation_id)
+    assert re.search(r"<h3>Group 1: [0-9,]+ participants</h3>", html)
+    assert "Group A" not in html
+
+
 def test_report_escapes_text_it_quotes(demo_db):
     engine, consultation_id = demo_db
     hostile_id = int(storage.proposals_frame(engine, consultation_id).set_index("body").loc[HOSTILE, "id"])

@@ -134,3 +134,19 @@ def test_the_report_and_the_workbook_carry_the_questions(answered):
     book = openpyxl.load_workbook(io.BytesIO(tables.workbook(engine, consultation.id)), read_only=True)
     assert {"Questions by region", "Answers"} <= set(book.sheetnames)
     assert book["Answers"].max_row == 43 * 4 + 1
+
+
+def test_opinion_groups_are_named_in_the_cross_tabs_as_on_the_page_and_in_the_report():
+    """One naming rule (`consult.opinion.names`): the cross-tabs said 'Group A' where the page, the opinion map
+    and the report's own section said 'Group 1'."""
+    import numpy as np
+    import pandas as pd
+
+    from consult import charts
+
+    labels = pd.Series([0.0, 1.0, np.nan, 1.0], index=[10, 11, 12, 13])
+    named = question_results.group_names(labels)
+    assert named.to_dict() == {10: "Group 1", 11: "Group 2", 13: "Group 2"}
+    projection = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [0.0, 1.0, 2.0], "group": [0.0, 1.0, np.nan]})
+    legend = {trace.name for trace in charts.opinion_map(projection).data}
+    assert {"Group 1", "Group 2"} <= legend

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from consult import regions, storage
 from consult.ballots import scottish_stv
 from consult.ballots.preferences import PreferenceProfile
+from consult.opinion.names import group_name
 from consult.publishing import files, pseudonyms, suppression
 from consult.publishing.schemas import SCHEMAS
 from consult.questions import shares, words
@@ -121,7 +122,7 @@ def _groups(engine: Engine, consultation_id: int) -> pd.Series:
 
 def group_names(labels: pd.Series) -> pd.Series:
     """Opinion-group labels (participant id -> 0, 1, ...; NaN when not grouped) as the cross-tabs name them."""
-    return labels.dropna().astype(int).map(lambda g: f"Group {chr(ord('A') + g)}")
+    return labels.dropna().astype(int).map(group_name)
 
 
 def crosstab_table(engine: Engine, consultation_id: int, question: Question, by: str,

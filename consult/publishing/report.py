@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from consult import charts, regions, storage
 from consult.opinion import groups as opinion
+from consult.opinion.names import group_name
 from consult.publishing import question_results, report_summary, selection_note, suppression, tables
 from consult.publishing.group_steadiness import fitted_groups_sentence
 from consult.storage import responses, visibility
@@ -152,7 +153,7 @@ def _opinion_groups(model: opinion.OpinionGroups | None, proposals: pd.DataFrame
     for group, size in model.group_sizes().items():
         statements = [SimpleNamespace(direction=r.direction, p=r.p, text=proposals.loc[r.proposal_id, "body"])
                       for r in rep[rep["group"] == group].itertuples() if r.proposal_id in proposals.index]
-        groups.append(SimpleNamespace(number=int(group) + 1, size=size, statements=statements))
+        groups.append(SimpleNamespace(name=group_name(group), size=size, statements=statements))
     return SimpleNamespace(k=model.k_, placed=int(model.labels_.notna().sum()), total=len(model.labels_),
                            groups=groups, steadiness=fitted_groups_sentence(model, people="participants"))
 

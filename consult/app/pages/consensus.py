@@ -7,6 +7,7 @@ from consult import charts, regions, storage
 from consult.app import resources
 from consult.app.components import pick_consultation, require_role, verified_only
 from consult.opinion import compare as group_compare
+from consult.opinion.names import group_name
 from consult.publishing.support_steps import support_steps
 from consult.text.cleaning import shorten
 
@@ -77,7 +78,7 @@ else:
     cols = st.columns(summary["k"])
     for col, (group, size) in zip(cols, summary["sizes"].items(), strict=False):
         with col:
-            st.markdown(f"**Group {int(group) + 1}** · {size} members")
+            st.markdown(f"**{group_name(group)}** · {size} members")
             rep = summary["repness"][summary["repness"]["group"] == group]
             for row in rep.itertuples():
                 st.text(f"{row.direction} {row.p:.0%}: {bodies.get(row.proposal_id, '')}")
@@ -87,7 +88,7 @@ by = st.radio("Compare", ["group", "region"], horizontal=True, key="compare_by",
               format_func={"group": "Opinion groups", "region": "Regions"}.get)
 if by == "group":
     sides = [int(g) for g in summary.get("sizes", pd.Series(dtype=int)).index] if summary["k"] >= 2 else []
-    name_of = {g: f"Group {g + 1}" for g in sides}
+    name_of = {g: group_name(g) for g in sides}
 else:
     name_of = {**regions.region_names(), group_compare.REST: "the rest of the UK"}
     sides = list(name_of)
