@@ -142,3 +142,26 @@ def test_the_report_names_the_baseline_its_figures_use(demo_db):
     used = storage.baseline_name_for(engine, consultation)
     assert f"compared with the <em>{used}</em> baseline" in page
     assert f"Against the {used} baseline" in page
+
+
+def test_the_officers_table_refreshes_from_its_last_model(sqlite_engine):
+    """The Consensus page's table is refitted every 30 s: from the model it returned last time, only proposals
+    with new votes are worked out again, and a hidden proposal leaves the table's figures."""
+    from consult.publishing import tables as analysis
+
+    consultation_id = demo.install(sqlite_engine, seed=5, data=demo.generate(seed=5, n_participants=200,
+                                                                                 n_proposals=120))
+    table, first = analysis.analysis_and_model(sqlite_engine, consultation_id)
+    voted = int(table.dropna(subset=["votes"]).sort_values("votes").iloc[-1]["proposal_id"])
+    member = storage.add_participant(sqlite_engine, consultation_id, region="S92000003")
+    storage.cast_vote(sqlite_engine, member.id, voted, -1)
+    again, refreshed = analysis.analysis_and_model(sqlite_engine, consultation_id, previous=first)
+    assert refreshed.changed_ == 1
+    row = again.set_index("proposal_id").loc[voted]
+    assert row["votes"] == table.set_index("proposal_id").loc[voted, "votes"] + 1
+    # every other proposal keeps its figures; only the plain post-stratified share moves, as it should: a new
+    # voter changes every voter's weight in their region (it is worked out afresh, not from the model)
+    plain = ["poststratified_support", "poststratified_low", "poststratified_high"]
+    after = again.drop(columns=["consensus_rank", *plain]).set_index("proposal_id").drop(index=voted)
+    before = table.drop(columns=["consensus_rank", *plain]).set_index("proposal_id").drop(index=voted)
+    assert [column for column in before.columns if not after[column].equals(before[column])] == []

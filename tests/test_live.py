@@ -80,3 +80,18 @@ def test_representation_newest_and_pending(demo_db):
     assert newest["id"].is_monotonic_decreasing and len(newest) == 3
     assert live.pending_proposals(engine, consultation_id).empty
     assert live.top_consensus(engine, 99999).empty
+
+
+def test_the_presenters_regional_refresh_works_out_only_the_proposal_with_a_new_vote(demo_db):
+    engine, consultation_id = demo_db
+    top, first = live.top_supported_everywhere(engine, consultation_id)
+    assert len(top) == 5 and list(top["consensus_rank"]) == [1, 2, 3, 4, 5]
+    member = storage.add_participant(engine, consultation_id, region="E12000001")
+    proposal_id = int(first.proposals_.index[10])
+    storage.cast_vote(engine, member.id, proposal_id, 1)
+    _, refreshed = live.top_supported_everywhere(engine, consultation_id, previous=first)
+    assert refreshed.changed_ == 1
+    assert refreshed.proposals_.loc[proposal_id, "votes"] == first.proposals_.loc[proposal_id, "votes"] + 1
+    _, scratch = live.top_supported_everywhere(engine, consultation_id)
+    assert scratch.changed_ == len(scratch.proposals_)
+    assert (scratch.proposals_["weighted_support"] - refreshed.proposals_["weighted_support"]).abs().max() < 0.03

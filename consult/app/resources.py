@@ -124,11 +124,18 @@ def representation(consultation_id: int, baseline: str, min_cell: int = 10) -> p
     return _representation(database_url(), consultation_id, baseline, min_cell)
 
 
+# the presenter's last regional model per consultation: the next refresh (every 3 s) starts from it
+_PRESENTER_REGIONAL: dict[tuple[str, int], object] = {}
+
+
 @st.cache_data(ttl=3, show_spinner=False, max_entries=20)
 def _top_consensus(url: str, consultation_id: int, version: int) -> pd.DataFrame:
     from consult.live import presenter_data as live
 
-    return live.top_supported_everywhere(engine_for(url), consultation_id)
+    top, model = live.top_supported_everywhere(engine_for(url), consultation_id,
+                                               previous=_PRESENTER_REGIONAL.get((url, consultation_id)))
+    _PRESENTER_REGIONAL[(url, consultation_id)] = model
+    return top
 
 
 def top_consensus(consultation_id: int) -> pd.DataFrame:
@@ -137,11 +144,18 @@ def top_consensus(consultation_id: int) -> pd.DataFrame:
     return _top_consensus(url, consultation_id, changes.version(engine_for(url), consultation_id))
 
 
+# the officers' last regional model per consultation (and vote filter): the next refresh starts from it
+_OFFICER_REGIONAL: dict[tuple[str, int, bool], object] = {}
+
+
 @st.cache_data(ttl=30, show_spinner="Working out support and consensus…", max_entries=10)
 def _officer_table(url: str, consultation_id: int, verified_only: bool = False) -> pd.DataFrame:
     from consult.publishing import tables
 
-    table = tables.proposal_analysis(engine_for(url), consultation_id, verified_only=verified_only)
+    key = (url, consultation_id, verified_only)
+    table, _OFFICER_REGIONAL[key] = tables.analysis_and_model(engine_for(url), consultation_id,
+                                                              verified_only=verified_only,
+                                                              previous=_OFFICER_REGIONAL.get(key))
     table["region"] = table["author_region_code"]
     table["body"] = table["text"]
     return table
@@ -211,6 +225,7 @@ def likely_duplicates(consultation_id: int) -> pd.DataFrame:
 
 def clear_officer_caches() -> None:
     _officer_table.clear()
+    _OFFICER_REGIONAL.clear()
     _opinion.clear()
     _moderation_queue.clear()
     _likely_duplicates.clear()
@@ -223,6 +238,8 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
 
     member_views.forget()
     _top_consensus.clear()
+    _PRESENTER_REGIONAL.clear()
+    _OFFICER_REGIONAL.clear()
     clear_officer_caches()
     _overview_frames.clear()
     moderation.forget_cached_text()

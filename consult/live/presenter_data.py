@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
@@ -9,6 +11,9 @@ from consult import storage
 from consult.storage import schema as s
 from consult.storage import visibility
 from consult.support import direct as support
+
+if TYPE_CHECKING:
+    from consult.support.pooled import RegionalSupport
 
 
 def people_per_region(engine: Engine, consultation_id: int) -> pd.Series:
@@ -66,13 +71,17 @@ def tallies_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
 
 
 def top_supported_everywhere(engine: Engine, consultation_id: int, *, n: int = 5, baseline: pd.Series | None = None,
-                             min_cell: int = 10) -> pd.DataFrame:
+                             min_cell: int = 10, previous: RegionalSupport | None = None,
+                             ) -> tuple[pd.DataFrame, RegionalSupport]:
     """The proposals most likely to have a majority in every region (pooled regional estimates on the tallies):
-    proposal_id, prob_all, support, votes, weakest_region, weakest_support, consensus_rank."""
+    proposal_id, prob_all, support, votes, weakest_region, weakest_support, consensus_rank; and the fitted model.
+    The presenter asks every few seconds: pass the model it returned last time as `previous`, and only proposals
+    with new votes are worked out again (`RegionalSupport.fit`)."""
     from consult.support.pooled import RegionalSupport
 
-    model = RegionalSupport(baseline=baseline, min_cell=min_cell).fit(tallies=tallies_frame(engine, consultation_id))
+    model = RegionalSupport(baseline=baseline, min_cell=min_cell).fit(tallies=tallies_frame(engine, consultation_id),
+                                                                      previous=previous)
     columns = ["prob_all", "support", "votes", "weakest_region", "weakest_estimate", "weighted_support",
                "consensus_rank"]
     top = model.ranked()[columns].head(n).rename(columns={"weakest_estimate": "weakest_support"})
-    return top.reset_index()
+    return top.reset_index(), model

@@ -32,12 +32,20 @@ def people_by_region(engine: Engine, consultation_id: int) -> pd.Series:
 def proposal_analysis(engine: Engine, consultation_id: int, *, verified_only: bool = False) -> pd.DataFrame:
     """Every proposal with its theme, author region (code and name), support (raw and weighted, with
     intervals) and cross-region consensus: for officer pages (`verified_only`: verified members' votes only)."""
+    return analysis_and_model(engine, consultation_id, verified_only=verified_only)[0]
+
+
+def analysis_and_model(engine: Engine, consultation_id: int, *, verified_only: bool = False,
+                       previous: regional.RegionalSupport | None = None,
+                       ) -> tuple[pd.DataFrame, regional.RegionalSupport]:
+    """`proposal_analysis` and the regional model behind it; `previous`, the model it returned last time, makes a
+    refresh work out again only proposals with new votes (`RegionalSupport.fit`)."""
     consultation = storage.get_consultation(engine, consultation_id)
     proposals = storage.proposals_frame(engine, consultation_id)
     votes = storage.votes_frame(engine, consultation_id, verified_only=verified_only)
-    summary, _ = regional.proposal_summary(votes[votes["proposal_id"].isin(
+    summary, model = regional.proposal_summary(votes[votes["proposal_id"].isin(
         proposals.loc[proposals["status"] == "published", "id"])], storage.baseline_for(engine, consultation),
-        min_cell=consultation.min_cell)
+        min_cell=consultation.min_cell, previous=previous)
     assignments = theme_store.assignments_frame(engine, consultation_id)
     themes = theme_store.themes_frame(engine, consultation_id, include_inactive=True).set_index("id")["label"]
     primary = assignments[assignments["rank"] == 1].set_index("proposal_id")
@@ -54,7 +62,7 @@ def proposal_analysis(engine: Engine, consultation_id: int, *, verified_only: bo
         joined[column] = joined[column].map(regions.region_names()).fillna("")
     for column in ("agree", "disagree", "passes", "votes", "regions_with_enough"):
         joined[column] = joined[column].fillna(0).astype(int)
-    return joined.round(4)
+    return joined.round(4), model
 
 
 MODERATION_NOTICE = ("MODERATION EXPORT: includes pending, hidden and merged proposals that members cannot see. "
