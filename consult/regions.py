@@ -56,6 +56,14 @@ def region_name(code: str) -> str:
     return _names().get(code, code)
 
 
+def region_in_sentence(code: str, *, starts: bool = False) -> str:
+    """The region as a sentence names it: "the North East", "the East of England", but "London", "Wales",
+    "Yorkshire and The Humber" (names that open on a compass point take "the"); `starts`: capitalised."""
+    name = region_name(code)
+    phrase = f"the {name}" if name.split(" ", 1)[0] in {"North", "South", "East", "West"} else name
+    return phrase[:1].upper() + phrase[1:] if starts else phrase
+
+
 def region_names() -> dict[str, str]:
     """code -> display name for every answer a member can give (a copy; map a Series with it)."""
     return dict(_names())

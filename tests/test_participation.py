@@ -48,3 +48,11 @@ def test_a_proposal_newer_than_the_shared_routing_order_is_still_offered():
     assert participation.next_for_member(shared, 7, {10, 11}, allowed=pd.Index([10, 11, 12])) == 12
     assert participation.next_for_member(shared, 7, {10, 11}, allowed=pd.Index([10, 11])) is None
     assert participation.next_for_member(shared, 7, {10}, allowed=pd.Index([11])) == 11
+
+
+def test_the_vote_pages_goal_names_the_region_as_a_sentence_would():
+    from consult.proposals.participation import progress_goal
+
+    assert progress_goal(3, "E12000001")[1] == "3 votes · 2 more to see where the North East stands"
+    assert progress_goal(6, "E12000001")[1].startswith("6 votes · The North East's picture is taking shape")
+    assert progress_goal(1, "S92000003")[1] == "1 vote · 4 more to see where Scotland stands"

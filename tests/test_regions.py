@@ -48,3 +48,12 @@ def test_all_zero_baseline_is_refused():
     body = "region,count\n" + "\n".join(f"{c},0" for c in regions.region_codes())
     with pytest.raises(regions.BaselineError, match="zero"):
         regions.parse_baseline_csv(body.encode())
+
+
+def test_a_region_in_a_sentence_takes_the_where_english_does():
+    names = {code: regions.region_in_sentence(code) for code in regions.region_codes()}
+    assert names["E12000001"] == "the North East" and names["E12000006"] == "the East of England"
+    assert names["E12000007"] == "London" and names["W92000004"] == "Wales"
+    assert names["E12000003"] == "Yorkshire and The Humber"
+    assert regions.region_in_sentence("E12000009", starts=True) == "The South West"
+    assert sum(name.startswith("the ") for name in names.values()) == 7  # the compass-point regions of England

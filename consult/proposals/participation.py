@@ -7,21 +7,24 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from consult import regions
 from consult.proposals import routing
 
 MIN_VOTES_FOR_REGION_VIEW = 5
 VOTE_GOAL = 20  # a member never needs to see every proposal: after this many, their picture is a good one
 
 
-def progress_goal(votes_cast: int, region_name: str) -> tuple[float, str]:
-    """The vote page's progress bar as a goal, not a count of everything there is to vote on ("20 of 1,612")."""
+def progress_goal(votes_cast: int, region: str) -> tuple[float, str]:
+    """The vote page's progress bar as a goal, not a count of everything there is to vote on ("20 of 1,612");
+    `region` is the member's region code."""
     done = f"{votes_cast} vote{'s' if votes_cast != 1 else ''} ·"
     if votes_cast < MIN_VOTES_FOR_REGION_VIEW:
         left = MIN_VOTES_FOR_REGION_VIEW - votes_cast
-        return votes_cast / MIN_VOTES_FOR_REGION_VIEW, f"{done} {left} more to see where {region_name} stands"
+        return votes_cast / MIN_VOTES_FOR_REGION_VIEW, (f"{done} {left} more to see where "
+                                                        f"{regions.region_in_sentence(region)} stands")
     if votes_cast < VOTE_GOAL:
-        return votes_cast / VOTE_GOAL, (f"{done} {region_name}'s picture is taking shape; {VOTE_GOAL} votes make "
-                                        "it a good one")
+        return votes_cast / VOTE_GOAL, (f"{done} {regions.region_in_sentence(region, starts=True)}'s picture is "
+                                        f"taking shape; {VOTE_GOAL} votes make it a good one")
     return 1.0, f"{done} thank you: your region's picture is ready. Carry on as long as you like"
 
 

@@ -10,14 +10,15 @@ from consult.proposals import participation
 member = session.require_member()
 engine = resources.engine()
 consultation = storage.get_consultation(engine, member.consultation_id)
-region_name = regions.region_name(member.region)
+region_name = regions.region_name(member.region)  # as a label ("North East: about 40% agree")
+in_region = regions.region_in_sentence(member.region)  # in a sentence ("members in the North East")
 st.title("Where my region stands")
 caption(consultation.title)
 
 mine = storage.participant_votes(engine, member.id)
 if len(mine) < participation.MIN_VOTES_FOR_REGION_VIEW:
     st.info(f"Vote on at least {participation.MIN_VOTES_FOR_REGION_VIEW} proposals to see how members in "
-            f"{region_name} compare with the rest of the UK. You have voted on {len(mine)}.", icon=":material/info:")
+            f"{in_region} compare with the rest of the UK. You have voted on {len(mine)}.", icon=":material/info:")
     st.page_link("consult/app/pages/vote.py", label="Vote on proposals", query_params=session.member_params())
     st.stop()
 if not consultation.results_visible and consultation.phase not in ("results", "closed"):
@@ -32,10 +33,10 @@ names = {1: "agreed", -1: "disagreed", 0: "passed"}
 if member.region in regions.region_codes():
     table = participation.region_view(estimates, summary, mine, member.region)
     table = table[table["proposal_id"].isin(published.index)]
-    st.header(f"{region_name} and the whole UK", anchor=False)
+    st.header(f"{regions.region_in_sentence(member.region, starts=True)} and the whole UK", anchor=False)
     st.caption(f"On the proposals you voted on, biggest differences first. Each figure is an estimate with a 95% "
-               f"range: where few people in {region_name} have voted yet, it leans on the national figure and on "
-               f"how {region_name} votes in general.")
+               f"range: where few people in {in_region} have voted yet, it leans on the national figure and on "
+               f"how {in_region} votes in general.")
     for row in table.itertuples():
         with st.container(border=True):
             st.text(published.loc[row.proposal_id, "body"])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from consult import regions, storage
+from consult import storage
 from consult.access import member_join
 from consult.app import member_views, resources, session
 from consult.app.components import caption, follow_live, proposal_card, show_messages
@@ -53,7 +53,7 @@ published = resources.published(consultation.id)
 mine = storage.participant_votes(engine, member.id)
 voted_here = [pid for pid in mine if pid in published.index]
 total = len(published)
-share, goal_text = participation.progress_goal(len(voted_here), regions.region_name(member.region))
+share, goal_text = participation.progress_goal(len(voted_here), member.region)
 st.progress(share, text=goal_text)
 
 current = st.session_state.get("current_proposal")
