@@ -191,3 +191,14 @@ def test_a_refresh_drops_a_proposal_that_is_gone():
     refreshed = regional.RegionalSupport().fit(without, previous=first)
     assert 5 not in refreshed.proposals_.index and 5 not in set(refreshed.regions_["proposal_id"])
     assert len(refreshed.regions_) == 12 * len(refreshed.proposals_)
+
+
+def test_a_fitted_estimator_kept_for_the_next_refresh_holds_no_posteriors():
+    """Kept between refreshes (members' pages, the presenter, the officers' table), a fitted estimator must stay
+    small: the model drops its per-proposal posteriors once the figures are out, and works them out again if
+    asked."""
+    frame = _consultation_votes(6)
+    fitted = regional.RegionalSupport().fit(frame)
+    assert fitted.model_._cache == {}
+    again = fitted.model_.estimate()[:, :12].ravel()
+    assert np.allclose(again, fitted.regions_["estimate"].to_numpy())

@@ -284,6 +284,12 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         sd = np.sqrt(post["variance"] + self.lean_sd_[None, None, :, None] ** 2)
         return (post["responsibility"] * special.ndtr((mean - cut) / sd)).sum(axis=3)
 
+    def release(self) -> ScaleMixtureRegionalModel:
+        """Drop the per-proposal posteriors held since the last question (tens of MB at 1,600 proposals, hundreds
+        at 100,000); the fitted spreads and leans stay, and any later question works them out again."""
+        self._cache = {}
+        return self
+
     def estimate(self) -> np.ndarray:
         """Each cell's agree share: the posterior median."""
         return sigmoid(self._quantiles()[0.5])

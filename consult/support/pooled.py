@@ -123,6 +123,7 @@ class RegionalSupport(BaseEstimator):
             self.changed_ = len(proposals)
             self.regions_, summaries = self._figures(self.model_, np.arange(len(proposals)))
             self.proposals_ = _ranked(summaries)
+            self.model_.release()  # a fitted estimator is kept as the next refresh's `previous`: keep it small
             return self
         self.model_.fit(agree, seen, fitted=previous.model_)
         self.hyper_votes_ = previous.hyper_votes_
