@@ -182,7 +182,8 @@ STAFF_PATHS = {"overview": "Overview", "themes": "Themes", "consensus": "Consens
 
 
 def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server):
-    """Typing a staff page's address, signed out or with a member's link, never shows it (nor its downloads)."""
+    """Typing a staff page's address, signed out or with a member's link, never shows it (nor its downloads): the
+    sign-in form stands in at that address and says which page it would open."""
     from playwright.sync_api import sync_playwright
 
     base, engine, consultation_id, _ = officer_server
@@ -193,7 +194,8 @@ def test_staff_pages_refuse_strangers_and_members_in_the_browser(officer_server)
         for query in ("", f"?p={token}"):
             for path, title in STAFF_PATHS.items():
                 page.goto(f"{base}/{path}{query}")
-                wait_for_heading(page, "Have your say", timeout=60_000)  # sent to the join page
+                wait_for_heading(page, "Staff sign-in", timeout=60_000)
+                expect(page.get_by_text(f"Sign in to open {title}.")).to_be_visible(timeout=30_000)
                 wait_for_app(page)
                 assert page.get_by_role("heading", name=title, exact=True).count() == 0, (path, query)
                 assert page.get_by_test_id("stDownloadButton").count() == 0
