@@ -227,10 +227,11 @@ def _routing_priority(url: str, consultation_id: int, version: int, region: str)
     return routing.with_evidence(base, _routing_evidence(url, consultation_id, version, region))
 
 
-def routing_priority(consultation_id: int, region: str) -> pd.Series:
-    """Routing priority of every published proposal for members of `region` (shared, read-only)."""
+def routing_priority(consultation_id: int, region: str, version: int | None = None) -> pd.Series:
+    """Routing priority of every published proposal for members of `region` (shared, read-only); `version` as in
+    `resources.published`."""
     url = database_url()
-    version = changes.version(engine_for(url), consultation_id)
+    version = changes.version(engine_for(url), consultation_id) if version is None else version
     return _PRIORITY.get((url, consultation_id, version, region),
                          lambda: _routing_priority(url, consultation_id, version, region))
 

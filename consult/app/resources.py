@@ -25,11 +25,13 @@ __all__ = ["database_url", "engine", "secrets"]  # the connection, for pages tha
 # proposal leaves every cache at the next read, on every app server; the short TTL only brings in new proposals.
 
 
-def published(consultation_id: int) -> pd.DataFrame:
+def published(consultation_id: int, version: int | None = None) -> pd.DataFrame:
     """What members may see (index id; body, tier, region, created_ms), at most a few seconds old; shared between
-    sessions (not copied: every member page reads it), so read-only."""
+    sessions (not copied: every member page reads it), so read-only. `version`: the consultation's visibility
+    version where the page has just read it with the consultation."""
     url = database_url()
-    return member_views.published_for(url, consultation_id, changes.version(engine_for(url), consultation_id))
+    version = changes.version(engine_for(url), consultation_id) if version is None else version
+    return member_views.published_for(url, consultation_id, version)
 
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=50)

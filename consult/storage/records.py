@@ -33,6 +33,9 @@ class Consultation:
     access: str = "open"
     scope_regions: str = ""
     scope_local_parties: str = ""
+    # bumped whenever what members may see changes (`changes.bump`); read with the row, it saves a page run a
+    # second read of it for its cache keys
+    visibility_version: int = 0
 
     @property
     def scope(self) -> Scope:

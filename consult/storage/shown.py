@@ -16,14 +16,16 @@ from consult.storage.records import now_ms
 def record_shown(engine: Engine, participant_id: int, proposal_id: int) -> bool:
     """Note that the member was shown the proposal (a later showing keeps the first time); False when either is
     gone or they belong to different consultations: a card on screen is no reason to fail the page."""
+    # both rows in one read: this runs for every card a member is shown
+    both = (select(s.proposals.c.consultation_id)
+            .join(s.participants, s.participants.c.consultation_id == s.proposals.c.consultation_id)
+            .where(s.proposals.c.id == proposal_id, s.participants.c.id == participant_id))
     with db.writing(engine) as conn:
-        proposal = conn.execute(select(s.proposals.c.consultation_id).where(s.proposals.c.id == proposal_id)).first()
-        member = conn.execute(select(s.participants.c.consultation_id).where(
-            s.participants.c.id == participant_id)).first()
-        if proposal is None or member is None or proposal.consultation_id != member.consultation_id:
+        consultation_id = conn.execute(both).scalar()
+        if consultation_id is None:
             return False
         conn.execute(db.insert_ignoring(conn, s.proposal_views, ("participant_id", "proposal_id")),
-                     [{"consultation_id": proposal.consultation_id, "participant_id": participant_id,
+                     [{"consultation_id": consultation_id, "participant_id": participant_id,
                        "proposal_id": proposal_id, "shown_ms": now_ms()}])
     return True
 

@@ -25,7 +25,7 @@ if not consultation.results_visible and consultation.phase not in ("results", "c
     st.info("The organisers will share results when voting closes.", icon=":material/visibility_off:")
     st.stop()
 
-published = resources.published(consultation.id)
+published = resources.published(consultation.id, consultation.visibility_version)
 summary, estimates = member_views.regional_estimates(consultation.id)
 summary = summary[summary.index.isin(published.index)]
 names = {1: "agreed", -1: "disagreed", 0: "passed"}

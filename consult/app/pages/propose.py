@@ -138,7 +138,7 @@ elif not similar_ids:
 else:
     st.warning("Similar proposals already exist. Would you rather agree with one of these?",
                icon=":material/content_copy:")
-    published = resources.published(consultation.id)
+    published = resources.published(consultation.id, consultation.visibility_version)
     # only what members may see now: a proposal hidden since the check is no longer offered
     offered = [pid for pid in similar_ids if pid in published.index]
     totals = tallies.vote_totals(engine, offered) if consultation.results_visible else None

@@ -49,7 +49,7 @@ if consultation.phase not in storage.VOTING_PHASES:
     follow_live(consultation.id, consultation.phase)
     st.stop()
 
-published = resources.published(consultation.id)
+published = resources.published(consultation.id, consultation.visibility_version)
 mine = storage.participant_votes(engine, member.id)
 voted_here = [pid for pid in mine if pid in published.index]
 total = len(published)
@@ -58,7 +58,8 @@ st.progress(share, text=goal_text)
 
 current = st.session_state.get("current_proposal")
 if current is None or current in mine or current not in published.index:
-    current = participation.next_for_member(member_views.routing_priority(consultation.id, member.region), member.id,
+    current = participation.next_for_member(member_views.routing_priority(consultation.id, member.region,
+                                                                         consultation.visibility_version), member.id,
                                             set(mine), allowed=published.index)
     st.session_state["current_proposal"] = current
     if current is not None:  # what was put in front of the member, answered or not (support.selection reads it)
