@@ -18,6 +18,7 @@ import pandas as pd
 
 from consult import storage
 from consult.app.connection import database_url, engine_for
+from consult.live.kept import Kept
 from consult.live.mirror import VOTE_KEY, Mirror
 from consult.live.refreshing import Refreshing, growth_bucket
 from consult.storage import changes, visibility
@@ -94,7 +95,7 @@ def similarity_index(consultation_id: int) -> SimilarityIndex:
 INDEX_LAG = 25
 # the sentence vectors of the proposals published since the index was built, kept between checks so each check
 # embeds only the proposals published since the last one
-_NEWER_MEMO: dict[tuple[str, int], VectorMemo | None] = {}
+_NEWER_MEMO = Kept()
 
 
 def similar_to(consultation_id: int, text: str, *, top: int = 3) -> pd.DataFrame:
@@ -107,7 +108,7 @@ def similar_to(consultation_id: int, text: str, *, top: int = 3) -> pd.DataFrame
     newer = visibility.published_since(engine_for(url), consultation_id, index.max_id)
     newer_index = SimilarityIndex(newer["id"].tolist(), newer["body"].tolist(),
                                   reuse=_NEWER_MEMO.get((url, consultation_id)))
-    _NEWER_MEMO[(url, consultation_id)] = newer_index.memo()
+    _NEWER_MEMO.keep((url, consultation_id), newer_index.memo())
     return index.query(text, top=top, extra=newer_index)
 
 
@@ -130,7 +131,7 @@ _REGIONAL = Refreshing(max_age=30, max_entries=10)
 
 # the last regional model per consultation: a refresh starts from it, so only proposals with new votes are worked
 # out again (`RegionalSupport.fit(previous=...)`; a fit from scratch once the votes grow by a quarter)
-_LAST_REGIONAL: dict[tuple[str, int], object] = {}
+_LAST_REGIONAL = Kept()
 
 
 def _fit_regional(url: str, consultation_id: int):
@@ -141,7 +142,7 @@ def _fit_regional(url: str, consultation_id: int):
     summary, model = regional.proposal_summary(votes_for(url, consultation_id), storage.baseline_for(engine, consultation),
                                                min_cell=consultation.min_cell,
                                                previous=_LAST_REGIONAL.get((url, consultation_id)))
-    _LAST_REGIONAL[(url, consultation_id)] = model
+    _LAST_REGIONAL.keep((url, consultation_id), model)
     return summary, model.regions_
 
 

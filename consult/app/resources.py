@@ -12,6 +12,7 @@ from consult.access import client_address as addresses
 from consult.access import staff_sign_in as auth
 from consult.app import member_views
 from consult.app.connection import SecretsOnDemand, database_url, engine, engine_for, secrets
+from consult.live.kept import Kept
 from consult.storage import changes, tallies, visibility
 from consult.storage import responses as storage_responses
 
@@ -127,7 +128,7 @@ def representation(consultation_id: int, baseline: str, min_cell: int = 10) -> p
 
 
 # the presenter's last regional model per consultation: the next refresh (every 3 s) starts from it
-_PRESENTER_REGIONAL: dict[tuple[str, int], object] = {}
+_PRESENTER_REGIONAL = Kept()
 
 
 @st.cache_data(ttl=3, show_spinner=False, max_entries=20)
@@ -136,7 +137,7 @@ def _top_consensus(url: str, consultation_id: int, version: int) -> pd.DataFrame
 
     top, model = live.top_supported_everywhere(engine_for(url), consultation_id,
                                                previous=_PRESENTER_REGIONAL.get((url, consultation_id)))
-    _PRESENTER_REGIONAL[(url, consultation_id)] = model
+    _PRESENTER_REGIONAL.keep((url, consultation_id), model)
     return top
 
 
@@ -147,7 +148,7 @@ def top_consensus(consultation_id: int) -> pd.DataFrame:
 
 
 # the officers' last regional model per consultation (and vote filter): the next refresh starts from it
-_OFFICER_REGIONAL: dict[tuple[str, int, bool], object] = {}
+_OFFICER_REGIONAL = Kept()
 
 
 @st.cache_data(ttl=30, show_spinner="Working out support and consensus…", max_entries=10)
@@ -155,9 +156,9 @@ def _officer_table(url: str, consultation_id: int, verified_only: bool = False) 
     from consult.publishing import tables
 
     key = (url, consultation_id, verified_only)
-    table, _OFFICER_REGIONAL[key] = tables.analysis_and_model(engine_for(url), consultation_id,
-                                                              verified_only=verified_only,
-                                                              previous=_OFFICER_REGIONAL.get(key))
+    table, model = tables.analysis_and_model(engine_for(url), consultation_id, verified_only=verified_only,
+                                             previous=_OFFICER_REGIONAL.get(key))
+    _OFFICER_REGIONAL.keep(key, model)
     table["region"] = table["author_region_code"]
     table["body"] = table["text"]
     return table
@@ -241,7 +242,6 @@ def _forget_member_views(_consultation_ids: set[int]) -> None:
     member_views.forget()
     _top_consensus.clear()
     _PRESENTER_REGIONAL.clear()
-    _OFFICER_REGIONAL.clear()
     clear_officer_caches()
     _overview_frames.clear()
     moderation.forget_cached_text()
