@@ -77,3 +77,74 @@ def test_the_published_proposals_mirror_matches_a_full_read_as_proposals_arrive(
                                  author_id=author)
         pd.testing.assert_frame_equal(mirror.current(), visibility.visible_proposals(engine, cid))
     assert mirror.full_reads == 1 and mirror.changed_reads == 2
+
+
+def _votes_mirror(engine, cid, clock):
+    return Mirror(lambda since: storage.votes_frame(engine, cid, published_only=True, changed_since_ms=since),
+                  stamp="updated_ms", key=VOTE_KEY, full_every=30, clock=clock,
+                  fingerprint=lambda before: storage.votes_fingerprint(engine, cid, before, published_only=True))
+
+
+def _voting(engine, cid, n_people=3, n_proposals=3):
+    people = [storage.add_participant(engine, cid, region="E12000003").id for _ in range(n_people)]
+    proposals = [storage.add_proposal(engine, cid, body=f"Let the regions raise their own taxes, version {n}",
+                                      author_id=people[0]).id for n in range(n_proposals)]
+    storage.set_phase(engine, cid, "voting", actor="test")
+    return people, proposals
+
+
+def test_the_fingerprint_is_the_count_and_summed_age_of_the_rows_before_a_time(engine, consultation):
+    people, proposals = _voting(engine, consultation.id)
+    for person in people:
+        storage.cast_vote(engine, person, proposals[0], 1)
+    stamps = storage.votes_frame(engine, consultation.id, published_only=True)["updated_ms"]
+    before = int(stamps.max()) + 1
+    assert storage.votes_fingerprint(engine, consultation.id, before, published_only=True) == (
+        len(stamps), int((before - stamps).sum()))
+    assert storage.votes_fingerprint(engine, consultation.id, int(stamps.min()), published_only=True) == (0, 0)
+
+
+def test_a_whole_read_is_skipped_when_the_copy_matches_its_fingerprint(engine, consultation):
+    people, proposals = _voting(engine, consultation.id)
+    now = [0.0]
+    mirror = _votes_mirror(engine, consultation.id, lambda: now[0])
+    storage.cast_vote(engine, people[0], proposals[0], 1)
+    mirror.current()
+    storage.cast_vote(engine, people[1], proposals[1], -1)
+    now[0] = 31  # the check is due: nothing was missed, so only what changed is read
+    pd.testing.assert_frame_equal(ordered(mirror.current()),
+                                  ordered(storage.votes_frame(engine, consultation.id, published_only=True)))
+    assert (mirror.full_reads, mirror.checks, mirror.changed_reads) == (1, 1, 1)
+
+
+def test_a_vote_committed_late_with_an_old_stamp_is_found_by_the_fingerprint(engine, consultation):
+    from sqlalchemy import update
+
+    from consult.storage import schema
+
+    people, proposals = _voting(engine, consultation.id)
+    now = [0.0]
+    mirror = _votes_mirror(engine, consultation.id, lambda: now[0])
+    storage.cast_vote(engine, people[0], proposals[0], 1)
+    mirror.current()
+    # another server's slow transaction: a vote stamped a minute before the newest the copy holds, committed now
+    storage.cast_vote(engine, people[1], proposals[1], -1)
+    newest = int(mirror.current()["updated_ms"].max())
+    storage.cast_vote(engine, people[2], proposals[2], 0)
+    with engine.begin() as conn:
+        conn.execute(update(schema.votes).where(schema.votes.c.participant_id == people[2])
+                     .values(updated_ms=newest - 60_000))
+    assert len(mirror.current()) == 2  # a changed-since read cannot see it
+    now[0] = 31
+    pd.testing.assert_frame_equal(ordered(mirror.current()),
+                                  ordered(storage.votes_frame(engine, consultation.id, published_only=True)))
+    assert mirror.full_reads == 2 and mirror.checks == 0
+
+
+def test_the_published_proposals_fingerprint_matches_what_anyone_may_see(engine, consultation):
+    from consult.storage import visibility
+
+    _voting(engine, consultation.id)
+    seen = visibility.visible_proposals(engine, consultation.id)["created_ms"]
+    before = int(seen.max()) + 5
+    assert visibility.visible_fingerprint(engine, consultation.id, before) == (len(seen), int((before - seen).sum()))

@@ -50,6 +50,17 @@ def test_a_proposal_newer_than_the_shared_routing_order_is_still_offered():
     assert participation.next_for_member(shared, 7, {10}, allowed=pd.Index([11])) == 11
 
 
+def test_the_aligned_order_keeps_the_shared_one_when_it_is_of_what_the_page_shows():
+    from consult.proposals import routing
+
+    shared = routing.priorities([10, 11], pd.DataFrame({"participant_id": [1], "proposal_id": [10], "value": [1]}))
+    ids, weights = participation.aligned_priority(shared, pd.Index([10, 11]))
+    assert ids.tolist() == [10, 11] and weights.tolist() == shared.tolist()
+    ids, weights = participation.aligned_priority(shared, pd.Index([11, 12]))
+    assert ids.tolist() == [11, 12] and weights.tolist() == [shared[11], shared[11]]  # 12 and 11 have no votes yet
+    assert participation.next_from(ids, weights, 7, {11}) == 12
+
+
 def test_the_vote_pages_goal_names_the_region_as_a_sentence_would():
     from consult.proposals.participation import progress_goal
 

@@ -50,7 +50,9 @@ def votes_for(url: str, consultation_id: int, version: int | None = None) -> pd.
     version = changes.version(engine_for(url), consultation_id) if version is None else version
     mirror = _mirror(("votes", url, consultation_id, version), lambda: Mirror(
         lambda since: storage.votes_frame(engine_for(url), consultation_id, published_only=True,
-                                          changed_since_ms=since), stamp="updated_ms", key=VOTE_KEY))
+                                          changed_since_ms=since), stamp="updated_ms", key=VOTE_KEY,
+        fingerprint=lambda before: storage.votes_fingerprint(engine_for(url), consultation_id, before,
+                                                             published_only=True)))
     return _VOTES.get((url, consultation_id, version), mirror.current)
 
 
@@ -58,7 +60,8 @@ def published_for(url: str, consultation_id: int, version: int) -> pd.DataFrame:
     """What members may see (index id; body, tier, region, created_ms); shared, read-only."""
     mirror = _mirror(("published", url, consultation_id, version), lambda: Mirror(
         lambda since: visibility.visible_proposals(engine_for(url), consultation_id, created_since_ms=since)[
-            ["body", "tier", "region", "created_ms"]], stamp="created_ms"))
+            ["body", "tier", "region", "created_ms"]], stamp="created_ms",
+        fingerprint=lambda before: visibility.visible_fingerprint(engine_for(url), consultation_id, before)))
     return _PUBLISHED.get((url, consultation_id, version), mirror.current)
 
 
@@ -82,20 +85,21 @@ def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
     return index
 
 
-def similarity_index(consultation_id: int) -> SimilarityIndex:
+def similarity_index(consultation_id: int, version: int | None = None) -> SimilarityIndex:
     """Published proposals only (the member-visibility rule), for the 'similar proposals' check. Rebuilt in the
-    background once another `INDEX_LAG` proposals are published (an index rebuild embeds only the new ones)."""
+    background once another `INDEX_LAG` proposals are published (an index rebuild embeds only the new ones);
+    `version` if the caller has read it."""
     url = database_url()
-    version = changes.version(engine_for(url), consultation_id)
+    version = changes.version(engine_for(url), consultation_id) if version is None else version
     published = len(published_for(url, consultation_id, version))
     return _SIMILARITY.get((url, consultation_id, version), lambda: _build_similarity(url, consultation_id),
                            generation=published // INDEX_LAG)
 
 
 INDEX_LAG = 25
-# the sentence vectors of the proposals published since the index was built, kept between checks so each check
-# embeds only the proposals published since the last one
-_NEWER_MEMO = Kept()
+# the index of the proposals published since the shared index was built, kept between checks (with the visibility
+# version and the ids it holds) so a check embeds only the proposals published since the last one
+_NEWER_INDEX = Kept()
 
 
 def similar_to(consultation_id: int, text: str, *, top: int = 3) -> pd.DataFrame:
@@ -104,11 +108,18 @@ def similar_to(consultation_id: int, text: str, *, top: int = 3) -> pd.DataFrame
     from consult.proposals.similar import SimilarityIndex
 
     url = database_url()
-    index = similarity_index(consultation_id)
+    version = changes.version(engine_for(url), consultation_id)
+    index = similarity_index(consultation_id, version)
     newer = visibility.published_since(engine_for(url), consultation_id, index.max_id)
-    newer_index = SimilarityIndex(newer["id"].tolist(), newer["body"].tolist(),
-                                  reuse=_NEWER_MEMO.get((url, consultation_id)))
-    _NEWER_MEMO.keep((url, consultation_id), newer_index.memo())
+    ids = tuple(newer["id"].tolist())
+    held = _NEWER_INDEX.get((url, consultation_id))
+    if held is not None and held[:2] == (version, ids):
+        newer_index = held[2]  # nothing published since the last check: its index as it was
+    else:
+        newer_index = SimilarityIndex(list(ids), newer["body"].tolist(),
+                                      reuse=None if held is None else held[2].memo())
+        # one per consultation, replaced when anything changes: a hidden proposal's words go with the old one
+        _NEWER_INDEX.keep((url, consultation_id), (version, ids, newer_index))
     return index.query(text, top=top, extra=newer_index)
 
 
@@ -237,6 +248,26 @@ def routing_priority(consultation_id: int, region: str, version: int | None = No
                          lambda: _routing_priority(url, consultation_id, version, region))
 
 
+# the vote page's draw is from the region's order restricted to what the page may show: the same for every member
+# of the region until either is refreshed, so matched once per pair (the shared objects themselves are the key)
+_ALIGNED = Kept(max_entries=50)
+
+
+def routing_order(consultation_id: int, region: str, version: int, published: pd.DataFrame) -> tuple:
+    """(proposal ids, priorities) for members of `region`, of the proposals in `published` (the page's own read
+    of what members may see): `participation.aligned_priority` of `routing_priority`, shared, read-only."""
+    from consult.proposals import participation
+
+    priority = routing_priority(consultation_id, region, version)
+    key = (database_url(), consultation_id, region)
+    held = _ALIGNED.get(key)
+    if held is not None and held[0] is priority and held[1] is published:
+        return held[2]
+    aligned = participation.aligned_priority(priority, published.index)
+    _ALIGNED.keep(key, (priority, published, aligned))
+    return aligned
+
+
 def _regional_key(url: str, consultation_id: int, version: int | None = None) -> tuple[int, int]:
     """(visibility version, votes bucket): the regional fit is redone when what members see changes, when the
     votes have grown by a twentieth (every vote while there are few, so a member's first votes show at once),
@@ -253,5 +284,6 @@ def forget() -> None:
         _EVIDENCE.clear()
     with _MIRRORS_LOCK:
         _MIRRORS.clear()
-    _NEWER_MEMO.clear()
+    _NEWER_INDEX.clear()
+    _ALIGNED.clear()
     _LAST_REGIONAL.clear()

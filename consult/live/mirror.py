@@ -11,8 +11,11 @@ What a changed-since read cannot see, and why the copy stays right:
   bumps the consultation's visibility version (storage.changes), which is part of the caller's key, so a new
   mirror starts with a full read;
 - a row stamped a little before the newest one held but committed after the last read (another server's clock,
-  a slow transaction): each read goes back `slack_ms` before the newest stamp held, and a full read every
-  `full_every` seconds bounds anything slower.
+  a slow transaction): each read goes back `slack_ms` before the newest stamp held, and every `full_every`
+  seconds anything slower is looked for. With a `fingerprint` (how many rows the table holds stamped before a
+  time, and the sum of their ages: one aggregate query), the copy is checked against it and read whole only when
+  they differ; without one, it is read whole. The whole read was most of a server's background reading at demo
+  scale (a tenth of a second for 30,000 votes, every 30 s), and it nearly never found anything.
 """
 
 from __future__ import annotations
@@ -41,31 +44,50 @@ def merge_changed(frame: pd.DataFrame, changed: pd.DataFrame, key: tuple[str, ..
 
 class Mirror:
     """`read(since_ms)` returns the rows stamped at or after that time (every row for None), with a `stamp`
-    column; `current()` gives the whole up-to-date frame. Rows are told apart by `key` (None: the index)."""
+    column; `current()` gives the whole up-to-date frame. Rows are told apart by `key` (None: the index).
+    `fingerprint(before_ms)`: (rows stamped before then, sum of `before_ms - stamp` over them) from the source."""
 
     def __init__(self, read: Callable[[int | None], pd.DataFrame], *, stamp: str,
                  key: tuple[str, ...] | None = None, slack_ms: int = 10_000, full_every: float = 30.0,
+                 fingerprint: Callable[[int], tuple[int, int]] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.read = read
         self.stamp = stamp
         self.key = key
         self.slack_ms = slack_ms
         self.full_every = full_every
+        self.fingerprint = fingerprint
         self._clock = clock
         self._lock = threading.Lock()
         self._frame: pd.DataFrame | None = None
         self._full_at = 0.0
         self.full_reads = 0
         self.changed_reads = 0
+        self.checks = 0
 
     def current(self) -> pd.DataFrame:
         with self._lock:
-            if self._frame is None or self._clock() - self._full_at >= self.full_every:
+            if self._frame is None:
+                self._read_whole()
+                return self._frame
+            since = (int(self._frame[self.stamp].max()) if len(self._frame) else 0) - self.slack_ms
+            if self._clock() - self._full_at >= self.full_every:
                 self._full_at = self._clock()
-                self._frame = self.read(None)
-                self.full_reads += 1
-            else:
-                newest = int(self._frame[self.stamp].max()) if len(self._frame) else 0
-                self._frame = merge_changed(self._frame, self.read(newest - self.slack_ms), self.key)
-                self.changed_reads += 1
+                # the fingerprint first, then the changed-since read: a row changed in between is in the read
+                if self.fingerprint is None or self.fingerprint(since) != self._own_fingerprint(since):
+                    self._read_whole()
+                    return self._frame
+                self.checks += 1
+            self._frame = merge_changed(self._frame, self.read(since), self.key)
+            self.changed_reads += 1
             return self._frame
+
+    def _read_whole(self) -> None:
+        self._full_at = self._clock()
+        self._frame = self.read(None)
+        self.full_reads += 1
+
+    def _own_fingerprint(self, before_ms: int) -> tuple[int, int]:
+        stamps = self._frame[self.stamp].to_numpy(dtype="int64")
+        older = stamps[stamps < before_ms]
+        return int(older.size), int((before_ms - older).sum())

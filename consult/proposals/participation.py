@@ -60,14 +60,27 @@ def next_for_member(priority: pd.Series, participant_id: int, voted: set[int], *
                     allowed: pd.Index | None = None) -> int | None:
     """Draw this member's next proposal from a shared `priority`, skipping what they voted on and, with
     `allowed`, anything outside it (what the member's page can show)."""
+    ids, weights = aligned_priority(priority, allowed)
+    return next_from(ids, weights, participant_id, voted, seed=seed)
+
+
+def aligned_priority(priority: pd.Series, allowed: pd.Index | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(proposal ids, priorities) of a shared `priority` restricted to `allowed`; proposals published since it was
+    worked out rank as proposals with no votes. The same for every member of a region: shareable."""
     ids, weights = priority.index.to_numpy(dtype=np.int64), priority.to_numpy(dtype=float)
-    if allowed is not None:  # (numpy on plain arrays: this runs on every vote page, pandas' indexes cost 10x)
-        allowed_ids = np.asarray(allowed, dtype=np.int64)
+    allowed_ids = None if allowed is None else np.asarray(allowed, dtype=np.int64)
+    # (numpy on plain arrays: pandas' indexes cost 10x); the shared order is often of exactly what the page may show
+    if allowed_ids is not None and not (allowed_ids.size == ids.size and np.array_equal(allowed_ids, ids)):
         newer = allowed_ids[~np.isin(allowed_ids, ids)]
         keep = np.isin(ids, allowed_ids)
-        # published since the shared order was worked out: they rank as proposals with no votes
         ids = np.concatenate([ids[keep], newer])
         weights = np.concatenate([weights[keep], np.full(len(newer), _unvoted_priority())])
+    return ids, weights
+
+
+def next_from(ids: np.ndarray, weights: np.ndarray, participant_id: int, voted: set[int], *,
+              seed: int = 0) -> int | None:
+    """`next_for_member` on an `aligned_priority`: repeatable for a member and how many votes they have cast."""
     rng = np.random.default_rng([seed, participant_id, len(voted)])
     return routing.pick_from(ids, weights, voted, rng)
 

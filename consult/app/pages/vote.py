@@ -58,9 +58,9 @@ st.progress(share, text=goal_text)
 
 current = st.session_state.get("current_proposal")
 if current is None or current in mine or current not in published.index:
-    current = participation.next_for_member(member_views.routing_priority(consultation.id, member.region,
-                                                                         consultation.visibility_version), member.id,
-                                            set(mine), allowed=published.index)
+    current = participation.next_from(*member_views.routing_order(consultation.id, member.region,
+                                                                  consultation.visibility_version, published),
+                                      member.id, set(mine))
     st.session_state["current_proposal"] = current
     if current is not None:  # what was put in front of the member, answered or not (support.selection reads it)
         storage.record_shown(engine, member.id, int(current))
