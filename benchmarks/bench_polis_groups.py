@@ -1,6 +1,9 @@
 """Opinion groups against the groups Polis itself published, beside a plain re-run of Polis's pipeline.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_polis_groups.py
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_polis_groups.py [FOLDER ...]
+
+FOLDER: more Polis export folders to measure beside the shared ones (for example conversations from Polis's open
+data, github.com/compdemocracy/openData, that the project was not tuned on).
 
 For each real conversation in ../shared/data/polis (participants-votes.csv carries Polis's `group-id`):
 adjusted Rand index of our groups against Polis's, and of the plain re-run computed in the same run:
@@ -68,7 +71,9 @@ def plain_clusters(points: np.ndarray, seed: int = 0) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if not DATA.is_dir():
+    extra = [Path(folder) for folder in (sys.argv[1:] if argv is None else argv)]
+    folders = ([DATA / name for name in CONVERSATIONS] if DATA.is_dir() else []) + extra
+    if not folders:
         print(f"the Polis conversations are not at {DATA}; nothing to measure")
         return 0
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
@@ -77,8 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     widths = (26, 9, 11, 10, 11, 8, 8, 22)
     print(row("conversation", "Polis k", "plain ARI", "ours ARI", "chance 95%", "ours k", "ours s",
               "own: plain / ours", widths=widths))
-    for name in CONVERSATIONS:
-        export = polis.read_export(DATA / name)
+    for folder in folders:
+        name = folder.name
+        export = polis.read_export(folder)
         truth = export.groups.dropna()
         plain = plain_rerun(export)
         start = time.perf_counter()

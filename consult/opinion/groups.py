@@ -4,9 +4,9 @@ The maths follows Polis's published method (see ../shared/notes/methods.md): a p
 matrix, mean imputation, PCA to two dimensions with sparsity-aware scaling, many small base clusters and then
 k = 2..5 groups of their centres chosen by silhouette. Where this departs from Polis: each k-means step also
 tries k-means++ starts beside Polis's first-distinct one and keeps the lowest objective; a cluster too small to
-be a group (one far-out voter) is set aside and its members join their nearest group; and each participant's
-group is the one that the full data and twenty subsamples put them in most often (consult.opinion.resampling),
-so that someone on a boundary is not placed by one draw. The group statistics (repness, group-informed
+be a group (one far-out voter) is set aside and its members join their nearest group; and the pipeline is re-run
+on twenty subsamples to say how settled each participant's group is (consult.opinion.resampling; the groups
+themselves are the full data's, as Polis's are, unless `combine_resamples` asks for the subsamples' majority). The group statistics (repness, group-informed
 consensus, consensus, uncertainty) take any labelling, so they answer the same questions with regions as the groups.
 """
 
@@ -150,7 +150,7 @@ class OpinionGroups:
     `steadiness_` (participant_id -> share of the subsample runs that put them in their group),
     `agreement_` (mean adjusted Rand index of the runs to the groups), `resampled_runs_`, `close_k_` (other
     numbers of groups whose silhouette is within `k_tolerance` of the chosen one's), `one_fit_because_` (None
-    when the groups were combined over subsamples; else "asked" (n_resamples 0), "many votes" (past
+    when subsamples were run; else "asked" (n_resamples 0), "many votes" (past
     max_resampled_votes) or "no subsample" (none could make k groups)),
     `proposal_coords_` (proposal_id -> x, y: the PCA loadings), `components_`.
     """
@@ -171,10 +171,14 @@ class OpinionGroups:
     min_group_share: float = 0.03
     #: k-means starts in the base step (up to 100 clusters that only compress the points for the group step)
     base_step_starts: int = BASE_STEP_STARTS
-    #: groups from the full data and from this many subsamples (each keeping `resample_share` of the participants
-    #: and of the proposals) combined by majority (consult.opinion.resampling); 0 for one fit, as Polis does
+    #: the pipeline re-run on this many subsamples (each keeping `resample_share` of the participants and of the
+    #: proposals) to measure how settled each participant's group is (`steadiness_`); 0 for one fit only
     n_resamples: int = 20
     resample_share: float = 0.9
+    #: whether the subsamples' majority decides each participant's group (bagged clustering) instead of the full
+    #: data's fit; off, because on held-out real Polis conversations it moved groups away from Polis's own and
+    #: was no steadier (consult.opinion.resampling)
+    combine_resamples: bool = False
     #: past this many votes one fit is already steady (and each extra run would cost seconds), so none is resampled
     max_resampled_votes: int = 500_000
     smoother: KSmoother | None = None
@@ -216,10 +220,13 @@ class OpinionGroups:
             self.one_fit_because_ = "many votes"
         elif not with_chosen:
             self.one_fit_because_ = "no subsample"
-        labels, steadiness = resampling.plurality_groups(reference, with_chosen, chosen)
-        if labels.nunique() < chosen:  # the majority emptied a group: the subsamples do not hold it, so one fit
-            labels, steadiness, with_chosen = reference, steadiness.iloc[:0], []
-            self.one_fit_because_ = "no subsample"
+        if self.combine_resamples:
+            labels, steadiness = resampling.plurality_groups(reference, with_chosen, chosen)
+            if labels.nunique() < chosen:  # the majority emptied a group: the subsamples do not hold it: one fit
+                labels, steadiness, with_chosen = reference, steadiness.iloc[:0], []
+                self.one_fit_because_ = "no subsample"
+        else:
+            labels, steadiness = reference, resampling.agreeing_share(reference, with_chosen, chosen)
         if with_chosen:
             self.steadiness_ = steadiness
             self.agreement_ = resampling.mean_agreement(labels, with_chosen)
