@@ -44,6 +44,10 @@ class Consultation:
     truth: np.ndarray  # (proposals, regions) the region's true agree share
     planted: np.ndarray  # (proposals, regions) True where one region was moved 30 points off the rest
     shift: np.ndarray  # (proposals, regions) how far the planted cells were moved (0 elsewhere)
+    # where the truth is the normal hierarchical model itself (model form, tiny regions): the realised region
+    # leans and each region's cell spread, for the true model's own forecast (None for the other shapes)
+    lean: np.ndarray | None = None
+    cell_sd: np.ndarray | None = None
 
 
 def member_shares(shape: str) -> np.ndarray:
@@ -58,20 +62,23 @@ def member_shares(shape: str) -> np.ndarray:
     return shares
 
 
-def _agree_probability(shape: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(P, R, G) agree probability of a member of group g in region r, the (R, G) group mix of each region and how
-    far each (P, R) cell was planted off the rest (0 where it was not)."""
+def _agree_probability(shape: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+    """(P, R, G) agree probability of a member of group g in region r, the (R, G) group mix of each region, how
+    far each (P, R) cell was planted off the rest (0 where it was not) and, where the truth is the normal model,
+    (leans, cell spreads) ((None, None) elsewhere)."""
     n_reg = len(CODES)
     shift = np.zeros((N_PROPOSALS, n_reg))
     level = rng.normal(0.2, 1.0, N_PROPOSALS)[:, None]
     if shape == "groups by region":
         view = rng.normal(0.0, 1.2, (N_PROPOSALS, 3))
         mix = rng.dirichlet(np.ones(3), n_reg)
-        return np.broadcast_to(special.expit(level + view)[:, None, :], (N_PROPOSALS, n_reg, 3)), mix, shift
+        return (np.broadcast_to(special.expit(level + view)[:, None, :], (N_PROPOSALS, n_reg, 3)), mix, shift,
+                (None, None))
     lean_sd, cell_sd = np.full(n_reg, 0.3), np.full(n_reg, 0.5)
     if shape == "tiny regions":
         lean_sd[[NORTHERN_IRELAND, NORTH_EAST]], cell_sd[[NORTHERN_IRELAND, NORTH_EAST]] = 0.6, 1.0
-    share = special.expit(level + rng.normal(0.0, lean_sd) + rng.normal(0.0, 1.0, (N_PROPOSALS, n_reg)) * cell_sd)
+    lean = rng.normal(0.0, lean_sd)
+    share = special.expit(level + lean + rng.normal(0.0, 1.0, (N_PROPOSALS, n_reg)) * cell_sd)
     if shape == "sparse large":
         hit = rng.choice(N_PROPOSALS, N_PROPOSALS // 10, replace=False)
         region = rng.integers(0, n_reg, hit.size)
@@ -80,12 +87,39 @@ def _agree_probability(shape: str, rng: np.random.Generator) -> tuple[np.ndarray
         shifted = np.where((shifted < 0.02) | (shifted > 0.98), share[hit, region] * 2 - shifted, shifted)
         shift[hit, region] = np.clip(shifted, 0.02, 0.98) - share[hit, region]
         share[hit, region] += shift[hit, region]
-    return share[:, :, None], np.ones((n_reg, 1)), shift
+    normal_form = (None, None) if shape == "sparse large" else (lean, cell_sd)
+    return share[:, :, None], np.ones((n_reg, 1)), shift, normal_form
+
+
+def true_model_forecast(data: Consultation, grid: int = 161) -> np.ndarray | None:
+    """The probability of a majority in all 12 regions under the model that generated the data, with its true
+    settings (level N(0.2, 1), the realised leans, each region's cell spread): the best calibrated forecast there
+    is, worked out exactly on grids (the regions are independent given the level). None where the truth is not of
+    that form. Its reliability gap is what sampling noise alone gives."""
+    if data.lean is None:
+        return None
+    levels = np.linspace(0.2 - 6.0, 0.2 + 6.0, 241)
+    log_prior = stats.norm.logpdf(levels, 0.2, 1.0)
+    z = np.linspace(-6.0, 6.0, grid)
+    z_weight = stats.norm.pdf(z) / stats.norm.pdf(z).sum()
+    out = np.empty(data.seen.shape[0])
+    for p in range(data.seen.shape[0]):
+        eta = levels[:, None, None] + data.lean[None, :, None] + data.cell_sd[None, :, None] * z[None, None, :]
+        log_lik = -(data.agree[p][None, :, None] * np.logaddexp(0, -eta)
+                    + (data.seen[p] - data.agree[p])[None, :, None] * np.logaddexp(0, eta))
+        top = log_lik.max(axis=2, keepdims=True)
+        lik = np.exp(log_lik - top) * z_weight
+        marginal = lik.sum(axis=2)
+        above = (lik * (eta > 0)).sum(axis=2) / marginal
+        log_weight = log_prior + (np.log(marginal) + top[..., 0]).sum(axis=1)
+        weight = np.exp(log_weight - log_weight.max())
+        out[p] = (weight / weight.sum() * np.prod(above, axis=1)).sum()
+    return out
 
 
 def simulate(shape: str, median_votes: int, seed: int) -> Consultation:
     rng = np.random.default_rng(seed)
-    probability, mix, shift = _agree_probability(shape, rng)
+    probability, mix, shift, (lean, cell_sd) = _agree_probability(shape, rng)
     shares = member_shares(shape)
     n_reg = len(CODES)
     # members needed for the median cell to hold `median_votes`: a cell of region r expects
@@ -102,7 +136,7 @@ def simulate(shape: str, median_votes: int, seed: int) -> Consultation:
     np.add.at(seen, (proposal, member_region), 1.0)
     np.add.at(agree, (proposal, member_region), agrees.astype(float))
     truth = (probability * mix[None, :, :]).sum(axis=2)
-    return Consultation(agree, seen, truth, shift != 0, shift)
+    return Consultation(agree, seen, truth, shift != 0, shift, lean, cell_sd)
 
 
 def methods() -> dict[str, Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
@@ -144,6 +178,11 @@ def evaluate(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int,
             for seed in range(seeds):
                 data = simulate(shape, density, seed)
                 truly_all = (data.truth > 0.5).all(axis=1)
+                best = true_model_forecast(data)
+                if best is not None:
+                    ceiling = results.setdefault((shape, density, "true model"), {"forecast": [], "came_true": []})
+                    ceiling["forecast"].append(best)
+                    ceiling["came_true"].append(truly_all)
                 for name, fit in methods().items():
                     low, high, prob_all, ranking, estimate, prob_each = fit(data.agree, data.seen, seed)
                     found = results.setdefault((shape, density, name), {"coverage": [], "width": [], "forecast": [],
@@ -194,10 +233,14 @@ def _print_gaps(results: dict, shapes: tuple[str, ...], densities: tuple[int, ..
     for shape in shapes:
         for density in densities:
             cells = []
-            for name in names:
-                found = results[(shape, density, name)]
-                _, gap, noise = reliability(np.concatenate(found[forecast]), np.concatenate(found[outcome]))
-                cells.append(f"{name} {gap:.3f} ({noise:.3f})")
+            for name in [*names, "true model"]:
+                found = results.get((shape, density, name))
+                if found is None or forecast not in found:
+                    continue
+                predicted, happened = np.concatenate(found[forecast]), np.concatenate(found[outcome])
+                _, gap, noise = reliability(predicted, happened)
+                brier = float(np.mean((predicted - happened) ** 2))
+                cells.append(f"{name} {gap:.3f} ({noise:.3f}; Brier {brier:.4f})")
             print(f"  {shape}, median {density}: " + ", ".join(cells))
 
 
@@ -231,7 +274,9 @@ def report(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int, .
                 print("  share of the planted 30 points the estimate shows: " + ", ".join(
                     f"{name} {np.mean(results[(shape, density, name)]['shown']):.2f}" for name in names))
     print("\nprobability of a majority in all 12 regions: the largest gap between forecast and outcome over bins "
-          "of 30+ proposals (beside it, twice that bin's binomial standard error: a gap inside it may be noise)")
+          "of 30+ proposals (beside it, twice that bin's binomial standard error: a gap inside it may be noise, and "
+          "the Brier score); 'true model' is the exact forecast of the model that made the data, with its true "
+          "settings (where the truth has that form): the gap sampling noise alone leaves")
     _print_gaps(results, shapes, densities, names[:3], "forecast", "came_true")
     print("\nthe same for the probability of a majority in each region on its own (every proposal-region cell): "
           "where these are small and the all-12 gaps large, each region's chance is right and what is missing is "
