@@ -309,7 +309,7 @@ def simulate_selective(median_votes: int, seed: int, london_answers: tuple[float
     import pandas as pd
 
     rng = np.random.default_rng([seed, 11])
-    probability, _, _ = _agree_probability("model form", rng)
+    probability, _, _, _ = _agree_probability("model form", rng)
     shares = member_shares("model form")
     n_members = int(np.ceil(median_votes * N_PROPOSALS / (VOTES_EACH * others_answer * np.median(shares))))
     region = rng.choice(len(CODES), n_members, p=shares)
