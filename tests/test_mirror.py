@@ -104,12 +104,18 @@ def test_the_fingerprint_is_the_count_and_summed_age_of_the_rows_before_a_time(e
     assert storage.votes_fingerprint(engine, consultation.id, int(stamps.min()), published_only=True) == (0, 0)
 
 
-def test_a_whole_read_is_skipped_when_the_copy_matches_its_fingerprint(engine, consultation):
+def _mirror_after_a_first_vote(engine, consultation):
+    """(people, proposals, the mirror's clock as a one-item list, the mirror), the mirror holding one vote."""
     people, proposals = _voting(engine, consultation.id)
     now = [0.0]
     mirror = _votes_mirror(engine, consultation.id, lambda: now[0])
     storage.cast_vote(engine, people[0], proposals[0], 1)
     mirror.current()
+    return people, proposals, now, mirror
+
+
+def test_a_whole_read_is_skipped_when_the_copy_matches_its_fingerprint(engine, consultation):
+    people, proposals, now, mirror = _mirror_after_a_first_vote(engine, consultation)
     storage.cast_vote(engine, people[1], proposals[1], -1)
     now[0] = 31  # the check is due: nothing was missed, so only what changed is read
     pd.testing.assert_frame_equal(ordered(mirror.current()),
@@ -122,11 +128,7 @@ def test_a_vote_committed_late_with_an_old_stamp_is_found_by_the_fingerprint(eng
 
     from consult.storage import schema
 
-    people, proposals = _voting(engine, consultation.id)
-    now = [0.0]
-    mirror = _votes_mirror(engine, consultation.id, lambda: now[0])
-    storage.cast_vote(engine, people[0], proposals[0], 1)
-    mirror.current()
+    people, proposals, now, mirror = _mirror_after_a_first_vote(engine, consultation)
     # another server's slow transaction: a vote stamped a minute before the newest the copy holds, committed now
     storage.cast_vote(engine, people[1], proposals[1], -1)
     newest = int(mirror.current()["updated_ms"].max())
