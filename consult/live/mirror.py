@@ -14,8 +14,8 @@ What a changed-since read cannot see, and why the copy stays right:
   a slow transaction): each read goes back `slack_ms` before the newest stamp held, and every `full_every`
   seconds anything slower is looked for. With a `fingerprint` (how many rows the table holds stamped before a
   time, and the sum of their ages: one aggregate query), the copy is checked against it and read whole only when
-  they differ; without one, it is read whole. The whole read was most of a server's background reading at demo
-  scale (a tenth of a second for 30,000 votes, every 30 s), and it nearly never found anything.
+  they differ; without one, it is read whole (a tenth of a second for the demo's 30,000 votes, every 30 s, for
+  what is nearly always a copy that was already whole).
 """
 
 from __future__ import annotations
