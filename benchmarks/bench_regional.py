@@ -2,9 +2,12 @@
 
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_regional.py [--seeds 2] [--quick]
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_regional.py --scenarios [--seeds 6]
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_regional.py --identifiability [--seeds 24]
 
 --scenarios: per-region coverage, calibration of "a majority in every region" and the top 20 on member-level truth
 of four shapes (benchmarks/regional_scenarios.py), at median 1, 5 and 20 votes per cell.
+--identifiability: whether the votes can tell if the small regions are distinctive, from two exact forecasts that
+differ only there (benchmarks/regional_identifiability.py), at median 1 and 5.
 
 Simulated consultations with known per-region truth (voters skewed to London as in the brief; cell effects drawn
 from a heavy-tailed t(4), not the model's own normal, so the model is not graded on its own assumptions):
@@ -242,8 +245,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="skip the dense scenario and use one routing seed")
     parser.add_argument("--speed-only", action="store_true", help="only the timings (tables, then the file)")
     parser.add_argument("--scenarios", action="store_true", help="only the per-region scenarios")
+    parser.add_argument("--identifiability", action="store_true",
+                        help="only the check of what the votes can tell about the small regions")
     args = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
+    if args.identifiability:
+        from benchmarks import regional_identifiability
+
+        regional_identifiability.report(args.seeds)
+        return 0
     if args.scenarios:
         from benchmarks import regional_scenarios
 

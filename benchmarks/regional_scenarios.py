@@ -94,27 +94,50 @@ def _agree_probability(shape: str, rng: np.random.Generator) -> tuple[np.ndarray
 def true_model_forecast(data: Consultation, grid: int = 161) -> np.ndarray | None:
     """The probability of a majority in all 12 regions under the model that generated the data, with its true
     settings (level N(0.2, 1), the realised leans, each region's cell spread): the best calibrated forecast there
-    is, worked out exactly on grids (the regions are independent given the level). None where the truth is not of
-    that form. Its reliability gap is what sampling noise alone gives."""
+    is. None where the truth is not of that form. Its reliability gap is what sampling noise alone gives."""
     if data.lean is None:
         return None
+    return exact_forecast(data, data.cell_sd, grid)[0]
+
+
+def exact_forecast(data: Consultation, cell_sd: np.ndarray, grid: int = 161,
+                   check_regions: tuple[int, ...] = ()) -> tuple[np.ndarray, float, np.ndarray]:
+    """Under the normal model with level N(0.2, 1), the data's own leans and the given cell spreads, worked out
+    exactly on grids (the regions are independent given the level): (probability of a majority in all regions per
+    proposal, the log marginal likelihood of the votes, whether each of `check_regions`' 95% posterior intervals
+    holds the truth, shape (proposals, len(check_regions)))."""
     levels = np.linspace(0.2 - 6.0, 0.2 + 6.0, 241)
     log_prior = stats.norm.logpdf(levels, 0.2, 1.0)
     z = np.linspace(-6.0, 6.0, grid)
     z_weight = stats.norm.pdf(z) / stats.norm.pdf(z).sum()
-    out = np.empty(data.seen.shape[0])
-    for p in range(data.seen.shape[0]):
-        eta = levels[:, None, None] + data.lean[None, :, None] + data.cell_sd[None, :, None] * z[None, None, :]
+    n_prop = data.seen.shape[0]
+    forecast, covered, total = np.empty(n_prop), np.zeros((n_prop, len(check_regions)), dtype=bool), 0.0
+    truth_logit = special.logit(data.truth)
+    for p in range(n_prop):
+        eta = levels[:, None, None] + data.lean[None, :, None] + cell_sd[None, :, None] * z[None, None, :]
         log_lik = -(data.agree[p][None, :, None] * np.logaddexp(0, -eta)
                     + (data.seen[p] - data.agree[p])[None, :, None] * np.logaddexp(0, eta))
         top = log_lik.max(axis=2, keepdims=True)
-        lik = np.exp(log_lik - top) * z_weight
+        lik = np.exp(log_lik - top) * z_weight  # (levels, regions, z)
         marginal = lik.sum(axis=2)
         above = (lik * (eta > 0)).sum(axis=2) / marginal
         log_weight = log_prior + (np.log(marginal) + top[..., 0]).sum(axis=1)
-        weight = np.exp(log_weight - log_weight.max())
-        out[p] = (weight / weight.sum() * np.prod(above, axis=1)).sum()
-    return out
+        peak = log_weight.max()
+        weight = np.exp(log_weight - peak)
+        # the level's prior is a density on an even grid: its step turns the sum into the integral
+        total += float(peak + np.log(weight.sum() * (levels[1] - levels[0])))
+        weight /= weight.sum()
+        forecast[p] = (weight * np.prod(above, axis=1)).sum()
+        for j, region in enumerate(check_regions):
+            # the cell's posterior over (level, z): its log-odds values and their weights, then the 95% interval
+            mass = (weight[:, None] * lik[:, region, :] / marginal[:, region][:, None]).ravel()
+            values = eta[:, region, :].ravel()
+            order = np.argsort(values)
+            cumulative = np.cumsum(mass[order])
+            low = values[order][np.searchsorted(cumulative, 0.025)]
+            high = values[order][min(np.searchsorted(cumulative, 0.975), values.size - 1)]
+            covered[p, j] = low <= truth_logit[p, region] <= high
+    return forecast, total, covered
 
 
 def simulate(shape: str, median_votes: int, seed: int) -> Consultation:
