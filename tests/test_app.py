@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import app_test, joined, sign_in_as, vote_button
 from streamlit.testing.v1 import AppTest
 
-from consult import storage
+from consult import regions, storage
 from consult.access import staff_sign_in as auth
 
 PASSWORD = "correct horse battery"
@@ -323,6 +325,26 @@ def test_presenter_view_shows_code_counts_and_hides_results_until_revealed(app_d
     storage.update_settings(engine, consultation.id, actor="t", results_visible=False)
     at.run()
     assert any("hidden until the facilitator reveals" in c.value for c in at.caption)
+
+
+def test_presenter_says_how_many_voters_a_share_is_of(app_db):
+    """"100% agree" on a projector means little without the count: 80 voters, all agreeing, are said as such (ten
+    in each of eight regions: with fewer the screen shows the room's own results, not what every region supports)."""
+    engine, url, consultation = app_db
+    first = int(storage.proposals_frame(engine, consultation.id)["id"].iloc[0])
+    for number in range(80):
+        voter = storage.add_participant(engine, consultation.id, region=regions.region_codes()[number % 8])
+        storage.cast_vote(engine, voter.id, first, 1)
+    at = _app(url)
+    at.query_params["code"] = "TEST42"
+    at.query_params["mode"] = "kiosk"
+    at.run()
+    at.switch_page("consult/app/pages/present.py")
+    at.query_params["code"] = "TEST42"
+    at.run()
+    assert not at.exception
+    assert any(re.fullmatch(r"100% of 80 voters agree · a majority in all 12 regions \d+% likely", c.value)
+               for c in at.caption), [c.value for c in at.caption]
 
 
 def test_presenter_view_with_a_wrong_code(app_db):

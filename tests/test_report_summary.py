@@ -42,7 +42,7 @@ def test_supported_everywhere_in_rank_order_with_text_escaped_and_no_nan_region(
     text = summary.everywhere_finding(published())
     assert text.startswith("Supported in every region")
     assert text.index("Elect regional mayors") < text.index("rail budget")
-    assert "very likely (90%) to have a majority in all 12 regions; 80% of voters agree." in text
+    assert "very likely (90%) to have a majority in all 12 regions; 80% of 40 voters agree." in text
     assert "&lt;b&gt;Wales&lt;/b&gt;" in text and "<b>" not in text
     assert "least in Wales" in text and "nan" not in text
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from consult.support import direct as support
 from consult.text.cleaning import shorten
+from consult.text.figures import share_of_voters
 
 # how a probability reads in words (the scale of the IPCC and of UK intelligence assessment, simplified)
 LIKELIHOOD_WORDS = ((0.95, "almost certain"), (0.8, "very likely"), (0.6, "likely"),
@@ -86,7 +87,7 @@ def everywhere_finding(published: pd.DataFrame, top: int = 3, quotes: Quotes | N
     leaders = voted.head(top)
     items = "".join(
         f"<li>{quotes.html(row.text, getattr(row, 'proposal_id', None))}: {likelihood(row.prob_all)} "
-        f"({row.prob_all:.0%}) to have a majority in all 12 regions; {row.support:.0%} of voters agree"
+        f"({row.prob_all:.0%}) to have a majority in all 12 regions; {share_of_voters(row.support, row.votes)} agree"
         + (f", least in {_esc(_named(row.weakest_region))}" if _named(row.weakest_region) else "") + ".</li>"
         for row in leaders.itertuples())
     lead = ("Supported in every region" if leaders["prob_all"].iloc[0] >= 0.6 else

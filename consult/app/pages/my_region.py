@@ -6,6 +6,7 @@ from consult import regions, storage
 from consult.app import member_views, resources, session
 from consult.app.components import caption
 from consult.proposals import participation
+from consult.text.figures import count_of
 
 member = session.require_member()
 engine = resources.engine()
@@ -54,7 +55,8 @@ for proposal_id, row in widest.iterrows():
     with st.container(border=True):
         st.text(published.loc[proposal_id, "body"])
         # one whole-UK figure on this page: the weighted estimate, as in the comparison above
-        st.caption(f"Whole UK: about {row['weighted_support']:.0%} agree · a majority in all 12 regions is "
+        st.caption(f"Whole UK: about {row['weighted_support']:.0%} agree (from {count_of(row['votes'], 'vote')}) · "
+                   f"a majority in all 12 regions is "
                    f"{row['prob_all']:.0%} likely · weakest: {regions.region_name(row['weakest_region'])} "
                    f"(about {row['weakest_support']:.0%})")
 

@@ -15,6 +15,7 @@ from consult.live import presenter_data as live_data
 from consult.live import qr, room_screen
 from consult.storage import ballots, room
 from consult.text.cleaning import escape_markdown, shorten
+from consult.text.figures import share_of_voters
 
 engine = resources.engine()
 code = st.query_params.get("code", "")
@@ -132,7 +133,8 @@ def supported_everywhere(current) -> None:
     for row in top.itertuples():
         if row.proposal_id in published.index:
             st.text(f"{shorten(published.loc[row.proposal_id, 'body'], 110)}")
-            st.caption(f"{row.support:.0%} agree · a majority in all 12 regions {row.prob_all:.0%} likely")
+            st.caption(f"{share_of_voters(row.support, row.votes)} agree · a majority in all 12 regions "
+                       f"{row.prob_all:.0%} likely")
             shown += 1
     if not shown:
         st.caption("Waiting for the first votes.")
