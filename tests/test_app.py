@@ -310,15 +310,20 @@ def test_facilitator_page_is_not_for_members(app_db):
         at.switch_page("consult/app/pages/facilitator.py").run()
 
 
-def test_presenter_view_shows_code_counts_and_hides_results_until_revealed(app_db):
-    engine, url, consultation = app_db
+def _presenter(url: str) -> AppTest:
+    """The presenter view in kiosk mode for TEST42, opened with the code typed in lower case."""
     at = _app(url)
     at.query_params["code"] = "test42"
     at.query_params["mode"] = "kiosk"
     at.run()
     at.switch_page("consult/app/pages/present.py")
     at.query_params["code"] = "TEST42"
-    at.run()
+    return at.run()
+
+
+def test_presenter_view_shows_code_counts_and_hides_results_until_revealed(app_db):
+    engine, url, consultation = app_db
+    at = _presenter(url)
     assert not at.exception
     assert any('class="code">TEST42<' in h.proto.body for h in at.get("html"))
     assert [m.value for m in at.metric][:2] == ["0", "7"]
@@ -335,13 +340,7 @@ def test_presenter_says_how_many_voters_a_share_is_of(app_db):
     for number in range(80):
         voter = storage.add_participant(engine, consultation.id, region=regions.region_codes()[number % 8])
         storage.cast_vote(engine, voter.id, first, 1)
-    at = _app(url)
-    at.query_params["code"] = "TEST42"
-    at.query_params["mode"] = "kiosk"
-    at.run()
-    at.switch_page("consult/app/pages/present.py")
-    at.query_params["code"] = "TEST42"
-    at.run()
+    at = _presenter(url)
     assert not at.exception
     assert any(re.fullmatch(r"100% of 80 voters agree · a majority in all 12 regions \d+% likely", c.value)
                for c in at.caption), [c.value for c in at.caption]
