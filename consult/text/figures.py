@@ -1,5 +1,6 @@
-"""How a count of voters is said in words, the same on every page, screen and report: a share is never shown
-without how many it is a share of ("100% agree" of 11 voters is not "100% agree" of 11,000)."""
+"""How counts and shares of voters are said in words on the presenter's screen, in the report and on members' pages:
+a raw share says how many voters it is a share of ("100% agree" of 11 voters is not "100% agree" of 11,000). Model
+estimates for one region carry their interval instead: a region's count could single out the few who voted there."""
 
 from __future__ import annotations
 
