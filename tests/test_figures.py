@@ -7,6 +7,7 @@ def test_a_count_is_singular_only_for_one_and_has_thousands_separators():
     assert count_of(1, "vote") == "1 vote"
     assert count_of(0, "vote") == "0 votes"
     assert count_of(1204, "vote") == "1,204 votes"
+    assert count_of(4.6, "vote") == "5 votes" and count_of(1.2, "vote") == "1 vote"
 
 
 def test_a_share_always_says_how_many_it_is_a_share_of():

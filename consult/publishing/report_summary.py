@@ -13,7 +13,7 @@ import pandas as pd
 
 from consult.support import direct as support
 from consult.text.cleaning import shorten
-from consult.text.figures import share_of_voters
+from consult.text.figures import count_of, share_of_voters
 
 # how a probability reads in words (the scale of the IPCC and of UK intelligence assessment, simplified)
 LIKELIHOOD_WORDS = ((0.95, "almost certain"), (0.8, "very likely"), (0.6, "likely"),
@@ -87,16 +87,13 @@ def everywhere_finding(published: pd.DataFrame, top: int = 3, quotes: Quotes | N
     leaders = voted.head(top)
     items = "".join(
         f"<li>{quotes.html(row.text, getattr(row, 'proposal_id', None))}: {likelihood(row.prob_all)} "
-        f"({row.prob_all:.0%}) to have a majority in all 12 regions; {share_of_voters(row.support, row.votes)} agree"
+        f"({row.prob_all:.0%}) to have a majority in all 12 regions; "
+        f"{share_of_voters(row.support, row.votes)} agree"
         + (f", least in {_esc(_named(row.weakest_region))}" if _named(row.weakest_region) else "") + ".</li>"
         for row in leaders.itertuples())
     lead = ("Supported in every region" if leaders["prob_all"].iloc[0] >= 0.6 else
             "No proposal is yet likely to have a majority in every region; the closest")
     return f"{lead}:<ul>{items}</ul>"
-
-
-def _votes(count: float) -> str:
-    return f"{count:,.0f} vote{'' if round(count) == 1 else 's'}"
 
 
 DIVIDES_AT = 0.10  # regional estimates this far apart (10 points) are a difference worth reporting as division
@@ -117,7 +114,7 @@ def division_finding(published: pd.DataFrame, votes_per_region: float | None = N
     if widest < DIVIDES_AT:
         needed = support.votes_to_detect(DIVIDES_AT)
         if votes_per_region is None or votes_per_region < needed:
-            density = (f"a typical proposal has {_votes(votes_per_region)} from each region"
+            density = (f"a typical proposal has {count_of(votes_per_region, 'vote')} from each region"
                        if votes_per_region is not None else "the votes per region are not known")
             return (f"We cannot detect regional differences at this density: {density}, and telling a "
                     f"{DIVIDES_AT * 100:.0f}-point difference between one region and the rest from chance takes "
@@ -125,7 +122,7 @@ def division_finding(published: pd.DataFrame, votes_per_region: float | None = N
                     "shows how little the votes can tell yet, not that the regions agree.")
         return (f"The regions largely agree: no proposal's regional estimates are more than {widest * 100:.0f} "
                 f"points apart (the widest: {quotes.html(split['text'].iloc[0], split['proposal_id'].iloc[0] if 'proposal_id' in split else None)}), with a typical "
-                f"{_votes(votes_per_region)} per region on a proposal, enough to see a "
+                f"{count_of(votes_per_region, 'vote')} per region on a proposal, enough to see a "
                 f"{DIVIDES_AT * 100:.0f}-point difference.")
     split = split[split["divisiveness"] >= DIVIDES_AT]
     items = "".join(
@@ -188,8 +185,8 @@ def uncertain_finding(*, votes_per_region: float | None, themes_total: int, them
               f"{_esc(baseline)} baseline, and for nothing else (age, length of membership, activism)."]
     needed = support.votes_to_detect(DIVIDES_AT)
     if votes_per_region is not None and votes_per_region < needed:
-        points.append(f"Regional figures lean on the national figure: with {_votes(votes_per_region)} per region on "
-                      f"a typical proposal (about {needed:,} are needed), differences of {DIVIDES_AT * 100:.0f} "
+        points.append(f"Regional figures lean on the national figure: with {count_of(votes_per_region, 'vote')} per "
+                      f"region on a typical proposal (about {needed:,} are needed), differences of {DIVIDES_AT * 100:.0f} "
                       "points cannot be told from chance yet.")
     unchecked = themes_total - themes_checked
     if themes_total and unchecked:

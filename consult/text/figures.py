@@ -5,9 +5,10 @@ estimates for one region carry their interval instead: a region's count could si
 from __future__ import annotations
 
 
-def count_of(number: int, thing: str) -> str:
-    """'1 vote', '11 votes', '1,204 votes' (`thing` in the singular, made plural with an s)."""
-    number = int(number)
+def count_of(number: float, thing: str) -> str:
+    """'1 vote', '11 votes', '1,204 votes' (`thing` in the singular, made plural with an s); a typical count such
+    as a median is rounded to a whole one ('4.6' -> '5 votes')."""
+    number = int(round(number))
     return f"{number:,} {thing}{'' if number == 1 else 's'}"
 
 
