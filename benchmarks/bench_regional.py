@@ -7,7 +7,7 @@
 --scenarios: per-region coverage, calibration of "a majority in every region" and the top 20 on member-level truth
 of four shapes (benchmarks/regional_scenarios.py), at median 1, 5 and 20 votes per cell.
 --identifiability: whether the votes can tell if the small regions are distinctive, from exact forecasts that differ
-only there (benchmarks/regional_identifiability.py), at median 1 and 5; about 50 min a density at 24 seeds here.
+only there (benchmarks/regional_identifiability.py), at median 1 and 5; about 40 min a density at 24 seeds here.
 
 Simulated consultations with known per-region truth (voters skewed to London as in the brief; cell effects drawn
 from a heavy-tailed t(4), not the model's own normal, so the model is not graded on its own assumptions):
