@@ -15,7 +15,8 @@ def _small(shape: str, rows: int = 25) -> scenarios.Consultation:
 
 def test_under_the_true_spreads_intervals_cover_and_the_likelihood_is_a_probability():
     data = _small("tiny regions")
-    forecast, log_lik, covered = scenarios.exact_forecast(data, data.cell_sd, check_regions=(scenarios.NORTHERN_IRELAND, scenarios.NORTH_EAST))
+    small = (scenarios.NORTHERN_IRELAND, scenarios.NORTH_EAST)
+    forecast, log_lik, covered = scenarios.exact_forecast(data, data.cell_sd, check_regions=small)
     assert np.all((forecast >= 0) & (forecast <= 1))
     # the truth's own setting covers about 95% of the small regions' cells
     assert 0.8 <= covered.mean() <= 1.0
