@@ -80,3 +80,42 @@ def test_a_rebuild_reuses_the_vectors_of_unchanged_proposals_and_embeds_only_new
     assert embedded == [["Protect Welsh in every school", "Fund rural buses"]]
     assert np.allclose(rebuilt._vectors[0], first._vectors[0])
     assert rebuilt.query("More control of bus services for the North East")["proposal_id"].tolist()[0] == 1
+
+
+def test_newer_proposals_weighed_as_the_index_weighs_words_are_found_as_before():
+    """`extended` (the per-check index of proposals newer than the shared one) offers what an index fitted on the
+    newer proposals alone offered, word for word, while transforming the draft once."""
+    from consult.text import embeddings
+
+    index = SimilarityIndex([1, 2], ["Protect the Welsh language in schools", "Give councils more say over buses"])
+    newer_ids, newer_texts = [7, 8], ["Bring rail services under the assembly's control",
+                                      "Fund more police officers in rural areas"]
+    extended = index.extended(newer_ids, newer_texts)
+    assert (extended._vectorizer is index._vectorizer) == embeddings.available()
+    own = SimilarityIndex(newer_ids, newer_texts)
+    for draft in ("Put rail services under assembly control", "More police for the countryside", "Ferries"):
+        assert index.query(draft, extra=extended)["proposal_id"].tolist() == \
+            index.query(draft, extra=own)["proposal_id"].tolist()
+    assert index.query("Put rail services under assembly control", extra=extended)["proposal_id"].tolist()[0] == 7
+
+
+def test_without_the_embedding_model_newer_proposals_keep_words_the_index_never_saw(monkeypatch):
+    """Word overlap is all there is without the model: a newer proposal found only through a word the shared
+    index has never seen must still be offered."""
+    from consult.text import embeddings
+
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    index = SimilarityIndex([1], ["Protect the Welsh language in schools"])
+    extended = index.extended([7], ["Reopen the Skegness ferry terminal"])
+    assert extended._vectorizer is not index._vectorizer
+    assert index.query("Skegness ferry terminal should reopen", extra=extended)["proposal_id"].tolist() == [7]
+
+
+def test_each_proposal_is_offered_once_best_first_and_at_most_top():
+    texts = [f"Give the North East control over its bus services {suffix}" for suffix in ("now", "soon", "today")]
+    index = SimilarityIndex([1, 2, 3], texts)
+    found = index.query("Give the North East control over its bus services", top=2,
+                        extra=index.extended([1], [texts[0]]))
+    assert len(found) == 2 and found["proposal_id"].is_unique
+    assert found["score"].is_monotonic_decreasing
+    assert found["proposal_id"].dtype == np.int64

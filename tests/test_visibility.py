@@ -41,7 +41,7 @@ def test_members_see_published_only_and_their_own_pending(world):
         assert visibility.visible_proposal(engine, consultation.id, proposal.id, reader.id) is None
     assert visibility.visible_proposal(engine, consultation.id, pending.id, author.id).body == SECRET
     assert list(visibility.newest(engine, consultation.id)["id"]) == [public.id]
-    assert list(visibility.published_since(engine, consultation.id, 0)["id"]) == [public.id]
+    assert [pid for pid, _ in visibility.published_since(engine, consultation.id, 0)] == [public.id]
 
 
 def test_every_status_change_bumps_the_version_and_tells_listeners(world):

@@ -105,19 +105,17 @@ _NEWER_INDEX = Kept()
 def similar_to(consultation_id: int, text: str, *, top: int = 3) -> pd.DataFrame:
     """Published proposals like `text` (proposal_id, score), best first: the shared index, plus every proposal
     published since it was built, read afresh (one published a second ago is found)."""
-    from consult.proposals.similar import SimilarityIndex
-
     url = database_url()
     version = changes.version(engine_for(url), consultation_id)
     index = similarity_index(consultation_id, version)
     newer = visibility.published_since(engine_for(url), consultation_id, index.max_id)
-    ids = tuple(newer["id"].tolist())
+    ids = tuple(pid for pid, _ in newer)
     held = _NEWER_INDEX.get((url, consultation_id))
     if held is not None and held[:2] == (version, ids):
         newer_index = held[2]  # nothing published since the last check: its index as it was
     else:
-        newer_index = SimilarityIndex(list(ids), newer["body"].tolist(),
-                                      reuse=None if held is None else held[2].memo())
+        newer_index = index.extended(list(ids), [body for _, body in newer],
+                                     reuse=None if held is None else held[2].memo())
         # one per consultation, replaced when anything changes: a hidden proposal's words go with the old one
         _NEWER_INDEX.keep((url, consultation_id), (version, ids, newer_index))
     return index.query(text, top=top, extra=newer_index)

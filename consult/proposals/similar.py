@@ -136,6 +136,23 @@ class SimilarityIndex:
         # sentence vectors (100,000 proposals in 100 MB) find paraphrases that share no word
         self._vectors = self._sentence_vectors(reuse) if self.texts and embeddings.available() else None
 
+    def extended(self, ids: list[int], texts: list[str], *, reuse: VectorMemo | None = None) -> SimilarityIndex:
+        """An index of proposals newer than this one that weighs words as this one does (its vocabulary and word
+        weights, fitted on every proposal it holds rather than on the few new ones), so a check works the draft's
+        words out once for both. Built on every check in a busy room: transforming a few texts costs a fraction of
+        fitting a vectorizer. Without the embedding model, word overlap is all there is, and a word this index has
+        never seen must still count: then the newer proposals get a vectorizer of their own."""
+        if self._matrix is None or not embeddings.available():
+            return SimilarityIndex(ids, texts, reuse=reuse)
+        newer = SimilarityIndex.__new__(SimilarityIndex)
+        newer.ids = np.asarray(ids)
+        newer.texts = list(texts)
+        newer.max_id = int(newer.ids.max()) if len(newer.ids) else 0
+        newer._vectorizer = self._vectorizer
+        newer._matrix = self._vectorizer.transform(newer.texts) if newer.texts else None
+        newer._vectors = newer._sentence_vectors(reuse) if newer.texts else None
+        return newer
+
     def memo(self) -> VectorMemo | None:
         """The sentence vectors by (proposal id, digest of its text): what a later rebuild may reuse, holding no
         text (a hidden or erased proposal's words do not outlive the index that showed them)."""
@@ -156,17 +173,24 @@ class SimilarityIndex:
             vectors[found] = reuse.vectors[[rows[position] for position in found]]
         return vectors
 
-    def lexical_scores(self, text: str) -> np.ndarray:
-        """Word-overlap cosine of `text` with every indexed proposal."""
+    def lexical_scores(self, text: str, words=None) -> np.ndarray:
+        """Word-overlap cosine of `text` with every indexed proposal; `words`: `text` already through this index's
+        vectorizer (`_words`), when the caller has it."""
         if self._matrix is None or not text.strip():
             return np.zeros(len(self.ids))
-        return (self._matrix @ self._vectorizer.transform([text]).T).toarray().ravel()
+        words = self._words(text) if words is None else words
+        return (self._matrix @ words.T).toarray().ravel()
 
-    def _candidates(self, text: str, draft: np.ndarray | None) -> list[tuple[int, str, float, np.ndarray | None]]:
+    def _words(self, text: str):
+        return self._vectorizer.transform([text])
+
+    def _candidates(self, text: str, draft: np.ndarray | None,
+                    words=None) -> list[tuple[int, str, float, np.ndarray | None]]:
         """The proposals sharing most words with `text`, and those nearest in meaning (a paraphrase may share no
         word: "Keep A&E open" / "Do not close the accident and emergency department"); (id, text, word overlap,
-        its sentence vector or None). `draft`: the unit sentence vector of `text` (None without the model)."""
-        scores = self.lexical_scores(text)
+        its sentence vector or None). `draft`: the unit sentence vector of `text` (None without the model);
+        `words`: as in `lexical_scores`."""
+        scores = self.lexical_scores(text, words)
         best = np.argsort(-scores, kind="stable")[:CANDIDATES]
         chosen = [int(i) for i in best if scores[i] >= MIN_OVERLAP]
         if self._vectors is not None and draft is not None:
@@ -188,9 +212,11 @@ class SimilarityIndex:
         # the draft is embedded once, and the candidates' sentence vectors come from the index (a check used to
         # embed every candidate again: most of its time)
         draft = unit(embeddings.embed([text]))[0] if embeddings.available() else None
-        candidates = self._candidates(text, draft)
+        words = self._words(text) if self._matrix is not None else None
+        candidates = self._candidates(text, draft, words)
         if extra is not None and len(extra.ids):
-            candidates += extra._candidates(text, draft)
+            shared = words is not None and extra._vectorizer is self._vectorizer
+            candidates += extra._candidates(text, draft, words if shared else None)
         if not candidates:
             return pd.DataFrame(columns=["proposal_id", "score"])
         bodies = [body for _, body, _, _ in candidates]
@@ -203,9 +229,18 @@ class SimilarityIndex:
             scores, threshold = np.array([score for _, _, score, _ in candidates]), LEXICAL_THRESHOLD
         else:
             scores, threshold = meaning, OFFER_THRESHOLD
-        frame = pd.DataFrame({"proposal_id": [pid for pid, *_ in candidates], "score": scores})
-        frame = frame[frame["score"] >= (threshold if min_score is None else min_score)]
-        return frame.sort_values("score", ascending=False, kind="stable").drop_duplicates("proposal_id").head(top)
+        threshold = threshold if min_score is None else min_score
+        # best first (ties in candidate order), each proposal once at its best score; worked out on the few
+        # candidates directly (a frame sorted and de-duplicated cost more than the rest of the check)
+        offered: dict[int, float] = {}
+        for position in np.argsort(-scores, kind="stable"):
+            pid, score = candidates[position][0], float(scores[position])
+            if score >= threshold and pid not in offered:
+                offered[pid] = score
+                if len(offered) == top:
+                    break
+        return pd.DataFrame({"proposal_id": np.fromiter(offered, dtype=np.int64, count=len(offered)),
+                             "score": np.fromiter(offered.values(), dtype=np.float64, count=len(offered))})
 
 
 def score_pairs(first: list[str], second: list[str], corpus: list[str]) -> pd.DataFrame:

@@ -78,12 +78,13 @@ def visible_proposal(engine: Engine, consultation_id: int, proposal_id: int,
     return None if row is None else Proposal(*row)
 
 
-def published_since(engine: Engine, consultation_id: int, after_id: int) -> pd.DataFrame:
-    """Published proposals (id, body) newer than `after_id`: what a similarity index built earlier has not seen."""
+def published_since(engine: Engine, consultation_id: int, after_id: int) -> list[tuple[int, str]]:
+    """Published proposals (id, body) newer than `after_id`, oldest first: what a similarity index built earlier has
+    not seen. Plain rows: it is read on every "similar proposals" check, where a frame cost ten times the query."""
     query = (select(_P.id, _P.body).where(_P.consultation_id == consultation_id, _P.id > after_id, may_see(None))
              .order_by(_P.id))
     with engine.connect() as conn:
-        return pd.read_sql(query, conn)
+        return [(int(pid), body) for pid, body in conn.execute(query)]
 
 
 def newest(engine: Engine, consultation_id: int, n: int = 5) -> pd.DataFrame:
