@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from streamlit import config as _streamlit_config
 
 from consult import storage
 from consult.storage import db
@@ -22,6 +23,11 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # reach the AppTests, which name their database in secrets
 for _name in ("CONSULT_DATABASE_URL", "CONSULT_TRUSTED_PROXIES"):
     os.environ.pop(_name, None)
+# everything the app keeps in session state must stay picklable: Streamlit checks it on every run where the tests
+# run the app (AppTest here, and the servers the browser tests start, which inherit this environment); the served
+# app leaves the check off (.streamlit/config.toml)
+os.environ["STREAMLIT_RUNNER_ENFORCE_SERIALIZABLE_SESSION_STATE"] = "true"  # read by `streamlit run`
+_streamlit_config.set_option("runner.enforceSerializableSessionState", True)  # AppTest reads the option
 
 
 def shared_data(*parts: str) -> Path:

@@ -16,3 +16,20 @@ def test_preload_loads_what_the_member_pages_import():
     for module in ("consult.app.session", "consult.access.member_join", "consult.opinion.groups", "consult.proposals.similar",
                    "alembic.command"):
         assert module in sys.modules
+
+
+def test_the_served_app_skips_the_pickling_check_and_the_tests_keep_it(tmp_path):
+    """Streamlit's "session state must pickle" check pickles all of it on every run: off where members use the
+    app, on wherever the tests run it, where it still stops a page that puts something unpicklable there."""
+    import tomllib
+    from pathlib import Path
+
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    served = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert served["runner"]["enforceSerializableSessionState"] is False
+    assert config.get_option("runner.enforceSerializableSessionState") is True
+    script = tmp_path / "app.py"
+    script.write_text("import threading\nimport streamlit as st\nst.session_state['lock'] = threading.Lock()\n")
+    assert AppTest.from_file(str(script)).run().exception

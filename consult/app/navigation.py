@@ -6,6 +6,7 @@ and at phone width it leaves off-screen links in the tab order."""
 from __future__ import annotations
 
 import base64
+import copy
 from pathlib import Path
 
 import streamlit as st
@@ -56,17 +57,30 @@ HELD_BACK_SECTION = "Held back"  # staff pages this user may not open yet: the s
 OFFICER_SECTION = "Policy officers"
 
 
+# one made page per kind, for the process: making a page resolves and checks its file on disk (a tenth of a
+# session's first run when every session made its twenty). Each session gets copies (`_page`): Streamlit marks
+# the page it is about to run on the page object itself, so sessions must not share them.
+_MADE_PAGES: dict[tuple, st.Page] = {}
+
+
 def _page(name: str, title: str, icon: str, url: str, *, landing: bool = False,
           hidden: bool = False) -> st.Page:
-    return st.Page(f"consult/app/pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url,
-                   default=landing, visibility="hidden" if hidden else "visible")
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()  # pages are found from the running script's folder
+    kind = (context.pages_manager.main_script_parent if context else None, name, title, icon, url, landing, hidden)
+    made = _MADE_PAGES.get(kind)
+    if made is None:
+        made = _MADE_PAGES[kind] = st.Page(f"consult/app/pages/{name}.py", title=title, icon=f":material/{icon}:",
+                                           url_path=url, default=landing,
+                                           visibility="hidden" if hidden else "visible")
+    return copy.copy(made)
 
 
 def app_pages(role: str | None, *, landing_on_sign_in: bool) -> dict[str, list[st.Page]]:
     """The pages this user may open, by section: members' pages for everyone, then the role's own. Built once per
-    browser session for each role: making a page resolves its file on disk, which cost a tenth of every page run
-    when the twenty pages were made afresh each time. (Not shared between sessions: Streamlit marks the page it
-    is about to run on the page object itself.)"""
+    browser session for each role, from the process's made pages (`_page`): making a page resolves its file on
+    disk, which cost a tenth of every page run when the twenty pages were made afresh each time."""
     key = (role, landing_on_sign_in)
     if st.session_state.get("consult_pages_key") == key:
         return st.session_state["consult_pages"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from consult.storage import schema as s
 
@@ -37,9 +37,11 @@ def notify(consultation_ids: set[int]) -> None:
         listener(set(consultation_ids))
 
 
+_VERSION = select(s.consultations.c.visibility_version).where(s.consultations.c.id == bindparam("consultation_id"))
+
+
 def version(engine: Engine, consultation_id: int) -> int:
     """The current visibility version (one indexed read; cache keys include it)."""
     with engine.connect() as conn:
-        found = conn.execute(select(s.consultations.c.visibility_version)
-                             .where(s.consultations.c.id == consultation_id)).scalar()
+        found = conn.execute(_VERSION, {"consultation_id": consultation_id}).scalar()
     return int(found or 0)

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.storage import changes, db, tallies
@@ -120,9 +120,14 @@ def delete_consultation(engine: Engine, consultation_id: int) -> None:
         conn.execute(delete(s.consultations).where(s.consultations.c.id == consultation_id))
 
 
+# read on every member page run: statements built once (building one costs as much as running it on SQLite)
+_BY_ID = select(s.consultations).where(s.consultations.c.id == bindparam("consultation_id"))
+_BY_CODE = select(s.consultations).where(s.consultations.c.join_code == bindparam("join_code"))
+
+
 def get_consultation(engine: Engine, consultation_id: int) -> Consultation:
     with engine.connect() as conn:
-        row = conn.execute(select(s.consultations).where(s.consultations.c.id == consultation_id)).first()
+        row = conn.execute(_BY_ID, {"consultation_id": consultation_id}).first()
     if row is None:
         raise NotFound(f"There is no consultation {consultation_id}.")
     return Consultation.from_row(row)
@@ -131,7 +136,7 @@ def get_consultation(engine: Engine, consultation_id: int) -> Consultation:
 def find_consultation(engine: Engine, join_code: str) -> Consultation:
     code = normalise_join_code(join_code)
     with engine.connect() as conn:
-        row = conn.execute(select(s.consultations).where(s.consultations.c.join_code == code)).first()
+        row = conn.execute(_BY_CODE, {"join_code": code}).first()
     if row is None:
         raise NotFound(f"No consultation has the join code {code or '(empty)'}. Check the code and try again.")
     return Consultation.from_row(row)

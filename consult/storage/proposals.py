@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.proposals.flags import flags
@@ -118,17 +118,22 @@ def add_proposal(
     return Proposal(new_id, consultation_id, author_id, region, tier, text, status, created)
 
 
+# read on every run of the propose page: built once
+_WRITTEN = select(func.count()).where(s.proposals.c.author_id == bindparam("participant_id"))
+_AUTHOR = select(s.proposals.c.author_id).where(s.proposals.c.id == bindparam("proposal_id"),
+                                                s.proposals.c.consultation_id == bindparam("consultation_id"))
+
+
 def proposals_written(engine: Engine, participant_id: int) -> int:
     """How many proposals a member has made (against the per-member limit)."""
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).where(s.proposals.c.author_id == participant_id)).scalar()
+        return conn.execute(_WRITTEN, {"participant_id": participant_id}).scalar()
 
 
 def proposal_author(engine: Engine, proposal_id: int, consultation_id: int) -> int | None:
     """The participant who wrote a proposal of this consultation, or None (unknown proposal, or no author)."""
     with engine.connect() as conn:
-        return conn.execute(select(s.proposals.c.author_id).where(
-            s.proposals.c.id == proposal_id, s.proposals.c.consultation_id == consultation_id)).scalar()
+        return conn.execute(_AUTHOR, {"proposal_id": proposal_id, "consultation_id": consultation_id}).scalar()
 
 
 def get_proposal(engine: Engine, proposal_id: int) -> Proposal:

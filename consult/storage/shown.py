@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 
 from consult.storage import db
 from consult.storage import schema as s
@@ -11,17 +11,18 @@ from consult.storage.errors import retry_on_disconnect
 from consult.storage.participants import counted
 from consult.storage.records import now_ms
 
+# both rows in one read, built once: this runs for every card a member is shown
+_BOTH = (select(s.proposals.c.consultation_id)
+         .join(s.participants, s.participants.c.consultation_id == s.proposals.c.consultation_id)
+         .where(s.proposals.c.id == bindparam("proposal_id"), s.participants.c.id == bindparam("participant_id")))
+
 
 @retry_on_disconnect
 def record_shown(engine: Engine, participant_id: int, proposal_id: int) -> bool:
     """Note that the member was shown the proposal (a later showing keeps the first time); False when either is
     gone or they belong to different consultations: a card on screen is no reason to fail the page."""
-    # both rows in one read: this runs for every card a member is shown
-    both = (select(s.proposals.c.consultation_id)
-            .join(s.participants, s.participants.c.consultation_id == s.proposals.c.consultation_id)
-            .where(s.proposals.c.id == proposal_id, s.participants.c.id == participant_id))
     with db.writing(engine) as conn:
-        consultation_id = conn.execute(both).scalar()
+        consultation_id = conn.execute(_BOTH, {"proposal_id": proposal_id, "participant_id": participant_id}).scalar()
         if consultation_id is None:
             return False
         conn.execute(db.insert_ignoring(conn, s.proposal_views, ("participant_id", "proposal_id")),

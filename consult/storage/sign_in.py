@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 
 from consult.storage import db
 from consult.storage import schema as s
@@ -45,6 +45,11 @@ def _forget_idle_rows(conn, stamp: int) -> None:
     conn.execute(delete(t).where(t.c.last_ms < stamp - DAY_ROWS_KEPT_MS, daily))
 
 
+# every join and every first vote of an open joiner reserves a try: built once
+_LOCKED_ROW = (select(s.sign_in_throttle.c.failures, s.sign_in_throttle.c.next_try_ms)
+               .where(s.sign_in_throttle.c.key == bindparam("key")).with_for_update())
+
+
 def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *,
                 clock: Callable[[], int] = now_ms) -> float:
     """Seconds before `key` may try again (the try is refused), or 0.0 when it may try now (and it is counted).
@@ -59,7 +64,7 @@ def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *,
         _forget_idle_rows(conn, clock())
         conn.execute(db.upsert(conn, t, ("key",), _placeholder_row),
                      [{"key": key, "failures": 0, "next_try_ms": 0, "last_ms": clock()}])
-        row = conn.execute(select(t.c.failures, t.c.next_try_ms).where(t.c.key == key).with_for_update()).one()
+        row = conn.execute(_LOCKED_ROW, {"key": key}).one()
         stamp = clock()
         if row.next_try_ms > stamp:
             conn.execute(t.update().where(t.c.key == key).values(last_ms=stamp))

@@ -62,10 +62,11 @@ def cast_vote(engine: Engine, participant_id: int, proposal_id: int, value: int)
         tallies.apply_vote(conn, row.consultation_id, proposal_id, voter.region, old, value)
 
 
+_MY_VOTES = select(s.votes.c.proposal_id, s.votes.c.value).where(s.votes.c.participant_id == bindparam("participant_id"))
+
+
 def participant_votes(engine: Engine, participant_id: int) -> dict[int, int]:
     """proposal_id -> current vote for one participant."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(s.votes.c.proposal_id, s.votes.c.value).where(s.votes.c.participant_id == participant_id)
-        ).all()
+        rows = conn.execute(_MY_VOTES, {"participant_id": participant_id}).all()
     return {proposal_id: value for proposal_id, value in rows}
