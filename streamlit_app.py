@@ -15,7 +15,7 @@ st.set_page_config(page_title="consult: have your say", page_icon=navigation.FAV
 navigation.page_style()
 # staff whose session just ended (idle, or signed out elsewhere) land on the sign-in page with the reason
 staff_signed_out = role is None and "signed_out_reason" in st.session_state
-pages = navigation.app_pages(role, landing_on_sign_in=staff_signed_out)
+pages = navigation.app_pages(role, landing_on_sign_in=staff_signed_out, held_back=navigation.keeps_held_back_pages())
 
 # Streamlit's own menu stays hidden: members get a bar of links on their pages, staff a sidebar of links
 current = st.navigation(pages, position="hidden")

@@ -246,6 +246,24 @@ def test_staff_pages_need_a_sign_in(app_db):
     assert "No staff accounts" in at.warning[0].value
 
 
+def test_staff_addresses_answer_on_a_first_run_and_members_moving_on_do_not_carry_them(app_db):
+    """The stand-ins at staff pages' addresses (a sign-in page that then shows the page) are registered on a
+    session's first run, where an address is opened, and for anyone not taking part; a member moving between
+    member pages goes without them (they were a twentieth of what each member page run cost the server)."""
+    from consult.app import navigation
+
+    engine, url, consultation = app_db
+    visitor = _app(url).run()
+    assert navigation.HELD_BACK_SECTION in visitor.session_state["consult_pages"]
+    at, _member = _joined(url, engine, consultation)
+    at.run()
+    assert navigation.HELD_BACK_SECTION in at.session_state["consult_pages"]  # the first run
+    at.switch_page("consult/app/pages/vote.py").run()
+    assert navigation.HELD_BACK_SECTION not in at.session_state["consult_pages"]
+    vote_button(at, "agree").click().run()
+    assert not at.exception and navigation.HELD_BACK_SECTION not in at.session_state["consult_pages"]
+
+
 def test_sign_in_with_wrong_then_right_password(app_db):
     _, url, _ = app_db
     accounts = {"officer1": {"role": "officer", "password_hash": auth.hash_password(PASSWORD)}}

@@ -77,11 +77,11 @@ def _page(name: str, title: str, icon: str, url: str, *, landing: bool = False,
     return copy.copy(made)
 
 
-def app_pages(role: str | None, *, landing_on_sign_in: bool) -> dict[str, list[st.Page]]:
+def app_pages(role: str | None, *, landing_on_sign_in: bool, held_back: bool = True) -> dict[str, list[st.Page]]:
     """The pages this user may open, by section: members' pages for everyone, then the role's own. Built once per
     browser session for each role, from the process's made pages (`_page`): making a page resolves its file on
     disk, which cost a tenth of every page run when the twenty pages were made afresh each time."""
-    key = (role, landing_on_sign_in)
+    key = (role, landing_on_sign_in, held_back)
     if st.session_state.get("consult_pages_key") == key:
         return st.session_state["consult_pages"]
     pages = {MEMBER_SECTION: [
@@ -99,13 +99,23 @@ def app_pages(role: str | None, *, landing_on_sign_in: bool) -> dict[str, list[s
         pages["Staff"] = [_page("signin", "Staff sign-in", "key", "signin", landing=landing_on_sign_in)]
     # a staff page's address (a bookmark, a link in an email) opens for anyone: signed out it asks them to sign
     # in and then shows the page; a facilitator is told the page is for officers. Not "Page not found".
-    held_back = {"officer": [], "facilitator": OFFICER_PAGES}.get(role, OFFICER_PAGES + [FACILITATOR_PAGE])
-    if held_back:
+    # `held_back` False: left out where no one can be opening one (see `keeps_held_back_pages`)
+    stand_ins = {"officer": [], "facilitator": OFFICER_PAGES}.get(role, OFFICER_PAGES + [FACILITATOR_PAGE])
+    if stand_ins and held_back:
         pages[HELD_BACK_SECTION] = [
             _page("signin" if role is None else "officers_only", title, icon, url, hidden=True)
-            for _name, title, icon, url in held_back]
+            for _name, title, icon, url in stand_ins]
     st.session_state["consult_pages_key"], st.session_state["consult_pages"] = key, pages
     return pages
+
+
+def keeps_held_back_pages() -> bool:
+    """Whether this run registers the staff pages' stand-ins. An address is opened (typed, bookmarked, followed
+    from an email) only on a session's first run, so they are there then, for anyone not yet taking part, and
+    while one of them is open; a member moving between member pages leaves them out (twelve pages more in two of
+    the messages of every run, a twentieth of what a member's journey costs the server)."""
+    return ("consult_pages_key" not in st.session_state or st.session_state.get("member") is None
+            or st.session_state.get("held_back_title") is not None)
 
 
 def page_style() -> None:
