@@ -101,7 +101,9 @@ def open_form(default_code: str, linked=None) -> None:
     if not code.strip():
         problems.append("Enter the join code.")
     consultation = None
-    if code.strip():
+    if linked is not None and storage.normalise_join_code(code) == linked.join_code:
+        consultation = linked  # read on this run already
+    elif code.strip():
         try:
             consultation = storage.find_consultation(engine(), code)
         except storage.NotFound as exc:
@@ -194,8 +196,10 @@ if current is not None:
 
 linked_code = st.query_params.get(session.JOIN_PARAM, "")
 linked = _find(linked_code)
-if linked is not None:
-    member_views.warm_member_views(linked.id)  # ready by the time the member has chosen a region and joined
+if linked is not None and st.session_state.get("warmed_for") != linked.id:
+    # ready by the time the member has chosen a region and joined; once per tab (the press that joins need not)
+    member_views.warm_member_views(linked.id)
+    st.session_state["warmed_for"] = linked.id
 if linked is not None and linked.access in ("members", "mixed"):
     verify_form(linked)
     if linked.access == "mixed":
