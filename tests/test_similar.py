@@ -119,3 +119,19 @@ def test_each_proposal_is_offered_once_best_first_and_at_most_top():
     assert len(found) == 2 and found["proposal_id"].is_unique
     assert found["score"].is_monotonic_decreasing
     assert found["proposal_id"].dtype == np.int64
+
+
+def test_newer_proposals_compete_for_the_places_an_index_rebuilt_with_them_would_give():
+    """The index of newer proposals shares the main index's places for candidates: a check offers what an index
+    rebuilt with every proposal offers (word weights aside: the rebuilt one counts the newer proposals too)."""
+    from consult.demo import consultation as demo
+
+    corpus = demo.generate(n_participants=200, n_proposals=400).proposals["body"].tolist()
+    older, newer = corpus[:370], corpus[370:]
+    index = SimilarityIndex(list(range(370)), older)
+    extended = index.extended(list(range(370, 400)), newer)
+    rebuilt = SimilarityIndex(list(range(400)), corpus)
+    drafts = [text[: len(text) // 2] for text in corpus[::13]]
+    same = [index.query(draft, extra=extended)["proposal_id"].tolist() == rebuilt.query(draft)["proposal_id"].tolist()
+            for draft in drafts]
+    assert sum(same) >= len(drafts) - 1, f"{sum(same)} of {len(drafts)}"  # 31 of 31 when written

@@ -184,22 +184,35 @@ class SimilarityIndex:
     def _words(self, text: str):
         return self._vectorizer.transform([text])
 
-    def _candidates(self, text: str, draft: np.ndarray | None,
-                    words=None) -> list[tuple[int, str, float, np.ndarray | None]]:
+    def _candidates(self, text: str, draft: np.ndarray | None, words=None,
+                    newer: SimilarityIndex | None = None) -> list[tuple[int, str, float, np.ndarray | None]]:
         """The proposals sharing most words with `text`, and those nearest in meaning (a paraphrase may share no
         word: "Keep A&E open" / "Do not close the accident and emergency department"); (id, text, word overlap,
         its sentence vector or None). `draft`: the unit sentence vector of `text` (None without the model);
-        `words`: as in `lexical_scores`."""
+        `words`: as in `lexical_scores`. `newer`: an index of newer proposals weighing words as this one does
+        (`extended`), taken as part of this one: its proposals compete for the same places, as they would in an
+        index rebuilt with them."""
+        ids, texts, vectors = self.ids, self.texts, self._vectors
         scores = self.lexical_scores(text, words)
+        if newer is not None and len(newer.ids):
+            ids, texts = np.concatenate([ids, newer.ids]), texts + newer.texts
+            scores = np.concatenate([scores, newer.lexical_scores(text, words)])
+            vectors = None if vectors is None or newer._vectors is None else (vectors, newer._vectors)
         best = np.argsort(-scores, kind="stable")[:CANDIDATES]
         chosen = [int(i) for i in best if scores[i] >= MIN_OVERLAP]
-        if self._vectors is not None and draft is not None:
-            nearness = self._vectors @ draft
+        if vectors is not None and draft is not None:
+            # the nearness of each part, side by side (no copy of the index's vectors)
+            nearness = (np.concatenate([part @ draft for part in vectors]) if isinstance(vectors, tuple)
+                        else vectors @ draft)
             nearest = np.argpartition(-nearness, min(CANDIDATES, len(nearness) - 1))[:CANDIDATES]
             nearest = nearest[np.argsort(-nearness[nearest], kind="stable")]
             chosen += [int(i) for i in nearest if int(i) not in chosen]
-        return [(int(self.ids[i]), self.texts[i], float(scores[i]),
-                 None if self._vectors is None else self._vectors[i]) for i in chosen]
+        return [(int(ids[i]), texts[i], float(scores[i]), self._vector_at(i, newer)) for i in chosen]
+
+    def _vector_at(self, position: int, newer: SimilarityIndex | None) -> np.ndarray | None:
+        if position < len(self.ids):
+            return None if self._vectors is None else self._vectors[position]
+        return None if newer._vectors is None else newer._vectors[position - len(self.ids)]
 
     def query(self, text: str, *, top: int = 5, min_score: float | None = None,
               extra: pd.DataFrame | SimilarityIndex | None = None) -> pd.DataFrame:
@@ -213,10 +226,12 @@ class SimilarityIndex:
         # embed every candidate again: most of its time)
         draft = unit(embeddings.embed([text]))[0] if embeddings.available() else None
         words = self._words(text) if self._matrix is not None else None
-        candidates = self._candidates(text, draft, words)
-        if extra is not None and len(extra.ids):
-            shared = words is not None and extra._vectorizer is self._vectorizer
-            candidates += extra._candidates(text, draft, words if shared else None)
+        if extra is not None and len(extra.ids) and words is not None and extra._vectorizer is self._vectorizer:
+            candidates = self._candidates(text, draft, words, newer=extra)
+        else:
+            candidates = self._candidates(text, draft, words)
+            if extra is not None and len(extra.ids):  # weighed by words of its own: places of its own
+                candidates += extra._candidates(text, draft)
         if not candidates:
             return pd.DataFrame(columns=["proposal_id", "score"])
         bodies = [body for _, body, _, _ in candidates]
