@@ -38,7 +38,7 @@ def world(engine):
                                   author_id=leaver_id)
     theirs_to_vote_on = storage.add_proposal(engine, consultation.id, body="Fund buses in every region",
                                              author_id=others[0].id)
-    storage.record_shown(engine, leaver_id, theirs_to_vote_on.id)
+    storage.record_shown(engine, leaver_id, theirs_to_vote_on.id, consultation.id)
     storage.cast_vote(engine, leaver_id, theirs_to_vote_on.id, 1)
     storage.cast_vote(engine, leaver_id, theirs_to_vote_on.id, -1)
     for person in others:

@@ -94,7 +94,7 @@ def test_the_report_says_who_chose_to_answer(engine, consultation):
                  for i, text in enumerate(texts)]
     for member in members:
         for proposal in proposals:
-            storage.record_shown(engine, member.id, proposal.id)
+            storage.record_shown(engine, member.id, proposal.id, consultation.id)
         storage.cast_vote(engine, member.id, proposals[0].id, 1)
     page = report.build(engine, consultation.id)
     assert "<h3>Who chose to answer</h3>" in page

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from consult.storage import db
 from consult.storage import schema as s
@@ -11,23 +12,21 @@ from consult.storage.errors import retry_on_disconnect
 from consult.storage.participants import counted
 from consult.storage.records import now_ms
 
-# both rows in one read, built once: this runs for every card a member is shown
-_BOTH = (select(s.proposals.c.consultation_id)
-         .join(s.participants, s.participants.c.consultation_id == s.proposals.c.consultation_id)
-         .where(s.proposals.c.id == bindparam("proposal_id"), s.participants.c.id == bindparam("participant_id")))
-
 
 @retry_on_disconnect
-def record_shown(engine: Engine, participant_id: int, proposal_id: int) -> bool:
+def record_shown(engine: Engine, participant_id: int, proposal_id: int, consultation_id: int) -> bool:
     """Note that the member was shown the proposal (a later showing keeps the first time); False when either is
-    gone or they belong to different consultations: a card on screen is no reason to fail the page."""
-    with db.writing(engine) as conn:
-        consultation_id = conn.execute(_BOTH, {"proposal_id": proposal_id, "participant_id": participant_id}).scalar()
-        if consultation_id is None:
-            return False
-        conn.execute(db.insert_ignoring(conn, s.proposal_views, ("participant_id", "proposal_id")),
-                     [{"consultation_id": consultation_id, "participant_id": participant_id,
-                       "proposal_id": proposal_id, "shown_ms": now_ms()}])
+    gone or either is not of `consultation_id`: a card on screen is no reason to fail the page.
+
+    One insert, no read first (this runs for every card a member is shown): the table's foreign keys pair the
+    member and the proposal each with the consultation, so a mismatch cannot be stored and is refused here."""
+    try:
+        with db.writing(engine) as conn:
+            conn.execute(db.insert_ignoring(conn, s.proposal_views, ("participant_id", "proposal_id")),
+                         [{"consultation_id": consultation_id, "participant_id": participant_id,
+                           "proposal_id": proposal_id, "shown_ms": now_ms()}])
+    except IntegrityError:
+        return False
     return True
 
 

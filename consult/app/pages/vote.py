@@ -63,7 +63,7 @@ if current is None or current in mine or current not in published.index:
                                       member.id, set(mine))
     st.session_state["current_proposal"] = current
     if current is not None:  # what was put in front of the member, answered or not (support.selection reads it)
-        storage.record_shown(engine, member.id, int(current))
+        storage.record_shown(engine, member.id, int(current), consultation.id)
 
 if current is None and total == 0:
     st.info("No proposals yet: be the first. Members' proposals appear here as soon as they are added.",
