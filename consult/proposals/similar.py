@@ -124,15 +124,21 @@ def _digest(text: str) -> str:
 class SimilarityIndex:
     """TF-IDF over stemmed words and word pairs for candidates; sentence embeddings to confirm them."""
 
-    def __init__(self, ids: list[int] | np.ndarray, texts: list[str], *, reuse: VectorMemo | None = None) -> None:
+    def __init__(self, ids: list[int] | np.ndarray, texts: list[str], *, reuse: VectorMemo | None = None,
+                 weighed_like: SimilarityIndex | None = None) -> None:
         """`reuse`: the `memo()` of an earlier index of the same consultation; proposals it holds with the same id
         and text keep their sentence vectors, so a rebuild after a moderation embeds only what is new (embedding
-        100,000 proposals is most of a 25 s build)."""
+        100,000 proposals is most of a 25 s build). `weighed_like`: an index whose fitted word weights this one
+        uses instead of fitting its own (see `extended`)."""
         self.ids = np.asarray(ids)
         self.texts = list(texts)
         self.max_id = int(self.ids.max()) if len(self.ids) else 0
-        self._vectorizer = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, min_df=1, dtype=np.float32)
-        self._matrix = self._vectorizer.fit_transform(texts) if len(texts) else None
+        if weighed_like is not None:
+            self._vectorizer = weighed_like._vectorizer
+            self._matrix = self._vectorizer.transform(self.texts) if self.texts else None
+        else:
+            self._vectorizer = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, min_df=1, dtype=np.float32)
+            self._matrix = self._vectorizer.fit_transform(texts) if len(texts) else None
         # sentence vectors (100,000 proposals in 100 MB) find paraphrases that share no word
         self._vectors = self._sentence_vectors(reuse) if self.texts and embeddings.available() else None
 
@@ -142,16 +148,8 @@ class SimilarityIndex:
         words out once for both. Built on every check in a busy room: transforming a few texts costs a fraction of
         fitting a vectorizer. Without the embedding model, word overlap is all there is, and a word this index has
         never seen must still count: then the newer proposals get a vectorizer of their own."""
-        if self._matrix is None or not embeddings.available():
-            return SimilarityIndex(ids, texts, reuse=reuse)
-        newer = SimilarityIndex.__new__(SimilarityIndex)
-        newer.ids = np.asarray(ids)
-        newer.texts = list(texts)
-        newer.max_id = int(newer.ids.max()) if len(newer.ids) else 0
-        newer._vectorizer = self._vectorizer
-        newer._matrix = self._vectorizer.transform(newer.texts) if newer.texts else None
-        newer._vectors = newer._sentence_vectors(reuse) if newer.texts else None
-        return newer
+        shares = self._matrix is not None and embeddings.available()
+        return SimilarityIndex(ids, texts, reuse=reuse, weighed_like=self if shares else None)
 
     def memo(self) -> VectorMemo | None:
         """The sentence vectors by (proposal id, digest of its text): what a later rebuild may reuse, holding no
