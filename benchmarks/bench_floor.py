@@ -98,8 +98,8 @@ def run_round(name: str, args, logs: Path, cores: tuple) -> tuple[float, int, in
         if name == FLOOR:
             server, base = start_floor(stack, logs / "floor.log")
         else:
-            _url, _engine, _consultation_id = stack.enter_context(demo_database(args.database))
-            [(server, base)] = start_servers(stack, _url, 1, logs)
+            url, _engine, _consultation_id = stack.enter_context(demo_database(args.database))
+            [(server, base)] = start_servers(stack, url, 1, logs)
             time.sleep(2.0)  # the preload has reported ready; let its last imports settle before the clock starts
         _on(client_core)
         return measure(server.pid, base, args.members, args.ramp, demo.JOIN_CODE)
