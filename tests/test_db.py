@@ -77,3 +77,55 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path):
     with engine.connect() as conn:  # and foreign keys are enforced again afterwards
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def _rename(engine, consultation_id: int, title: str) -> None:
+    from sqlalchemy import update
+
+    from consult.storage import schema
+
+    with db.writing(engine) as conn:
+        conn.execute(update(schema.consultations).where(schema.consultations.c.id == consultation_id)
+                     .values(title=title))
+
+
+def _title(conn, consultation_id: int) -> str:
+    from sqlalchemy import select
+
+    from consult.storage import schema
+
+    return conn.execute(select(schema.consultations.c.title)
+                        .where(schema.consultations.c.id == consultation_id)).scalar_one()
+
+
+def test_reading_sees_one_snapshot_and_a_plain_read_sees_each_commit(engine, consultation):
+    """`db.reading` is one snapshot on both databases; a plain connection (which on SQLite no longer opens a
+    transaction of its own) sees a commit made between two of its statements, as PostgreSQL's default does."""
+    with db.reading(engine) as conn:
+        before = _title(conn, consultation.id)
+        _rename(engine, consultation.id, "Renamed while a snapshot was open")
+        assert _title(conn, consultation.id) == before
+    with engine.connect() as conn:
+        assert _title(conn, consultation.id) == "Renamed while a snapshot was open"
+        _rename(engine, consultation.id, "Renamed between two plain reads")
+        assert _title(conn, consultation.id) == "Renamed between two plain reads"
+    with db.reading(engine) as conn:  # the snapshot's isolation is not left on the pooled connection
+        assert _title(conn, consultation.id) == "Renamed between two plain reads"
+    with engine.connect() as conn:
+        _rename(engine, consultation.id, "Renamed once more")
+        assert _title(conn, consultation.id) == "Renamed once more"
+
+
+def test_a_plain_read_on_sqlite_sends_no_begin(sqlite_engine, tmp_path):
+    from sqlalchemy import event, text
+
+    sent: list[str] = []
+    event.listen(sqlite_engine, "before_cursor_execute", lambda _c, _cur, statement, *_: sent.append(statement))
+    with sqlite_engine.connect() as conn:
+        conn.execute(text("SELECT 1")).all()
+    with db.reading(sqlite_engine) as conn:
+        conn.execute(text("SELECT 2")).all()
+    with db.writing(sqlite_engine) as conn:
+        conn.execute(text("SELECT 3")).all()
+    assert sent == ["SELECT 1", "BEGIN", "SELECT 2", "BEGIN IMMEDIATE", "SELECT 3"]
+

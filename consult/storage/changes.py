@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from consult.storage import schema as s
+from consult.storage.plain_reads import fetch_rows
 
 _LISTENERS: list[Callable[[set[int]], None]] = []
 PENDING_KEY = "consult_changed"
@@ -42,6 +43,5 @@ _VERSION = select(s.consultations.c.visibility_version).where(s.consultations.c.
 
 def version(engine: Engine, consultation_id: int) -> int:
     """The current visibility version (one indexed read; cache keys include it)."""
-    with engine.connect() as conn:
-        found = conn.execute(_VERSION, {"consultation_id": consultation_id}).scalar()
-    return int(found or 0)
+    rows = fetch_rows(engine, _VERSION, {"consultation_id": consultation_id})
+    return int(rows[0][0]) if rows else 0

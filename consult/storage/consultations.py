@@ -14,6 +14,7 @@ from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, Refused, StoreError
 from consult.storage.participants import counted
+from consult.storage.plain_reads import fetch_rows
 from consult.storage.records import Consultation, now_ms
 from consult.storage.scopes import WHOLE_PARTY, Scope
 from consult.text.cleaning import clean_text
@@ -121,25 +122,24 @@ def delete_consultation(engine: Engine, consultation_id: int) -> None:
 
 
 # read on every member page run: statements built once (building one costs as much as running it on SQLite)
-_BY_ID = select(s.consultations).where(s.consultations.c.id == bindparam("consultation_id"))
-_BY_CODE = select(s.consultations).where(s.consultations.c.join_code == bindparam("join_code"))
+_COLUMNS = [s.consultations.c[name] for name in Consultation.__dataclass_fields__]
+_BY_ID = select(*_COLUMNS).where(s.consultations.c.id == bindparam("consultation_id"))
+_BY_CODE = select(*_COLUMNS).where(s.consultations.c.join_code == bindparam("join_code"))
 
 
 def get_consultation(engine: Engine, consultation_id: int) -> Consultation:
-    with engine.connect() as conn:
-        row = conn.execute(_BY_ID, {"consultation_id": consultation_id}).first()
-    if row is None:
+    rows = fetch_rows(engine, _BY_ID, {"consultation_id": consultation_id})
+    if not rows:
         raise NotFound(f"There is no consultation {consultation_id}.")
-    return Consultation.from_row(row)
+    return Consultation.from_values(rows[0])
 
 
 def find_consultation(engine: Engine, join_code: str) -> Consultation:
     code = normalise_join_code(join_code)
-    with engine.connect() as conn:
-        row = conn.execute(_BY_CODE, {"join_code": code}).first()
-    if row is None:
+    rows = fetch_rows(engine, _BY_CODE, {"join_code": code})
+    if not rows:
         raise NotFound(f"No consultation has the join code {code or '(empty)'}. Check the code and try again.")
-    return Consultation.from_row(row)
+    return Consultation.from_values(rows[0])
 
 
 def list_consultations(engine: Engine) -> pd.DataFrame:

@@ -62,12 +62,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        options = conn.get_execution_options()
         # A deferred transaction that reads and then writes can fail with "database is locked" without
         # waiting, when another writer committed in between; writers take the lock up front instead.
-        if conn.get_execution_options().get("consult_write"):
+        if options.get("consult_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        elif options.get(SNAPSHOT_OPTION):
             conn.exec_driver_sql("BEGIN")
+        # Any other connection only reads (writes go through `writing`): each statement is its own snapshot, as on
+        # PostgreSQL at its default READ COMMITTED, without a BEGIN statement (a fifth of a one-row read's cost)
 
 
 _WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
@@ -103,10 +106,15 @@ def writing(engine: Engine) -> Iterator[Connection]:
         changes.notify(changed)
 
 
+SNAPSHOT_OPTION = "consult_snapshot"
+
+
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    """One read transaction (a consistent snapshot)."""
-    with engine.connect() as conn, conn.begin():
+    """One read transaction that sees one consistent snapshot of the database, on SQLite and on PostgreSQL (where
+    it runs at REPEATABLE READ). A plain `engine.connect()` reads each statement as of its own start."""
+    options = {SNAPSHOT_OPTION: True} if is_sqlite(engine) else {"isolation_level": "REPEATABLE READ"}
+    with engine.connect().execution_options(**options) as conn, conn.begin():
         yield conn
 
 

@@ -12,6 +12,7 @@ from consult.storage.audit import audit
 from consult.storage.consultations import PROPOSAL_PHASES
 from consult.storage.errors import HeldForReview, NotFound, Refused, StoreError, one, retry_on_disconnect
 from consult.storage.participants import MEMBERS_ONLY_NOW
+from consult.storage.plain_reads import fetch_rows
 from consult.storage.records import Consultation, Proposal, now_ms
 from consult.text.cleaning import clean_text, dedupe_key
 
@@ -126,14 +127,13 @@ _AUTHOR = select(s.proposals.c.author_id).where(s.proposals.c.id == bindparam("p
 
 def proposals_written(engine: Engine, participant_id: int) -> int:
     """How many proposals a member has made (against the per-member limit)."""
-    with engine.connect() as conn:
-        return conn.execute(_WRITTEN, {"participant_id": participant_id}).scalar()
+    return fetch_rows(engine, _WRITTEN, {"participant_id": participant_id})[0][0]
 
 
 def proposal_author(engine: Engine, proposal_id: int, consultation_id: int) -> int | None:
     """The participant who wrote a proposal of this consultation, or None (unknown proposal, or no author)."""
-    with engine.connect() as conn:
-        return conn.execute(_AUTHOR, {"proposal_id": proposal_id, "consultation_id": consultation_id}).scalar()
+    rows = fetch_rows(engine, _AUTHOR, {"proposal_id": proposal_id, "consultation_id": consultation_id})
+    return rows[0][0] if rows else None
 
 
 def get_proposal(engine: Engine, proposal_id: int) -> Proposal:

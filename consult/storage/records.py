@@ -45,6 +45,16 @@ class Consultation:
     def from_row(cls, row: Any) -> Consultation:
         return cls(**{field: getattr(row, field) for field in cls.__dataclass_fields__})
 
+    @classmethod
+    def from_values(cls, values: tuple) -> Consultation:
+        """From the values of the record's fields in their order (a driver's plain row)."""
+        values = list(values)
+        values[_RESULTS_VISIBLE] = bool(values[_RESULTS_VISIBLE])  # SQLite hands back a Boolean as 0 or 1
+        return cls(*values)
+
+
+_RESULTS_VISIBLE = list(Consultation.__dataclass_fields__).index("results_visible")
+
 
 @dataclass(frozen=True)
 class Participant:

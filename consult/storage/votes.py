@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, and_, bindparam, select
 
 from consult.storage import db, tallies
 from consult.storage import schema as s
 from consult.storage.consultations import VOTING_PHASES
 from consult.storage.errors import NotFound, Refused, StoreError, retry_on_disconnect
 from consult.storage.participants import MEMBERS_ONLY_NOW
+from consult.storage.plain_reads import fetch_rows
 from consult.storage.records import now_ms
 
 VOTE_VALUES = {1: "agree", -1: "disagree", 0: "pass"}
@@ -23,10 +24,14 @@ _VOTE_TARGET = (
     .where(s.proposals.c.id == bindparam("proposal_id"))
     .with_for_update(key_share=True, of=s.proposals)
 )
-_VOTER = select(s.participants.c.consultation_id, s.participants.c.region, s.participants.c.verified).where(
-    s.participants.c.id == bindparam("participant_id"))
-_CURRENT_VOTE = select(s.votes.c.value).where(s.votes.c.participant_id == bindparam("participant_id"),
-                                              s.votes.c.proposal_id == bindparam("proposal_id"))
+# the voter and their current vote on the proposal (None: a first vote), in one read
+_VOTER = (
+    select(s.participants.c.consultation_id, s.participants.c.region, s.participants.c.verified,
+           s.votes.c.value.label("current"))
+    .select_from(s.participants.outerjoin(s.votes, and_(s.votes.c.participant_id == s.participants.c.id,
+                                                        s.votes.c.proposal_id == bindparam("proposal_id"))))
+    .where(s.participants.c.id == bindparam("participant_id"))
+)
 _VOTE_EVENT = s.vote_events.insert()
 
 
@@ -48,12 +53,12 @@ def cast_vote(engine: Engine, participant_id: int, proposal_id: int, value: int)
             raise Refused("That proposal is not open for votes (it may have been moderated or merged).")
         if row.phase not in VOTING_PHASES:
             raise Refused("Voting is closed in this consultation.")
-        voter = conn.execute(_VOTER, {"participant_id": participant_id}).first()
+        voter = conn.execute(_VOTER, {"participant_id": participant_id, "proposal_id": proposal_id}).first()
         if voter is None or voter.consultation_id != row.consultation_id:
             raise NotFound("You are not registered in this consultation; please join again.")
         if row.access == "members" and not voter.verified:
             raise Refused(MEMBERS_ONLY_NOW)
-        old = conn.execute(_CURRENT_VOTE, {"participant_id": participant_id, "proposal_id": proposal_id}).scalar()
+        old = voter.current
         values = {"consultation_id": row.consultation_id, "participant_id": participant_id,
                   "proposal_id": proposal_id, "value": value}
         conn.execute(db.upsert(conn, s.votes, ("participant_id", "proposal_id"), _current_vote_update),
@@ -67,6 +72,4 @@ _MY_VOTES = select(s.votes.c.proposal_id, s.votes.c.value).where(s.votes.c.parti
 
 def participant_votes(engine: Engine, participant_id: int) -> dict[int, int]:
     """proposal_id -> current vote for one participant."""
-    with engine.connect() as conn:
-        rows = conn.execute(_MY_VOTES, {"participant_id": participant_id}).all()
-    return {proposal_id: value for proposal_id, value in rows}
+    return dict(fetch_rows(engine, _MY_VOTES, {"participant_id": participant_id}))
