@@ -56,3 +56,17 @@ def test_mixture_quantiles_match_bisection_on_the_mixture():
         found = logistic_cells.mixture_quantile(weight, mean, sd, level)
         cdf = (weight * stats.norm.cdf((found[:, None] - mean) / sd)).sum(axis=1)
         assert np.abs(cdf - level).max() < 1e-6
+
+
+def test_a_mixture_settled_at_its_quantile_keeps_it():
+    """Newton's step from the quantile itself lands on the bracket's end: the answer must stay there, not move to
+    the bracket's middle (a cell's estimate came out 1e-4 off, and differed with what else was in the batch)."""
+    rng = np.random.default_rng(11)
+    n = 20_000
+    weight = rng.dirichlet(np.ones(21), n)
+    mean = rng.normal(-1.0, 0.3, (n, 1)) + rng.normal(0.0, 0.2, (n, 21))
+    sd = rng.uniform(0.18, 1.05, (n, 21))
+    for level in (0.025, 0.5, 0.975):
+        found = logistic_cells.mixture_quantile(weight, mean, sd, level)
+        cdf = (weight * stats.norm.cdf((found[:, None] - mean) / sd)).sum(axis=1)
+        assert np.abs(cdf - level).max() < 1e-7

@@ -102,10 +102,12 @@ def mixture_quantile(weight: np.ndarray, mean: np.ndarray, sd: np.ndarray, level
         below = (w * special.ndtr(standard)).sum(axis=1) - level
         density = (w * np.exp(-0.5 * standard**2) / (s * np.sqrt(2 * np.pi))).sum(axis=1)
         lo, hi = np.where(below < 0, x, low[todo]), np.where(below > 0, x, high[todo])
-        step = x - below / np.maximum(density, 1e-300)
-        x = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
-        low[todo], high[todo], guess[todo] = lo, hi, x
         settled = (np.abs(below) < 1e-8) | (hi - lo < 1e-9)
+        step = x - below / np.maximum(density, 1e-300)
+        # a settled mixture keeps the point it was settled at: from a root, Newton's step lands on the root itself
+        # (one end of the bracket), which the bracket test below would otherwise trade for the bracket's middle
+        x = np.where(settled, x, np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi)))
+        low[todo], high[todo], guess[todo] = lo, hi, x
         todo = todo[~settled]
         if todo.size == 0:
             break
