@@ -82,7 +82,8 @@ def test_the_published_proposals_mirror_matches_a_full_read_as_proposals_arrive(
 def _votes_mirror(engine, cid, clock):
     return Mirror(lambda since: storage.votes_frame(engine, cid, published_only=True, changed_since_ms=since),
                   stamp="updated_ms", key=VOTE_KEY, full_every=30, clock=clock,
-                  fingerprint=lambda before: storage.votes_fingerprint(engine, cid, before, published_only=True))
+                  fingerprint=lambda after, before: storage.votes_fingerprint(engine, cid, before, after_ms=after,
+                                                                              published_only=True))
 
 
 def _voting(engine, cid, n_people=3, n_proposals=3):
@@ -150,3 +151,37 @@ def test_the_published_proposals_fingerprint_matches_what_anyone_may_see(engine,
     seen = visibility.visible_proposals(engine, consultation.id)["created_ms"]
     before = int(seen.max()) + 5
     assert visibility.visible_fingerprint(engine, consultation.id, before) == (len(seen), int((before - seen).sum()))
+
+
+def test_the_fingerprint_can_cover_a_span_of_stamps_only(engine, consultation):
+    people, proposals = _voting(engine, consultation.id)
+    for person in people:
+        storage.cast_vote(engine, person, proposals[0], 1)
+    stamps = storage.votes_frame(engine, consultation.id, published_only=True)["updated_ms"].sort_values()
+    before, after = int(stamps.max()) + 1, int(stamps.iloc[1])
+    inside = stamps[stamps >= after]
+    assert storage.votes_fingerprint(engine, consultation.id, before, after_ms=after, published_only=True) == (
+        len(inside), int((before - inside).sum()))
+
+
+def test_the_check_looks_at_the_last_minutes_and_a_whole_read_comes_round_for_the_rest(engine, consultation):
+    from sqlalchemy import update
+
+    from consult.storage import schema
+
+    people, proposals, now, mirror = _mirror_after_a_first_vote(engine, consultation)
+    storage.cast_vote(engine, people[1], proposals[1], -1)
+    newest = int(mirror.current()["updated_ms"].max())
+    # a vote stamped twenty minutes before the newest held and committed only now: no transaction lasts that
+    # long, so the check (over the ten minutes before its read) does not look for it...
+    storage.cast_vote(engine, people[2], proposals[2], 0)
+    with engine.begin() as conn:
+        conn.execute(update(schema.votes).where(schema.votes.c.participant_id == people[2])
+                     .values(updated_ms=newest - 20 * 60_000))
+    now[0] = 31
+    assert len(mirror.current()) == 2 and mirror.checks == 1
+    # ...and the whole read that comes round every ten minutes finds it
+    now[0] = 601
+    pd.testing.assert_frame_equal(ordered(mirror.current()),
+                                  ordered(storage.votes_frame(engine, consultation.id, published_only=True)))
+    assert mirror.full_reads == 2

@@ -51,8 +51,8 @@ def votes_for(url: str, consultation_id: int, version: int | None = None) -> pd.
     mirror = _mirror(("votes", url, consultation_id, version), lambda: Mirror(
         lambda since: storage.votes_frame(engine_for(url), consultation_id, published_only=True,
                                           changed_since_ms=since), stamp="updated_ms", key=VOTE_KEY,
-        fingerprint=lambda before: storage.votes_fingerprint(engine_for(url), consultation_id, before,
-                                                             published_only=True)))
+        fingerprint=lambda after, before: storage.votes_fingerprint(engine_for(url), consultation_id, before,
+                                                                    after_ms=after, published_only=True)))
     return _VOTES.get((url, consultation_id, version), mirror.current)
 
 
@@ -61,7 +61,8 @@ def published_for(url: str, consultation_id: int, version: int) -> pd.DataFrame:
     mirror = _mirror(("published", url, consultation_id, version), lambda: Mirror(
         lambda since: visibility.visible_proposals(engine_for(url), consultation_id, created_since_ms=since)[
             ["body", "tier", "region", "created_ms"]], stamp="created_ms",
-        fingerprint=lambda before: visibility.visible_fingerprint(engine_for(url), consultation_id, before)))
+        fingerprint=lambda after, before: visibility.visible_fingerprint(engine_for(url), consultation_id, before,
+                                                                         after_ms=after)))
     return _PUBLISHED.get((url, consultation_id, version), mirror.current)
 
 

@@ -41,19 +41,21 @@ def votes_frame(engine: Engine, consultation_id: int, *, published_only: bool = 
     return frame.astype({"participant_id": "int64", "proposal_id": "int64", "value": "int8", "updated_ms": "int64"})
 
 
-def votes_fingerprint(engine: Engine, consultation_id: int, before_ms: int, *, published_only: bool = False,
-                      verified_only: bool = False) -> tuple[int, int]:
-    """Of the votes `votes_frame` would read, those stamped before `before_ms`: how many, and the sum of how long
-    before it each was stamped. A copy holding the same rows has the same two numbers; a vote it missed (a late
-    commit) or holds in an older state (a change since) moves at least one (stamps only grow)."""
+def votes_fingerprint(engine: Engine, consultation_id: int, before_ms: int, *, after_ms: int | None = None,
+                      published_only: bool = False, verified_only: bool = False) -> tuple[int, int]:
+    """Of the votes `votes_frame` would read, those stamped before `before_ms` (and at or after `after_ms`): how
+    many, and the sum of how long before `before_ms` each was stamped. A copy holding the same rows has the same
+    two numbers; a vote it missed (a late commit) or holds in an older state (a change since) moves at least one
+    (stamps only grow)."""
     return stamp_fingerprint(engine, _votes_query(consultation_id, published_only=published_only,
-                                                  verified_only=verified_only), s.votes.c.updated_ms, before_ms)
+                                                  verified_only=verified_only), s.votes.c.updated_ms, before_ms,
+                             after_ms=after_ms)
 
 
-def stamp_fingerprint(engine: Engine, query, stamp, before_ms: int) -> tuple[int, int]:
-    """(rows of `query` with `stamp` before `before_ms`, the sum of `before_ms - stamp` over them): one aggregate
-    read instead of the rows (sums of ages, not of stamps, stay far inside 64 bits)."""
-    rows = query.where(stamp < before_ms).subquery()
+def stamp_fingerprint(engine: Engine, query, stamp, before_ms: int, *, after_ms: int | None = None) -> tuple[int, int]:
+    """(rows of `query` with `stamp` in [`after_ms`, `before_ms`), the sum of `before_ms - stamp` over them): one
+    aggregate read instead of the rows (sums of ages, not of stamps, stay far inside 64 bits)."""
+    rows = query.where(stamp < before_ms, *([] if after_ms is None else [stamp >= after_ms])).subquery()
     age = before_ms - rows.c[stamp.name]
     with engine.connect() as conn:
         found = conn.execute(select(func.count(), func.coalesce(func.sum(age), 0)).select_from(rows)).one()

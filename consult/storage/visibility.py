@@ -61,11 +61,13 @@ def visible_proposals(engine: Engine, consultation_id: int, viewer_id: int | Non
     return frame.drop(columns=["author_id"]).set_index("id")
 
 
-def visible_fingerprint(engine: Engine, consultation_id: int, before_ms: int) -> tuple[int, int]:
+def visible_fingerprint(engine: Engine, consultation_id: int, before_ms: int, *,
+                        after_ms: int | None = None) -> tuple[int, int]:
     """`reads.stamp_fingerprint` of what anyone may see, by `created_ms`: whether a copy of it is whole."""
     from consult.storage.reads import stamp_fingerprint
 
-    return stamp_fingerprint(engine, _visible_query(consultation_id, None), _P.created_ms, before_ms)
+    return stamp_fingerprint(engine, _visible_query(consultation_id, None), _P.created_ms, before_ms,
+                             after_ms=after_ms)
 
 
 def visible_proposal(engine: Engine, consultation_id: int, proposal_id: int,
