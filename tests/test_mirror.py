@@ -185,3 +185,19 @@ def test_the_check_looks_at_the_last_minutes_and_a_whole_read_comes_round_for_th
     pd.testing.assert_frame_equal(ordered(mirror.current()),
                                   ordered(storage.votes_frame(engine, consultation.id, published_only=True)))
     assert mirror.full_reads == 2
+
+
+def test_the_published_frame_is_what_anyone_may_see(engine, consultation):
+    from consult.storage import visibility
+
+    people, proposals = _voting(engine, consultation.id)
+    storage.add_proposal(engine, consultation.id, body="A regional proposal for the North West only",
+                         author_id=people[1], tier="region", is_seed=True)
+    storage.set_proposal_status(engine, proposals[1], "hidden", actor="test", reason="a duplicate")
+    storage.add_participant(engine, consultation.id, region="E12000002")
+    expected = visibility.visible_proposals(engine, consultation.id)[["body", "tier", "region", "created_ms"]]
+    pd.testing.assert_frame_equal(visibility.published_frame(engine, consultation.id), expected)
+    newest = int(expected["created_ms"].max())
+    pd.testing.assert_frame_equal(visibility.published_frame(engine, consultation.id, created_since_ms=newest),
+                                  expected[expected["created_ms"] >= newest])
+    assert visibility.published_frame(engine, consultation.id, created_since_ms=newest + 10**9).empty

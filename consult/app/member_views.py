@@ -59,8 +59,8 @@ def votes_for(url: str, consultation_id: int, version: int | None = None) -> pd.
 def published_for(url: str, consultation_id: int, version: int) -> pd.DataFrame:
     """What members may see (index id; body, tier, region, created_ms); shared, read-only."""
     mirror = _mirror(("published", url, consultation_id, version), lambda: Mirror(
-        lambda since: visibility.visible_proposals(engine_for(url), consultation_id, created_since_ms=since)[
-            ["body", "tier", "region", "created_ms"]], stamp="created_ms",
+        lambda since: visibility.published_frame(engine_for(url), consultation_id, created_since_ms=since),
+        stamp="created_ms",
         fingerprint=lambda after, before: visibility.visible_fingerprint(engine_for(url), consultation_id, before,
                                                                          after_ms=after)))
     return _PUBLISHED.get((url, consultation_id, version), mirror.current)

@@ -11,10 +11,12 @@ everyone, a member's own pending one by them alone, hidden ones by nobody.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, and_, or_, select
+from sqlalchemy import ColumnElement, Engine, and_, bindparam, or_, select
 
 from consult.storage import schema as s
+from consult.storage.plain_reads import fetch_rows
 from consult.storage.records import Proposal
 
 PUBLIC_STATUS = "published"
@@ -26,7 +28,8 @@ _P = s.proposals.c
 
 
 def _rule(status, author, public: tuple[str, ...], viewer_id: int | None) -> ColumnElement[bool]:
-    published = status.in_(public)
+    # one status is an equality, not an IN list, so a statement built on the rule can be kept prebuilt
+    published = status == public[0] if len(public) == 1 else status.in_(public)
     if viewer_id is None:
         return published
     return or_(published, and_(author == viewer_id, status.in_(OWN_STATUSES)))
@@ -59,6 +62,26 @@ def visible_proposals(engine: Engine, consultation_id: int, viewer_id: int | Non
         frame = pd.read_sql(query, conn)
     frame["author_is_viewer"] = (frame["author_id"] == viewer_id) if viewer_id is not None else False
     return frame.drop(columns=["author_id"]).set_index("id")
+
+
+# what anyone may see, as app servers keep a copy of it (`published_frame`): built once, for `fetch_rows`
+_PUBLISHED = (select(_P.id, _P.body, _P.tier, _P.region, _P.created_ms)
+              .where(_P.consultation_id == bindparam("consultation_id"), may_see(None)).order_by(_P.id))
+_PUBLISHED_SINCE = _PUBLISHED.where(_P.created_ms >= bindparam("since_ms"))
+
+
+def published_frame(engine: Engine, consultation_id: int, *, created_since_ms: int | None = None) -> pd.DataFrame:
+    """`visible_proposals` for anyone (no viewer), as members' pages share it: index id; body, tier, region,
+    created_ms. Built from the driver's rows: an app server reads the proposals published since its last read
+    every few seconds, and pandas' SQL reader cost ten times the query."""
+    rows = (fetch_rows(engine, _PUBLISHED, {"consultation_id": consultation_id}) if created_since_ms is None else
+            fetch_rows(engine, _PUBLISHED_SINCE, {"consultation_id": consultation_id, "since_ms": created_since_ms}))
+    ids, body, tier, region, created = zip(*rows, strict=True) if rows else ((),) * 5
+    text = "str" if rows else object
+    return pd.DataFrame({"body": pd.array(body, dtype=text), "tier": pd.array(tier, dtype=text),
+                         "region": pd.array(region, dtype=text),
+                         "created_ms": np.array(created, dtype="int64")},
+                        index=pd.Index(np.array(ids, dtype="int64"), name="id"))
 
 
 def visible_fingerprint(engine: Engine, consultation_id: int, before_ms: int, *,
