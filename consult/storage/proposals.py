@@ -10,7 +10,7 @@ from consult.storage import db, visibility
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.consultations import PROPOSAL_PHASES
-from consult.storage.errors import HeldForReview, NotFound, Refused, StoreError, one, retry_on_disconnect
+from consult.storage.errors import HeldForReview, NotFound, Refused, StoreError, retry_on_disconnect
 from consult.storage.participants import MEMBERS_ONLY_NOW
 from consult.storage.plain_reads import fetch_rows
 from consult.storage.records import Consultation, Proposal, now_ms
@@ -37,6 +37,19 @@ def check_proposal_text(body: str, consultation: Consultation) -> list[str]:
 HELD_MESSAGE = "Thank you. Your proposal will appear once an organiser has checked it."
 
 
+# a member's proposal is saved in one transaction of these reads and the insert: built once (a statement costs as
+# much to build as to run on SQLite)
+_CONSULTATION = select(*[s.consultations.c[name] for name in Consultation.__dataclass_fields__]).where(
+    s.consultations.c.id == bindparam("consultation_id"))
+_LOCKED_AUTHOR = (select(s.participants.c.region, s.participants.c.consultation_id, s.participants.c.verified)
+                  .where(s.participants.c.id == bindparam("author_id")).with_for_update())
+_SAME_TEXT = select(*[s.proposals.c[name] for name in Proposal.__dataclass_fields__]).where(
+    s.proposals.c.consultation_id == bindparam("consultation_id"), s.proposals.c.dedupe_key == bindparam("dedupe_key"))
+_WRITTEN_HERE = select(func.count()).where(s.proposals.c.author_id == bindparam("author_id"),
+                                           s.proposals.c.consultation_id == bindparam("consultation_id"))
+_NEW_PROPOSAL = s.proposals.insert()
+
+
 @retry_on_disconnect
 def add_proposal(
     engine: Engine,
@@ -59,9 +72,10 @@ def add_proposal(
     text = clean_text(body)
     created = now_ms()
     with db.writing(engine) as conn:
-        consultation = Consultation.from_row(
-            one(conn, select(s.consultations).where(s.consultations.c.id == consultation_id), "consultation")
-        )
+        found = conn.execute(_CONSULTATION, {"consultation_id": consultation_id}).first()
+        if found is None:
+            raise NotFound("That consultation does not exist.")
+        consultation = Consultation.from_row(found)
         if consultation.phase not in PROPOSAL_PHASES and not is_seed:
             raise Refused("This consultation is not taking new proposals at the moment.")
         problems = check_proposal_text(text, consultation)
@@ -70,21 +84,14 @@ def add_proposal(
         if author_id is not None:
             # the lock on the author's row makes one member's submissions take turns, so a repeated press
             # (or a callback run twice) finds the first one here
-            author = conn.execute(
-                select(s.participants.c.region, s.participants.c.consultation_id, s.participants.c.verified)
-                .where(s.participants.c.id == author_id)
-                .with_for_update()
-            ).first()
+            author = conn.execute(_LOCKED_AUTHOR, {"author_id": author_id}).first()
             if author is None or author.consultation_id != consultation_id:
                 raise NotFound("You are not registered in this consultation; please join again.")
             if consultation.access == "members" and not author.verified:
                 raise Refused(MEMBERS_ONLY_NOW)
             region = region or author.region
         key = dedupe_key(text)
-        columns = [s.proposals.c[name] for name in Proposal.__dataclass_fields__]
-        duplicate = conn.execute(
-            select(*columns).where(s.proposals.c.consultation_id == consultation_id, s.proposals.c.dedupe_key == key)
-        ).first()
+        duplicate = conn.execute(_SAME_TEXT, {"consultation_id": consultation_id, "dedupe_key": key}).first()
         if duplicate is not None:
             if author_id is not None and duplicate.author_id == author_id and duplicate.status in visibility.OWN_STATUSES:
                 return Proposal(*duplicate)  # the same member sent the same text again: it is saved once
@@ -94,11 +101,8 @@ def add_proposal(
                 "This proposal has already been made. Find it in the voting queue and agree with it instead."
             )
         if author_id is not None:
-            written = conn.execute(
-                select(func.count()).where(
-                    s.proposals.c.author_id == author_id, s.proposals.c.consultation_id == consultation_id
-                )
-            ).scalar_one()
+            written = conn.execute(_WRITTEN_HERE, {"author_id": author_id,
+                                                   "consultation_id": consultation_id}).scalar_one()
             if written >= consultation.max_proposals_per_participant:
                 raise Refused(
                     f"You have reached this consultation's limit of {consultation.max_proposals_per_participant}"
@@ -106,12 +110,10 @@ def add_proposal(
                 )
         status = "pending" if not is_seed and (consultation.moderation == "pre" or flags(text)) else "published"
         try:
-            new_id = conn.execute(
-                s.proposals.insert().values(
-                    consultation_id=consultation_id, author_id=author_id, region=region, tier=tier, body=text,
-                    dedupe_key=key, status=status, is_seed=is_seed, created_ms=created, updated_ms=created,
-                )
-            ).inserted_primary_key[0]
+            new_id = conn.execute(_NEW_PROPOSAL, {
+                "consultation_id": consultation_id, "author_id": author_id, "region": region, "tier": tier,
+                "body": text, "dedupe_key": key, "status": status, "is_seed": is_seed, "created_ms": created,
+                "updated_ms": created}).inserted_primary_key[0]
         except IntegrityError as exc:  # a concurrent identical proposal won the race
             raise Refused("This proposal has already been made.") from exc
         if actor:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, bindparam, delete, select
 
 from consult.storage import db
 from consult.storage import schema as s
+from consult.storage.plain_reads import fetch_rows
 from consult.storage.records import now_ms
 
 IDLE_ROWS_KEPT_MS = 3_600_000  # a key with no try for an hour is forgotten once its wait is over
@@ -48,6 +49,11 @@ def _forget_idle_rows(conn, stamp: int) -> None:
 # every join and every first vote of an open joiner reserves a try: built once
 _LOCKED_ROW = (select(s.sign_in_throttle.c.failures, s.sign_in_throttle.c.next_try_ms)
                .where(s.sign_in_throttle.c.key == bindparam("key")).with_for_update())
+_COUNT_TRY = (s.sign_in_throttle.update().where(s.sign_in_throttle.c.key == bindparam("row_key"))
+              .values(failures=bindparam("failures"), next_try_ms=bindparam("next_try_ms"),
+                      last_ms=bindparam("last_ms")))
+_TOUCH = (s.sign_in_throttle.update().where(s.sign_in_throttle.c.key == bindparam("row_key"))
+          .values(last_ms=bindparam("last_ms")))
 
 
 def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *,
@@ -67,11 +73,11 @@ def reserve_try(engine: Engine, key: str, wait_after: Callable[[int], float], *,
         row = conn.execute(_LOCKED_ROW, {"key": key}).one()
         stamp = clock()
         if row.next_try_ms > stamp:
-            conn.execute(t.update().where(t.c.key == key).values(last_ms=stamp))
+            conn.execute(_TOUCH, {"row_key": key, "last_ms": stamp})
             return (row.next_try_ms - stamp) / 1000
         failures = row.failures + 1
-        conn.execute(t.update().where(t.c.key == key).values(
-            failures=failures, next_try_ms=stamp + int(wait_after(failures) * 1000), last_ms=stamp))
+        conn.execute(_COUNT_TRY, {"row_key": key, "failures": failures,
+                                  "next_try_ms": stamp + int(wait_after(failures) * 1000), "last_ms": stamp})
     return 0.0
 
 
@@ -101,9 +107,11 @@ def refund_try(engine: Engine, key: str, wait_after: Callable[[int], float]) -> 
 
 def count(engine: Engine, key: str) -> int:
     """How many tries `key` has counted (0 for a key never seen or forgotten)."""
-    t = s.sign_in_throttle
-    with engine.connect() as conn:
-        return int(conn.execute(select(t.c.failures).where(t.c.key == key)).scalar() or 0)
+    rows = fetch_rows(engine, _FAILURES, {"key": key})
+    return int(rows[0][0] or 0) if rows else 0
+
+
+_FAILURES = select(s.sign_in_throttle.c.failures).where(s.sign_in_throttle.c.key == bindparam("key"))
 
 
 def counts_by_prefix(engine: Engine, prefix: str) -> dict[str, int]:

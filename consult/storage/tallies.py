@@ -13,6 +13,7 @@ from consult import regions
 from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.participants import counted
+from consult.storage.plain_reads import fetch_rows
 
 COLUMN_FOR = {1: "agree", -1: "disagree", 0: "passes"}
 _TALLY_ROWS = select(s.proposal_region_tallies.c.region, s.proposal_region_tallies.c.agree,
@@ -137,7 +138,17 @@ def vote_totals(engine: Engine, proposal_ids: list[int]) -> pd.DataFrame:
     if not proposal_ids:
         return pd.DataFrame(columns=["agree", "disagree", "passes"], index=pd.Index([], name="proposal_id"))
     st_ = s.proposal_stats
-    with engine.connect() as conn:
-        rows = conn.execute(select(st_.c.proposal_id, st_.c.agree, st_.c.disagree, st_.c.passes)
-                            .where(st_.c.proposal_id.in_([int(pid) for pid in proposal_ids]))).all()
-    return pd.DataFrame(rows, columns=["proposal_id", "agree", "disagree", "passes"]).set_index("proposal_id")
+    if len(proposal_ids) <= 5:  # the few a member is offered instead of a new proposal: one prebuilt read each
+        rows = [row for pid in proposal_ids for row in fetch_rows(engine, _STATS_OF_ONE, {"proposal_id": int(pid)})]
+    else:
+        with engine.connect() as conn:
+            rows = conn.execute(select(st_.c.proposal_id, st_.c.agree, st_.c.disagree, st_.c.passes)
+                                .where(st_.c.proposal_id.in_([int(pid) for pid in proposal_ids]))).all()
+    ids, agree, disagree, passes = zip(*rows, strict=True) if rows else ((),) * 4
+    return pd.DataFrame({"agree": np.array(agree, dtype="int64"), "disagree": np.array(disagree, dtype="int64"),
+                         "passes": np.array(passes, dtype="int64")},
+                        index=pd.Index(np.array(ids, dtype="int64"), name="proposal_id"))
+
+
+_STATS_OF_ONE = select(s.proposal_stats.c.proposal_id, s.proposal_stats.c.agree, s.proposal_stats.c.disagree,
+                       s.proposal_stats.c.passes).where(s.proposal_stats.c.proposal_id == bindparam("proposal_id"))
