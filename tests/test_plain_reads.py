@@ -53,3 +53,13 @@ def test_fetch_rows_throws_away_a_dropped_postgres_connection(postgres_engine):
         plain_reads.fetch_rows(postgres_engine, select(func.pg_terminate_backend(func.pg_backend_pid())), {})
     assert raised.value.connection_invalidated
     assert storage.get_consultation(postgres_engine, consultation.id).title == "Drop"
+
+
+def test_statements_kept_compiled_are_bounded(sqlite_engine, monkeypatch):
+    from sqlalchemy import literal, select
+
+    monkeypatch.setattr(plain_reads, "MAX_KEPT", 2)
+    monkeypatch.setattr(plain_reads, "_COMPILED", {})
+    for number in range(5):  # a statement built afresh on each call, as no caller should
+        assert plain_reads.fetch_rows(sqlite_engine, select(literal(number).label("n")), {}) == [(number,)]
+    assert len(plain_reads._COMPILED) <= 2

@@ -24,6 +24,7 @@ class _Compiled:
 
 
 _COMPILED: dict[tuple[str, Any], _Compiled] = {}
+MAX_KEPT = 512  # compiled statements kept (there are a dozen)
 
 
 def _compile(engine: Engine, statement: Any) -> _Compiled:
@@ -42,13 +43,16 @@ def fetch_rows(engine: Engine, statement: Any, params: dict[str, Any]) -> list[t
     `statement` is a module-level Core statement (it is compiled once per dialect and kept): its `bindparam`s
     without a value are named in `params`; values written into it (a status, a flag) are fixed when it is built.
     Values come back as the driver gives them, with no SQLAlchemy type processing: only for columns of plain
-    numbers and text (a Boolean is 0/1 on SQLite). Each statement reads as of its own start, as a plain `engine.connect()` read does. Driver errors
-    are raised as SQLAlchemy's, and a dropped connection is thrown away (`connection_invalidated`), as
-    `Connection.execute` does, so `errors.retry_on_disconnect` works on these reads too.
+    numbers and text (a Boolean is 0/1 on SQLite). Each statement reads as of its own start, as a plain
+    `engine.connect()` read does. Driver errors are raised as SQLAlchemy's, and a dropped connection is thrown
+    away (`connection_invalidated`), as `Connection.execute` does, so `errors.retry_on_disconnect` works on these
+    reads too.
     """
     key = (engine.dialect.name, statement)
     compiled = _COMPILED.get(key)
     if compiled is None:
+        if len(_COMPILED) >= MAX_KEPT:  # a statement built per call by mistake must not grow this without end
+            _COMPILED.clear()
         compiled = _COMPILED[key] = _compile(engine, statement)
     missing = compiled.needed - params.keys()
     if missing:
