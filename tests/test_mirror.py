@@ -124,19 +124,25 @@ def test_a_whole_read_is_skipped_when_the_copy_matches_its_fingerprint(engine, c
     assert (mirror.full_reads, mirror.checks, mirror.changed_reads) == (1, 1, 1)
 
 
-def test_a_vote_committed_late_with_an_old_stamp_is_found_by_the_fingerprint(engine, consultation):
+def _mirror_missing_a_late_vote(engine, consultation, stamped_back_ms: int):
+    """(the mirror's clock, the mirror) after another server's slow transaction: the mirror holds two votes, and a
+    third is committed now with a stamp `stamped_back_ms` before the newest the copy holds."""
     from sqlalchemy import update
 
     from consult.storage import schema
 
     people, proposals, now, mirror = _mirror_after_a_first_vote(engine, consultation)
-    # another server's slow transaction: a vote stamped a minute before the newest the copy holds, committed now
     storage.cast_vote(engine, people[1], proposals[1], -1)
     newest = int(mirror.current()["updated_ms"].max())
     storage.cast_vote(engine, people[2], proposals[2], 0)
     with engine.begin() as conn:
         conn.execute(update(schema.votes).where(schema.votes.c.participant_id == people[2])
-                     .values(updated_ms=newest - 60_000))
+                     .values(updated_ms=newest - stamped_back_ms))
+    return now, mirror
+
+
+def test_a_vote_committed_late_with_an_old_stamp_is_found_by_the_fingerprint(engine, consultation):
+    now, mirror = _mirror_missing_a_late_vote(engine, consultation, 60_000)  # a minute back
     assert len(mirror.current()) == 2  # a changed-since read cannot see it
     now[0] = 31
     pd.testing.assert_frame_equal(ordered(mirror.current()),
@@ -165,19 +171,9 @@ def test_the_fingerprint_can_cover_a_span_of_stamps_only(engine, consultation):
 
 
 def test_the_check_looks_at_the_last_minutes_and_a_whole_read_comes_round_for_the_rest(engine, consultation):
-    from sqlalchemy import update
-
-    from consult.storage import schema
-
-    people, proposals, now, mirror = _mirror_after_a_first_vote(engine, consultation)
-    storage.cast_vote(engine, people[1], proposals[1], -1)
-    newest = int(mirror.current()["updated_ms"].max())
     # a vote stamped twenty minutes before the newest held and committed only now: no transaction lasts that
     # long, so the check (over the ten minutes before its read) does not look for it...
-    storage.cast_vote(engine, people[2], proposals[2], 0)
-    with engine.begin() as conn:
-        conn.execute(update(schema.votes).where(schema.votes.c.participant_id == people[2])
-                     .values(updated_ms=newest - 20 * 60_000))
+    now, mirror = _mirror_missing_a_late_vote(engine, consultation, 20 * 60_000)
     now[0] = 31
     assert len(mirror.current()) == 2 and mirror.checks == 1
     # ...and the whole read that comes round every ten minutes finds it
