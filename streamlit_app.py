@@ -31,8 +31,7 @@ session.keep_staff_in_browser()
 # the presenter view is the whole screen on a projector, signed in or not: no sidebar, no member bar
 if not kiosk and current.url_path != "present":
     if role in ("officer", "facilitator"):
-        navigation.staff_sidebar({section: [page for page in section_pages if page.url_path not in ("present",)]
-                                  for section, section_pages in pages.items()
+        navigation.staff_sidebar({section: section_pages for section, section_pages in pages.items()
                                   if section != navigation.HELD_BACK_SECTION})
     elif current.url_path in ("vote", "propose", "questions", "my-region", "what-happened", "ballots"):
         navigation.member_bar(pages)

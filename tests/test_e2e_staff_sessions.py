@@ -41,6 +41,8 @@ def test_staff_session_survives_reloads_and_ends_when_idle(sqlite_engine, sqlite
         expect(second_tab.get_by_role("heading", name="Run a session", exact=True).first).to_be_visible(
             timeout=60_000)
         expect(second_tab.get_by_text("Buses run by the North East")).to_be_visible(timeout=30_000)
+        # the landing page's own address is a page too, not "Page not found" over it
+        expect(second_tab.get_by_text("Page not found")).to_have_count(0)
         second_tab.close()
         # left alone (15 s), the page's fragment keeps refreshing, but that is not activity: it signs itself out
         expect(page.get_by_text("You have been signed out")).to_be_visible(timeout=60_000)
@@ -70,6 +72,11 @@ def test_a_staff_page_opened_by_its_address_asks_for_sign_in_then_shows_that_pag
     with streamlit_server(sqlite_url, secrets=secrets) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        # a visitor opening the join page by its address gets it, without a "Page not found" over it
+        page.goto(f"{base}/join")
+        expect(page.get_by_role("heading", name="Have your say", exact=True).first).to_be_visible(timeout=60_000)
+        wait_for_app(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         page.goto(f"{base}/consensus")
         expect(page.get_by_text("Sign in to open Consensus and division.")).to_be_visible(timeout=60_000)
         wait_for_app(page)
@@ -81,6 +88,12 @@ def test_a_staff_page_opened_by_its_address_asks_for_sign_in_then_shows_that_pag
             timeout=60_000)
         assert page.url.endswith("/consensus")
         expect(page.get_by_text("Page not found")).to_have_count(0)
+        # the officer's landing page by its address: the page, wide, and its link in the sidebar once
+        page.goto(f"{base}/overview")
+        expect(page.get_by_role("heading", name="Overview", exact=True).first).to_be_visible(timeout=60_000)
+        wait_for_app(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebar").get_by_role("link", name="Overview", exact=True)).to_have_count(1)
 
         facilitator = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
         sign_in(facilitator, base, "fran", PASSWORD)

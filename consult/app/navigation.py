@@ -55,6 +55,7 @@ FACILITATOR_PAGE = ("facilitator", "Run a session", "podium", "facilitate")
 MEMBER_SECTION = "Take part"
 HELD_BACK_SECTION = "Held back"  # staff pages this user may not open yet: the sign-in page stands in at their address
 OFFICER_SECTION = "Policy officers"
+ROOT_COPY = "at-root"  # the landing page's copy at the root has this address of its own (`_pages`)
 
 
 # one made page per kind, for the process: making a page resolves and checks its file on disk (a tenth of a
@@ -77,6 +78,15 @@ def _page(name: str, title: str, icon: str, url: str, *, landing: bool = False,
     return copy.copy(made)
 
 
+def _pages(name: str, title: str, icon: str, url: str, *, landing: bool = False) -> list[st.Page]:
+    """A page at its own address and, for the user's landing page, a hidden copy at the app's root. Streamlit
+    serves its default page only at the root and reports "Page not found" (over the right page) for the address
+    it has otherwise, so a facilitator opening /facilitate or a visitor opening /join saw that dialog. The copy
+    is the default under an address of its own that is never shown (the root stands for it)."""
+    page = _page(name, title, icon, url)
+    return [page, _page(name, title, icon, f"{url}-{ROOT_COPY}", landing=True, hidden=True)] if landing else [page]
+
+
 def app_pages(role: str | None, *, landing_on_sign_in: bool, held_back: bool = True) -> dict[str, list[st.Page]]:
     """The pages this user may open, by section: members' pages for everyone, then the role's own. Built once per
     browser session for each role, from the process's made pages (`_page`): making a page resolves its file on
@@ -86,17 +96,18 @@ def app_pages(role: str | None, *, landing_on_sign_in: bool, held_back: bool = T
         return st.session_state["consult_pages"]
     pages = {MEMBER_SECTION: [
         # staff land on their own first page (below); everyone else on Join
-        _page("join", "Join", "login", "join", landing=role is None and not landing_on_sign_in),
+        *_pages("join", "Join", "login", "join", landing=role is None and not landing_on_sign_in),
         *(_page(*page) for page in MEMBER_PAGES),
         _page("present", "Presenter view", "present_to_all", "present", hidden=True),
     ]}
     if role == "officer":
-        pages[OFFICER_SECTION] = [_page(*page, landing=page[0] == "overview") for page in OFFICER_PAGES]
+        pages[OFFICER_SECTION] = [made for page in OFFICER_PAGES
+                                  for made in _pages(*page, landing=page[0] == "overview")]
     if role in ("officer", "facilitator"):
-        pages["Live sessions"] = [_page(*FACILITATOR_PAGE, landing=role == "facilitator")]
+        pages["Live sessions"] = _pages(*FACILITATOR_PAGE, landing=role == "facilitator")
         pages["Account"] = [_page("signout", "Sign out", "logout", "signout")]
     else:
-        pages["Staff"] = [_page("signin", "Staff sign-in", "key", "signin", landing=landing_on_sign_in)]
+        pages["Staff"] = _pages("signin", "Staff sign-in", "key", "signin", landing=landing_on_sign_in)
     # a staff page's address (a bookmark, a link in an email) opens for anyone: signed out it asks them to sign
     # in and then shows the page; a facilitator is told the page is for officers. Not "Page not found".
     # `held_back` False: left out where no one can be opening one (see `keeps_held_back_pages`)
@@ -164,4 +175,5 @@ def staff_sidebar(sections: dict[str, list]) -> None:
         for section, pages in sections.items():
             st.markdown(f"**{section}**")
             for page in pages:
-                st.page_link(page)
+                if page.visibility == "visible":  # not the landing page's copy at the root (`_pages`)
+                    st.page_link(page)
