@@ -33,3 +33,20 @@ def test_the_served_app_skips_the_pickling_check_and_the_tests_keep_it(tmp_path)
     script = tmp_path / "app.py"
     script.write_text("import threading\nimport streamlit as st\nst.session_state['lock'] = threading.Lock()\n")
     assert AppTest.from_file(str(script)).run().exception
+
+
+def test_the_server_tokenizes_in_one_thread_unless_told_otherwise(monkeypatch):
+    """A server's tokenizer batches are a draft or a few phrases, dearer spread over threads than done in one."""
+    import os
+
+    from streamlit.web import cli
+
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(os.environ.get("TOKENIZERS_PARALLELISM")) or 0)
+    monkeypatch.setattr(serve, "preload", lambda: None)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
+    assert serve.main(["streamlit_app.py"]) == 0
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "true")  # a setting given wins
+    assert serve.main(["streamlit_app.py"]) == 0
+    assert seen == ["false", "true"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from consult.proposals.similar import SimilarityIndex
 
@@ -135,3 +136,24 @@ def test_newer_proposals_compete_for_the_places_an_index_rebuilt_with_them_would
     same = [index.query(draft, extra=extended)["proposal_id"].tolist() == rebuilt.query(draft)["proposal_id"].tolist()
             for draft in drafts]
     assert sum(same) >= len(drafts) - 1, f"{sum(same)} of {len(drafts)}"  # 31 of 31 when written
+
+
+def test_a_draft_is_weighed_exactly_as_the_vectorizer_transforms_it():
+    """The direct weighing of a draft (`draft_words`) gives transform's TF-IDF row, and the word-by-word scores
+    the sparse product's, on the demo's proposals with drafts that repeat words, share none or are only stop
+    words."""
+    from consult.demo import consultation as demo
+    from consult.proposals.similar import draft_words
+
+    corpus = demo.generate(n_participants=200, n_proposals=400).proposals["body"].tolist()
+    index = SimilarityIndex(list(range(len(corpus))), corpus)
+    drafts = corpus[:50] + ["buses buses buses in the north east", "zzz qqq", "the and of", "", "Ports? Airports!"]
+    for draft in drafts:
+        row = index._vectorizer.transform([draft])
+        words = draft_words(index._vectorizer, draft)
+        expected = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        assert dict(zip(words.columns.tolist(), words.weights.tolist(), strict=True)) == pytest.approx(expected,
+                                                                                                         rel=1e-5)
+        if draft.strip():
+            np.testing.assert_allclose(index.lexical_scores(draft), (index._matrix @ row.T).toarray().ravel(),
+                                       rtol=1e-5, atol=1e-6)

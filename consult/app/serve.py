@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _raw_peer_addresses()
     _security_headers()
+    # the embedding model's tokenizer spreads every batch over a thread pool: a server's batches are one draft or a
+    # few phrases, where handing them out costs more than the work (one check's phrases: 0.5-0.7 ms of CPU in
+    # parallel, 0.2-0.25 ms in one thread). Read at each call, so set before the first; a setting given wins
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # Streamlit (with plotly and pandas) is loaded here first: plotly looks pandas up in sys.modules, and a
     # half-imported pandas from the preload thread would break it
     from streamlit.web import cli
