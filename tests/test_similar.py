@@ -157,3 +157,7 @@ def test_a_draft_is_weighed_exactly_as_the_vectorizer_transforms_it():
         if draft.strip():
             np.testing.assert_allclose(index.lexical_scores(draft), (index._matrix @ row.T).toarray().ravel(),
                                        rtol=1e-5, atol=1e-6)
+    # and many at once, as the proposals newer than an index are weighed (rows without a known word among them)
+    newer = index.extended(list(range(len(drafts))), drafts)
+    np.testing.assert_allclose(newer._matrix.toarray(), index._vectorizer.transform(drafts).toarray(), rtol=1e-5,
+                               atol=1e-7)

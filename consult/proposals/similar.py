@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from consult.text import embeddings
@@ -123,13 +124,34 @@ def draft_words(vectorizer: TfidfVectorizer, text: str) -> DraftWords:
     """`text` weighed exactly as the fitted `vectorizer`'s transform weighs it (sublinear counts of the words it
     knows, times their inverse document frequency, to unit length), worked out directly: transform's checks and
     sparse matrices cost about 2 ms for one draft, half of a whole similarity check."""
-    counts = Counter(term for term in vectorizer.analyzer(text) if term in vectorizer.vocabulary_)
-    if not counts:
-        return DraftWords(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    columns = np.fromiter((vectorizer.vocabulary_[term] for term in counts), dtype=np.int64, count=len(counts))
-    weights = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + np.float32(1))
+    _indptr, columns, weights = _weighed(vectorizer, [text])
+    return DraftWords(columns, weights)
+
+
+def _weighed(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row starts, columns, weights) of the texts' TF-IDF rows, as `draft_words` weighs one."""
+    vocabulary, columns, counts, lengths = vectorizer.vocabulary_, [], [], []
+    for text in texts:
+        known = Counter(term for term in vectorizer.analyzer(text) if term in vocabulary)
+        columns.extend(vocabulary[term] for term in known)
+        counts.extend(known.values())
+        lengths.append(len(known))
+    indptr = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    columns = np.asarray(columns, dtype=np.int64)
+    weights = np.log(np.asarray(counts, dtype=np.float32)) + np.float32(1)
     weights *= vectorizer.idf_[columns].astype(np.float32)
-    return DraftWords(columns, weights / np.linalg.norm(weights))
+    starts = indptr[:-1][np.asarray(lengths) > 0]
+    if len(starts):  # each row to unit length (every known word weighs more than nothing)
+        norms = np.sqrt(np.add.reduceat(weights * weights, starts))
+        weights /= np.repeat(norms, np.asarray(lengths)[np.asarray(lengths) > 0])
+    return indptr, columns, weights
+
+
+def _weighed_rows(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
+    """The texts' TF-IDF rows, as `vectorizer.transform` gives them (a handful of texts, the proposals newer than
+    an index, are weighed on every check in a busy room)."""
+    indptr, columns, weights = _weighed(vectorizer, texts)
+    return sparse.csr_matrix((weights, columns, indptr), shape=(len(texts), len(vectorizer.vocabulary_)))
 
 
 class VectorMemo(NamedTuple):
@@ -155,7 +177,7 @@ class SimilarityIndex:
         self.max_id = int(self.ids.max()) if len(self.ids) else 0
         if weighed_like is not None:
             self._vectorizer = weighed_like._vectorizer
-            self._matrix = self._vectorizer.transform(self.texts) if self.texts else None
+            self._matrix = _weighed_rows(self._vectorizer, self.texts) if self.texts else None
         else:
             self._vectorizer = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, min_df=1, dtype=np.float32)
             self._matrix = self._vectorizer.fit_transform(texts) if len(texts) else None
