@@ -140,10 +140,10 @@ def _weighed(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray,
     columns = np.asarray(columns, dtype=np.int64)
     weights = np.log(np.asarray(counts, dtype=np.float32)) + np.float32(1)
     weights *= vectorizer.idf_[columns].astype(np.float32)
-    starts = indptr[:-1][np.asarray(lengths) > 0]
-    if len(starts):  # each row to unit length (every known word weighs more than nothing)
-        norms = np.sqrt(np.add.reduceat(weights * weights, starts))
-        weights /= np.repeat(norms, np.asarray(lengths)[np.asarray(lengths) > 0])
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if lengths.any():  # each row to unit length (a known word always weighs something: idf > 0)
+        norms = np.sqrt(np.add.reduceat(weights * weights, indptr[:-1][lengths > 0]))
+        weights /= np.repeat(norms, lengths[lengths > 0])
     return indptr, columns, weights
 
 
@@ -181,8 +181,8 @@ class SimilarityIndex:
         else:
             self._vectorizer = TfidfVectorizer(analyzer=_analyzer(), sublinear_tf=True, min_df=1, dtype=np.float32)
             self._matrix = self._vectorizer.fit_transform(texts) if len(texts) else None
-        # by word, for a draft's few words (`lexical_scores`)
-        self._by_word = None if self._matrix is None else self._matrix.tocsc()
+        # kept by word (one copy only), so a draft's few words each read the proposals holding them (`lexical_scores`)
+        self._matrix = None if self._matrix is None else self._matrix.tocsc()
         # sentence vectors (100,000 proposals in 100 MB) find paraphrases that share no word
         self._vectors = self._sentence_vectors(reuse) if self.texts and embeddings.available() else None
 
@@ -222,7 +222,7 @@ class SimilarityIndex:
             return np.zeros(len(self.ids))
         words = self._words(text) if words is None else words
         scores = np.zeros(len(self.ids), dtype=np.float32)
-        indptr, rows, weights = self._by_word.indptr, self._by_word.indices, self._by_word.data
+        indptr, rows, weights = self._matrix.indptr, self._matrix.indices, self._matrix.data
         for column, weight in zip(words.columns, words.weights, strict=True):
             start, end = indptr[column], indptr[column + 1]
             scores[rows[start:end]] += weights[start:end] * weight
