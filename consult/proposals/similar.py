@@ -140,10 +140,10 @@ def _weighed(vectorizer: TfidfVectorizer, texts: list[str]) -> tuple[np.ndarray,
     columns = np.asarray(columns, dtype=np.int64)
     weights = np.log(np.asarray(counts, dtype=np.float32)) + np.float32(1)
     weights *= vectorizer.idf_[columns].astype(np.float32)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if lengths.any():  # each row to unit length (a known word always weighs something: idf > 0)
-        norms = np.sqrt(np.add.reduceat(weights * weights, indptr[:-1][lengths > 0]))
-        weights /= np.repeat(norms, lengths[lengths > 0])
+    filled = np.asarray(lengths, dtype=np.int64) > 0
+    if filled.any():  # each row to unit length (a known word always weighs something: idf > 0)
+        norms = np.sqrt(np.add.reduceat(weights * weights, indptr[:-1][filled]))
+        weights /= np.repeat(norms, np.diff(indptr)[filled])
     return indptr, columns, weights
 
 
