@@ -8,12 +8,18 @@ adjusted Rand index it reaches is a ceiling for any such grouping of that resamp
 
 Two groups: every direction on a fine grid of angles, and for each the best threshold (exact up to the grid).
 More groups: a multinomial logistic regression fitted to the answer (an approximation of the best, not a proof).
+
+A grouping that is a k-means optimum of the map (Polis's is: it stops where its start's Lloyd steps stop) has a
+second limit: `kmeans_from_answer_agreement` starts k-means in the resample's map at the centres of the full
+data's groups, so it ends at the optimum nearest the answer; where even that optimum has moved away, a k-means
+grouping of that resample keeps the answer only by luck.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score
 
@@ -55,4 +61,17 @@ def best_straight_agreement(full_groups: pd.Series, map_points: pd.DataFrame) ->
         found = _best_threshold_split(points, codes)
     else:
         found = LogisticRegression(C=1e4, max_iter=10_000).fit(points, codes).predict(points)
+    return float(adjusted_rand_score(codes, found))
+
+
+def kmeans_from_answer_agreement(full_groups: pd.Series, map_points: pd.DataFrame) -> float:
+    """Adjusted Rand index to `full_groups` of k-means on the participants both hold, in the resample's map,
+    started at the centres of the full data's groups (the k-means optimum nearest the answer)."""
+    common = full_groups.index.intersection(map_points.index)
+    codes = np.unique(full_groups[common].to_numpy(dtype=int), return_inverse=True)[1] if len(common) else []
+    if len(common) < 2 or max(codes) < 1:
+        return float("nan")
+    points = map_points.loc[common, ["x", "y"]].to_numpy(dtype=float)
+    starts = np.array([points[codes == group].mean(axis=0) for group in range(max(codes) + 1)])
+    found = KMeans(n_clusters=len(starts), init=starts, n_init=1).fit_predict(points)
     return float(adjusted_rand_score(codes, found))

@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
-from benchmarks.polis_ceiling import best_straight_agreement
+from benchmarks.polis_ceiling import best_straight_agreement, kmeans_from_answer_agreement
 
 
 @pytest.fixture
@@ -30,7 +31,6 @@ def test_the_best_line_beats_the_axis_aligned_lines(points):
     flipped = groups.copy()
     flipped.iloc[::10] = 1 - flipped.iloc[::10]
     ceiling = best_straight_agreement(flipped, points)
-    from sklearn.metrics import adjusted_rand_score
     by_x = adjusted_rand_score(flipped, (points["x"] > 0).astype(int))
     assert adjusted_rand_score(flipped, groups) - 0.01 <= ceiling < 0.8
     assert ceiling > by_x
@@ -46,3 +46,20 @@ def test_three_groups_and_only_the_participants_both_hold(points):
 def test_one_group_or_no_shared_participant_has_no_answer(points):
     assert np.isnan(best_straight_agreement(pd.Series(0, index=points.index), points))
     assert np.isnan(best_straight_agreement(pd.Series([0, 1], index=[1, 2]), points))
+
+
+def test_k_means_from_the_answer_keeps_groups_that_are_a_k_means_optimum():
+    rng = np.random.default_rng(1)
+    apart = pd.DataFrame(np.vstack([rng.normal(-3, 1, (100, 2)), rng.normal(3, 1, (100, 2))]), columns=["x", "y"])
+    groups = pd.Series(np.repeat([0, 1], 100), index=apart.index)
+    assert kmeans_from_answer_agreement(groups, apart) == pytest.approx(1.0)
+
+
+def test_k_means_from_the_answer_leaves_groups_that_are_not_an_optimum():
+    # two groups cut across one round cloud at an angle k-means does not keep: separable by a straight line (the
+    # first ceiling is 1), yet k-means started from the answer moves to its own split
+    rng = np.random.default_rng(2)
+    cloud = pd.DataFrame(rng.normal(size=(400, 2)) * [3.0, 1.0], columns=["x", "y"])
+    groups = (cloud["y"] > 0.0).astype(int)
+    assert best_straight_agreement(groups, cloud) == pytest.approx(1.0)
+    assert kmeans_from_answer_agreement(groups, cloud) < 0.3
