@@ -6,7 +6,9 @@ k = 2..5 groups of their centres chosen by silhouette. Where this departs from P
 tries k-means++ starts beside Polis's first-distinct one and keeps the lowest objective; a cluster too small to
 be a group (one far-out voter) is set aside and its members join their nearest group; and the pipeline is re-run
 on twenty subsamples to say how settled each participant's group is (consult.opinion.resampling; the groups
-themselves are the full data's, as Polis's are, unless `combine_resamples` asks for the subsamples' majority). The group statistics (repness, group-informed
+themselves are the full data's, as Polis's are, unless `combine_resamples` asks for the subsamples' majority);
+in a live conversation a `GroupHistory` carries the groups from one update to the next (consult.opinion.carry_over).
+The group statistics (repness, group-informed
 consensus, consensus, uncertainty) take any labelling, so they answer the same questions with regions as the groups.
 """
 
@@ -22,6 +24,7 @@ from sklearn.cluster import KMeans
 from sklearn.utils.extmath import randomized_svd
 
 from consult.opinion import resampling
+from consult.opinion.carry_over import GroupHistory, KSmoother  # noqa: F401 - KSmoother used through this module too
 from consult.opinion.repness import (  # noqa: F401 - the statistics for any grouping, used through this module too
     REPNESS_COLUMNS,
     Z90,
@@ -91,20 +94,21 @@ class Partition(NamedTuple):
 
 
 def _kmeans_without_outliers(points: np.ndarray, k: int, weights: np.ndarray, min_size: float, *,
-                             first_distinct: bool, random_state: int) -> Partition | None:
+                             first_distinct: bool, random_state: int,
+                             init: np.ndarray | None = None) -> Partition | None:
     """k-means in which a cluster lighter than `min_size` is not a group: its points are set aside, the rest are
     clustered again, and the set-aside points finally join their nearest group. k-means readily gives one far-out
     participant a cluster of their own (it lowers the objective most), which says nothing about opinion and
-    swings with every vote. The start is Polis's first-distinct points or k-means++. None when fewer than k
-    distinct points remain."""
+    swings with every vote. The start is `init` (given centres) or else Polis's first-distinct points or
+    k-means++. None when fewer than k distinct points remain."""
     active = np.ones(len(points), dtype=bool)
     while True:
         kept = points[active]
         distinct_starts = _first_distinct(kept, k)
         if len(distinct_starts) < k:
             return None
-        model = KMeans(n_clusters=k, init=distinct_starts if first_distinct else "k-means++", n_init=1,
-                       random_state=random_state)
+        start = init if init is not None else distinct_starts if first_distinct else "k-means++"
+        model = KMeans(n_clusters=k, init=start, n_init=1, random_state=random_state)
         model.fit(kept, sample_weight=weights[active])
         light = np.bincount(model.labels_, weights=weights[active], minlength=k) < min_size
         set_aside = light[model.labels_]
@@ -118,29 +122,6 @@ def _kmeans_without_outliers(points: np.ndarray, k: int, weights: np.ndarray, mi
     return Partition(labels, model.cluster_centers_, inertia)
 
 
-class KSmoother:
-    """Keeps the number of groups steady: a new k is adopted only after it has won `patience` updates in a row."""
-
-    def __init__(self, patience: int = 4) -> None:
-        self.patience = patience
-        self.current: int | None = None
-        self._candidate: int | None = None
-        self._streak = 0
-
-    def update(self, best_k: int) -> int:
-        if self.current is None or best_k == self.current:
-            self.current = self.current or best_k
-            self._candidate, self._streak = None, 0
-            return self.current
-        if best_k == self._candidate:
-            self._streak += 1
-        else:
-            self._candidate, self._streak = best_k, 1
-        if self._streak >= self.patience:
-            self.current, self._candidate, self._streak = best_k, None, 0
-        return self.current
-
-
 @dataclass
 class OpinionGroups:
     """Polis-style opinion groups with scikit-learn habits: parameters here, results in attributes after `fit`.
@@ -152,7 +133,8 @@ class OpinionGroups:
     numbers of groups whose silhouette is within `k_tolerance` of the chosen one's), `one_fit_because_` (None
     when subsamples were run; else "asked" (n_resamples 0), "many votes" (past
     max_resampled_votes) or "no subsample" (none could make k groups)),
-    `proposal_coords_` (proposal_id -> x, y: the PCA loadings), `components_`.
+    `proposal_coords_` (proposal_id -> x, y: the PCA loadings), `components_`, `carried_over_` (whether the
+    groups are the ones the history's start led to).
     """
 
     min_votes: int = 7
@@ -181,12 +163,22 @@ class OpinionGroups:
     combine_resamples: bool = False
     #: past this many votes one fit is already steady (and each extra run would cost seconds), so none is resampled
     max_resampled_votes: int = 500_000
-    smoother: KSmoother | None = None
+    #: live state of a running conversation (consult.opinion.carry_over): the number of groups changes only after
+    #: winning several updates in a row, k-means also starts from the last update's groups (kept unless another
+    #: start's objective is lower by more than `carry_over_tolerance`), and groups keep their numbers
+    history: GroupHistory | None = None
+    carry_over_tolerance: float = 0.05
     silhouettes_: dict[int, float] = field(default_factory=dict, init=False)
 
     def fit(self, votes: pd.DataFrame, *, zeroed_proposals: set | None = None) -> OpinionGroups:
-        """Find groups from current votes; proposals in `zeroed_proposals` (hidden, meta) count as 0 for all."""
-        zeroed_proposals = set(zeroed_proposals or ())
+        """Find groups from current votes; proposals in `zeroed_proposals` (hidden, meta) count as 0 for all.
+        With a `history`, this is the conversation's next update (one at a time)."""
+        if self.history is None:
+            return self._fit(votes, set(zeroed_proposals or ()))
+        with self.history.lock:
+            return self._fit(votes, set(zeroed_proposals or ()))
+
+    def _fit(self, votes: pd.DataFrame, zeroed_proposals: set) -> OpinionGroups:
         matrix = VoteMatrix.from_votes(votes)
         self.matrix_ = matrix
         self.k_ = 0
@@ -199,16 +191,19 @@ class OpinionGroups:
                                          "in_conv": in_conv, "group": np.nan}, index=matrix.participants)
         self.proposal_coords_ = pd.DataFrame(self.components_.T, index=matrix.proposals, columns=["x", "y"])
         clustered = matrix.participants[in_conv]
+        self.carried_over_, self._carried_at = False, None
+        self._carried = self.history.starting_centres(points[in_conv], clustered) if self.history else None
         by_k, self.silhouettes_ = self._clusterings(points[in_conv])
         if not by_k:
             return self
         # k from the full data, by Polis's rule: the subsamples have fewer votes a person, so their points are
         # fuzzier and their silhouettes favour fewer groups (on the demo's three camps a mean over them chose 2)
         best_k = self._best_k(self.silhouettes_)
-        chosen = self.smoother.update(best_k) if self.smoother else best_k
+        chosen = self.history.smoother.update(best_k) if self.history else best_k
         if chosen not in by_k:
             chosen = best_k
         self.k_ = chosen
+        self.carried_over_ = self._carried_at == chosen
         # other numbers of groups the votes fit about as well: the choice between them is a close call
         self.close_k_ = [k for k, score in self.silhouettes_.items()
                          if k != chosen and score >= self.silhouettes_[chosen] - self.k_tolerance]
@@ -231,12 +226,15 @@ class OpinionGroups:
             self.steadiness_ = steadiness
             self.agreement_ = resampling.mean_agreement(labels, with_chosen)
             self.resampled_runs_ = len(with_chosen)
-        # number groups by size, largest first, so labels read the same across runs
-        order = np.argsort(-np.bincount(labels.to_numpy(), minlength=chosen), kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
         group = pd.Series(np.nan, index=matrix.participants)
-        group[clustered] = rank[labels.to_numpy()]
+        if self.history:  # each group keeps the number of the group it was at the last update
+            group[clustered] = self.history.named_like_previous(labels).to_numpy()
+            self.history.remember(group)
+        else:  # number groups by size, largest first, so labels read the same across runs
+            order = np.argsort(-np.bincount(labels.to_numpy(), minlength=chosen), kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(len(order))
+            group[clustered] = rank[labels.to_numpy()]
         self.projection_["group"] = group.to_numpy()
         self.labels_ = group.rename("group")
         return self
@@ -277,8 +275,9 @@ class OpinionGroups:
         for the runs that could make k groups. None past `max_resampled_votes`, where one fit is already steady."""
         if self.n_resamples <= 0 or len(votes) > self.max_resampled_votes:
             return []
-        # the same settings, one base-step start, no resampling of its own and no smoother (it keeps live state)
-        single = replace(self, base_step_starts=RESAMPLED_BASE_STARTS, n_resamples=0, smoother=None)
+        # the same settings, one base-step start, no resampling of its own and no history (it is live state)
+        single = replace(self, base_step_starts=RESAMPLED_BASE_STARTS, n_resamples=0, history=None)
+        single._carried, single._carried_at = None, None
         runs = []
         for number in range(self.n_resamples):
             rng = np.random.default_rng([self.random_state, number])
@@ -317,11 +316,27 @@ class OpinionGroups:
             if len(_first_distinct(centres, k)) < k:
                 break
             model = self._best_kmeans(centres, k, sizes, min_size=self.min_group_share * sizes.sum())
+            carried = self._carried_partition(centres, k, sizes, model)
+            if carried is not None:
+                model, self._carried_at = carried, k
             if model is None:
                 continue
             silhouettes[k] = _weighted_silhouette(centres, model.labels, sizes)
             by_k[k] = model.labels[base_labels]
         return by_k, silhouettes
+
+    def _carried_partition(self, centres: np.ndarray, k: int, sizes: np.ndarray,
+                           best: Partition | None) -> Partition | None:
+        """k-means of the base centres started where the last update's k groups sit now, when its objective is
+        within `carry_over_tolerance` of the best start's (else None: the votes have moved on)."""
+        carried = getattr(self, "_carried", None)
+        if carried is None or len(carried) != k:
+            return None
+        partition = _kmeans_without_outliers(centres, k, sizes, self.min_group_share * sizes.sum(),
+                                             first_distinct=False, random_state=self.random_state, init=carried)
+        if partition is None or (best is not None and best.inertia < partition.inertia * (1 - self.carry_over_tolerance)):
+            return None
+        return partition
 
     def _best_kmeans(self, points: np.ndarray, k: int, weights: np.ndarray | None = None,
                      min_size: float = 0.0, n_init: int | None = None) -> Partition | None:
