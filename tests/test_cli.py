@@ -20,7 +20,7 @@ def test_demo_loads_once_with_if_empty(sqlite_url, capsys):
 
 def test_migrate_reports_revision(sqlite_url, capsys):
     assert cli.main(["migrate", "--db", sqlite_url]) == 0
-    assert "revision 0015" in capsys.readouterr().out
+    assert "revision 0016" in capsys.readouterr().out
 
 
 def test_list_on_empty_database_says_what_to_do(sqlite_url, capsys):

@@ -24,7 +24,7 @@ def test_in_memory_sqlite_is_refused_with_a_reason():
 
 
 def test_migrations_build_exactly_the_declared_schema(engine):
-    assert db.current_revision(engine) == "0015"
+    assert db.current_revision(engine) == "0016"
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []

@@ -56,6 +56,12 @@ def world(engine):
         conn.execute(s.theme_assignments.insert().values(
             consultation_id=consultation.id, proposal_id=theirs_to_vote_on.id, theme_id=theme_id, score=0.5, rank=1))
         conn.execute(update(s.participants).where(s.participants.c.id == leaver_id).values(constituency="Foyle"))
+        # the opinion group the app last showed them in (consult.storage.group_history)
+        conn.execute(s.opinion_group_updates.insert().values(consultation_id=consultation.id, verified_only=False,
+                                                             k=2, streak=0, updated_ms=1))
+        conn.execute(s.opinion_group_members.insert(), [
+            {"consultation_id": consultation.id, "verified_only": False, "participant_id": pid, "group_number": number}
+            for pid, number in ((leaver_id, 0), (others[0].id, 1))])
     token = conn_token(engine, leaver_id)
     return engine, consultation, leaver_id, token, own, theme_id
 

@@ -72,7 +72,7 @@ def test_the_subsample_runs_do_not_count_as_updates(demo_frame):
     history = GroupHistory(patience=2)
     model = opinion.OpinionGroups(n_resamples=3, history=history).fit(demo_frame)
     assert model.resampled_runs_ == 3
-    assert history.smoother.current == model.k_ and history.smoother._streak == 0
+    assert history.smoother.current == model.k_ and history.smoother.streak == 0
     assert history.previous.index.equals(model.labels_.dropna().index)
 
 

@@ -260,8 +260,11 @@ def _opinion(url: str, consultation_id: int, verified_only: bool = False) -> dic
         return {"k": 0}
     from consult.opinion import groups as opinion
     from consult.publishing.group_steadiness import fitted_groups_sentence
+    from consult.storage import group_history
 
-    model = opinion.OpinionGroups().fit(frame)
+    # this refresh is the consultation's next update: the groups carry over from the last one (every server's)
+    model = group_history.current_groups(engine_for(url), consultation_id, frame, verified_only=verified_only,
+                                         save_update=True)
     return {"k": model.k_, "projection": model.projection_.reset_index(),
             "repness": opinion.repness(model.matrix_, model.labels_),
             "consensus": opinion.consensus(model.matrix_), "uncertainty": opinion.uncertainty(model.matrix_),

@@ -9,8 +9,8 @@ in the new map, keeping that start unless another is clearly better (`OpinionGro
 then named after the previous update's groups they share most participants with, so "Group 2" is the same
 people from one minute to the next.
 
-A `GroupHistory` is live state for one conversation in one process (the app keeps one per consultation; erasure
-drops them all, so no erased member's id outlives the next update in memory).
+A `GroupHistory` is the live state of one conversation; `consult.storage.group_history` keeps it in the database,
+so every app server, the report and the exports show the same groups under the same numbers.
 """
 
 from __future__ import annotations
@@ -25,23 +25,24 @@ from scipy.optimize import linear_sum_assignment
 class KSmoother:
     """Keeps the number of groups steady: a new k is adopted only after it has won `patience` updates in a row."""
 
-    def __init__(self, patience: int = 4) -> None:
+    def __init__(self, patience: int = 4, current: int | None = None, candidate: int | None = None,
+                 streak: int = 0) -> None:
         self.patience = patience
-        self.current: int | None = None
-        self._candidate: int | None = None
-        self._streak = 0
+        self.current = current  # the number of groups shown
+        self.candidate = candidate  # another number that has won the last `streak` updates
+        self.streak = streak
 
     def update(self, best_k: int) -> int:
         if self.current is None or best_k == self.current:
             self.current = self.current or best_k
-            self._candidate, self._streak = None, 0
+            self.candidate, self.streak = None, 0
             return self.current
-        if best_k == self._candidate:
-            self._streak += 1
+        if best_k == self.candidate:
+            self.streak += 1
         else:
-            self._candidate, self._streak = best_k, 1
-        if self._streak >= self.patience:
-            self.current, self._candidate, self._streak = best_k, None, 0
+            self.candidate, self.streak = best_k, 1
+        if self.streak >= self.patience:
+            self.current, self.candidate, self.streak = best_k, None, 0
         return self.current
 
 
@@ -49,10 +50,17 @@ class GroupHistory:
     """What the last update of one conversation's groups leaves for the next: the k smoother and each
     participant's group. `lock` is held for a whole update, so two threads refreshing at once take turns."""
 
-    def __init__(self, patience: int = 4) -> None:
-        self.smoother = KSmoother(patience)
-        self.previous: pd.Series | None = None  # participant_id -> group number, as last shown
+    def __init__(self, patience: int = 4, smoother: KSmoother | None = None,
+                 previous: pd.Series | None = None) -> None:
+        self.smoother = smoother or KSmoother(patience)
+        self.previous = previous  # participant_id -> group number, as last shown
         self.lock = threading.RLock()
+
+    def copy(self) -> GroupHistory:
+        """The same state, apart: an update of the copy leaves this history as it was."""
+        smoother = KSmoother(self.smoother.patience, self.smoother.current, self.smoother.candidate,
+                             self.smoother.streak)
+        return GroupHistory(smoother=smoother, previous=None if self.previous is None else self.previous.copy())
 
     def starting_centres(self, points: np.ndarray, participants: pd.Index) -> np.ndarray | None:
         """Where the previous update's groups sit in the new map: the mean point of the participants each group

@@ -20,10 +20,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from consult import storage
-from consult.opinion.groups import OpinionGroups
 from consult.publishing import pseudonyms
 from consult.publishing.schemas import ID, NUMBER, publish
-from consult.storage import visibility
+from consult.storage import group_history, visibility
 
 DAY_MS = 86_400_000
 
@@ -68,7 +67,8 @@ def export_consultation(engine: Engine, consultation_id: int, folder: str | Path
                              "voter-id": votes["participant_id"].map(numbers), "vote": votes["value"].astype(int)})
     vote_log = vote_log.sort_values(["timestamp", "voter-id", "comment-id"], kind="stable")
     if groups is None:
-        groups = OpinionGroups().fit(votes).labels_ if not votes.empty else pd.Series(dtype=float)
+        groups = (group_history.current_groups(engine, consultation_id, votes).labels_ if not votes.empty
+                  else pd.Series(dtype=float))
     participants_votes = _participants_votes(votes, proposals, groups, numbers)
     paths = [folder / "comments.csv", folder / "votes.csv", folder / "participants-votes.csv", folder / "summary.csv"]
     publish(comments, "polis-comments").to_csv(paths[0], index=False)

@@ -112,12 +112,12 @@ def answers_csv(engine: Engine, consultation_id: int) -> bytes:
 
 
 def _groups(engine: Engine, consultation_id: int) -> pd.Series:
-    from consult.opinion.groups import OpinionGroups
+    from consult.storage import group_history
 
     votes = storage.votes_frame(engine, consultation_id, published_only=True)
     if votes.empty:
         return pd.Series(dtype=float)
-    return group_names(OpinionGroups().fit(votes).labels_)
+    return group_names(group_history.current_groups(engine, consultation_id, votes).labels_)
 
 
 def group_names(labels: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ from consult.opinion import groups as opinion
 from consult.opinion.names import group_name
 from consult.publishing import question_results, report_summary, selection_note, suppression, tables
 from consult.publishing.group_steadiness import fitted_groups_sentence
-from consult.storage import responses, visibility
+from consult.storage import group_history, responses, visibility
 from consult.storage import themes as theme_store
 from consult.support import direct as support_direct
 
@@ -135,12 +135,13 @@ def _themes(themes: pd.DataFrame, assignments: pd.DataFrame, proposals: pd.DataF
     return shown
 
 
-def _fitted_groups(votes: pd.DataFrame) -> opinion.OpinionGroups | None:
-    """The opinion groups, fitted once for the report's section on them and its questions' cross-tabs; None when
-    there are too few votes for two groups."""
+def _fitted_groups(engine: Engine, consultation_id: int, votes: pd.DataFrame) -> opinion.OpinionGroups | None:
+    """The opinion groups, fitted once for the report's section on them and its questions' cross-tabs, carried
+    over from the groups the app last showed (so they keep its numbers); None when there are too few votes for two
+    groups."""
     if not len(votes) or votes["participant_id"].nunique() < 15:
         return None
-    model = opinion.OpinionGroups().fit(votes)
+    model = group_history.current_groups(engine, consultation_id, votes)
     return model if model.k_ >= 2 else None
 
 
@@ -231,7 +232,7 @@ def build(engine: Engine, consultation_id: int, *, top: int = 15) -> str:
             votes_per_region=density, themes_total=len(real_themes),
             themes_checked=int(real_themes["checked"].sum()) if len(real_themes) else 0, baseline=baseline_name),
         answered=report_summary.answered_finding(answers.counts))
-    model = _fitted_groups(votes)
+    model = _fitted_groups(engine, consultation_id, votes)
     return _template().render(
         consultation=consultation, counts=counts, min_cell=min_cell, test=SimpleNamespace(**test),
         generated=datetime.now(tz=UTC).strftime("%d %B %Y %H:%M UTC"), baseline_name=baseline_name,

@@ -36,6 +36,8 @@ PERSONAL_DATA: tuple[Entry, ...] = (
     Entry("vote_events", ("*",), "every vote they cast, with its time", "their rows", DELETE),
     Entry("votes", ("*",), "their current votes: political opinion", "their rows", DELETE),
     Entry("proposal_views", ("*",), "which proposals they were shown, and when", "their rows", DELETE),
+    Entry("opinion_group_members", ("*",), "which opinion group they were last shown in: political opinion",
+          "their rows", DELETE),
     Entry("votes", ("*",), "others' votes on a proposal they asked to remove", "their removed proposals", DELETE),
     Entry("vote_events", ("*",), "the history of those votes", "their removed proposals", DELETE),
     Entry("theme_assignments", ("*",), "where their removed proposals sat in the themes", "their removed proposals",
@@ -92,6 +94,7 @@ NOT_PERSONAL: dict[str, str] = {
     "ballot_options": "a ballot's options",
     "questions": "the consultation's questions, written by staff",
     "presenter_screens": "what the shared screen focuses on",
+    "opinion_group_updates": "how many opinion groups a consultation last showed, and when",
     # papers carry no participant, member key or time finer than the day (schema_ballots): nothing links a paper
     # to a person, so erasure cannot find one and the count stays whole
     "ballot_papers": "anonymous ballot papers: marks, receipt hash, region, day",

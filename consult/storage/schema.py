@@ -359,6 +359,10 @@ from consult.storage.schema_ballots import (  # noqa: E402,F401 - part of this s
     ballot_voters,
     ballots,
 )
+from consult.storage.schema_groups import (  # noqa: E402,F401 - part of this schema
+    opinion_group_members,
+    opinion_group_updates,
+)
 from consult.storage.schema_questions import (  # noqa: E402,F401 - part of this schema
     FOCUS_KINDS,
     QUESTION_KINDS,
