@@ -71,11 +71,9 @@ def save(engine: Engine, consultation_id: int, verified_only: bool, history: Gro
             # only participants still registered: one erased since the fit has no row to point at
             present = set(conn.execute(select(s.participants.c.id).where(
                 s.participants.c.consultation_id == consultation_id)).scalars())
-            rows = [{"consultation_id": consultation_id, "verified_only": verified_only,
-                     "participant_id": int(pid), "group_number": int(number)}
-                    for pid, number in previous.items() if int(pid) in present]
-            if rows:
-                conn.execute(members.insert(), rows)
+            db.bulk_insert(conn, members, ["consultation_id", "verified_only", "participant_id", "group_number"],
+                           [(consultation_id, verified_only, int(pid), int(number))
+                            for pid, number in previous.items() if int(pid) in present])
     except IntegrityError:  # another server saved the first update at the same moment
         return False
     return True

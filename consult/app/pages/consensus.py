@@ -70,8 +70,9 @@ summary = resources.opinion_summary(consultation.id, verified_only(consultation)
 if summary["k"] < 2:
     st.info("Not enough votes yet to find opinion groups.", icon=":material/info:")
 else:
-    st.caption(f"{summary['k']} groups found from members' votes (Polis's method). Grey points voted too little "
-               "to be placed in a group.")
+    st.caption(f"{summary['k']} groups found from members' votes (Polis's method), recomputed at most once a minute. A group "
+               "keeps its number from one update to the next, and the number of groups changes only after another "
+               "number has fitted better four updates running. Grey points voted too little to be placed in a group.")
     st.plotly_chart(charts.opinion_map(summary["projection"]), width="stretch", key="opinion_map")
     st.write(summary["steadiness"])
     bodies = table.set_index("proposal_id")["body"]
