@@ -30,12 +30,10 @@ from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
 
+from benchmarks import polis_sets  # noqa: E402
 from benchmarks.common import row  # noqa: E402
 from consult.intake import polis
 from consult.opinion import groups as opinion  # noqa: E402
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
-CONVERSATIONS = ("bg2050-volunteers", "brexit-consensus", "london.youth.policing")
 
 
 def plain_rerun(export: polis.PolisExport, seed: int = 0) -> pd.Series:
@@ -72,9 +70,8 @@ def plain_clusters(points: np.ndarray, seed: int = 0) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     extra = [Path(folder) for folder in (sys.argv[1:] if argv is None else argv)]
-    folders = ([DATA / name for name in CONVERSATIONS] if DATA.is_dir() else []) + extra
+    folders = polis_sets.folders(extra)
     if not folders:
-        print(f"the Polis conversations are not at {DATA}; nothing to measure")
         return 0
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
     print("adjusted Rand index against Polis's own groups, over the participants all three grouped "

@@ -26,15 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from benchmarks import polis_sets  # noqa: E402
 from benchmarks.common import row  # noqa: E402
 from consult import regions  # noqa: E402
 from consult.intake import polis  # noqa: E402
 from consult.opinion import groups as opinion  # noqa: E402
 from consult.opinion.carry_over import GroupHistory  # noqa: E402
 from consult.opinion.resampling import mean_agreement  # noqa: E402
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
-CONVERSATIONS = ("bg2050-volunteers", "brexit-consensus", "london.youth.policing")
 
 
 def votes_up_to(events: pd.DataFrame, count: int) -> pd.DataFrame:
@@ -80,9 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=40)
     parser.add_argument("folders", nargs="*", type=Path, help="more Polis export folders")
     args = parser.parse_args(argv)
-    folders = ([DATA / name for name in CONVERSATIONS] if DATA.is_dir() else []) + list(args.folders)
+    folders = polis_sets.folders(list(args.folders))
     if not folders:
-        print(f"the Polis conversations are not at {DATA}; nothing to measure")
         return 0
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores); {args.updates} updates a conversation")
     widths = (24, 9, 11, 10, 11, 10, 10)

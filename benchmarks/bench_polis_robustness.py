@@ -35,14 +35,12 @@ import pandas as pd  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
+from benchmarks import polis_sets  # noqa: E402
 from benchmarks.bench_polis_groups import plain_clusters  # noqa: E402
 from benchmarks.common import row  # noqa: E402
 from benchmarks.polis_ceiling import best_straight_agreement, kmeans_from_answer_agreement  # noqa: E402
 from consult.intake import polis
 from consult.opinion import groups as opinion  # noqa: E402
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
-CONVERSATIONS = ("bg2050-volunteers", "brexit-consensus", "london.youth.policing")
 
 
 def plain_groups(votes: pd.DataFrame, zeroed: set, seed: int = 0, min_votes: int = 7) -> pd.Series:
@@ -80,9 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--starts", type=int, default=None, help="ours: k-means starts at each step")
     parser.add_argument("folders", nargs="*", type=Path, help="more Polis export folders")
     args = parser.parse_args(argv)
-    folders = ([DATA / name for name in CONVERSATIONS] if DATA.is_dir() else []) + list(args.folders)
+    folders = polis_sets.folders(list(args.folders))
     if not folders:
-        print(f"the Polis conversations are not at {DATA}; nothing to measure")
         return 0
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
     print(f"ARI of each resample's groups to the full-data groups ({args.resamples} resamples, 10% of participants "
