@@ -12,7 +12,7 @@ from benchmarks.bench_polis_live import flicker, replay
 from consult.demo import consultation as demo
 from consult.intake import polis
 from consult.opinion import groups as opinion
-from consult.opinion.carry_over import GroupHistory
+from consult.opinion.carry_over import GroupHistory, KSmoother
 
 
 def labels(values: list[int], first_id: int = 0) -> pd.Series:
@@ -101,3 +101,9 @@ def test_a_live_replay_flickers_less_when_carried():
     carried = flicker(replay(events, zeroed, 12, GroupHistory()))
     assert carried[0] < fresh[0]  # the number of groups changes less often
     assert carried[1] < fresh[1]  # fewer people find themselves under another group name
+
+
+def test_a_kept_number_of_groups_the_votes_can_no_longer_make_gives_way(demo_frame):
+    history = GroupHistory(smoother=KSmoother(current=9))  # more groups than Polis's rule ever makes (at most 5)
+    model = opinion.OpinionGroups(n_resamples=0, history=history).fit(demo_frame)
+    assert model.k_ == 3 and history.smoother.current == 3

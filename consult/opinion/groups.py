@@ -8,8 +8,8 @@ be a group (one far-out voter) is set aside and its members join their nearest g
 on twenty subsamples to say how settled each participant's group is (consult.opinion.resampling; the groups
 themselves are the full data's, as Polis's are, unless `combine_resamples` asks for the subsamples' majority);
 in a live conversation a `GroupHistory` carries the groups from one update to the next (consult.opinion.carry_over).
-The group statistics (repness, group-informed
-consensus, consensus, uncertainty) take any labelling, so they answer the same questions with regions as the groups.
+The group statistics (repness, group-informed consensus, consensus, uncertainty) take any labelling, so they answer
+the same questions with regions as the groups.
 """
 
 from __future__ import annotations
@@ -200,8 +200,10 @@ class OpinionGroups:
         # fuzzier and their silhouettes favour fewer groups (on the demo's three camps a mean over them chose 2)
         best_k = self._best_k(self.silhouettes_)
         chosen = self.history.smoother.update(best_k) if self.history else best_k
-        if chosen not in by_k:
+        if chosen not in by_k:  # the number kept can no longer be made: the data's own choice, from now on
             chosen = best_k
+            if self.history:
+                self.history.smoother = KSmoother(self.history.smoother.patience, current=best_k)
         self.k_ = chosen
         self.carried_over_ = self._carried_at == chosen
         # other numbers of groups the votes fit about as well: the choice between them is a close call
