@@ -77,6 +77,7 @@ _SIMILARITY_MEMO: dict[tuple[str, int], VectorMemo | None] = {}
 
 
 def _build_similarity(url: str, consultation_id: int) -> SimilarityIndex:
+    load_analysis()
     from consult.proposals.similar import SimilarityIndex
 
     frame = visibility.visible_proposals(engine_for(url), consultation_id)
@@ -126,6 +127,7 @@ _COORDS = Refreshing(max_age=60, max_entries=20)
 
 
 def _fit_coords(url: str, consultation_id: int) -> pd.DataFrame | None:
+    load_analysis()
     from consult.opinion import groups as opinion
 
     frame = votes_for(url, consultation_id)
@@ -178,15 +180,32 @@ def warm_member_views(consultation_id: int) -> None:
     _SIMILARITY.warm((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
 
 
-def load_analysis() -> None:
-    """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model)."""
-    import consult.opinion.groups
-    import consult.proposals.participation
-    import consult.proposals.routing
-    import consult.proposals.similar  # noqa: F401
-    from consult.text import embeddings
+# Importing scikit-learn from two threads at once can hand one of them a half-initialised module: its package
+# imports itself in a circle, and Python's import-deadlock avoidance then lets one thread through early. The server's
+# preload thread and a member's first vote page did exactly that ("cannot import name 'clone' from partially
+# initialized module 'sklearn.base'", then the page failed). So the analysis libraries are imported under one lock,
+# by whichever thread needs them first, and every member-page path that uses them asks for them here first.
+_ANALYSIS_IMPORTS = threading.Lock()
+_analysis_loaded = False
 
-    embeddings.preload()
+
+def load_analysis() -> None:
+    """Load what the vote and propose pages use (scikit-learn, about 0.7 s; the embedding model), once, under a
+    lock (a thread that arrives while another loads them waits for it)."""
+    global _analysis_loaded
+    if _analysis_loaded:
+        return
+    with _ANALYSIS_IMPORTS:
+        if _analysis_loaded:
+            return
+        import consult.opinion.groups
+        import consult.proposals.participation
+        import consult.proposals.routing
+        import consult.proposals.similar  # noqa: F401
+        from consult.text import embeddings
+
+        embeddings.preload()
+        _analysis_loaded = True
 
 
 def _with_analysis_loaded(compute, *args):
@@ -202,6 +221,7 @@ _EVIDENCE_LOCK = threading.Lock()
 
 def _routing_evidence(url: str, consultation_id: int, version: int, region: str) -> pd.Series:
     """Where a vote from `region` settles the "supported in every region" ranking most."""
+    load_analysis()
     from consult.proposals import routing
 
     fitted = _regional_estimates(url, consultation_id, version)
@@ -224,6 +244,7 @@ _PRIORITY = Refreshing(max_age=3, max_entries=100)
 
 
 def _base_priority(url: str, consultation_id: int, version: int) -> pd.Series:
+    load_analysis()
     from consult.proposals import routing
 
     shown = published_for(url, consultation_id, version).index.tolist()
@@ -232,6 +253,7 @@ def _base_priority(url: str, consultation_id: int, version: int) -> pd.Series:
 
 
 def _routing_priority(url: str, consultation_id: int, version: int, region: str) -> pd.Series:
+    load_analysis()
     from consult.proposals import routing
 
     base = _BASE_PRIORITY.get((url, consultation_id, version), lambda: _base_priority(url, consultation_id, version))
@@ -255,6 +277,7 @@ _ALIGNED = Kept(max_entries=50)
 def routing_order(consultation_id: int, region: str, version: int, published: pd.DataFrame) -> tuple:
     """(proposal ids, priorities) for members of `region`, of the proposals in `published` (the page's own read
     of what members may see): `participation.aligned_priority` of `routing_priority`, shared, read-only."""
+    load_analysis()
     from consult.proposals import participation
 
     priority = routing_priority(consultation_id, region, version)
