@@ -64,7 +64,8 @@ class GroupHistory:
 
     def starting_centres(self, points: np.ndarray, participants: pd.Index) -> np.ndarray | None:
         """Where the previous update's groups sit in the new map: the mean point of the participants each group
-        held who are still here (None before the first update, or when a group has nobody left)."""
+        held who are still here, for the groups that still hold someone (None before the first update, or when
+        fewer than two do). A start with fewer centres than the k being fitted is not used (`OpinionGroups`)."""
         if self.previous is None or self.previous.empty:
             return None
         previous = self.previous.reindex(participants).to_numpy(dtype=float)
