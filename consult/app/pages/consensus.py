@@ -25,8 +25,9 @@ st.header("Supported in every region", anchor=False)
 st.caption("Ranked by the expected support in whichever region is weakest, from pooled regional estimates: a "
            "region with few votes leans on the proposal's national figure and the region's general lean, so the "
            "same support shown in 12 regions ranks above it shown in 2 and unknown in 10. Each region has its own "
-           "spread, so a region that differs strongly on a few proposals keeps its difference. The raw share is the voters "
-           "who agree; the weighted estimate is the regional model's figure with each region counted at its share "
+           "spread, so a region that differs strongly on a few proposals keeps its difference, and regions that move "
+           "together (where opinion groups are mixed differently by region) are judged together. The raw share is "
+           "the voters who agree; the weighted estimate is the regional model's figure with each region counted at its share "
            "of the baseline (how each is reached: below).")
 ranked = published.sort_values("consensus_rank").head(15)
 st.plotly_chart(charts.support_intervals(ranked), width="stretch", key="support_intervals")
