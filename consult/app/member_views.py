@@ -147,6 +147,7 @@ _LAST_REGIONAL = Kept()
 
 
 def _fit_regional(url: str, consultation_id: int):
+    load_analysis()
     from consult.support import pooled as regional
 
     engine = engine_for(url)
@@ -175,7 +176,7 @@ def warm_member_views(consultation_id: int) -> None:
     page, so the vote and propose pages they open next do not wait for them."""
     url = database_url()
     version = changes.version(engine_for(url), consultation_id)
-    _REGIONAL.warm((url, consultation_id, version), lambda: _with_analysis_loaded(_fit_regional, url, consultation_id),
+    _REGIONAL.warm((url, consultation_id, version), lambda: _fit_regional(url, consultation_id),
                    generation=lambda: _regional_key(url, consultation_id)[1])
     _SIMILARITY.warm((url, consultation_id, version), lambda: _build_similarity(url, consultation_id))
 
@@ -206,11 +207,6 @@ def load_analysis() -> None:
 
         embeddings.preload()
         _analysis_loaded = True
-
-
-def _with_analysis_loaded(compute, *args):
-    load_analysis()
-    return compute(*args)
 
 
 # the evidence term moves only when the regional fit does (every 30 s or so), not with every vote: worked out once
