@@ -273,8 +273,8 @@ class ScaleMixtureRegionalModel(BaseEstimator):
             out = {level: np.empty(self._seen.shape) for level in levels}
             n_prop, n_reg = self._seen.shape
             # single precision: it is multiplied over regions, and at 100,000 proposals it is the largest array held
-            score_weight = region_factors.score_nodes(self._score_cov[:0], self.factors_.loadings)[1]
-            above = np.empty((n_prop, self.n_level_nodes, score_weight.size, n_reg), dtype=np.float32)
+            nodes = region_factors.score_weights(self.factors_.n_factors).size
+            above = np.empty((n_prop, self.n_level_nodes, nodes, n_reg), dtype=np.float32)
             node_weights = np.empty((n_prop, self.n_level_nodes))
             for rows in self._blocks():
                 post = self._block(rows)
@@ -332,7 +332,7 @@ class ScaleMixtureRegionalModel(BaseEstimator):
         regions independent given both (exact without factors; with them, within 0.03 of a 7 x 7 grid over the
         scores at 20 votes a cell, 0.002 on average)."""
         columns = np.arange(self._seen.shape[1]) if columns is None else np.asarray(columns)
-        _, score_weight = region_factors.score_nodes(self._score_cov[:0], self.factors_.loadings)
+        score_weight = region_factors.score_weights(self.factors_.n_factors)
 
         def together(above: np.ndarray, node_weight: np.ndarray) -> np.ndarray:
             joint = np.prod(above[..., columns].astype(float), axis=3) @ score_weight  # (P, J)

@@ -113,8 +113,13 @@ def score_nodes(covariance: np.ndarray, loadings: np.ndarray) -> tuple[np.ndarra
     by 0.002 on average and 0.03 at most (the 3 x 3 grid: 0.017 at most), measured at 20 votes a cell."""
     n_prop, k = covariance.shape[0], loadings.shape[1]
     if k == 0:
-        return np.zeros((n_prop, 1, loadings.shape[0])), np.ones(1)
+        return np.zeros((n_prop, 1, loadings.shape[0])), score_weights(0)
     axes = np.sqrt(k) * np.vstack([np.eye(k), -np.eye(k)])  # (2k, k)
     root = np.linalg.cholesky(covariance + 1e-12 * np.eye(k)[None])  # (P, k, k)
     shifts = np.einsum("pab,gb->pga", root, axes)  # (P, 2k, k)
-    return np.einsum("pga,ra->pgr", shifts, loadings), np.full(2 * k, 1.0 / (2 * k))
+    return np.einsum("pga,ra->pgr", shifts, loadings), score_weights(k)
+
+
+def score_weights(n_factors: int) -> np.ndarray:
+    """The weights of `score_nodes`' nodes for `n_factors` factors (one node of weight 1 without factors)."""
+    return np.full(2 * n_factors, 1.0 / (2 * n_factors)) if n_factors else np.ones(1)
