@@ -26,6 +26,13 @@ TEXTS = [
     "Monitoring every broadcast is logistically complex.",
     "Gambling adverts normalizes gambling for children.",
     "Promote responsible gambling in every advert.",
+    "Keep services in local hands.",
+    "Decisions belong in local hands, not Whitehall.",
+    "Power should sit in local hands.",
+    "Parks stay in local hands when councils merge.",
+    "Leave it in local hands.",
+    "A self-exclusion scheme for every app.",
+    "Self-exclusion registers should cover all sites.",
 ]
 
 
@@ -35,7 +42,8 @@ def usage() -> PhraseUsage:
 
 
 @pytest.mark.parametrize("phrase", ["staff", "councils", "fuel poor households", "affordable housing", "waiting times",
-                                    "responsible gambling", "funding settlement", "NHS"])
+                                    "responsible gambling", "funding settlement", "NHS",
+                                    "self exclusion"])  # a compound of two nouns names its topic before a noun
 def test_noun_phrases_are_topics(usage, phrase):
     assert usage.is_topic(phrase)
 
@@ -46,6 +54,7 @@ def test_noun_phrases_are_topics(usage, phrase):
     ("stop councils", "an instruction: 'should stop councils'"),
     ("multi year", "a hyphenated compound before a noun ('multi-year funding')"),
     ("logistically complex", "opens on an adverb"),
+    ("local hands", "an idiom: every use is 'in local hands', which says where, not what"),
     ("normalizes gambling", "opens on a verb"),
     ("better", "praise, not a topic"),
     ("", "nothing"),

@@ -280,11 +280,15 @@ def test_sif_vectors_put_paraphrases_closer_than_other_topics():
     np.testing.assert_allclose(embedder.transform(counter.transform(texts[:2])), vectors[:2], atol=1e-5)
 
 
-def test_labels_keep_the_capitals_the_texts_use():
-    from consult.themes.labels import restore_case
+def test_labels_keep_the_capitals_and_hyphens_the_texts_use():
+    from consult.themes.labels import as_written
 
-    assert restore_case("Gp training", ["More GP training places", "gp training now", "GP Training"]) == "GP training"
-    assert restore_case("bus services", ["Bus services in Hull", "bus services"]) == "Bus services"
+    assert as_written("Gp training", ["More GP training places", "gp training now", "GP Training"]) == "GP training"
+    assert as_written("bus services", ["Bus services in Hull", "bus services"]) == "Bus services"
+    assert as_written("self exclusion", ["A self-exclusion scheme", "self - exclusion works", "self exclusion"]) == \
+        "Self-exclusion"
+    assert as_written("multi year funding", ["Multi-year funding", "multi year funding", "no multi year plans"]) == \
+        "Multi year funding"
     nhs = [f"The NHS {what} in {town}" for what in ("needs more GP surgeries", "waiting lists are too long",
                                                      "must fund GP surgeries", "dentists are missing")
            for town in ("Hull", "Leeds", "York", "Selby", "Goole")]

@@ -116,7 +116,7 @@ class ThemeLabeller:
             candidate_lists.append(candidates)
         sizes = np.bincount(labels[labels >= 0], minlength=k)
         names = distinct_labels(candidate_lists, sizes)
-        names = [restore_case(name, [texts[i] for i in np.flatnonzero(labels == theme)[:300]])
+        names = [as_written(name, [texts[i] for i in np.flatnonzero(labels == theme)[:300]])
                  for theme, name in enumerate(names)]
         return names, keyword_lists, weights
 
@@ -130,9 +130,10 @@ def make_label(keywords: list[str]) -> str:
     return phrase[0].upper() + phrase[1:]
 
 
-def restore_case(label: str, texts: list[str]) -> str:
-    """The label with each word as the texts mostly write it when they write it in capitals ("GP training",
-    "TV ads", "NHS"); counting lower-cases everything, which would give "Gp training"."""
+def as_written(label: str, texts: list[str]) -> str:
+    """The label as the texts write it: each word in capitals where they mostly write it so ("GP training", "TV
+    ads", "NHS"; counting lower-cases everything, which would give "Gp training"), and two words joined by a
+    hyphen where they mostly hyphenate them ("Self-exclusion", which counting splits into "self exclusion")."""
     words = label.split()
     restored = []
     joined = "\n".join(texts)
@@ -142,8 +143,17 @@ def restore_case(label: str, texts: list[str]) -> str:
             forms[form] = forms.get(form, 0) + 1
         common = max(forms, key=forms.get) if forms else word
         restored.append(common if len(common) > 1 and common.isupper() else word)
-    out = " ".join(restored)
-    return out[0].upper() + out[1:] if out else out
+    out = restored[:1]
+    for before, word in zip(words[:-1], restored[1:], strict=True):
+        pair = rf"\b{re.escape(before)}{{}}{re.escape(word)}\b"
+        hyphenated = len(re.findall(pair.format(r"\s*-\s*"), joined, flags=re.IGNORECASE))
+        spaced = len(re.findall(pair.format(r"\s+"), joined, flags=re.IGNORECASE))
+        if hyphenated > spaced:
+            out[-1] = f"{out[-1]}-{word}"
+        else:
+            out.append(word)
+    text = " ".join(out)
+    return text[0].upper() + text[1:] if text else text
 
 
 def preferred_first(candidates: list[str], coverage: dict[str, float], precision: dict[str, float]) -> list[str]:

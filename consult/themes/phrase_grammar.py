@@ -22,6 +22,9 @@ from consult.themes.words import EVALUATIVE_WORDS
 #: words after which the next word is a verb ("should stop", "we need", "please fund")
 VERB_CUES = frozenset(["should", "must", "will", "would", "can", "could", "shall", "may", "might", "we", "they",
                        "i", "you", "please", "let", "lets", "need", "needs", "want", "wants"])
+#: prepositions of place and manner: a phrase the texts nearly always write after one of them is an adverbial
+#: idiom there ("in local hands", "in charge", "at scale"), not a topic
+LOCATIVE_PREPOSITIONS = ("in", "at", "on", "under")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[.,;:!?()\"\n-]", re.UNICODE)
 _START = "<start>"
 
@@ -46,7 +49,8 @@ class PhraseUsage:
         self.verb_place_: Counter[str] = Counter()
         self.opening_: Counter[str] = Counter()
         self.hyphenated_: Counter[str] = Counter()
-        totals, wholes, hyphenated, verb_places, openings = [], [], [], [], []
+        self.after_preposition_: Counter[str] = Counter()  # "in local hands": the phrase after its preposition
+        totals, wholes, hyphenated, verb_places, openings, after_prepositions = [], [], [], [], [], []
         for text in texts:
             # a hyphen joins two words into the phrase the counter reads ("multi-year" is "multi year") and is
             # remembered: a hyphenated compound before a noun is a modifier ("multi-year funding")
@@ -76,9 +80,12 @@ class PhraseUsage:
                             wholes.append(phrase)
                         if any(joined[position + 1:end]):
                             hyphenated.append(phrase)
+                        if previous in LOCATIVE_PREPOSITIONS:
+                            after_prepositions.append(f"{previous} {phrase}")
                 previous = piece if piece[0].isalpha() else _START if piece in ".!?\n" else piece
         for counter, found in ((self.total_, totals), (self.whole_, wholes), (self.hyphenated_, hyphenated),
-                               (self.verb_place_, verb_places), (self.opening_, openings)):
+                               (self.verb_place_, verb_places), (self.opening_, openings),
+                               (self.after_preposition_, after_prepositions)):
             counter.update(found)
         return self
 
@@ -90,6 +97,13 @@ class PhraseUsage:
     def hyphenated_share(self, phrase: str) -> float:
         total = self.total_[phrase]
         return self.hyphenated_[phrase] / total if total else 0.0
+
+    def idiom_share(self, phrase: str) -> float:
+        """Largest share of the phrase's uses after one and the same preposition of place ("in local hands")."""
+        total = self.total_[phrase]
+        if not total:
+            return 0.0
+        return max(self.after_preposition_[f"{preposition} {phrase}"] for preposition in LOCATIVE_PREPOSITIONS) / total
 
     def verb_share(self, word: str) -> float:
         """Share of the word's uses in a verb's place: after a modal, a subject pronoun or "to", or opening a
@@ -134,11 +148,17 @@ class PhraseUsage:
         cut_adjective = bool({"ADJ", "ADV"} & classes) and (whole < 0.5 or len(words) == 1)
         # one that can be a verb must not mostly run on ("ads target" in "ads target young men")
         cut_verb = "VERB" in classes and not gerund and whole < 0.3
-        # a compound the texts hyphenate describes what follows it ("multi-year" in "multi-year funding")
-        cut_compound = self.hyphenated_share(phrase.lower()) >= 0.5 and whole < 0.5
+        # a compound the texts hyphenate describes what follows it ("multi-year" in "multi-year funding"), unless it
+        # joins two nouns ("self-exclusion" in "self-exclusion schemes" still names the topic)
+        noun_compound = (len(words) > 1 and not {"ADJ", "ADV"} & opening and "NOUN" in classes
+                         and "ADJ" not in classes)
+        cut_compound = self.hyphenated_share(phrase.lower()) >= 0.5 and whole < 0.5 and not noun_compound
         # an -ing form alone that mostly runs on ("taking" in "taking second jobs")
         cut_gerund = gerund and len(words) == 1 and whole < 0.5
         cut_modifier = cut_adjective or cut_verb or cut_compound or cut_gerund
         # an -ing verb before an adverb is an action, not a topic ("coming home")
         action = first.endswith("ing") and "VERB" in opening and "ADV" in classes and len(words) > 1
-        return not (opens_on_adverb or cut_modifier or action or self.opens_on_verb(first))
+        # nearly always after one preposition of place, the phrase says where or how, not what ("in local hands",
+        # "in charge", "at scale"); a handful of uses says nothing either way
+        idiom = self.total_[phrase.lower()] >= 5 and self.idiom_share(phrase.lower()) >= 0.8
+        return not (opens_on_adverb or cut_modifier or action or idiom or self.opens_on_verb(first))
