@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from consult import storage
 from consult.cli import main as cli
 from consult.storage import db
@@ -122,6 +124,9 @@ def test_support_on_any_votes_file(tmp_path, capsys):
                      "--regions-out", str(cells)]) == 0
     printed = capsys.readouterr().out
     unknown = sum(row["where"] == "Narnia" for row in rows)
+    # three regions hold 10+ voters: the chance of a majority in all 12 is marked rough
+    assert re.search(r"P\(all\) +\d+%\* support", printed)
+    assert "* rough: fewer than half the regions have 10+ votes on it" in printed
     assert f"241 rows: 240 votes read, 1 unreadable votes skipped, {unknown} unknown regions" in printed
     frame = pd.read_csv(out)
     assert {"proposal", "consensus_rank", "support", "lower", "upper", "weighted_support",

@@ -138,7 +138,7 @@ def test_member_journey_join_propose_similar_vote_reload(server, browser):
             break
         page.get_by_text("Not enough votes yet").or_(comparison.first).wait_for(timeout=30_000)
     assert comparison.count() == 5
-    expect(page.get_by_text(re.compile(r"a majority in all 12 regions is \d+% likely")).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"a majority in all 12 regions \d+% likely")).first).to_be_visible()
     shoot(page, "member-my-region-phone")
     context.close()
 

@@ -14,10 +14,11 @@ def representation(suppressed_last: bool = True) -> pd.DataFrame:
                          "suppressed": [False, False, suppressed_last]})
 
 
-def published(votes: int = 40) -> pd.DataFrame:
+def published(votes: int = 40, regions_with_own_votes: int = 12) -> pd.DataFrame:
     return pd.DataFrame({
         "text": ["Give <b>Wales</b> its own rail budget", "Elect regional mayors", "Abolish county councils"],
         "votes": [votes, votes, votes], "consensus_rank": [2, 1, 3], "prob_all": [0.7, 0.9, 0.1],
+        "regions_with_own_votes": [regions_with_own_votes] * 3,
         "support": [0.66, 0.8, 0.3], "weakest_region": ["Wales", np.nan, ""],
         "strongest_region": ["London", "Scotland", None], "divisiveness": [0.05, 0.02, 0.3]})
 
@@ -45,6 +46,13 @@ def test_supported_everywhere_in_rank_order_with_text_escaped_and_no_nan_region(
     assert "very likely (90%) to have a majority in all 12 regions; 80% of 40 voters agree." in text
     assert "&lt;b&gt;Wales&lt;/b&gt;" in text and "<b>" not in text
     assert "least in Wales" in text and "nan" not in text
+
+
+def test_a_chance_resting_on_few_regions_with_votes_is_called_rough():
+    text = summary.everywhere_finding(published(votes=30, regions_with_own_votes=3))
+    assert ("very likely (90%; rough: only 3 of 12 regions have 10+ votes) to have a majority in all 12 "
+            "regions; 80% of 30 voters agree.") in text
+    assert "rough" not in summary.everywhere_finding(published(regions_with_own_votes=6))
 
 
 def test_when_nothing_is_likely_everywhere_the_summary_says_so():

@@ -153,6 +153,7 @@ def run_support(args: argparse.Namespace) -> int:
     from consult.publishing import files, suppression
     from consult.support import pooled as regional
     from consult.text.cleaning import shorten
+    from consult.text.figures import OWN_VOTES, all_regions_firm
 
     votes, people, base, baseline_name, min_cell, texts = _support_source(args)
     _print_participation(people, base, min_cell, baseline_name)
@@ -164,10 +165,15 @@ def run_support(args: argparse.Namespace) -> int:
     print(f"\ntop {args.top} proposals supported in every region (pooled regional estimates; "
           "P(all) = probability of a majority in all 12 regions; weighted to the "
           f"{baseline_name} baseline)")
-    for pid, r in summary.head(args.top).iterrows():
-        print(f"  P(all) {r.prob_all:4.0%}  support {r.support:4.0%}  weighted {r.weighted_support:4.0%} "
+    top = summary.head(args.top)
+    for pid, r in top.iterrows():
+        mark = " " if all_regions_firm(r.regions_with_own_votes, len(regions.region_codes())) else "*"
+        print(f"  P(all) {r.prob_all:4.0%}{mark} support {r.support:4.0%}  weighted {r.weighted_support:4.0%} "
               f"({r.weighted_low:.0%}-{r.weighted_high:.0%})  weakest {names.get(r.weakest_region, '-')} "
               f"{r.weakest_support:.0%}  {shorten(str(texts.get(pid, pid)), 60)}")
+    if not all_regions_firm(top["regions_with_own_votes"], len(regions.region_codes())).all():
+        print(f"  * rough: fewer than half the regions have {OWN_VOTES}+ votes on it (in simulations such figures "
+              "came true more often than they said)")
     if args.out:
         out = summary.reset_index().rename(columns={
             "proposal_id": "proposal", "support_low": "lower", "support_high": "upper",

@@ -74,7 +74,8 @@ def top_supported_everywhere(engine: Engine, consultation_id: int, *, n: int = 5
                              min_cell: int = 10, previous: RegionalSupport | None = None,
                              ) -> tuple[pd.DataFrame, RegionalSupport]:
     """The proposals most likely to have a majority in every region (pooled regional estimates on the tallies):
-    proposal_id, prob_all, support, votes, weakest_region, weakest_support, consensus_rank; and the fitted model.
+    proposal_id, prob_all, support, votes, weakest_region, weakest_support, consensus_rank, regions_with_own_votes
+    (regions with 10+ votes, which say whether prob_all is firm yet); and the fitted model.
     The presenter asks every few seconds: pass the model it returned last time as `previous`, and only proposals
     with new votes are worked out again (`RegionalSupport.fit`)."""
     from consult.support.pooled import RegionalSupport
@@ -82,6 +83,6 @@ def top_supported_everywhere(engine: Engine, consultation_id: int, *, n: int = 5
     model = RegionalSupport(baseline=baseline, min_cell=min_cell).fit(tallies=tallies_frame(engine, consultation_id),
                                                                       previous=previous)
     columns = ["prob_all", "support", "votes", "weakest_region", "weakest_estimate", "weighted_support",
-               "consensus_rank"]
+               "consensus_rank", "regions_with_own_votes"]
     top = model.ranked()[columns].head(n).rename(columns={"weakest_estimate": "weakest_support"})
     return top.reset_index(), model

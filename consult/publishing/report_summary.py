@@ -13,7 +13,7 @@ import pandas as pd
 
 from consult.support import direct as support
 from consult.text.cleaning import shorten
-from consult.text.figures import count_of, share_of_voters
+from consult.text.figures import all_regions_caveat, count_of, share_of_voters
 
 # how a probability reads in words (the scale of the IPCC and of UK intelligence assessment, simplified)
 LIKELIHOOD_WORDS = ((0.95, "almost certain"), (0.8, "very likely"), (0.6, "likely"),
@@ -87,13 +87,18 @@ def everywhere_finding(published: pd.DataFrame, top: int = 3, quotes: Quotes | N
     leaders = voted.head(top)
     items = "".join(
         f"<li>{quotes.html(row.text, getattr(row, 'proposal_id', None))}: {likelihood(row.prob_all)} "
-        f"({row.prob_all:.0%}) to have a majority in all 12 regions; "
+        f"({row.prob_all:.0%}{_caveat(row)}) to have a majority in all 12 regions; "
         f"{share_of_voters(row.support, row.votes)} agree"
         + (f", least in {_esc(_named(row.weakest_region))}" if _named(row.weakest_region) else "") + ".</li>"
         for row in leaders.itertuples())
     lead = ("Supported in every region" if leaders["prob_all"].iloc[0] >= 0.6 else
             "No proposal is yet likely to have a majority in every region; the closest")
     return f"{lead}:<ul>{items}</ul>"
+
+
+def _caveat(row) -> str:
+    caveat = all_regions_caveat(row.regions_with_own_votes)
+    return f"; {caveat}" if caveat else ""
 
 
 DIVIDES_AT = 0.10  # regional estimates this far apart (10 points) are a difference worth reporting as division

@@ -60,7 +60,7 @@ def analysis_and_model(engine: Engine, consultation_id: int, *, verified_only: b
     joined = out.join(summary[ANALYSIS_COLUMNS], on="proposal_id")
     for column in ("weakest_region", "strongest_region"):
         joined[column] = joined[column].map(regions.region_names()).fillna("")
-    for column in ("agree", "disagree", "passes", "votes", "regions_with_enough"):
+    for column in ("agree", "disagree", "passes", "votes", "regions_with_enough", "regions_with_own_votes"):
         joined[column] = joined[column].fillna(0).astype(int)
     return joined.round(4), model
 

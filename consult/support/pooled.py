@@ -25,6 +25,7 @@ from sklearn.base import BaseEstimator
 from consult import regions as region_data
 from consult.support.direct import wilson_interval
 from consult.support.mixture_model import ScaleMixtureRegionalModel
+from consult.text.figures import OWN_VOTES
 
 OTHER = "OTHER"  # votes from members outside the 12 regions or who did not say
 MAJORITY = 0.5
@@ -230,6 +231,8 @@ class RegionalSupport(BaseEstimator):
             "weakest_lower": lower[row, weakest], "divisiveness": estimate.std(axis=1),
             "strongest_region": codes[estimate.argmax(axis=1)], "regions_with_votes": (seen[:, :uk] > 0).sum(axis=1),
             "regions_with_enough": (seen[:, :uk] >= self.min_cell).sum(axis=1),
+            # whether "a majority in every region" is firm yet (`figures.all_regions_firm`), whatever the minimum cell
+            "regions_with_own_votes": (seen[:, :uk] >= OWN_VOTES).sum(axis=1),
         })
         return frame.set_index("proposal_id")
 
@@ -258,7 +261,7 @@ SUMMARY_COLUMNS = ["agree", "disagree", "passes", "votes", "support", "support_l
                    "expected_weakest",
                    "consensus_rank",
                    "weakest_region", "weakest_support", "weakest_lower", "strongest_region", "divisiveness",
-                   "regions_with_enough", "consensus"]
+                   "regions_with_enough", "regions_with_own_votes", "consensus"]
 
 
 def _same_setting(mine: object, theirs: object) -> bool:
@@ -316,4 +319,5 @@ def proposal_summary(votes: pd.DataFrame, baseline: pd.Series | None = None, *, 
 _SUMMARY_COLUMNS = ["proposal_id", "votes", "agree", "support", "support_low", "support_high", "weighted_support",
                     "weighted_low", "weighted_high", "pooled_support", "pooled_low", "pooled_high", "prob_all", "expected_weakest", "weakest_region", "weakest_estimate",
                     "weakest_lower", "divisiveness", "strongest_region", "regions_with_votes", "regions_with_enough",
+                    "regions_with_own_votes",
                     "consensus_rank"]

@@ -28,7 +28,9 @@ st.caption("Ranked by the expected support in whichever region is weakest, from 
            "spread, so a region that differs strongly on a few proposals keeps its difference, and regions that move "
            "together (where opinion groups are mixed differently by region) are judged together. The raw share is "
            "the voters who agree; the weighted estimate is the regional model's figure with each region counted at its share "
-           "of the baseline (how each is reached: below).")
+           "of the baseline (how each is reached: below). Where fewer than half the regions have 10 or more votes on "
+           "a proposal, its chance of a majority in every region is rough: it leans on the model's caution about "
+           "regions it has barely heard from (in simulations such figures came true more often than they said).")
 ranked = published.sort_values("consensus_rank").head(15)
 st.plotly_chart(charts.support_intervals(ranked), width="stretch", key="support_intervals")
 st.dataframe(pd.DataFrame({
@@ -39,7 +41,7 @@ st.dataframe(pd.DataFrame({
                                                              strict=True)],
     "Weakest region": ranked["weakest_region"],
     "Weakest region estimate": ranked["weakest_support"] * 100, "Votes": ranked["votes"],
-    "Regions with 10+ votes": ranked["regions_with_enough"],
+    "Regions with 10+ votes": ranked["regions_with_own_votes"],
 }), hide_index=True, width="stretch", column_config={
     "Raw share": percent, "Weighted estimate": percent, "Weakest region estimate": percent,
     "Majority in every region (probability)": percent})
@@ -58,7 +60,7 @@ for column, step in zip(st.columns(len(steps)), steps, strict=True):
         st.metric(step.name, "–" if step.value is None else f"{step.value:.0%}", help=step.interval or None)
         st.caption(step.interval)
         st.write(step.sentence)
-st.caption(f"Votes: {int(row['votes']):,} · regions with 10+ votes: {int(row['regions_with_enough'])}")
+st.caption(f"Votes: {int(row['votes']):,} · regions with 10+ votes: {int(row['regions_with_own_votes'])}")
 
 st.subheader("Who chose to answer", anchor=False)
 st.caption("Members are shown one proposal at a time and may leave without answering. If those who agree answer more "

@@ -6,7 +6,7 @@ from consult import regions, storage
 from consult.app import member_views, resources, session
 from consult.app.components import caption
 from consult.proposals import participation
-from consult.text.figures import count_of
+from consult.text.figures import all_regions_chance, count_of
 
 member = session.require_member()
 engine = resources.engine()
@@ -56,8 +56,8 @@ for proposal_id, row in widest.iterrows():
         st.text(published.loc[proposal_id, "body"])
         # one whole-UK figure on this page: the weighted estimate, as in the comparison above
         st.caption(f"Whole UK: about {row['weighted_support']:.0%} agree (from {count_of(row['votes'], 'vote')}) · "
-                   f"a majority in all 12 regions is "
-                   f"{row['prob_all']:.0%} likely · weakest: {regions.region_name(row['weakest_region'])} "
+                   f"{all_regions_chance(row['prob_all'], row['regions_with_own_votes'])} · "
+                   f"weakest: {regions.region_name(row['weakest_region'])} "
                    f"(about {row['weakest_support']:.0%})")
 
 st.page_link("consult/app/pages/what_happened.py", label="What happened to the proposals", icon=":material/campaign:",

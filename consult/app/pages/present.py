@@ -15,7 +15,7 @@ from consult.live import presenter_data as live_data
 from consult.live import qr, room_screen
 from consult.storage import ballots, room
 from consult.text.cleaning import escape_markdown, shorten
-from consult.text.figures import share_of_voters
+from consult.text.figures import all_regions_chance, share_of_voters
 
 engine = resources.engine()
 code = st.query_params.get("code", "")
@@ -133,8 +133,8 @@ def supported_everywhere(current) -> None:
     for row in top.itertuples():
         if row.proposal_id in published.index:
             st.text(f"{shorten(published.loc[row.proposal_id, 'body'], 110)}")
-            st.caption(f"{share_of_voters(row.support, row.votes)} agree · a majority in all 12 regions "
-                       f"{row.prob_all:.0%} likely")
+            st.caption(f"{share_of_voters(row.support, row.votes)} agree · "
+                       f"{all_regions_chance(row.prob_all, row.regions_with_own_votes)}")
             shown += 1
     if not shown:
         st.caption("Waiting for the first votes.")
