@@ -30,9 +30,10 @@ OWN_VOTES = 10
 #: the model's caution about how far a region with few votes may differ, and it runs low: in
 #: `benchmarks/bench_regional.py --scenarios` (four shapes of member-level truth, median 1, 5 and 20 votes a cell,
 #: 12 seeds) forecasts with no region at 10 votes were off by 0.21 (a forecast of 0.49 came true 70% of the time),
-#: with 1-5 regions by 0.10, and with 6 or more within 0.02 (the bins' noise). Votes alone cannot tell a small
-#: region that differs from one that does not (session 11's identifiability check), so the figure is said with its
-#: caveat rather than made to look surer.
+#: with 1-5 regions by 0.10, and with 6 or more by 0.02 over all shapes together (0.03-0.07 shape by shape, where
+#: twice the bins' standard error is 0.03-0.05). Votes alone cannot tell a small region that differs from one that
+#: does not (`benchmarks/regional_identifiability.py`), so the figure is said with its caveat rather than made to
+#: look surer.
 FIRM_REGION_SHARE = 0.5
 
 
