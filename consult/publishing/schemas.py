@@ -20,7 +20,7 @@ TEXT, NUMBER, REGION, PARTICIPANT, ID, TIME = "text", "number", "region", "parti
 _ANALYSIS = ["agree", "disagree", "passes", "votes", "support", "support_low", "support_high", "weighted_support",
              "weighted_low", "weighted_high", "prob_all", "expected_weakest", "consensus_rank", "weakest_support",
              "weakest_lower",
-             "divisiveness", "regions_with_enough", "consensus"]
+             "divisiveness", "regions_with_enough", "regions_with_own_votes", "consensus"]
 
 SCHEMAS: dict[str, dict[str, str]] = {
     "proposals": {
@@ -51,7 +51,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "prob_all": NUMBER, "expected_weakest": NUMBER, "weakest_region": REGION, "weakest_support": NUMBER,
         "weakest_lower": NUMBER,
         "strongest_region": REGION, "divisiveness": NUMBER, "votes": NUMBER, "agree": NUMBER,
-        "regions_with_enough": NUMBER, "consensus": NUMBER, "baseline": TEXT,
+        "regions_with_enough": NUMBER, "regions_with_own_votes": NUMBER, "consensus": NUMBER, "baseline": TEXT,
     },
     "support-regions": {
         "proposal": ID, "region": REGION, "region_name": REGION, "n": NUMBER, "agree": NUMBER, "estimate": NUMBER,
