@@ -25,4 +25,6 @@ def test_the_chance_of_a_majority_everywhere_is_firm_once_half_the_regions_have_
     assert all_regions_chance(0.4, 1).endswith("(rough: only 1 of 12 regions has 10+ votes)")
     assert all_regions_chance(0.91, 0).endswith("91% likely (rough: no region has 10+ votes yet)")
     assert all_regions_chance(0.4, 2, 4) == "a majority in all 4 regions 40% likely"
+    assert all_regions_chance(0.91, 0, brief=True) == "majority everywhere 91% likely (rough)"
+    assert all_regions_chance(0.91, 7, brief=True) == "majority everywhere 91% likely"
     assert all_regions_firm(np.array([0, 5, 6, 12]), 12).tolist() == [False, False, True, True]

@@ -54,9 +54,15 @@ def all_regions_caveat(regions_with_own_votes: int, n_regions: int = 12) -> str:
     return f"rough: only {count} of {n_regions} regions {'has' if count == 1 else 'have'} {OWN_VOTES}+ votes"
 
 
-def all_regions_chance(probability: float, regions_with_own_votes: int, n_regions: int = 12) -> str:
+def all_regions_chance(probability: float, regions_with_own_votes: int, n_regions: int = 12, *,
+                       brief: bool = False) -> str:
     """'a majority in all 12 regions 91% likely', and while fewer than half the regions have OWN_VOTES votes on
-    the proposal, '... 40% likely (rough: only 3 of 12 regions have 10+ votes)'."""
+    the proposal, '... 40% likely (rough: only 3 of 12 regions have 10+ votes)'. `brief`, for a line under a
+    "Supported in every region" heading on a shared screen, where every line must fit: 'majority everywhere 91%
+    likely', '... (rough)'."""
+    if brief:
+        said = f"majority everywhere {probability:.0%} likely"
+        return said if all_regions_firm(regions_with_own_votes, n_regions) else f"{said} (rough)"
     said = f"a majority in all {n_regions} regions {probability:.0%} likely"
     caveat = all_regions_caveat(regions_with_own_votes, n_regions)
     return f"{said} ({caveat})" if caveat else said

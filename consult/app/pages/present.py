@@ -134,7 +134,7 @@ def supported_everywhere(current) -> None:
         if row.proposal_id in published.index:
             st.text(f"{shorten(published.loc[row.proposal_id, 'body'], 110)}")
             st.caption(f"{share_of_voters(row.support, row.votes)} agree · "
-                       f"{all_regions_chance(row.prob_all, row.regions_with_own_votes)}")
+                       f"{all_regions_chance(row.prob_all, row.regions_with_own_votes, brief=True)}")
             shown += 1
     if not shown:
         st.caption("Waiting for the first votes.")
