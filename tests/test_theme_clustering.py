@@ -1,4 +1,4 @@
-"""The stability choice of k and its screening shortcut."""
+"""The stability choice of k, its check against shuffled data and its screening shortcut."""
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
@@ -39,3 +39,22 @@ def test_adjusted_rand_matches_scikit_learn():
     rng = np.random.default_rng(1)
     a, b = rng.integers(0, 5, 300), rng.integers(0, 7, 300)
     assert abs(theme_clustering.adjusted_rand(a, b) - adjusted_rand_score(a, b)) < 1e-12
+
+
+def test_shuffled_columns_keep_unit_rows_and_lose_the_themes():
+    sample, _ = _planted(6)
+    null = theme_clustering.shuffled_columns(sample, random_state=0)
+    assert null.shape == sample.shape and null.dtype == sample.dtype
+    np.testing.assert_allclose(np.linalg.norm(null, axis=1), 1, atol=1e-5)
+    real = theme_clustering.stability(theme_clustering.kmeans_runs(sample, 6, 6, random_state=0))
+    shuffled = theme_clustering.stability(theme_clustering.kmeans_runs(null, 6, 6, random_state=0))
+    assert real > 0.9 and shuffled < 0.7
+    assert theme_clustering.beats_chance(real, shuffled, margin=0.2)
+    assert np.array_equal(null, theme_clustering.shuffled_columns(sample, random_state=0))
+
+
+def test_beats_chance_asks_for_part_of_the_way_from_the_null_to_perfect_agreement():
+    assert theme_clustering.beats_chance(0.66, 0.30, margin=0.2)  # 0.36 of a possible 0.70
+    assert not theme_clustering.beats_chance(0.66, 0.64, margin=0.2)  # 0.02 of a possible 0.36
+    assert not theme_clustering.beats_chance(0.50, 0.60, margin=0.0)  # below chance
+    assert theme_clustering.beats_chance(1.0, 1.0, margin=0.2) is False  # nothing to beat: not evidence

@@ -84,6 +84,25 @@ def test_eval_sentiments_beats_wordllama_sentence_vectors_given_k_by_three_point
     assert gain[0] >= 0.03 and gain[1] >= 0.03, gain
 
 
+@pytest.mark.skipif(not embeddings.available(), reason="wordllama is not installed")
+def test_eighteen_pooled_human_themes_are_not_taken_for_four():
+    """#32 item 2: eval_sentiments and the demo pooled, every human theme with 40+ texts (18). Two consultations
+    make four big clusters that k-means finds every time, and on these seeds the choice fell on them (k = 4, NMI
+    0.53) until k had to beat the same sample with its columns shuffled."""
+    texts, gold = _eval_sentiments()
+    data = demo.generate()
+    texts = texts + data.proposals["body"].tolist()
+    gold = np.array([f"eval {g}" for g in gold] + [f"demo {g}" for g in data.proposals["true_theme"]])
+    themes, counts = np.unique(gold, return_counts=True)
+    keep = np.isin(gold, themes[counts >= 40])
+    assert len(themes[counts >= 40]) == 18
+    texts = [t for t, k in zip(texts, keep, strict=True) if k]
+    for seed in (0, 4):
+        model = ThemeModel(random_state=seed).fit(texts)
+        assert 12 <= model.k_ <= 20
+        assert normalized_mutual_info_score(gold[keep], model.labels_) >= 0.8
+
+
 def test_nmi_on_gambling_question_one_with_automatic_k():
     texts, gold = _gambling_q1()
     model = ThemeModel().fit(texts)
