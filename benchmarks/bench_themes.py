@@ -1,7 +1,7 @@
 """Theme quality and speed: consult's ThemeModel (default mode) against two plain baselines given the true k.
 
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python benchmarks/bench_themes.py [--scales 10000 100000 1000000]
-        [--skip-quality] [--embeddings]
+        [--skip-quality] [--embeddings] [--k-follows]
 
 Quality: NMI and ARI against gold labels on ../shared/data/themefinder-evals (eval_sentiments.csv; both
 gambling_XS questions, primary label) and on the demo consultation's ground truth, with random_state 0 and as
@@ -156,6 +156,27 @@ def embedding_check() -> None:
             print(row(f"{name}: {label}", f"{scores[0]:.3f}", f"{scores[1]:.3f}", widths=(44, 8, 8)))
 
 
+def k_follows() -> None:
+    """Does the number of themes follow the data? Human themes with 40+ texts from eval_sentiments and the demo
+    (18) pooled, 4 to 18 of them drawn at a time (three draws each): the k consult chooses, and NMI."""
+    texts, gold = eval_sentiments()
+    demo_texts, demo_gold = demo_set()
+    texts = texts + demo_texts
+    gold = np.array([f"eval {g}" for g in gold] + [f"demo {g}" for g in demo_gold])
+    themes, counts = np.unique(gold, return_counts=True)
+    themes = themes[counts >= 40]
+    rng = np.random.default_rng(0)
+    print(row("human themes pooled", "k chosen (three draws)", "NMI", widths=(22, 26, 8)))
+    for k_true in (4, 6, 10, 14, len(themes)):
+        found, scores = [], []
+        for draw in range(3):
+            rows = np.flatnonzero(np.isin(gold, rng.choice(themes, k_true, replace=False)))
+            model = ThemeModel(random_state=draw).fit([texts[i] for i in rows])
+            found.append(model.k_)
+            scores.append(normalized_mutual_info_score(gold[rows], model.labels_))
+        print(row(k_true, ", ".join(map(str, found)), f"{np.mean(scores):.3f}", widths=(22, 26, 8)))
+
+
 def generated(n: int, seed: int = 0) -> list[str]:
     pool = demo.generate(seed=seed, n_participants=3000, n_proposals=12_000).proposals["body"].to_numpy()
     rng = np.random.default_rng(seed)
@@ -224,12 +245,16 @@ def main(argv=None) -> int:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--method", default="default", help=argparse.SUPPRESS)
     parser.add_argument("--embeddings", action="store_true", help="sentence vectors alone: mean pooling vs SIF")
+    parser.add_argument("--k-follows", action="store_true", help="pooled human themes: does k follow their number")
     args = parser.parse_args(argv)
     if args.one:
         one_scale(args.one, args.method)
         return 0
     if args.embeddings:
         embedding_check()
+        return 0
+    if args.k_follows:
+        k_follows()
         return 0
     if not args.skip_quality:
         quality()
