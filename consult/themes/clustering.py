@@ -114,18 +114,20 @@ def choose_k(sample: np.ndarray, candidates: list[int], *, n_runs: int = 5, rand
     """The candidate k whose k-means runs agree most (ties to the smaller k) among those that agree more than
     on structureless data; stabilities and runs by k.
 
-    Screened first with half the runs: every other candidate, then the neighbours of the best two; the three
-    best screened that pass the null check are then measured with all `n_runs` and the choice is made among them
-    (the rest keep their screening figure). About a third of the runs of a full sweep.
+    Screened first with half the runs: every other candidate, then the neighbours of the best two; the three best
+    screened are then measured with all `n_runs` and the most stable of them is chosen if it passes the null
+    check; if not, the next screened candidate takes its place and the choice is made again (the rest keep their
+    screening figure). About a third of the runs of a full sweep, and the null is run for the winner only.
 
     The null check: a few big themes are always stable, because k-means cuts structureless data into four the
     same way nearly every time (column-shuffled samples agree at 0.6-0.96 for k = 4, against 0.2-0.35 for 20).
     Without it, 18 human themes pooled from two consultations came out as 4 themes in 2 of 6 fits (NMI 0.53
     instead of 0.88): a 4 whose runs agreed at 0.66 where shuffled data agree at 0.64 beat the 18s and 20s at
-    0.6-0.7 against 0.3. The margin: 0.2, 0.3 and 0.4 choose the same k on the four shared sets and on pooled
-    sets of 6 to 18 human themes; 0.2 keeps one 4-theme set at 4 where 0.3 and 0.4 make it 5. 0.1 and 0.5 each let
-    a collapse to 5 of 25 themes through (too lenient; too strict, so that no finalist passes and the rule falls
-    back to the most stable). The null takes the screening's number of runs: +0.03 s at 10,000 texts."""
+    0.6-0.7 against 0.3. The margin: 0.2, 0.3 and 0.4 choose the same k on the four shared sets and on the 18
+    pooled themes (`benchmarks/bench_themes.py --k-follows`); 0.1 let gambling q1 fall to 6 themes on one seed,
+    and 0.1 and 0.5 each let 25 pooled themes collapse to 5 (too lenient; too strict, so that nothing passes and
+    the rule falls back to the most stable). The null takes the screening's number of runs: 0.01 s at 10,000
+    texts."""
     runs_by_k: dict[int, list[np.ndarray]] = {}
     stabilities: dict[int, float] = {}
     screen_runs = max(2, n_runs // 2)
@@ -150,16 +152,24 @@ def choose_k(sample: np.ndarray, candidates: list[int], *, n_runs: int = 5, rand
     for k in sorted(stabilities, key=lambda k: -stabilities[k])[:2]:
         measure(k - 1, screen_runs)
         measure(k + 1, screen_runs)
-    finalists: list[int] = []
-    for k in sorted(stabilities, key=lambda k: (-round(stabilities[k], 3), k)):
+    ranked = sorted(stabilities, key=lambda k: (-round(stabilities[k], 3), k))
+    finalists = ranked[:3]
+    for k in finalists:
         measure(k, n_runs)
-        if passes(k):
-            finalists.append(k)
-        if len(finalists) == 3:
-            break
-    if not finalists:  # nothing agrees beyond chance: the most stable, as before
-        finalists = sorted(stabilities, key=lambda k: (-round(stabilities[k], 3), k))[:3]
-    best = max(finalists, key=lambda k: (round(stabilities[k], 3), -k))
+    first_three = list(finalists)
+    position = len(finalists)
+    while finalists:
+        best = max(finalists, key=lambda k: (round(stabilities[k], 3), -k))
+        if passes(best):
+            return best, dict(sorted(stabilities.items())), runs_by_k
+        # no better than chance: the next screened candidate takes its place among the finalists
+        finalists.remove(best)
+        if position < len(ranked):
+            measure(ranked[position], n_runs)
+            finalists.append(ranked[position])
+            position += 1
+    # nothing agrees beyond chance: the most stable, as before
+    best = max(first_three, key=lambda k: (round(stabilities[k], 3), -k))
     return best, dict(sorted(stabilities.items())), runs_by_k
 
 
