@@ -34,7 +34,6 @@ from consult.text import figures
 CODES = regions.region_codes()
 LONDON, NORTH_EAST, NORTHERN_IRELAND = (CODES.index(code) for code in ("E12000007", "E12000001", "N92000002"))
 N_PROPOSALS, VOTES_EACH = 500, 20
-MIN_CELL = 10  # votes that make a region's figure its own (`RegionalSupport`'s min_cell)
 DENSITIES = (1, 5, 20)
 SHAPES = ("model form", "sparse large", "groups by region", "tiny regions")
 FORECAST_BINS = np.array([0.0, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95, 1.0 + 1e-9])
@@ -224,7 +223,7 @@ def evaluate(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int,
                     found["width"].append((high - low).mean(axis=0))
                     found["forecast"].append(prob_all)
                     found["came_true"].append(truly_all)
-                    found["firm"].append(figures.all_regions_firm((data.seen >= MIN_CELL).sum(axis=1), len(CODES)))
+                    found["firm"].append(figures.all_regions_firm((data.seen >= figures.OWN_VOTES).sum(axis=1), len(CODES)))
                     found["each_forecast"].append(prob_each.ravel())
                     found["each_true"].append((data.truth > 0.5).ravel())
                     found["median"].append(float(np.median(data.seen)))
@@ -323,7 +322,7 @@ def report(seeds: int, shapes: tuple[str, ...] = SHAPES, densities: tuple[int, .
     for bin_name, count, mean_forecast, observed in reliability(forecast, came_true)[0]:
         print(f"  {bin_name}: {count:6d} {mean_forecast:.3f} {observed:.3f}")
     firm = np.concatenate([np.concatenate(results[(s, d, "scale mixture")]["firm"]) for s in shapes for d in densities])
-    print(f"\nthe same split where the product calls the figure firm (at least half the regions with {MIN_CELL}+ votes "
+    print(f"\nthe same split where the product calls the figure firm (at least half the regions with {figures.OWN_VOTES}+ votes "
           "on the proposal, `consult.text.figures.all_regions_firm`) and where it says the figure is rough: "
           "largest gap (2 s.e.) and the bins")
     for name, chosen in (("firm", firm), ("rough", ~firm)):

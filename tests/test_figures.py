@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from consult.text.figures import all_regions_chance, all_regions_firm, count_of, share_of_voters
+from consult.text.figures import (
+    all_regions_chance,
+    all_regions_firm,
+    chance_with_caveat,
+    count_of,
+    share_of_voters,
+)
 
 
 def test_a_count_is_singular_only_for_one_and_has_thousands_separators():
@@ -26,5 +32,7 @@ def test_the_chance_of_a_majority_everywhere_is_firm_once_half_the_regions_have_
     assert all_regions_chance(0.91, 0).endswith("91% likely (rough: no region has 10+ votes yet)")
     assert all_regions_chance(0.4, 2, 4) == "a majority in all 4 regions 40% likely"
     assert all_regions_chance(0.91, 0, brief=True) == "majority everywhere 91% likely (rough)"
+    assert chance_with_caveat(0.912, 6) == "91% likely"
+    assert chance_with_caveat(0.4, 3) == "40% likely (rough: only 3 of 12 regions have 10+ votes)"
     assert all_regions_chance(0.91, 7, brief=True) == "majority everywhere 91% likely"
     assert all_regions_firm(np.array([0, 5, 6, 12]), 12).tolist() == [False, False, True, True]

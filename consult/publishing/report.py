@@ -23,7 +23,7 @@ from consult.publishing.group_steadiness import fitted_groups_sentence
 from consult.storage import group_history, responses, visibility
 from consult.storage import themes as theme_store
 from consult.support import direct as support_direct
-from consult.text.figures import all_regions_caveat
+from consult.text.figures import chance_with_caveat
 
 PRINT_WIDTH_PX = 680  # A4 less 15 mm margins each side, at 96 CSS pixels to the inch
 
@@ -160,16 +160,11 @@ def _opinion_groups(model: opinion.OpinionGroups | None, proposals: pd.DataFrame
                            groups=groups, steadiness=fitted_groups_sentence(model, people="participants"))
 
 
-def _everywhere_cell(probability: float, regions_with_own_votes: int) -> str:
-    caveat = all_regions_caveat(regions_with_own_votes)
-    return f"{probability:.0%} likely" + (f" ({caveat})" if caveat else "")
-
-
 def _ranked_view(ranked: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Rank": ranked["consensus_rank"], "Proposal": ranked["text"], "Theme": ranked["theme"],
         "Votes": ranked["votes"],
-        "Majority in every region": [_everywhere_cell(p, n) for p, n in
+        "Majority in every region": [chance_with_caveat(p, n) for p, n in
                                      zip(ranked["prob_all"], ranked["regions_with_own_votes"], strict=True)],
         "Raw share (95% CI)": [f"{s:.0%} ({lo:.0%}–{hi:.0%})" for s, lo, hi in
                              zip(ranked["support"], ranked["support_low"], ranked["support_high"], strict=True)],

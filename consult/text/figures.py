@@ -63,6 +63,11 @@ def all_regions_chance(probability: float, regions_with_own_votes: int, n_region
     if brief:
         said = f"majority everywhere {probability:.0%} likely"
         return said if all_regions_firm(regions_with_own_votes, n_regions) else f"{said} (rough)"
-    said = f"a majority in all {n_regions} regions {probability:.0%} likely"
+    return f"a majority in all {n_regions} regions {chance_with_caveat(probability, regions_with_own_votes, n_regions)}"
+
+
+def chance_with_caveat(probability: float, regions_with_own_votes: int, n_regions: int = 12) -> str:
+    """'91% likely', or '40% likely (rough: only 3 of 12 regions have 10+ votes)': for a cell under a heading
+    that already says what is likely."""
     caveat = all_regions_caveat(regions_with_own_votes, n_regions)
-    return f"{said} ({caveat})" if caveat else said
+    return f"{probability:.0%} likely" + (f" ({caveat})" if caveat else "")

@@ -99,7 +99,7 @@ def stability(runs: list[np.ndarray]) -> float:
 def shuffled_columns(sample: np.ndarray, random_state: int) -> np.ndarray:
     """The sample with each column permuted on its own (unit rows again): every axis keeps its spread, the texts'
     joint structure is gone. What k-means finds here is what it finds in data without themes."""
-    rng = np.random.default_rng(random_state + 1)
+    rng = np.random.default_rng(random_state + 1)  # not the draws that chose the sample's rows
     return normalize(np.column_stack([rng.permutation(column) for column in sample.T])).astype(sample.dtype)
 
 
