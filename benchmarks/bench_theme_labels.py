@@ -3,8 +3,15 @@
     python benchmarks/bench_theme_labels.py [--found]
 
 The labeller is given the human partition (so a label is judged on its own, not on the clustering) and prints,
-per theme, the human name, consult's label, the label before the grammar checks (two-word phrases, no word
-classes) and the plain label a simple tool gives: the theme's top class-based TF-IDF word (the baseline the issue's "Service", "Helpful", "Care" came from). With `--found`, it
+per theme, the human name, consult's label as a theme shows it (widened by a second phrase where one covers more
+of the theme: `ThemeLabeller.broaden`), the label before widening, the label before the grammar checks (two-word
+phrases, no word classes) and the plain label a simple tool gives: the theme's top class-based TF-IDF word (the
+baseline the issue's "Service", "Helpful", "Care" came from).
+
+Beside the hand scores, one automatic measure: how often a label is nearer its own theme's human name than any
+other theme's name of the same set (cosine of wordllama's sentence vectors; the labeller never uses them, so the
+measure does not grade its own method). It is a coarse check, not a reading: "Italy" may sit nearest "Consistency
+with Global Standards" and still mislead. With `--found`, it
 also prints the labels of the themes ThemeModel finds on each set, beside the human theme most of their texts
 carry. Scores are given by hand in the closing note (good / vague / misleading); the printed table is their
 source.
@@ -27,6 +34,11 @@ from consult.demo.text import THEMES as DEMO_THEMES  # noqa: E402
 from consult.themes.labels import ThemeLabeller  # noqa: E402
 from consult.themes.model import ThemeModel  # noqa: E402
 from consult.themes.words import PhraseVectorizer, class_tfidf  # noqa: E402
+
+try:
+    from consult.text import embeddings  # noqa: E402
+except ImportError:  # pragma: no cover - the semantic extra is absent
+    embeddings = None
 
 
 def human_names() -> dict[str, dict[str, str]]:
@@ -53,6 +65,14 @@ def plain_top_word(texts: list[str], ids: np.ndarray, k: int) -> list[str]:
     return [str(vectorizer.surface_[int(np.argmax(weights[theme]))]).capitalize() for theme in range(k)]
 
 
+def names_matched(labels: list[str], human: list[str]) -> int:
+    """How many labels sit nearer their own human theme name than any other of the set (wordllama cosine)."""
+    from sklearn.preprocessing import normalize
+
+    similarity = normalize(embeddings.embed(labels)) @ normalize(embeddings.embed(human)).T
+    return int(sum(int(np.argmax(row)) == i for i, row in enumerate(similarity)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--found", action="store_true", help="also label the themes ThemeModel finds")
@@ -62,19 +82,29 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     names = human_names()
     total = 0
+    matched: Counter[str] = Counter()
+    can_match = embeddings is not None and embeddings.available()
     for name, (texts, gold) in sets().items():
         keys = sorted(set(gold) - {"none"})
         ids = np.array([keys.index(g) if g in keys else -1 for g in gold])
-        labels, keywords, _ = ThemeLabeller().fit(texts, ids).describe(texts, ids, len(keys))
+        labeller = ThemeLabeller().fit(texts, ids)
+        narrow, keywords, _ = labeller.describe(texts, ids, len(keys))
+        labels = labeller.broaden(texts, ids, narrow)
         plain = plain_top_word(texts, ids, len(keys))
         before, _, _ = ThemeLabeller(max_phrase_words=2, grammar=False).fit(texts, ids).describe(texts, ids, len(keys))
         print(f"\n{name}: {len(texts)} texts, {len(keys)} human themes")
-        print(f"  {'human theme':40s} {'texts':>5s}  {'consult label':28s} {'without grammar':24s} plain top word")
+        print(f"  {'human theme':40s} {'texts':>5s}  {'consult label':36s} {'before widening':22s} "
+              f"{'without grammar':22s} plain top word")
         for theme, key in enumerate(keys):
             total += 1
             human = names[name].get(key, key)
-            print(f"  {human[:40]:40s} {int((ids == theme).sum()):5d}  {labels[theme][:28]:28s} {before[theme][:24]:24s} "
-                  f"{plain[theme]}")
+            print(f"  {human[:40]:40s} {int((ids == theme).sum()):5d}  {labels[theme][:36]:36s} {narrow[theme][:22]:22s} "
+                  f"{before[theme][:22]:22s} {plain[theme]}")
+        if can_match:
+            human = [names[name].get(key, key) for key in keys]
+            for column, values in (("consult", labels), ("before widening", narrow), ("without grammar", before),
+                                   ("plain top word", plain)):
+                matched[column] += names_matched(values, human)
         if args.found:
             model = ThemeModel(random_state=0).fit(texts)
             print(f"  themes found by ThemeModel (k={model.k_}): label <- the human theme most of its texts carry")
@@ -85,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
                 key, count = carried[0] if carried else ("-", 0)
                 print(f"    {row.label[:40]:40s} {row.size:5d}  <- {names[name].get(key, key)} ({count})")
     print(f"\n{total} human themes labelled")
+    if can_match:
+        print("labels nearer their own human theme name than any other (wordllama cosine): "
+              + ", ".join(f"{column} {count}/{total}" for column, count in matched.items()))
     return 0
 
 

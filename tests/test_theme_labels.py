@@ -102,3 +102,57 @@ def test_without_grammar_the_labeller_is_the_old_one():
     new, _, _ = ThemeLabeller(min_df=2).fit(texts, labels).describe(texts, labels, 2)
     assert old[0] == "Helpful" and new[0] != "Helpful"
     assert old[1] == new[1] == "Bus fares"
+
+
+TOWNS = ["Hull", "Leeds", "York", "Selby", "Goole", "Whitby", "Ripon", "Malton"]
+
+
+def _widened(texts: list[str], labels: np.ndarray) -> tuple[list[str], list[str]]:
+    labeller = ThemeLabeller(min_df=2).fit(texts, labels)
+    narrow, _, _ = labeller.describe(texts, labels, int(labels.max()) + 1)
+    return narrow, labeller.broaden(texts, labels, narrow)
+
+
+def test_a_label_is_widened_by_a_phrase_that_reaches_the_texts_it_misses():
+    energy = ([f"Put community wind turbines on the hills above {town}." for town in TOWNS]
+              + [f"Energy bills in {town} are too high for pensioners." for town in TOWNS]
+              + [f"Insulate homes in {town} so energy costs fall." for town in TOWNS])
+    # every parking text says "car parking": "nurses" and "hospital" reach no text the label misses
+    parking = ([f"Car parking at the hospital in {town} costs too much." for town in TOWNS]
+               + [f"Free car parking for nurses in {town}." for town in TOWNS])
+    library = ["Open the library in Hull on Sundays.", "Keep the library in Leeds open.",
+               "Library hours in York are short.", "Fund the library in Selby."]  # too few texts to widen
+    labels = np.array([0] * len(energy) + [1] * len(parking) + [2] * len(library))
+    narrow, wide = _widened(energy + parking + library, labels)
+    assert wide[0].startswith(narrow[0] + " and ") and "energy" in wide[0].lower()
+    assert "wind" in narrow[0].lower() and "energy" not in narrow[0].lower()
+    assert wide[1] == narrow[1] and "parking" in wide[1].lower()
+    assert wide[2] == narrow[2] == "Library"
+
+
+def test_a_widening_name_keeps_its_capital_and_its_whole_phrase():
+    fiscal = ([f"Let {town} keep the income tax raised here." for town in TOWNS]
+              + [f"Scrap the Barnett formula, it short-changes {town}." for town in TOWNS])
+    parking = [f"Car parking in {town} costs too much." for town in TOWNS]
+    labels = np.array([0] * len(fiscal) + [1] * len(parking))
+    narrow, wide = _widened(fiscal + parking, labels)
+    assert "Barnett formula" in wide[0] and wide[0] != narrow[0]
+
+
+def test_no_label_is_widened_without_grammar_or_themes():
+    texts = ["Bus fares are too high.", "Bus fares keep rising.", "Rail fares too."]
+    labels = np.array([0, 0, 0])
+    labeller = ThemeLabeller(min_df=2, grammar=False).fit(texts, labels)
+    assert labeller.broaden(texts, labels, ["Bus fares"]) == ["Bus fares"]
+    assert ThemeLabeller(min_df=2).fit(texts, labels).broaden(texts, labels, []) == []
+    # a numbered fallback is not a phrase of the texts: it stays as it is
+    assert ThemeLabeller(min_df=2).fit(texts, labels).broaden(texts, labels, ["Bus fares (2)"]) == ["Bus fares (2)"]
+
+
+def test_a_capital_counts_in_mid_sentence_not_where_a_sentence_opens():
+    from consult.themes.labels import as_written
+
+    assert as_written("scrap barnett formula", ["We must scrap the Barnett formula.", "The Barnett formula is old.",
+                                               "Scrap barnett formula"]) == "Scrap Barnett formula"
+    assert as_written("housing and homes", ["Homes are scarce. Homes cost too much.", "We need homes",
+                                           "Housing first"]) == "Housing and homes"

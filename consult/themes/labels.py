@@ -13,10 +13,11 @@ Where nothing passes, the best phrase is used as it is, so a theme is never unla
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
-from consult.themes import phrase_grammar
+from consult.themes import label_relevance, phrase_grammar
 from consult.themes.words import (
     PhraseVectorizer,
     class_coverage,
@@ -27,6 +28,16 @@ from consult.themes.words import (
 )
 
 USAGE_TEXTS = 1500
+#: a second label phrase must occur in at least this many of the theme's counted texts the first one misses
+MIN_COMPANION_TEXTS = 5
+#: the longest a widened label may be (a chart's axis and a phone's row hold it)
+LONGEST_LABEL = 48
+#: a second label phrase is sought among the theme's strongest phrases (class-based TF-IDF)
+COMPANION_POOL = 12
+#: a word is read as part of a longer phrase when that phrase holds this share of the word's texts in the theme
+WHOLE_PHRASE_SHARE = 0.8
+#: the theme's strongest phrases searched for the phrase a word stands for
+WHOLE_PHRASE_POOL = 200
 
 
 class ThemeLabeller:
@@ -80,9 +91,9 @@ class ThemeLabeller:
             self._topic_cache[phrase] = self.usage_.is_topic(phrase)
         return self._topic_cache[phrase]
 
-    def describe(self, texts: list[str], labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], np.ndarray]:
-        labels = np.asarray(labels)
-        sample_labels = labels[self.rows_]
+    def _candidates(self, sample_labels: np.ndarray, k: int):
+        """Per theme, its label candidates in preference order, with the class weights, keywords, coverage and
+        precision they were chosen by."""
         terms, surface = self.phrases_.terms_, self.phrases_.surface_
         weights = class_tfidf(self.counts_, sample_labels, k)
         keyword_lists = [pick_keywords(weights[theme], terms, surface, self.n_keywords) for theme in range(k)]
@@ -114,11 +125,93 @@ class ThemeLabeller:
             else:
                 candidates = [make_label(candidates)] + candidates
             candidate_lists.append(candidates)
+        return candidate_lists, weights, keyword_lists, coverage, precision
+
+    def describe(self, texts: list[str], labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], np.ndarray]:
+        labels = np.asarray(labels)
+        candidate_lists, weights, keyword_lists, _, _ = self._candidates(labels[self.rows_], k)
         sizes = np.bincount(labels[labels >= 0], minlength=k)
         names = distinct_labels(candidate_lists, sizes)
         names = [as_written(name, [texts[i] for i in np.flatnonzero(labels == theme)[:300]])
                  for theme, name in enumerate(names)]
         return names, keyword_lists, weights
+
+    def broaden(self, texts: list[str], labels: np.ndarray, names: list[str]) -> list[str]:
+        """The labels `describe` gave, each widened by a second phrase where one covers more of what the theme
+        is about ("Wind" -> "Wind and energy", "Bus" -> "Bus and road"), as an officer names a theme ("Health
+        and social care"). The second phrase is one of the theme's own label candidates that
+        - shares no word with the first and is mostly used in this theme (precision 0.5+);
+        - occurs in at least `MIN_COMPANION_TEXTS` of the theme's counted texts that the first phrase misses: it
+          widens the label, and a handful of texts never name a theme;
+        - among those, it speaks for the theme best on its own (`label_relevance`, Mei, Shen and Zhai 2007), and
+          the texts holding either phrase still talk like the theme at least as much as those holding the first.
+        A widened label is at most `LONGEST_LABEL` characters. Merges compare the labels `describe` gives; this
+        runs once the themes are settled."""
+        labels = np.asarray(labels)
+        k = len(names)
+        sample_labels = labels[self.rows_]
+        if not self.grammar or k == 0 or not len(sample_labels):
+            return list(names)
+        _, weights, _, coverage, precision = self._candidates(sample_labels, k)
+        single = np.flatnonzero(np.char.find(self.phrases_.terms_.astype(str), " ") < 0)
+        presence = (self.counts_ > 0).astype(np.float64).tocsc()
+        words = presence[:, single].tocsr()
+        distributions = label_relevance.word_distributions(self.counts_[:, single].tocsr(), sample_labels, k)
+        surface = self.phrases_.surface_
+        column = {str(phrase).lower(): i for i, phrase in enumerate(surface)}
+        out = list(names)
+        for theme, name in enumerate(names):
+            first = column.get(name.lower().replace("-", " "))
+            if first is None:
+                continue
+            first_stems = label_stems(name)
+            ranked = np.argsort(-weights[theme], kind="stable")
+            # each of the strongest phrases as the phrase it stands for ("barnett" -> "barnett formula")
+            around = self._phrases_around(ranked[:WHOLE_PHRASE_POOL])
+            wholes = [self._whole_phrase(int(i), coverage[theme], around) for i in ranked[:COMPANION_POOL]]
+            strongest = np.array(list(dict.fromkeys(wholes)), dtype=int)
+            pool = presence[:, np.r_[first, strongest]].toarray()  # the counted texts x the first and the pool
+            # the theme's texts the first phrase misses: a second phrase must reach some of them
+            missed = (sample_labels == theme) & (pool[:, 0] == 0)
+            reaches = pool[missed, 1:].sum(axis=0)
+            seconds = [position for position, i in enumerate(strongest, start=1)
+                       if i != first and coverage[theme, i] >= self.coverage and precision[theme, i] >= 0.5
+                       and reaches[position - 1] >= MIN_COMPANION_TEXTS
+                       and not (label_stems(str(surface[i])) & first_stems) and self._is_topic(str(surface[i]))]
+            if not seconds:
+                continue
+            # the phrase that speaks for the theme best on its own, if the label stays as relevant with it
+            alone = label_relevance.relevance(pool[:, [0] + seconds], words, distributions, theme)
+            second = int(strongest[seconds[int(np.argmax(alone[1:]))] - 1])
+            either = np.maximum(pool[:, :1], presence[:, [second]].toarray())
+            if (label_relevance.relevance(either, words, distributions, theme)[0] >= alone[0]
+                    and len(f"{name} and {surface[second]}") <= LONGEST_LABEL):
+                theme_texts = [texts[i] for i in np.flatnonzero(labels == theme)[:300]]
+                out[theme] = f"{name} and {written_form(str(surface[second]), theme_texts)}"
+        return out
+
+    def _whole_phrase(self, column: int, coverage: np.ndarray, around: dict[str, tuple[list[int], list[int]]]
+                      ) -> int:
+        """The phrase a word stands for in this theme: the shortest longer phrase among the theme's strong ones
+        that holds nearly all its uses and reads as a topic ("barnett" -> "barnett formula", "income" -> "income
+        tax"), else the word itself. `around` maps a term to the strong phrases it opens and ends. (The tail of
+        many compounds stays: "bus" in "local bus" and "last bus" names the topic, as "boundaries" does.)"""
+        heads, tails = around.get(str(self.phrases_.terms_[column]), ([], []))
+        holding = [j for j in heads + tails if coverage[j] >= WHOLE_PHRASE_SHARE * coverage[column]
+                   and self._is_topic(str(self.phrases_.surface_[j]))]
+        if holding:  # the shortest that reads as a topic: "income tax", not "income tax raised"
+            return min(holding, key=lambda j: (len(str(self.phrases_.terms_[j]).split()), -coverage[j]))
+        return column
+
+    def _phrases_around(self, strong: np.ndarray) -> dict[str, tuple[list[int], list[int]]]:
+        """For each term, the `strong` phrases it opens and the ones it ends ("energi" -> [], ["energi bill"]...)."""
+        around: dict[str, tuple[list[int], list[int]]] = {}
+        for j in strong:
+            words = str(self.phrases_.terms_[j]).split()
+            for cut in range(1, len(words)):
+                around.setdefault(" ".join(words[:cut]), ([], []))[0].append(int(j))
+                around.setdefault(" ".join(words[cut:]), ([], []))[1].append(int(j))
+        return around
 
 
 def make_label(keywords: list[str]) -> str:
@@ -130,30 +223,55 @@ def make_label(keywords: list[str]) -> str:
     return phrase[0].upper() + phrase[1:]
 
 
+def _whole_word_starts(lowered: str, pattern: re.Pattern) -> list[int]:
+    """Where `pattern` (lower case, beginning with a literal, so the search is fast) matches a whole word."""
+    return [match.start() for match in pattern.finditer(lowered)
+            if match.start() == 0 or not (lowered[match.start() - 1].isalnum())]
+
+
+def _opens_sentence(joined: str, position: int) -> bool:
+    """Is the word at `position` the first of its text or of a sentence?"""
+    before = joined[max(0, position - 6) : position].rstrip(" \t\"'(")
+    return position == 0 or (before[-1:] in (".", "!", "?", "\n") if before else position <= 6)
+
+
 def as_written(label: str, texts: list[str]) -> str:
-    """The label as the texts write it: each word in capitals where they mostly write it so ("GP training", "TV
-    ads", "NHS"; counting lower-cases everything, which would give "Gp training"), and two words joined by a
-    hyphen where they mostly hyphenate them ("Self-exclusion", which counting splits into "self exclusion")."""
+    """The label as the texts write it (`written_form`), opening on a capital."""
+    text = written_form(label, texts)
+    return text[0].upper() + text[1:] if text else text
+
+
+def written_form(label: str, texts: list[str]) -> str:
+    """A phrase as the texts write it: each word in capitals where they mostly write it so in mid-sentence ("GP
+    training", "TV ads", "NHS", "Barnett formula"; counting lower-cases everything, which would give "Gp training"
+    and "Barnett" as "barnett"), and two words joined by a hyphen where they mostly hyphenate them
+    ("Self-exclusion", which counting splits into "self exclusion").
+
+    It searches the lower-cased texts for literal words (a case-folded regular expression per word costs ten times
+    as much on a theme of 300 texts, and labels are written after every merge)."""
     words = label.split()
-    restored = []
     joined = "\n".join(texts)
+    lowered = joined.lower()
+    restored = []
     for word in words:
-        forms: dict[str, int] = {}
-        for form in re.findall(rf"\b{re.escape(word)}\b", joined, flags=re.IGNORECASE):
-            forms[form] = forms.get(form, 0) + 1
-        common = max(forms, key=forms.get) if forms else word
-        restored.append(common if len(common) > 1 and common.isupper() else word)
+        forms: Counter[str] = Counter()
+        for position in _whole_word_starts(lowered, re.compile(rf"{re.escape(word.lower())}(?![^\W_])")):
+            # a capital that opens a sentence says nothing
+            if joined[position].islower() or not _opens_sentence(joined, position):
+                forms[joined[position : position + len(word)]] += 1
+        common = forms.most_common(1)[0][0] if forms else word
+        # a name the texts capitalise in mid-sentence keeps its capital ("Barnett formula", "Beeching")
+        restored.append(common if len(common) > 1 and common[0].isupper() else word)
     out = restored[:1]
     for before, word in zip(words[:-1], restored[1:], strict=True):
-        pair = rf"\b{re.escape(before)}{{}}{re.escape(word)}\b"
-        hyphenated = len(re.findall(pair.format(r"\s*-\s*"), joined, flags=re.IGNORECASE))
-        spaced = len(re.findall(pair.format(r"\s+"), joined, flags=re.IGNORECASE))
+        pair = rf"{re.escape(before.lower())}{{}}{re.escape(word.lower())}(?![^\W_])"
+        hyphenated = len(_whole_word_starts(lowered, re.compile(pair.format(r"\s*-\s*"))))
+        spaced = len(_whole_word_starts(lowered, re.compile(pair.format(r"\s+"))))
         if hyphenated > spaced:
             out[-1] = f"{out[-1]}-{word}"
         else:
             out.append(word)
-    text = " ".join(out)
-    return text[0].upper() + text[1:] if text else text
+    return " ".join(out)
 
 
 def preferred_first(candidates: list[str], coverage: dict[str, float], precision: dict[str, float]) -> list[str]:

@@ -11,7 +11,8 @@ The pipeline, each step measured against a plain TF-IDF + k-means baseline in `b
 2. the number of themes by stability across k-means seeds and a consensus partition (`theme_clustering`);
 3. rules: no theme under the minimum size, no two themes that say the same thing (close centres, or labels and
    keywords in common), at most `max_other_share` in "Other";
-4. labels from class-based TF-IDF phrases that occur in the theme's texts, negation-aware, one per theme.
+4. labels from class-based TF-IDF phrases that occur in the theme's texts, negation-aware, one per theme, widened
+   by a second phrase where one covers more of the theme ("Wind and energy").
 """
 
 from __future__ import annotations
@@ -178,6 +179,11 @@ class ThemeModel(BaseEstimator):
             self._merge_centroids(*pair)
             assignments = self._assign_vectors(vectors)
             self._describe(texts, vectors, assignments)
+        # the settled themes' labels are widened by a second phrase where one covers more of the theme ("Wind and
+        # energy"); merges above compare the narrow labels, so widening never joins two themes
+        real = self.themes_["theme"] != OTHER
+        narrow = self.themes_.loc[real, "label"].tolist()
+        self.themes_.loc[real, "label"] = self._labeller.broaden(texts, self.labels_, narrow)
         return self
 
     def _cluster(self, vectors: np.ndarray, min_size: int, unique_rows: int) -> np.ndarray:
