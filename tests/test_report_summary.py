@@ -49,9 +49,16 @@ def test_supported_everywhere_in_rank_order_with_text_escaped_and_no_nan_region(
 
 
 def test_a_chance_resting_on_few_regions_with_votes_is_called_rough():
-    text = summary.everywhere_finding(published(votes=30, regions_with_own_votes=3))
+    mixed = summary.everywhere_finding(published(votes=30, regions_with_own_votes=3).assign(
+        regions_with_own_votes=[3, 3, 12]))
     assert ("very likely (90%; rough: only 3 of 12 regions have 10+ votes) to have a majority in all 12 "
-            "regions; 80% of 30 voters agree.") in text
+            "regions; 80% of 30 voters agree.") in mixed
+    assert mixed.count("rough") == 2 and mixed.endswith("</ul>")
+    # a caveat all three figures share is said once, under the list
+    shared = summary.everywhere_finding(published(votes=30, regions_with_own_votes=3))
+    assert "very likely (90%) to have a majority in all 12 regions; 80% of 30 voters agree." in shared
+    assert shared.endswith("</ul>All three figures are rough: only 3 of 12 regions have 10+ votes.")
+    assert shared.count("rough") == 1
     assert "rough" not in summary.everywhere_finding(published(regions_with_own_votes=6))
 
 
@@ -104,9 +111,18 @@ def test_themes_with_their_clear_regional_lean_only():
     assert text.index("Housing") < text.index("Buses") and "Other" not in text
     assert "leans to North East (2.3 times the rest of the UK, 95% 1.4–3.6)" in text
     # London's lean is clear at 95% but not after the correction for picking the top theme: not named here
-    assert "<strong>Housing</strong> (80 proposals, not yet checked by an officer): no clear regional lean" in text
+    assert "<strong>Housing</strong> (80 proposals): no clear regional lean" in text
+    assert text.endswith("Neither has been checked by an officer yet.")
+    three = pd.DataFrame({"id": [1, 2, 3], "label": ["Buses", "Housing", "Tax"], "size": [50, 80, 20],
+                          "is_other": [False] * 3})
+    assert summary.themes_finding(three, distinctive).endswith("None of the three has been checked by an officer yet.")
     checked = summary.themes_finding(themes.assign(checked=[True, False, False]), distinctive)
-    assert "<strong>Buses</strong> (50 proposals): leans to North East" in checked
+    assert "<strong>Buses</strong> (50 proposals, checked by an officer): leans to North East" in checked
+    assert checked.endswith("The other has not been checked by an officer yet.")
+    every = summary.themes_finding(themes.assign(checked=[True, True, False]), distinctive)
+    assert every.endswith("</ul>") and "not been checked" not in every
+    one = summary.themes_finding(themes.iloc[[0, 2]], distinctive)
+    assert one.endswith("It has not been checked by an officer yet.")
     assert "not been found" in summary.themes_finding(themes.iloc[:0], distinctive.iloc[:0])
 
 

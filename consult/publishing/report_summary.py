@@ -85,20 +85,19 @@ def everywhere_finding(published: pd.DataFrame, top: int = 3, quotes: Quotes | N
     if voted.empty:
         return "No proposal has votes yet, so nothing can be said about support across regions."
     leaders = voted.head(top)
+    caveats = [all_regions_caveat(row.regions_with_own_votes) for row in leaders.itertuples()]
+    # a caveat every figure shares is said once, under the list ("All three figures are rough: ...")
+    shared = caveats[0] if len(caveats) > 1 and caveats[0] and len(set(caveats)) == 1 else ""
     items = "".join(
         f"<li>{quotes.html(row.text, getattr(row, 'proposal_id', None))}: {likelihood(row.prob_all)} "
-        f"({row.prob_all:.0%}{_caveat(row)}) to have a majority in all 12 regions; "
-        f"{share_of_voters(row.support, row.votes)} agree"
+        f"({row.prob_all:.0%}{'' if shared or not caveat else f'; {caveat}'}) to have a majority in all 12 "
+        f"regions; {share_of_voters(row.support, row.votes)} agree"
         + (f", least in {_esc(_named(row.weakest_region))}" if _named(row.weakest_region) else "") + ".</li>"
-        for row in leaders.itertuples())
+        for row, caveat in zip(leaders.itertuples(), caveats, strict=True))
     lead = ("Supported in every region" if leaders["prob_all"].iloc[0] >= 0.6 else
             "No proposal is yet likely to have a majority in every region; the closest")
-    return f"{lead}:<ul>{items}</ul>"
-
-
-def _caveat(row) -> str:
-    caveat = all_regions_caveat(row.regions_with_own_votes)
-    return f"; {caveat}" if caveat else ""
+    note = f"All {_count_word(len(caveats))} figures are {_esc(shared)}." if shared else ""
+    return f"{lead}:<ul>{items}</ul>{note}"
 
 
 DIVIDES_AT = 0.10  # regional estimates this far apart (10 points) are a difference worth reporting as division
@@ -140,14 +139,15 @@ def division_finding(published: pd.DataFrame, votes_per_region: float | None = N
 
 
 def themes_finding(themes: pd.DataFrame, distinctive: pd.DataFrame, top: int = 3) -> str:
-    """The largest themes, each with the region where it is clearly over-represented, if any."""
+    """The largest themes, each with the region where it is clearly over-represented, if any, and which of them an
+    officer has checked."""
     named = themes[~themes["is_other"]].sort_values("size", ascending=False).head(top) if len(themes) else themes
     if named.empty:
         return ("Themes have not been found for this consultation yet (an officer runs them on the Themes page), "
                 "so the report cannot summarise what proposals are about.")
     items = []
     for theme in named.itertuples():
-        checked = "" if getattr(theme, "checked", False) else ", not yet checked by an officer"
+        checked = ", checked by an officer" if getattr(theme, "checked", False) else ""
         line = f"<li><strong>{_esc(theme.label)}</strong> ({theme.size:,} proposals{checked})"
         # a lean is named when clear as the Themes page calls it (after the correction for picking the top theme)
         bound = "clear_lower" if "clear_lower" in distinctive else "lower"
@@ -160,7 +160,29 @@ def themes_finding(themes: pd.DataFrame, distinctive: pd.DataFrame, top: int = 3
         else:
             line += ": no clear regional lean"
         items.append(line + ".</li>")
-    return f"The main themes:<ul>{''.join(items)}</ul>"
+    return f"The main themes:<ul>{''.join(items)}</ul>{_checked_note(named)}"
+
+
+def _checked_note(named: pd.DataFrame) -> str:
+    """The themes an officer has not checked, said once under the list (a theme the algorithm alone named is
+    provisional, and the leadership must know it; a checked one says so in its line)."""
+    checked = named["checked"].fillna(False).astype(bool) if "checked" in named else pd.Series(False, named.index)
+    unchecked = int((~checked).sum())
+    if unchecked == 0:
+        return ""
+    count = _count_word(unchecked)
+    if checked.any():
+        return ("The other has not been checked by an officer yet." if unchecked == 1
+                else f"The other {count} have not been checked by an officer yet.")
+    if unchecked == 1:
+        return "It has not been checked by an officer yet."
+    return "Neither has been checked by an officer yet." if unchecked == 2 else \
+        f"None of the {count} has been checked by an officer yet."
+
+
+def _count_word(count: int) -> str:
+    words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return words[count - 1] if 1 <= count <= len(words) else f"{count:,}"
 
 
 def answered_finding(answers: dict | None) -> str:
