@@ -151,29 +151,40 @@ def _plain(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: characters per line of a theme's name beside the theme-by-region grid
+GRID_LABEL_WIDTH = 20
+
+
 def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
     """Themes (rows) by region (columns) as clickable squares coloured by the theme's share of the region.
 
     Drawn as a scatter, not a heatmap, because Streamlit's selection events work for scatter points: each point
     carries [theme, region] in customdata. Suppressed cells are grey and say so.
     """
+    import textwrap
+
     frame = table.copy()
     frame["theme_label"] = frame["theme"].map(lambda t: labels.get(t, str(t)))
+    # the axis shows a label over two short lines ("Combined authority / and councils"), so on a narrow screen the
+    # squares keep their room; an officer's name for a theme is text, never markup
+    frame["axis_label"] = frame["theme_label"].map(
+        lambda label: "<br>".join(_plain(line) for line in textwrap.wrap(str(label), GRID_LABEL_WIDTH)) or " ")
     frame["short"] = frame["region"].map(lambda c: _short(c))
     shown = frame[~frame["suppressed"]]
     hidden = frame[frame["suppressed"]]
     figure = go.Figure()
     figure.add_scatter(
-        x=shown["short"], y=shown["theme_label"], mode="markers", name="share of the region",
+        x=shown["short"], y=shown["axis_label"], mode="markers", name="share of the region",
         marker={"symbol": "square", "size": 26, "color": shown["share_of_region"] * 100, "colorscale": "Blues",
                 "colorbar": {"title": "% of the<br>region's<br>proposals"}, "line": {"width": 1, "color": "#333"}},
         customdata=shown[["theme", "region"]].to_numpy(),
-        hovertext=[f"{lab} in {_name(r)}: {int(c)} proposals ({s:.0%}){' · ' + rep + '-represented' if rep else ''}"
+        hovertext=[f"{_plain(str(lab))} in {_name(r)}: {int(c)} proposals ({s:.0%})"
+                   f"{' · ' + rep + '-represented' if rep else ''}"
                    for lab, r, c, s, rep in zip(shown["theme_label"], shown["region"], shown["count"],
                                                 shown["share_of_region"], shown["representation"], strict=True)],
         hoverinfo="text")
     figure.add_scatter(
-        x=hidden["short"], y=hidden["theme_label"], mode="markers", name="fewer than 10 (hidden)",
+        x=hidden["short"], y=hidden["axis_label"], mode="markers", name="fewer than 10 (hidden)",
         marker={"symbol": "square", "size": 26, "color": "#dddddd", "line": {"width": 1, "color": "#999"}},
         customdata=hidden[["theme", "region"]].to_numpy(), hoverinfo="text",
         hovertext=["fewer than 10 proposals: not shown"] * len(hidden))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from consult import charts, regions
 from consult.demo import consultation as demo
 from consult.support import direct as support
@@ -57,3 +59,17 @@ def test_tile_map_greys_regions_with_no_ratio_yet():
     coloured, grey = figure.data
     assert len(coloured.x) == 0  # no "×0.0" in the colour of under-representation
     assert len(grey.x) == 12 and all("too early" in text for text in grey.text)
+
+
+def test_theme_grid_wraps_long_names_and_shows_an_officers_name_as_text():
+    from consult.themes.by_region import theme_by_region
+
+    themes = pd.Series([1] * 12 + [2] * 12)
+    grid = theme_by_region(themes, pd.Series(["E12000007"] * 24))
+    labels = {1: "Combined authority and councils", 2: "<b>Buses</b>"}
+    figure = charts.theme_region_grid(grid, labels)
+    rows = {str(y) for trace in figure.data for y in trace.y}
+    assert "Combined authority<br>and councils" in rows
+    assert "&lt;b&gt;Buses&lt;/b&gt;" in rows and not any("<b>" in row for row in rows)
+    hover = " ".join(text for trace in figure.data for text in trace.hovertext)
+    assert "Combined authority and councils in London" in hover and "<b>" not in hover
