@@ -139,7 +139,9 @@ class ThemeLabeller:
     def broaden(self, texts: list[str], labels: np.ndarray, names: list[str]) -> list[str]:
         """The labels `describe` gave, each widened by a second phrase where one covers more of what the theme
         is about ("Wind" -> "Wind and energy", "Bus" -> "Bus and road"), as an officer names a theme ("Health
-        and social care"). The second phrase is one of the theme's own label candidates that
+        and social care"). The second phrase is one of the theme's `COMPANION_POOL` strongest phrases (class-based
+        TF-IDF; a word nearly always part of a longer phrase stands as that phrase, `_whole_phrase`) that
+        - is in at least `coverage` of the theme's texts and reads as a topic;
         - shares no word with the first and is mostly used in this theme (precision 0.5+);
         - occurs in at least `MIN_COMPANION_TEXTS` of the theme's counted texts that the first phrase misses: it
           widens the label, and a handful of texts never name a theme;
@@ -204,7 +206,7 @@ class ThemeLabeller:
         return column
 
     def _phrases_around(self, strong: np.ndarray) -> dict[str, tuple[list[int], list[int]]]:
-        """For each term, the `strong` phrases it opens and the ones it ends ("energi" -> [], ["energi bill"]...)."""
+        """For each term, the `strong` phrases it opens and the ones it ends ("bill" ends "energi bill")."""
         around: dict[str, tuple[list[int], list[int]]] = {}
         for j in strong:
             words = str(self.phrases_.terms_[j]).split()
