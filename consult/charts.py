@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -115,13 +117,9 @@ def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Fig
     wrapped over lines with `full_labels` (the printed report, where nothing can be hovered).
     """
     if "text" in top and full_labels:
-        import textwrap
-
         labels = ["<br>".join(textwrap.wrap(f"#{pid}: {_plain(' '.join(str(text).split()))}", 70))
                   for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
     elif "text" in top:
-        import textwrap
-
         # two short lines, not one long one: on a phone a 60-character label took the whole width and was cut
         labels = ["<br>".join(textwrap.wrap(f"{_plain(shorten(str(text), 60))} (#{pid})", 34))
                   for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
@@ -161,8 +159,6 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
     Drawn as a scatter, not a heatmap, because Streamlit's selection events work for scatter points: each point
     carries [theme, region] in customdata. Suppressed cells are grey and say so.
     """
-    import textwrap
-
     frame = table.copy()
     frame["theme_label"] = frame["theme"].map(lambda t: labels.get(t, str(t)))
     # the axis shows a label over two short lines ("Combined authority / and councils"), so on a narrow screen the

@@ -38,6 +38,8 @@ COMPANION_POOL = 12
 WHOLE_PHRASE_SHARE = 0.8
 #: the theme's strongest phrases searched for the phrase a word stands for
 WHOLE_PHRASE_POOL = 200
+#: how many of a theme's texts show how its label's words are written
+WRITTEN_FROM = 300
 
 
 class ThemeLabeller:
@@ -91,19 +93,23 @@ class ThemeLabeller:
             self._topic_cache[phrase] = self.usage_.is_topic(phrase)
         return self._topic_cache[phrase]
 
-    def _candidates(self, sample_labels: np.ndarray, k: int):
-        """Per theme, its label candidates in preference order, with the class weights, keywords, coverage and
-        precision they were chosen by."""
-        terms, surface = self.phrases_.terms_, self.phrases_.surface_
+    def _theme_statistics(self, sample_labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per theme and phrase: the class-based TF-IDF weight, the share of the theme's texts holding the phrase
+        (coverage) and the share of the phrase's texts that are in the theme (precision)."""
         weights = class_tfidf(self.counts_, sample_labels, k)
-        keyword_lists = [pick_keywords(weights[theme], terms, surface, self.n_keywords) for theme in range(k)]
         # a label must speak for the theme: only phrases in at least `coverage` of its texts qualify (a rare word
         # can top class-based TF-IDF: "Italy" for a theme about advertising rules)
         coverage = class_coverage(self.counts_, sample_labels, k)
         # how much of a phrase's use is in this theme: "assembly" runs through every devolution theme, "scrutiny"
         # through one; a label should name what sets the theme apart
         in_theme = coverage * np.bincount(sample_labels[sample_labels >= 0], minlength=k)[:, None]
-        precision = in_theme / self._texts_with[None, :]
+        return weights, coverage, in_theme / self._texts_with[None, :]
+
+    def _candidates(self, sample_labels: np.ndarray, k: int):
+        """Per theme, its label candidates in preference order, with the class weights and keywords."""
+        terms, surface = self.phrases_.terms_, self.phrases_.surface_
+        weights, coverage, precision = self._theme_statistics(sample_labels, k)
+        keyword_lists = [pick_keywords(weights[theme], terms, surface, self.n_keywords) for theme in range(k)]
         column = self._column
         candidate_lists = []
         for theme in range(k):
@@ -125,15 +131,14 @@ class ThemeLabeller:
             else:
                 candidates = [make_label(candidates)] + candidates
             candidate_lists.append(candidates)
-        return candidate_lists, weights, keyword_lists, coverage, precision
+        return candidate_lists, weights, keyword_lists
 
     def describe(self, texts: list[str], labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], np.ndarray]:
         labels = np.asarray(labels)
-        candidate_lists, weights, keyword_lists, _, _ = self._candidates(labels[self.rows_], k)
+        candidate_lists, weights, keyword_lists = self._candidates(labels[self.rows_], k)
         sizes = np.bincount(labels[labels >= 0], minlength=k)
         names = distinct_labels(candidate_lists, sizes)
-        names = [as_written(name, [texts[i] for i in np.flatnonzero(labels == theme)[:300]])
-                 for theme, name in enumerate(names)]
+        names = [as_written(name, _texts_of(texts, labels, theme)) for theme, name in enumerate(names)]
         return names, keyword_lists, weights
 
     def broaden(self, texts: list[str], labels: np.ndarray, names: list[str]) -> list[str]:
@@ -154,8 +159,8 @@ class ThemeLabeller:
         sample_labels = labels[self.rows_]
         if not self.grammar or k == 0 or not len(sample_labels):
             return list(names)
-        _, weights, _, coverage, precision = self._candidates(sample_labels, k)
-        single = np.flatnonzero(np.char.find(self.phrases_.terms_.astype(str), " ") < 0)
+        weights, coverage, precision = self._theme_statistics(sample_labels, k)
+        single = PhraseVectorizer.single_word_columns(self.phrases_.terms_)
         presence = (self.counts_ > 0).astype(np.float64).tocsc()
         words = presence[:, single].tocsr()
         distributions = label_relevance.word_distributions(self.counts_[:, single].tocsr(), sample_labels, k)
@@ -188,8 +193,7 @@ class ThemeLabeller:
             either = np.maximum(pool[:, :1], presence[:, [second]].toarray())
             if (label_relevance.relevance(either, words, distributions, theme)[0] >= alone[0]
                     and len(f"{name} and {surface[second]}") <= LONGEST_LABEL):
-                theme_texts = [texts[i] for i in np.flatnonzero(labels == theme)[:300]]
-                out[theme] = f"{name} and {written_form(str(surface[second]), theme_texts)}"
+                out[theme] = f"{name} and {written_form(str(surface[second]), _texts_of(texts, labels, theme))}"
         return out
 
     def _whole_phrase(self, column: int, coverage: np.ndarray, around: dict[str, tuple[list[int], list[int]]]
@@ -214,6 +218,11 @@ class ThemeLabeller:
                 around.setdefault(" ".join(words[:cut]), ([], []))[0].append(int(j))
                 around.setdefault(" ".join(words[cut:]), ([], []))[1].append(int(j))
         return around
+
+
+def _texts_of(texts: list[str], labels: np.ndarray, theme: int) -> list[str]:
+    """The theme's first `WRITTEN_FROM` texts: enough to see how the texts write a label's words."""
+    return [texts[i] for i in np.flatnonzero(labels == theme)[:WRITTEN_FROM]]
 
 
 def make_label(keywords: list[str]) -> str:

@@ -75,12 +75,13 @@ class PhraseVectorizer:
         self._merge = merge[:, kept].tocsr()
         # single words as written (before stemming): the sentence embedder weighs these, so the texts are
         # tokenised once for both views
-        self.words_ = raw_terms[self._single_words(raw_terms)]
-        self.word_counts_ = raw[:, self._single_words(raw_terms)].tocsr()
+        self.words_ = raw_terms[self.single_word_columns(raw_terms)]
+        self.word_counts_ = raw[:, self.single_word_columns(raw_terms)].tocsr()
         return counts[:, kept]
 
     @staticmethod
-    def _single_words(raw_terms: np.ndarray) -> np.ndarray:
+    def single_word_columns(raw_terms: np.ndarray) -> np.ndarray:
+        """The positions of the terms that are one word (no space)."""
         return np.flatnonzero(np.char.find(raw_terms.astype(str), " ") < 0)
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
@@ -89,7 +90,7 @@ class PhraseVectorizer:
     def transform_with_words(self, texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """The phrase counts and the single-word counts (columns as `words_`) of new texts."""
         raw = self._counter_fitted.transform(texts)
-        single = self._single_words(self._counter_fitted.get_feature_names_out())
+        single = self.single_word_columns(self._counter_fitted.get_feature_names_out())
         return (raw @ self._merge).tocsr(), raw[:, single].tocsr()
 
 
