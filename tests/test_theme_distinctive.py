@@ -90,3 +90,27 @@ def test_unthemed_texts_never_appear_as_a_theme_with_an_internal_id():
     table = distinctive_themes(themes, regions, labels={0: "Buses", 1: "Housing", 2: "Other"}, exclude_themes=(2,))
     assert len(table) and set(table["theme_id"]) == {0, 1}
     assert not table["theme_label"].str.contains("-1|Theme ").any()
+
+
+def test_the_named_theme_is_the_surest_lean_never_a_possible_one_beside_a_clear_one():
+    """Four of a theme's eight texts from a 200-text region give a high 95% lower bound (1.9) that does not survive
+    the correction for picking the top of ten themes; 40 of 220 is a smaller ratio but clear after it. The region's
+    sentence names the clear one (ranked by the 95% bound it named the lucky small cell as "possibly distinctive")."""
+    from consult.themes.distinctive import distinctive_themes, most_distinctive
+
+    def texts(region: str, lucky: int, clear: int, total: int) -> tuple[list[int], list[str]]:
+        others = total - lucky - clear
+        return [0] * lucky + [1] * clear + [2 + i % 8 for i in range(others)], [region] * total
+
+    inside_themes, inside_regions = texts("E12000003", 4, 40, 200)
+    outside_themes, outside_regions = texts("E12000007", 4, 180, 2000)
+    labels = {0: "Ferries", 1: "Rural buses"} | {i: f"Theme {i}" for i in range(2, 10)}
+    table = distinctive_themes(np.array(inside_themes + outside_themes), np.array(inside_regions + outside_regions),
+                               labels=labels, min_cell=1)
+    rows = table[table["region"] == "E12000003"].set_index("theme_id")
+    assert rows.loc[0, "lower"] > rows.loc[1, "lower"]  # the small cell leads on the 95% bound
+    assert round(rows.loc[0, "clear_lower"], 1) <= 1 < round(rows.loc[1, "clear_lower"], 1)
+    top = most_distinctive(table).set_index("region").loc["E12000003"]
+    assert top["theme_id"] == 1 and top["clear"]
+    assert top["sentence"].startswith("Most distinctive of Yorkshire and The Humber: Rural buses")
+    assert list(table[table["region"] == "E12000003"]["theme_id"])[0] == 1  # the table lists it first too
