@@ -6,8 +6,8 @@ For each shared set (eval_sentiments, both gambling questions, the demo's texts)
 seed (regions play no part in finding themes). Texts get regions drawn with the demo's regional mix; then, for each
 human theme holding 5%+ of the texts and each region expected to hold 60+ texts, the theme's texts are drawn into
 that region `ratio` times as often (the plant) and `distinctive_themes` runs on the model's themes. A plant is
-found when the region's most distinctive theme (the surest lean: highest corrected lower bound) is one whose texts are mostly the planted
-human theme; "clear" and "possible" are the statistic's own verdicts on it. Beside it, the same question asked of
+found when the region's most distinctive theme (the surest lean: highest corrected lower bound) is one whose texts
+are mostly the planted human theme; "clear" and "possible" are the statistic's own verdicts on it. Beside it, the same question asked of
 the human themes themselves (a perfect clustering): what the regional statistic alone can find at this size.
 Coverage: the share of plants whose 95% interval, on the human theme, holds the ratio the plant implies.
 """
