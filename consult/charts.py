@@ -117,11 +117,11 @@ def support_intervals(top: pd.DataFrame, *, full_labels: bool = False) -> go.Fig
     wrapped over lines with `full_labels` (the printed report, where nothing can be hovered).
     """
     if "text" in top and full_labels:
-        labels = ["<br>".join(textwrap.wrap(f"#{pid}: {_plain(' '.join(str(text).split()))}", 70))
+        labels = [_wrapped(f"#{pid}: {' '.join(str(text).split())}", 70)
                   for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
     elif "text" in top:
         # two short lines, not one long one: on a phone a 60-character label took the whole width and was cut
-        labels = ["<br>".join(textwrap.wrap(f"{_plain(shorten(str(text), 60))} (#{pid})", 34))
+        labels = [_wrapped(f"{shorten(str(text), 60)} (#{pid})", 34)
                   for pid, text in zip(top["proposal_id"], top["text"], strict=True)]
     else:
         labels = [f"#{pid}" for pid in top["proposal_id"]]
@@ -149,6 +149,12 @@ def _plain(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _wrapped(text: str, width: int) -> str:
+    """User text over lines of at most `width` characters, each line shown as text: wrapped before escaping, so a
+    line never ends inside an escaped '&lt;' (a long word is cut at `width` characters)."""
+    return "<br>".join(_plain(line) for line in textwrap.wrap(text, width))
+
+
 #: characters per line of a theme's name beside the theme-by-region grid
 GRID_LABEL_WIDTH = 20
 
@@ -164,7 +170,7 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
     # the axis shows a label over two short lines ("Combined authority / and councils"), so on a narrow screen the
     # squares keep their room; an officer's name for a theme is text, never markup
     frame["axis_label"] = frame["theme_label"].map(
-        lambda label: "<br>".join(_plain(line) for line in textwrap.wrap(str(label), GRID_LABEL_WIDTH)) or " ")
+        lambda label: _wrapped(str(label), GRID_LABEL_WIDTH) or " ")
     frame["short"] = frame["region"].map(lambda c: _short(c))
     shown = frame[~frame["suppressed"]]
     hidden = frame[frame["suppressed"]]

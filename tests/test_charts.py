@@ -48,6 +48,14 @@ def test_support_intervals_keep_proposal_labels_as_categories():
     # short lines a phone can show whole, the proposal's number kept, markup shown as text
     assert all(len(line) <= 40 for label in labels for line in label.split("<br>"))
     assert labels[0].endswith("(#650)") and "&lt;b&gt;now&lt;/b&gt;" in labels[1]
+    # a word longer than a line is cut, but never inside an escaped '<': every line reads as text on its own
+    long_word = top.assign(text=["x" * 31 + "<y>" + "z" * 20, "#" + "w" * 67 + "<<tag>>" + "v" * 30])
+    for full in (False, True):
+        lines = [line for label in charts.support_intervals(long_word, full_labels=full).data[0].y
+                 for line in label.split("<br>")]
+        assert len(lines) > 2
+        bare = [line.replace("&lt;", "").replace("&gt;", "") for line in lines]
+        assert not any(mark in line for line in bare for mark in "&<>")
 
 
 def test_tile_map_greys_regions_with_no_ratio_yet():
