@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -32,7 +33,6 @@ def region_tile_map(table: pd.DataFrame, *, title: str = "Participation against 
                                     left_on="code", right_on="region", how="left")
     hidden = tiles["suppressed"].fillna(False).astype(bool) if "suppressed" in tiles else pd.Series(False, tiles.index)
     min_cell = table.attrs.get("min_cell", 10)
-    import numpy as np
 
     # no ratio yet (too few expected there, support.MIN_EXPECTED): the count on a grey tile, not a colour
     too_early = tiles["ratio"].isna() & ~hidden
@@ -157,42 +157,84 @@ def _wrapped(text: str, width: int) -> str:
 
 #: characters per line of a theme's name beside the theme-by-region grid
 GRID_LABEL_WIDTH = 20
+#: the grid's blues, from a pale blue (not white: a small share must not look like an empty cell) to navy
+GRID_COLOURS = [[0.0, "#e3eef9"], [0.5, "#6baed6"], [1.0, "#08306b"]]
+
+
+def _in_two_lines(label: str) -> str:
+    """A theme's name over lines of GRID_LABEL_WIDTH characters, widened until it takes two (a row holds two lines:
+    a third ran into the next row's name), to at most twice that width."""
+    for width in range(GRID_LABEL_WIDTH, 2 * GRID_LABEL_WIDTH + 1):
+        if len(textwrap.wrap(label, width)) <= 2:
+            break
+    return _wrapped(label, width)
 
 
 def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
     """Themes (rows) by region (columns) as clickable squares coloured by the theme's share of the region.
 
-    Drawn as a scatter, not a heatmap, because Streamlit's selection events work for scatter points: each point
-    carries [theme, region] in customdata. Suppressed cells are grey and say so.
+    The colour is a heatmap, so a cell is as wide as the plot allows (fixed-size markers overlapped on a phone);
+    the clicks land on a scatter of invisible points over it, one per cell, because Streamlit's selection events
+    work for scatter points and not for heatmaps: each point carries [theme, region] in customdata and the hover.
+    Suppressed cells are grey and say so.
     """
     frame = table.copy()
     frame["theme_label"] = frame["theme"].map(lambda t: labels.get(t, str(t)))
     # the axis shows a label over two short lines ("Combined authority / and councils"), so on a narrow screen the
     # squares keep their room; an officer's name for a theme is text, never markup
-    frame["axis_label"] = frame["theme_label"].map(
-        lambda label: _wrapped(str(label), GRID_LABEL_WIDTH) or " ")
+    frame["axis_label"] = frame["theme_label"].map(lambda label: _in_two_lines(str(label)) or " ")
     frame["short"] = frame["region"].map(lambda c: _short(c))
+    # regions in the usual order (England's north to south, then Wales, Scotland, Northern Ireland), then the rest
+    present = set(frame["short"])
+    columns = [short for short in _SHORT.values() if short in present]
+    columns += [short for short in dict.fromkeys(frame["short"]) if short not in columns]
+    rows = list(dict.fromkeys(frame["axis_label"]))
+    share = frame.pivot_table(index="axis_label", columns="short", values="share_of_region", aggfunc="first",
+                              dropna=False).reindex(index=rows, columns=columns)
+    hidden_cells = frame.pivot_table(index="axis_label", columns="short", values="suppressed", aggfunc="first",
+                                     dropna=False).reindex(index=rows, columns=columns)
+    hidden_mask = hidden_cells.fillna(False).astype(bool).to_numpy()
+    figure = go.Figure()
+    figure.add_heatmap(
+        x=columns, y=rows, z=np.where(hidden_mask, np.nan, share.to_numpy(dtype=float) * 100),
+        # the colour scale lies above the grid, not beside it: on a phone its width went from the squares
+        colorscale=GRID_COLOURS, xgap=2, ygap=2,
+        colorbar={"title": {"text": "% of the region's proposals", "side": "top"}, "orientation": "h",
+                  "x": 0.5, "xanchor": "center", "y": 1.0, "yanchor": "bottom", "thickness": 12, "len": 0.8},
+        hoverinfo="skip", name="share of the region")
+    figure.add_heatmap(
+        x=columns, y=rows, z=np.where(hidden_mask, 1.0, np.nan), colorscale=[[0, "#dddddd"], [1, "#dddddd"]],
+        showscale=False, xgap=2, ygap=2, hoverinfo="skip", name="fewer than 10 (hidden)")
     shown = frame[~frame["suppressed"]]
     hidden = frame[frame["suppressed"]]
-    figure = go.Figure()
+    # unseen until clicked: then the cell gets a dark outline (the heatmap beneath cannot show a selection)
+    invisible = {"symbol": "square-open", "size": 24, "color": "#111111", "opacity": 0, "line": {"width": 3}}
+    outlined = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 0}}}
     figure.add_scatter(
-        x=shown["short"], y=shown["axis_label"], mode="markers", name="share of the region",
-        marker={"symbol": "square", "size": 26, "color": shown["share_of_region"] * 100, "colorscale": "Blues",
-                "colorbar": {"title": "% of the<br>region's<br>proposals"}, "line": {"width": 1, "color": "#333"}},
-        customdata=shown[["theme", "region"]].to_numpy(),
+        x=shown["short"], y=shown["axis_label"], mode="markers", name="share of the region", marker=invisible,
+        **outlined,
+        customdata=shown[["theme", "region"]].to_numpy(), showlegend=False,
         hovertext=[f"{_plain(str(lab))} in {_name(r)}: {int(c)} proposals ({s:.0%})"
                    f"{' · ' + rep + '-represented' if rep else ''}"
                    for lab, r, c, s, rep in zip(shown["theme_label"], shown["region"], shown["count"],
                                                 shown["share_of_region"], shown["representation"], strict=True)],
         hoverinfo="text")
     figure.add_scatter(
-        x=hidden["short"], y=hidden["axis_label"], mode="markers", name="fewer than 10 (hidden)",
-        marker={"symbol": "square", "size": 26, "color": "#dddddd", "line": {"width": 1, "color": "#999"}},
-        customdata=hidden[["theme", "region"]].to_numpy(), hoverinfo="text",
+        x=hidden["short"], y=hidden["axis_label"], mode="markers", name="fewer than 10 (hidden)", marker=invisible,
+        **outlined,
+        customdata=hidden[["theme", "region"]].to_numpy(), hoverinfo="text", showlegend=False,
         hovertext=["fewer than 10 proposals: not shown"] * len(hidden))
-    figure.update_layout(height=120 + 34 * frame["theme"].nunique(), xaxis_title="Author's region",
-                         yaxis_title="Theme", legend={"orientation": "h", "y": -0.15},
-                         margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")
+    # the legend's grey square (the heatmaps have no legend entries)
+    figure.add_scatter(x=[None], y=[None], mode="markers", name="fewer than 10 (hidden)",
+                       marker={"symbol": "square", "size": 14, "color": "#dddddd",
+                               "line": {"width": 1, "color": "#999"}})
+    figure.update_layout(height=190 + 34 * len(rows), xaxis_title="Author's region",
+                         legend={"orientation": "h", "y": -0.15},
+                         # every region named, even where a phone's width would have plotly skip some
+                         xaxis={"type": "category", "categoryorder": "array", "categoryarray": columns,
+                                "tickmode": "array", "tickvals": columns},
+                         yaxis={"type": "category", "categoryorder": "array", "categoryarray": rows},
+                         margin={"l": 10, "r": 10, "t": 90, "b": 10}, plot_bgcolor="white")
     return figure
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from consult import charts, regions
 from consult.demo import consultation as demo
@@ -72,12 +74,40 @@ def test_tile_map_greys_regions_with_no_ratio_yet():
 def test_theme_grid_wraps_long_names_and_shows_an_officers_name_as_text():
     from consult.themes.by_region import theme_by_region
 
-    themes = pd.Series([1] * 12 + [2] * 12)
-    grid = theme_by_region(themes, pd.Series(["E12000007"] * 24))
-    labels = {1: "Combined authority and councils", 2: "<b>Buses</b>"}
+    themes = pd.Series([1] * 12 + [2] * 12 + [3] * 12)
+    grid = theme_by_region(themes, pd.Series(["E12000007"] * 36))
+    labels = {1: "Combined authority and councils", 2: "<b>Buses</b>", 3: "Balanced membership and regional referendum"}
     figure = charts.theme_region_grid(grid, labels)
-    rows = {str(y) for trace in figure.data for y in trace.y}
+    rows = {str(y) for trace in figure.data for y in trace.y if y is not None}
     assert "Combined authority<br>and councils" in rows
+    assert "Balanced membership and<br>regional referendum" in rows  # two lines, never three
     assert "&lt;b&gt;Buses&lt;/b&gt;" in rows and not any("<b>" in row for row in rows)
-    hover = " ".join(text for trace in figure.data for text in trace.hovertext)
+    hover = " ".join(text for trace in figure.data for text in trace.hovertext or ())
     assert "Combined authority and councils in London" in hover and "<b>" not in hover
+
+
+def test_theme_grid_cells_stretch_with_the_plot_and_every_cell_can_be_clicked():
+    """The colour is a heatmap (its cells take the plot's width, so a phone's narrow grid does not overlap); each
+    cell also has a point carrying [theme, region] for Streamlit's click selection; hidden cells are grey."""
+    from consult.themes.by_region import theme_by_region
+
+    themes = pd.Series([1] * 30 + [2] * 12 + [2] * 3)
+    places = pd.Series(["E12000007"] * 30 + ["E12000007"] * 12 + ["E12000001"] * 3)
+    grid = theme_by_region(themes, places)
+    figure = charts.theme_region_grid(grid, {1: "Housing", 2: "Buses"})
+    colour, grey = (trace for trace in figure.data if trace.type == "heatmap")
+    cells = pd.DataFrame(colour.z, index=colour.y, columns=colour.x)
+    expected = grid[~grid["suppressed"]].set_index(["theme", "region"])["share_of_region"] * 100
+    assert cells.loc["Housing", "LON"] == pytest.approx(expected[(1, "E12000007")])
+    assert cells.loc["Buses", "LON"] == pytest.approx(expected[(2, "E12000007")])
+    hidden = grid[grid["suppressed"]]
+    greys = pd.DataFrame(grey.z, index=grey.y, columns=grey.x)
+    for theme, region in zip(hidden["theme"], hidden["region"], strict=True):
+        label = {1: "Housing", 2: "Buses"}[theme]
+        short = charts._short(region)
+        assert np.isnan(cells.loc[label, short]) and greys.loc[label, short] == 1
+    clickable = [tuple(point) for trace in figure.data if trace.type == "scatter" and trace.customdata is not None
+                 for point in trace.customdata]
+    assert sorted(clickable) == sorted(zip(grid["theme"], grid["region"], strict=True))
+    assert all(trace.marker.opacity == 0 for trace in figure.data
+               if trace.type == "scatter" and trace.customdata is not None)
