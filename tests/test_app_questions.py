@@ -121,6 +121,9 @@ def test_a_live_poll_and_the_qa_reach_the_presenter(sqlite_url):
         make_spec("single", "Which first: <b>transport</b> or housing?", "Transport|Housing")])
     facilitator = sign_in_as(app_test(sqlite_url), sqlite_url, "fran", "facilitator")
     facilitator.run()
+    # a selectbox shows plain text: the question as written, no markdown escapes ("\.", "\(")
+    assert facilitator.selectbox(key="poll_choice").options == ["Which first: <b>transport</b> or housing? (single "
+                                                                "choice, draft)"]
     facilitator.selectbox(key="poll_choice").set_value(question_id)
     facilitator.button(key="launch_poll").click().run()
     assert room.focus(engine, consultation.id) == ("question", question_id)

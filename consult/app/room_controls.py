@@ -11,15 +11,17 @@ from consult.app.components import caption, say, staff_action
 from consult.questions.kinds import KIND_LABELS
 from consult.storage import questions as question_store
 from consult.storage import room, visibility
-from consult.text.cleaning import counted, escape_markdown, shorten
+from consult.text.cleaning import counted, shorten
 
 FOCUS_WORDS = {"none": "the room view (QR code, counts, regions, newest proposals)", "question": "a live poll",
                "proposal": "one proposal", "room_questions": "the Q&A"}
 
 
 def _label(labels: dict[int, str], key: int) -> str:
-    # module-level (through functools.partial): Streamlit keeps format_func with the widget's state
-    return escape_markdown(labels[key])
+    # module-level (through functools.partial): Streamlit keeps format_func with the widget's state. A
+    # selectbox shows its options as plain text (no markdown), so escaping here showed its backslashes:
+    # "taxes\. \(agree scale, open\)"
+    return labels[key]
 
 
 def _done(text: str) -> None:
