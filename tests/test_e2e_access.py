@@ -25,7 +25,7 @@ PASSWORD = "access-password-123"
 # the link in the staff sidebar -> the page's heading
 STAFF_PAGES = {"Overview": "Overview", "Themes": "Themes", "Consensus and division": "Consensus and division",
                "Responses": "Responses", "Moderation": "Moderation", "Import": "Import",
-               "Membership list": "Membership list", "Export and report": "Export", "Audit log": "Audit log",
+               "Membership list": "Membership list", "Export and report": "Export and report", "Audit log": "Audit log",
                "Run a session": "Run a session"}
 
 

@@ -153,7 +153,7 @@ def test_officer_journey(officer_server):
         assert {"S92000003", "W92000004", "N92000002"} <= regions_seen
 
         # download the HTML report and the workbook, and open both
-        go_to(page, "Export and report", "Export")
+        go_to(page, "Export and report", "Export and report")
         page.get_by_test_id("stSelectbox").first.click()
         page.get_by_role("option", name="DEVO26").click()
         wait_for_app(page)

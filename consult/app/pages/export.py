@@ -8,7 +8,7 @@ from consult.publishing import polis_export, report, tables
 
 require_role("officer")
 engine = resources.engine()
-st.title("Export")
+st.title("Export and report")
 consultation = pick_consultation()
 code = consultation.join_code
 st.caption("Spreadsheet cells that start with =, +, - or @ are made inert so they cannot run as formulas. "
