@@ -163,7 +163,9 @@ GRID_COLOURS = [[0.0, "#e3eef9"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 
 def _in_two_lines(label: str) -> str:
     """A theme's name over lines of GRID_LABEL_WIDTH characters, widened until it takes two (a row holds two lines:
-    a third ran into the next row's name), to at most twice that width."""
+    a third ran into the next row's name), to at most twice that width; a longer name (an officer's may have 200
+    characters) is shortened at a word, and the hover gives it whole."""
+    label = shorten(label, 4 * GRID_LABEL_WIDTH)
     for width in range(GRID_LABEL_WIDTH, 2 * GRID_LABEL_WIDTH + 1):
         if len(textwrap.wrap(label, width)) <= 2:
             break
@@ -184,14 +186,17 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
     # squares keep their room; an officer's name for a theme is text, never markup
     frame["axis_label"] = frame["theme_label"].map(lambda label: _in_two_lines(str(label)) or " ")
     frame["short"] = frame["region"].map(lambda c: _short(c))
+    # rows are keyed by theme id, not name: two themes an officer gave one name stay two rows
+    frame["row"] = frame["theme"].map(lambda theme: f"theme {theme}")
     # regions in the usual order (England's north to south, then Wales, Scotland, Northern Ireland), then the rest
     present = set(frame["short"])
     columns = [short for short in _SHORT.values() if short in present]
     columns += [short for short in dict.fromkeys(frame["short"]) if short not in columns]
-    rows = list(dict.fromkeys(frame["axis_label"]))
-    share = frame.pivot_table(index="axis_label", columns="short", values="share_of_region", aggfunc="first",
+    rows = list(dict.fromkeys(frame["row"]))
+    row_names = frame.drop_duplicates("row").set_index("row")["axis_label"].reindex(rows).tolist()
+    share = frame.pivot_table(index="row", columns="short", values="share_of_region", aggfunc="first",
                               dropna=False).reindex(index=rows, columns=columns)
-    hidden_cells = frame.pivot_table(index="axis_label", columns="short", values="suppressed", aggfunc="first",
+    hidden_cells = frame.pivot_table(index="row", columns="short", values="suppressed", aggfunc="first",
                                      dropna=False).reindex(index=rows, columns=columns)
     hidden_mask = hidden_cells.fillna(False).astype(bool).to_numpy()
     figure = go.Figure()
@@ -211,7 +216,7 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
     invisible = {"symbol": "square-open", "size": 24, "color": "#111111", "opacity": 0, "line": {"width": 3}}
     outlined = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 0}}}
     figure.add_scatter(
-        x=shown["short"], y=shown["axis_label"], mode="markers", name="share of the region", marker=invisible,
+        x=shown["short"], y=shown["row"], mode="markers", name="share of the region", marker=invisible,
         **outlined,
         customdata=shown[["theme", "region"]].to_numpy(), showlegend=False,
         hovertext=[f"{_plain(str(lab))} in {_name(r)}: {int(c)} proposals ({s:.0%})"
@@ -220,7 +225,7 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
                                                 shown["share_of_region"], shown["representation"], strict=True)],
         hoverinfo="text")
     figure.add_scatter(
-        x=hidden["short"], y=hidden["axis_label"], mode="markers", name="fewer than 10 (hidden)", marker=invisible,
+        x=hidden["short"], y=hidden["row"], mode="markers", name="fewer than 10 (hidden)", marker=invisible,
         **outlined,
         customdata=hidden[["theme", "region"]].to_numpy(), hoverinfo="text", showlegend=False,
         hovertext=["fewer than 10 proposals: not shown"] * len(hidden))
@@ -233,7 +238,8 @@ def theme_region_grid(table: pd.DataFrame, labels: dict) -> go.Figure:
                          # every region named, even where a phone's width would have plotly skip some
                          xaxis={"type": "category", "categoryorder": "array", "categoryarray": columns,
                                 "tickmode": "array", "tickvals": columns},
-                         yaxis={"type": "category", "categoryorder": "array", "categoryarray": rows},
+                         yaxis={"type": "category", "categoryorder": "array", "categoryarray": rows,
+                                "tickmode": "array", "tickvals": rows, "ticktext": row_names},
                          margin={"l": 10, "r": 10, "t": 90, "b": 10}, plot_bgcolor="white")
     return figure
 

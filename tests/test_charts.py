@@ -78,7 +78,7 @@ def test_theme_grid_wraps_long_names_and_shows_an_officers_name_as_text():
     grid = theme_by_region(themes, pd.Series(["E12000007"] * 36))
     labels = {1: "Combined authority and councils", 2: "<b>Buses</b>", 3: "Balanced membership and regional referendum"}
     figure = charts.theme_region_grid(grid, labels)
-    rows = {str(y) for trace in figure.data for y in trace.y if y is not None}
+    rows = set(figure.layout.yaxis.ticktext)
     assert "Combined authority<br>and councils" in rows
     assert "Balanced membership and<br>regional referendum" in rows  # two lines, never three
     assert "&lt;b&gt;Buses&lt;/b&gt;" in rows and not any("<b>" in row for row in rows)
@@ -96,12 +96,13 @@ def test_theme_grid_cells_stretch_with_the_plot_and_every_cell_can_be_clicked():
     grid = theme_by_region(themes, places)
     figure = charts.theme_region_grid(grid, {1: "Housing", 2: "Buses"})
     colour, grey = (trace for trace in figure.data if trace.type == "heatmap")
-    cells = pd.DataFrame(colour.z, index=colour.y, columns=colour.x)
+    names = dict(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext, strict=True))
+    cells = pd.DataFrame(colour.z, index=[names[row] for row in colour.y], columns=colour.x)
     expected = grid[~grid["suppressed"]].set_index(["theme", "region"])["share_of_region"] * 100
     assert cells.loc["Housing", "LON"] == pytest.approx(expected[(1, "E12000007")])
     assert cells.loc["Buses", "LON"] == pytest.approx(expected[(2, "E12000007")])
     hidden = grid[grid["suppressed"]]
-    greys = pd.DataFrame(grey.z, index=grey.y, columns=grey.x)
+    greys = pd.DataFrame(grey.z, index=[names[row] for row in grey.y], columns=grey.x)
     for theme, region in zip(hidden["theme"], hidden["region"], strict=True):
         label = {1: "Housing", 2: "Buses"}[theme]
         short = charts._short(region)
@@ -111,3 +112,12 @@ def test_theme_grid_cells_stretch_with_the_plot_and_every_cell_can_be_clicked():
     assert sorted(clickable) == sorted(zip(grid["theme"], grid["region"], strict=True))
     assert all(trace.marker.opacity == 0 for trace in figure.data
                if trace.type == "scatter" and trace.customdata is not None)
+    # two themes an officer gave one name stay two rows; a 200-character name is shortened, whole in the hover
+    long_name = "Buses " + "and trams " * 19
+    twins = charts.theme_region_grid(grid, {1: "Transport", 2: "Transport"})
+    assert len(twins.data[0].y) == 2 and list(twins.layout.yaxis.ticktext) == ["Transport", "Transport"]
+    named = charts.theme_region_grid(grid, {1: long_name, 2: "Buses"})
+    assert all(len(line) <= 2 * charts.GRID_LABEL_WIDTH for name in named.layout.yaxis.ticktext
+               for line in name.split("<br>"))
+    assert all(name.count("<br>") <= 1 for name in named.layout.yaxis.ticktext)
+    assert any(long_name.strip() in text for trace in named.data for text in trace.hovertext or ())
