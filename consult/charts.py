@@ -253,9 +253,14 @@ def distinctive_themes_chart(rows: pd.DataFrame, region_name: str) -> go.Figure:
     # blue as the sentences call it: clear once the choice of the top theme is allowed for (distinctive.clear_lower)
     bound = frame["clear_lower"] if "clear_lower" in frame else frame["lower"]
     clear = bound.round(1) > 1
+    # rows keyed by theme (two themes an officer named alike stay two rows), each name over two short lines so
+    # the plot keeps its width on a phone; names shown as text
+    keys = ([f"theme {t}" for t in frame["theme_id"]] if "theme_id" in frame
+            else [f"row {i}" for i in range(len(frame))])
+    names = [_in_two_lines(str(t)) for t in frame["theme_label"]]
     figure = go.Figure()
     figure.add_scatter(
-        x=frame["ratio"], y=[shorten(_plain(str(t)), 40) for t in frame["theme_label"]], mode="markers",
+        x=frame["ratio"], y=keys, mode="markers",
         marker={"size": 11, "color": ["#0072b2" if c else "#999999" for c in clear]},
         error_x={"type": "data", "symmetric": False, "array": frame["upper"] - frame["ratio"],
                  "arrayminus": frame["ratio"] - frame["lower"], "color": "#555555"},
@@ -264,11 +269,21 @@ def distinctive_themes_chart(rows: pd.DataFrame, region_name: str) -> go.Figure:
                                            strict=True)],
         hoverinfo="text", showlegend=False)
     figure.add_vline(x=1, line={"color": "#333333", "dash": "dot"})
+    # every tick says its number (plotly's own log ticks wrote 0.05, 0.2 and 0.5 as "5", "2" and "5"), in pairs
+    # that mirror each other (1/4 and 4); the title over two lines, as one it ran off a phone's screen
     figure.update_layout(
-        height=120 + 30 * len(frame), xaxis={"type": "log", "title": f"{region_name} against the rest of the UK "
-                                             "(ratio of shares, 95% interval; blue: clearly more often)"},
+        height=140 + 34 * len(frame),
+        xaxis={"type": "log", "tickmode": "array", "tickvals": RATIO_TICKS, "ticktext": [f"{t:g}" for t in RATIO_TICKS],
+               "title": f"{_plain(region_name)} against the rest of the UK<br>(ratio of shares, 95% interval;<br>"
+                        "blue: clearly more often)"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": keys, "tickmode": "array",
+               "tickvals": keys, "ticktext": names},
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white")
     return figure
+
+
+#: the ratio axis's ticks, from 1/20 to 20 (the ends where bounds of 0 and infinity are drawn)
+RATIO_TICKS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20]
 
 
 def opinion_map(projection: pd.DataFrame) -> go.Figure:

@@ -121,3 +121,21 @@ def test_theme_grid_cells_stretch_with_the_plot_and_every_cell_can_be_clicked():
                for line in name.split("<br>"))
     assert all(name.count("<br>") <= 1 for name in named.layout.yaxis.ticktext)
     assert any(long_name.strip() in text for trace in named.data for text in trace.hovertext or ())
+
+
+def test_distinctive_chart_ticks_say_their_numbers_and_the_title_fits_a_phone():
+    """plotly's own log ticks wrote 0.05, 0.2 and 0.5 as "5", "2" and "5"; every tick now reads as its number,
+    in mirrored pairs, and bounds of 0 and infinity are drawn at the axis's ends."""
+    rows = pd.DataFrame({"theme_label": ["Buses", "<b>Ferries</b>"], "ratio": [3.2, 0.0], "lower": [1.1, 0.0],
+                         "upper": [7.1, float("inf")], "clear_lower": [0.9, 0.0]})
+    figure = charts.distinctive_themes_chart(rows, "North East")
+    axis = figure.layout.xaxis
+    assert axis.type == "log" and list(axis.ticktext) == [f"{t:g}" for t in axis.tickvals]
+    assert "0.25" in axis.ticktext and "4" in axis.ticktext and "5" not in axis.ticktext
+    assert axis.title.text.startswith("North East against the rest of the UK<br>")
+    points = figure.data[0]
+    assert min(points.x) >= 0.05 and max(points.x) <= 20  # 0 clipped to the axis's end
+    assert "&lt;b&gt;Ferries&lt;/b&gt;" in list(figure.layout.yaxis.ticktext)
+    # two themes an officer named alike stay two rows
+    twins = charts.distinctive_themes_chart(rows.assign(theme_id=[1, 2], theme_label=["Buses", "Buses"]), "Wales")
+    assert len(set(twins.data[0].y)) == 2 and list(twins.layout.yaxis.ticktext) == ["Buses", "Buses"]
