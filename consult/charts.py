@@ -155,7 +155,7 @@ def _wrapped(text: str, width: int) -> str:
     return "<br>".join(_plain(line) for line in textwrap.wrap(text, width))
 
 
-#: characters per line of a theme's name beside the theme-by-region grid
+#: characters per line of a theme's name beside a chart's rows (the theme-by-region grid, the distinctive chart)
 GRID_LABEL_WIDTH = 20
 #: the grid's blues, from a pale blue (not white: a small share must not look like an empty cell) to navy
 GRID_COLOURS = [[0.0, "#e3eef9"], [0.5, "#6baed6"], [1.0, "#08306b"]]
