@@ -75,8 +75,9 @@ class PhraseVectorizer:
         self._merge = merge[:, kept].tocsr()
         # single words as written (before stemming): the sentence embedder weighs these, so the texts are
         # tokenised once for both views
-        self.words_ = raw_terms[self.single_word_columns(raw_terms)]
-        self.word_counts_ = raw[:, self.single_word_columns(raw_terms)].tocsr()
+        single = self.single_word_columns(raw_terms)
+        self.words_ = raw_terms[single]
+        self.word_counts_ = raw[:, single].tocsr()
         return counts[:, kept]
 
     @staticmethod
