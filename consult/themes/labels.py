@@ -49,11 +49,15 @@ class ThemeLabeller:
 
     `describe(texts, labels, k)` returns (label per theme, keywords per theme, class weights (k, phrases)); it is
     given the texts again rather than keeping them, so a fitted model holds no copy of a consultation's texts.
-    `max_phrase_words=2, grammar=False` is the labeller before the grammar checks (benchmarks compare the two)."""
+    `max_phrase_words=2, grammar=False` is the labeller before the grammar checks (benchmarks compare the two);
+    `names_left_out` (lower-case words) are names mentioned in passing, never a label's word where another
+    phrase reads as a topic (`incidental_names`)."""
 
     def __init__(self, *, min_df: int = 2, coverage: float = 0.1, n_keywords: int = 8, texts_per_theme: int = 250,
-                 max_phrase_words: int = 3, grammar: bool = True, random_state: int = 0) -> None:
+                 max_phrase_words: int = 3, grammar: bool = True, names_left_out: tuple[str, ...] = (),
+                 random_state: int = 0) -> None:
         self.min_df = min_df
+        self.names_left_out = names_left_out
         self.max_phrase_words = max_phrase_words
         self.grammar = grammar
         self.coverage = coverage
@@ -84,13 +88,16 @@ class ThemeLabeller:
         self.usage_ = (phrase_grammar.PhraseUsage().fit([marked[i] for i in np.sort(usage_rows)])
                        if self.grammar else None)
         self._topic_cache: dict[str, bool] = {}
+        self._left_out = frozenset(self.names_left_out)
         return self
 
     def _is_topic(self, phrase: str) -> bool:
         if not self.grammar:
             return True
         if phrase not in self._topic_cache:  # describe runs again after every merge of two themes
-            self._topic_cache[phrase] = self.usage_.is_topic(phrase)
+            # a name mentioned in passing is not what a theme is about ("BG welcomes")
+            self._topic_cache[phrase] = (not self._left_out.intersection(phrase.lower().split())
+                                         and self.usage_.is_topic(phrase))
         return self._topic_cache[phrase]
 
     def _theme_statistics(self, sample_labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -7,7 +7,8 @@ output.
 
 The pipeline, each step measured against a plain TF-IDF + k-means baseline in `benchmarks/bench_themes.py`:
 1. vectors: LSA of stemmed word-and-phrase TF-IDF, beside smooth-inverse-frequency weighted static word
-   embeddings (`embeddings.SifEmbedder`), each half of the similarity;
+   embeddings (`embeddings.SifEmbedder`), each half of the similarity; names mentioned in passing (a town, not
+   the subject) are left out of both (`incidental_names`);
 2. the number of themes by stability across k-means seeds and a consensus partition (`theme_clustering`);
 3. rules: no theme under the minimum size, no two themes that say the same thing (close centres, or labels and
    keywords in common), at most `max_other_share` in "Other";
@@ -29,8 +30,9 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from consult.text import embeddings
-from consult.text.cleaning import clean_text
+from consult.text.cleaning import clean_text, stemmer
 from consult.themes import clustering as theme_clustering
+from consult.themes import incidental_names
 from consult.themes.labels import ThemeLabeller
 from consult.themes.words import (  # noqa: F401
     PhraseVectorizer,
@@ -42,6 +44,8 @@ from consult.themes.words import (  # noqa: F401
 
 OTHER = -1
 OTHER_LABEL = "Other"
+#: names mentioned in passing are found and judged on at most this many distinct texts
+NAME_SAMPLE = 2000
 
 
 class ThemeModel(BaseEstimator):
@@ -58,7 +62,8 @@ class ThemeModel(BaseEstimator):
     ("Good service" and "Great service"); `merge_keyword_overlap`, the Jaccard overlap of top keywords at which
     two themes are one; `stability_runs` k-means runs per candidate k on a sample of `selection_sample` texts
     projected on `selection_dimensions` axes; `label_coverage`, the share of a theme's texts a phrase must
-    occur in to be its label.
+    occur in to be its label; `leave_out_incidental_names`, leave names mentioned in passing (a town, not the
+    subject) out of the vectors (`incidental_names`; needs the sentence vectors).
     """
 
     def __init__(self, n_themes: int | None = None, min_themes: int = 4, max_themes: int = 20,
@@ -68,7 +73,7 @@ class ThemeModel(BaseEstimator):
                  merge_related_above: float = 0.75, merge_keyword_overlap: float = 0.6, n_keywords: int = 8,
                  n_representatives: int = 5, label_coverage: float = 0.1, stability_runs: int = 6, selection_sample: int = 1500,
                  selection_dimensions: int = 48, label_texts_per_theme: int = 250, svd_sample: int = 30_000,
-                 random_state: int = 0) -> None:
+                 leave_out_incidental_names: bool = True, random_state: int = 0) -> None:
         self.n_themes = n_themes
         self.min_themes = min_themes
         self.max_themes = max_themes
@@ -91,6 +96,7 @@ class ThemeModel(BaseEstimator):
         self.selection_dimensions = selection_dimensions
         self.label_texts_per_theme = label_texts_per_theme
         self.svd_sample = svd_sample
+        self.leave_out_incidental_names = leave_out_incidental_names
         self.random_state = random_state
 
     # -- vectors ---------------------------------------------------------------------------------------------
@@ -98,7 +104,9 @@ class ThemeModel(BaseEstimator):
     def _fit_vectors(self, texts: list[str]) -> np.ndarray:
         self.vectorizer_ = PhraseVectorizer(min_df=2 if len(texts) >= 20 else 1)
         self.tfidf_ = TfidfTransformer(sublinear_tf=True)
-        weighted = self.tfidf_.fit_transform(self.vectorizer_.fit_transform(texts))
+        counts = self.vectorizer_.fit_transform(texts)
+        self._leave_out_incidental_names(texts)
+        weighted = self.tfidf_.fit_transform(counts @ self.phrases_kept_)
         n_comp = max(1, min(self.n_components, weighted.shape[1] - 1, weighted.shape[0] - 1))
         self.svd_ = None
         if weighted.shape[1] > 1:
@@ -115,15 +123,36 @@ class ThemeModel(BaseEstimator):
         # the single words the phrase counter already read (stop words aside: measured, they change NMI by
         # under 0.01 once the frequency weighting plays common words down) feed the sentence vectors
         self.embedder_ = embeddings.SifEmbedder()
-        semantic = self.embedder_.fit_transform(self.vectorizer_.word_counts_, self.vectorizer_.words_)
+        semantic = self.embedder_.fit_transform(self.vectorizer_.word_counts_ @ self.words_kept_,
+                                                self.vectorizer_.words_)
         return self._join(lexical, semantic)
+
+    def _leave_out_incidental_names(self, texts: list[str]) -> None:
+        """Names mentioned in passing ("In Hull we ...") are left out of both views, so texts are not grouped by
+        the town they name (`incidental_names`); a name that is the subject ("the Barnett formula") stays. Judged
+        on at most `NAME_SAMPLE` texts, and only with the sentence vectors, which the judgement reads."""
+        self.incidental_names_: list[str] = []
+        if self.leave_out_incidental_names and self.semantic_in_use_:
+            rows = np.arange(len(texts))
+            if len(texts) > NAME_SAMPLE:
+                rows = np.sort(np.random.default_rng(self.random_state).choice(len(texts), NAME_SAMPLE, replace=False))
+            self.incidental_names_ = incidental_names.incidental_names(
+                [texts[i] for i in rows], self.vectorizer_.word_counts_[rows], self.vectorizer_.words_,
+                embeddings.SifEmbedder)
+        stem = stemmer()
+        stems = {stem(name) for name in self.incidental_names_}
+        phrases = [not stems.intersection(str(term).split()) for term in self.vectorizer_.terms_]
+        words = [str(word) not in self.incidental_names_ for word in self.vectorizer_.words_]
+        # diagonal 0/1 matrices: a name's columns count nothing, in fitting and in `assign` alike
+        self.phrases_kept_ = sparse.diags(np.asarray(phrases, dtype=np.float32)).tocsr()
+        self.words_kept_ = sparse.diags(np.asarray(words, dtype=np.float32)).tocsr()
 
     def _transform_vectors(self, texts: list[str]) -> np.ndarray:
         phrases, words = self.vectorizer_.transform_with_words(texts)
-        lexical = self._lexical(self.tfidf_.transform(phrases))
+        lexical = self._lexical(self.tfidf_.transform(phrases @ self.phrases_kept_))
         if not self.semantic_in_use_:
             return lexical
-        return self._join(lexical, self.embedder_.transform(words))
+        return self._join(lexical, self.embedder_.transform(words @ self.words_kept_))
 
     def _lexical(self, weighted: sparse.csr_matrix) -> np.ndarray:
         lsa = self.svd_.transform(weighted) if self.svd_ is not None else weighted.toarray()
@@ -333,6 +362,7 @@ class ThemeModel(BaseEstimator):
             # labels come from real phrases, counted once per fit (merges later only join themes)
             self._labeller = ThemeLabeller(min_df=self.vectorizer_.min_df, coverage=self.label_coverage,
                                            n_keywords=self.n_keywords, texts_per_theme=self.label_texts_per_theme,
+                                           names_left_out=tuple(self.incidental_names_),
                                            random_state=self.random_state).fit(texts, labels)
         theme_labels, keyword_lists, weights = self._labeller.describe(texts, labels, self.k_)
         closeness = np.einsum("ij,ij->i", vectors, self.centroids_[np.maximum(labels, 0)])

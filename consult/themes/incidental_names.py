@@ -1,0 +1,99 @@
+"""Names mentioned in passing: places and other proper names that would group texts by what they name, not by
+what they say.
+
+Members name their town or county ("In Hull we need ...", "Bowling Green should ..."), and texts that share a
+name share a rare word, which both views of the clustering weigh heavily: on 375 real comments about one US city
+(../shared/data/polis/bg2050-volunteers) two of the themes found were the city's name ("Bowling Green", "BG").
+Some names are the subject itself ("the Barnett formula", "the NHS", "like Italy and Australia"), and those must
+stay. The texts tell the two apart: texts that name a subject talk alike beyond the name, texts that name a town
+in passing do not.
+
+- A name is a word the texts write with a capital in mid-sentence at least `CAPITAL_SHARE` of the time (found
+  per consultation: no gazetteer, no tagger; "NHS" and "BG" count as capitals).
+- It is incidental when the texts holding it (at least `MIN_TEXTS` of them, fewer cannot make a theme) are no
+  more alike than any two texts by more than `ALIKE_BEYOND_CHANCE`: the mean cosine between pairs of their
+  sentence vectors, all names taken out of the vectors, minus the same mean over all texts.
+
+Measured (`benchmarks/bench_themes.py` and a sweep over seven corpora, session 21): the excess is 0.00-0.06 for
+towns and cities named in passing (the demo's Hull, Bristol, Ealing, Hackney; bg2050's "BG", "Bowling",
+"Green", "Nashville", "Warren"), 0.11-0.62 for names that carry a topic (Whitehall, Westminster, Yorkshire,
+Scotland, NHS, GP, Barnett, Beeching, Treasury on the demo; Italy, Australia, TV on eval_sentiments); the least
+alike human theme of eval_sentiments and of the demo sits at 0.12 and 0.15.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+from scipy import sparse
+
+from consult.text.cleaning import stop_words
+
+#: a word is a name when the texts capitalise at least this share of its uses in mid-sentence
+CAPITAL_SHARE = 0.8
+#: ... and use it in mid-sentence at least this often
+MIN_USES = 2
+#: a name in fewer texts is neither judged nor taken out: so few texts cannot make a theme of their own
+MIN_TEXTS = 5
+#: how much more alike (mean pairwise cosine) a name's texts must be than any two texts for it to be a subject
+ALIKE_BEYOND_CHANCE = 0.1
+
+_PIECE = re.compile(r"[^\W\d_]{2,}|[.!?\n]", re.UNICODE)
+
+
+def capitalised_names(texts: list[str]) -> list[str]:
+    """The words (lower-cased, sorted) the texts write with a capital in mid-sentence at least `CAPITAL_SHARE` of
+    the time, in at least `MIN_USES` mid-sentence uses. A word opening a text or a sentence says nothing."""
+    capitals: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    stops = stop_words()
+    for text in texts:
+        opens_sentence = True
+        for piece in _PIECE.findall(str(text)):
+            if piece in ".!?\n":
+                opens_sentence = True
+                continue
+            word = piece.lower()
+            if not opens_sentence and word not in stops:
+                uses[word] += 1
+                capitals[word] += piece[0].isupper()
+            opens_sentence = False
+    return sorted(word for word, count in uses.items()
+                  if count >= MIN_USES and capitals[word] >= CAPITAL_SHARE * count)
+
+
+def mean_pair_cosine(vectors: np.ndarray) -> float:
+    """The mean cosine between distinct pairs of unit vectors, from their mean: |mean|^2 = 1/n + (1 - 1/n) x the
+    mean pair cosine, so no n x n matrix is formed."""
+    n = len(vectors)
+    if n < 2:
+        return 0.0
+    mean = vectors.mean(axis=0)
+    return float((n * (mean @ mean) - 1.0) / (n - 1))
+
+
+def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndarray, embedder_factory
+                     ) -> list[str]:
+    """The names of `texts` mentioned in passing (sorted). `word_counts` are the texts' single-word counts with
+    columns `words` (lower-cased, as the phrase counter reads them); `embedder_factory()` gives an unfitted
+    sentence embedder with `fit_transform(word_counts, words)` (`embeddings.SifEmbedder`)."""
+    names = capitalised_names(texts)
+    column_of = {str(word): i for i, word in enumerate(words)}
+    columns = [column_of[name] for name in names if name in column_of]
+    if not columns or word_counts.shape[0] < 2:
+        return []
+    word_counts = sparse.csr_matrix(word_counts)
+    without_names = np.ones(word_counts.shape[1], dtype=np.float32)
+    without_names[columns] = 0.0
+    # the name's own word would make its texts alike by itself: every name is out of the vectors judged
+    vectors = embedder_factory().fit_transform(word_counts @ sparse.diags(without_names), words)
+    everyone = mean_pair_cosine(vectors)
+    presence = (word_counts[:, columns] > 0).tocsc()
+    out = []
+    for position, column in enumerate(columns):
+        holders = presence[:, position].nonzero()[0]
+        if len(holders) >= MIN_TEXTS and mean_pair_cosine(vectors[holders]) - everyone < ALIKE_BEYOND_CHANCE:
+            out.append(str(words[column]))
+    return sorted(out)
