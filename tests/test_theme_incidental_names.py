@@ -52,15 +52,22 @@ def test_names_are_words_capitalised_in_mid_sentence():
     texts = ["We need buses in Hull. Buses matter.", "Fund the NHS properly and Hull too.", "Leeds is big.",
              "the council in Leeds and the council in leeds", "Stop the cuts now", "I think the NHS needs money"]
     names = capitalised_names(texts)
-    assert "hull" in names and "nhs" in names
+    assert names["hull"] == "Hull" and names["nhs"] == "NHS"  # as the texts write them
     assert "leeds" not in names  # one of its two mid-sentence uses is lower case: under 80%
     assert "buses" not in names and "stop" not in names  # a capital that opens a sentence says nothing
-    assert capitalised_names([]) == [] and capitalised_names(["", "?!"]) == []
+    assert capitalised_names([]) == {} and capitalised_names(["", "?!"]) == {}
 
 
 def test_a_name_needs_two_mid_sentence_uses():
-    assert capitalised_names(["We love Bath."]) == []
-    assert capitalised_names(["We love Bath.", "and Bath again"]) == ["bath"]
+    assert capitalised_names(["We love Bath."]) == {}
+    assert capitalised_names(["We love Bath.", "and Bath again"]) == {"bath": "Bath"}
+
+
+def test_the_names_left_out_in_words():
+    assert incidental_names.in_words([]) == ""
+    assert incidental_names.in_words(["Hull", "Leeds"]) == \
+        "Names mentioned in passing, left out of the themes: Hull, Leeds."
+    assert incidental_names.in_words([f"Town{i}" for i in range(15)], shown=12).endswith("Town11 and 3 more.")
 
 
 def test_mean_pair_cosine_is_the_mean_over_distinct_pairs():
@@ -78,8 +85,8 @@ def test_towns_named_in_passing_are_incidental_and_a_subject_name_is_not():
     vectorizer.fit_transform(texts)
     found = incidental_names.incidental_names(texts, vectorizer.word_counts_, vectorizer.words_,
                                               embeddings.SifEmbedder)
-    assert set(found) == {town.lower() for town in TOWNS}
-    assert "barnett" in capitalised_names(texts) and "barnett" not in found
+    assert sorted(found) == sorted(TOWNS)
+    assert "barnett" in capitalised_names(texts) and "Barnett" not in found
 
 
 @needs_vectors
@@ -95,7 +102,7 @@ def test_nothing_to_judge_gives_no_names():
 def test_the_model_leaves_passing_names_out_of_both_views_and_of_labels():
     texts = _consultation()
     model = ThemeModel(random_state=0).fit(texts)
-    assert model.incidental_names_ == sorted(town.lower() for town in TOWNS)
+    assert sorted(model.incidental_names_) == sorted(TOWNS)
     towns = {town.lower() for town in TOWNS}
     assert not any(towns & set(label.lower().split()) for label in model.themes_["label"])
     # a new text's town counts for nothing: with or without it, the text gets the same vector
@@ -122,7 +129,7 @@ def test_a_real_city_is_not_made_a_theme():
     Green", "BG"); named in passing, they are left out and no theme is labelled by them."""
     comments = pd.read_csv(shared_data("polis", "bg2050-volunteers", "comments.csv"))["comment-body"].dropna()
     model = ThemeModel(random_state=0).fit(comments.astype(str).tolist())
-    assert {"bg", "bowling", "green"} <= set(model.incidental_names_)
+    assert {"BG", "Bowling", "Green"} <= set(model.incidental_names_)
     labels = [label.lower().split() for label in model.themes_["label"]]
     assert not any({"bg", "bowling", "green"} & set(words) for words in labels)
     with_names = ThemeModel(random_state=0, leave_out_incidental_names=False).fit(comments.astype(str).tolist())

@@ -7,6 +7,7 @@ import pytest
 from consult import storage
 from consult.demo import consultation as demo
 from consult.storage import themes as theme_store
+from consult.text import embeddings
 
 
 @pytest.fixture
@@ -31,6 +32,16 @@ def test_rename_survives_a_rerun_and_ids_are_stable(engine, consultation_id):
     assert after.set_index("id").loc[int(target["id"]), "label"] == "Buses & <b>trains</b>"
     assert len(before & set(after["id"])) >= 0.8 * len(before)
     assert "theme_rename" in storage.audit_frame(engine, consultation_id)["action"].tolist()
+
+
+@pytest.mark.skipif(not embeddings.available(), reason="names are judged with the wordllama sentence vectors")
+def test_a_run_records_the_names_it_left_out(engine, consultation_id):
+    model = theme_store.run(engine, consultation_id)
+    assert model.incidental_names_  # the demo's members name their towns in passing
+    audit = storage.audit_frame(engine, consultation_id)
+    detail = audit.loc[audit["action"] == "theme_run", "detail"].iloc[-1]
+    assert "Names mentioned in passing, left out of the themes: " in detail
+    assert model.incidental_names_[0] in detail
 
 
 def test_move_and_merge_are_respected_by_later_runs(engine, consultation_id):

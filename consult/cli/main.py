@@ -110,6 +110,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_themes(args: argparse.Namespace) -> int:
 
     from consult.intake import spreadsheets as tables
+    from consult.themes import incidental_names
     from consult.themes.by_region import region_keywords, theme_by_region
     from consult.themes.model import ThemeModel
 
@@ -132,6 +133,8 @@ def run_themes(args: argparse.Namespace) -> int:
     files.write(out, args.out, files.passthrough_schema(out, theme_id="number", theme_score="number"))
     mode = "semantic + LSA" if model.semantic_in_use_ else "TF-IDF + LSA"
     print(f"{model.k_} themes in {len(frame)} responses ({mode}; wrote {args.out})")
+    if model.incidental_names_:
+        print(incidental_names.in_words(model.incidental_names_, shown=20))
     print(f"{'id':>4} {'size':>6}  {'label':<34} keywords")
     for row in model.themes_.itertuples():
         print(f"{row.theme:>4} {row.size:>6}  {row.label[:34]:<34} {', '.join(row.keywords[:6])}")

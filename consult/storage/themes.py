@@ -18,6 +18,7 @@ from consult.storage.audit import audit
 from consult.storage.errors import NotFound, StoreError
 from consult.storage.records import now_ms
 from consult.text.cleaning import clean_text
+from consult.themes import incidental_names
 from consult.themes.model import OTHER, OTHER_LABEL, ThemeModel
 
 
@@ -108,7 +109,9 @@ def save_run(engine: Engine, consultation_id: int, model: ThemeModel, proposal_i
         if retired:
             conn.execute(update(s.themes).where(s.themes.c.id.in_(retired)).values(active=False, updated_ms=stamp))
         written = _store_assignments(conn, consultation_id, assignments, mapping)
-        audit(conn, consultation_id, actor, "theme_run", detail=f"{model.k_} themes, {written} assignments")
+        left_out = incidental_names.in_words(model.incidental_names_)
+        audit(conn, consultation_id, actor, "theme_run",
+              detail=f"{model.k_} themes, {written} assignments" + (f". {left_out}" if left_out else ""))
     return mapping
 
 

@@ -43,10 +43,11 @@ ALIKE_BEYOND_CHANCE = 0.1
 _PIECE = re.compile(r"[^\W\d_]{2,}|[.!?\n]", re.UNICODE)
 
 
-def capitalised_names(texts: list[str]) -> list[str]:
-    """The words (lower-cased, sorted) the texts write with a capital in mid-sentence at least `CAPITAL_SHARE` of
-    the time, in at least `MIN_USES` mid-sentence uses. A word opening a text or a sentence says nothing."""
-    capitals: Counter[str] = Counter()
+def capitalised_names(texts: list[str]) -> dict[str, str]:
+    """The words the texts write with a capital in mid-sentence at least `CAPITAL_SHARE` of the time, in at least
+    `MIN_USES` mid-sentence uses: lower-cased word -> its commonest capitalised spelling ("hull" -> "Hull", "bg" ->
+    "BG"), in word order. A word opening a text or a sentence says nothing."""
+    spellings: dict[str, Counter[str]] = {}
     uses: Counter[str] = Counter()
     stops = stop_words()
     for text in texts:
@@ -58,10 +59,21 @@ def capitalised_names(texts: list[str]) -> list[str]:
             word = piece.lower()
             if not opens_sentence and word not in stops:
                 uses[word] += 1
-                capitals[word] += piece[0].isupper()
+                if piece[0].isupper():
+                    spellings.setdefault(word, Counter())[piece] += 1
             opens_sentence = False
-    return sorted(word for word, count in uses.items()
-                  if count >= MIN_USES and capitals[word] >= CAPITAL_SHARE * count)
+    return {word: spellings[word].most_common(1)[0][0] for word, count in sorted(uses.items())
+            if count >= MIN_USES and sum(spellings.get(word, {}).values()) >= CAPITAL_SHARE * count}
+
+
+def in_words(names: list[str], shown: int = 12) -> str:
+    """The names left out, for an officer: "Names mentioned in passing, left out of the themes: Hull, Leeds and 3
+    more." ("" when there are none)."""
+    if not names:
+        return ""
+    listed = ", ".join(names[:shown])
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f"Names mentioned in passing, left out of the themes: {listed}{more}."
 
 
 def mean_pair_cosine(vectors: np.ndarray) -> float:
@@ -76,9 +88,10 @@ def mean_pair_cosine(vectors: np.ndarray) -> float:
 
 def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndarray, embedder_factory
                      ) -> list[str]:
-    """The names of `texts` mentioned in passing (sorted). `word_counts` are the texts' single-word counts with
-    columns `words` (lower-cased, as the phrase counter reads them); `embedder_factory()` gives an unfitted
-    sentence embedder with `fit_transform(word_counts, words)` (`embeddings.SifEmbedder`)."""
+    """The names of `texts` mentioned in passing, as the texts write them ("Hull", "BG"), in word order.
+    `word_counts` are the texts' single-word counts with columns `words` (lower-cased, as the phrase counter
+    reads them); `embedder_factory()` gives an unfitted sentence embedder with `fit_transform(word_counts, words)`
+    (`embeddings.SifEmbedder`)."""
     names = capitalised_names(texts)
     column_of = {str(word): i for i, word in enumerate(words)}
     columns = [column_of[name] for name in names if name in column_of]
@@ -95,5 +108,5 @@ def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np
     for position, column in enumerate(columns):
         holders = presence[:, position].nonzero()[0]
         if len(holders) >= MIN_TEXTS and mean_pair_cosine(vectors[holders]) - everyone < ALIKE_BEYOND_CHANCE:
-            out.append(str(words[column]))
-    return sorted(out)
+            out.append(names[str(words[column])])
+    return out

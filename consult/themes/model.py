@@ -63,7 +63,8 @@ class ThemeModel(BaseEstimator):
     two themes are one; `stability_runs` k-means runs per candidate k on a sample of `selection_sample` texts
     projected on `selection_dimensions` axes; `label_coverage`, the share of a theme's texts a phrase must
     occur in to be its label; `leave_out_incidental_names`, leave names mentioned in passing (a town, not the
-    subject) out of the vectors (`incidental_names`; needs the sentence vectors).
+    subject) out of the vectors (`incidental_names`; needs the sentence vectors; `incidental_names_` lists them
+    as the texts write them).
     """
 
     def __init__(self, n_themes: int | None = None, min_themes: int = 4, max_themes: int = 20,
@@ -131,7 +132,6 @@ class ThemeModel(BaseEstimator):
         """Names mentioned in passing ("In Hull we ...") are left out of both views, so texts are not grouped by
         the town they name (`incidental_names`); a name that is the subject ("the Barnett formula") stays. Judged
         on at most `NAME_SAMPLE` texts, and only with the sentence vectors, which the judgement reads."""
-        self.incidental_names_: list[str] = []
         if self.leave_out_incidental_names and self.semantic_in_use_:
             rows = np.arange(len(texts))
             if len(texts) > NAME_SAMPLE:
@@ -139,10 +139,11 @@ class ThemeModel(BaseEstimator):
             self.incidental_names_ = incidental_names.incidental_names(
                 [texts[i] for i in rows], self.vectorizer_.word_counts_[rows], self.vectorizer_.words_,
                 embeddings.SifEmbedder)
+        lowered = {name.lower() for name in self.incidental_names_}
         stem = stemmer()
-        stems = {stem(name) for name in self.incidental_names_}
+        stems = {stem(name) for name in lowered}
         phrases = [not stems.intersection(str(term).split()) for term in self.vectorizer_.terms_]
-        words = [str(word) not in self.incidental_names_ for word in self.vectorizer_.words_]
+        words = [str(word) not in lowered for word in self.vectorizer_.words_]
         # diagonal 0/1 matrices: a name's columns count nothing, in fitting and in `assign` alike
         self.phrases_kept_ = sparse.diags(np.asarray(phrases, dtype=np.float32)).tocsr()
         self.words_kept_ = sparse.diags(np.asarray(words, dtype=np.float32)).tocsr()
@@ -183,6 +184,7 @@ class ThemeModel(BaseEstimator):
             raise RuntimeError("semantic=True needs the wordllama package (pip install 'consult-devolution[semantic]')")
         self.semantic_in_use_ = self.semantic in (True, "auto") and embeddings.available()
         self.stabilities_: dict[int, float] = {}
+        self.incidental_names_: list[str] = []
         if n == 0:
             self._empty()
             return self
@@ -362,7 +364,7 @@ class ThemeModel(BaseEstimator):
             # labels come from real phrases, counted once per fit (merges later only join themes)
             self._labeller = ThemeLabeller(min_df=self.vectorizer_.min_df, coverage=self.label_coverage,
                                            n_keywords=self.n_keywords, texts_per_theme=self.label_texts_per_theme,
-                                           names_left_out=tuple(self.incidental_names_),
+                                           names_left_out=tuple(name.lower() for name in self.incidental_names_),
                                            random_state=self.random_state).fit(texts, labels)
         theme_labels, keyword_lists, weights = self._labeller.describe(texts, labels, self.k_)
         closeness = np.einsum("ij,ij->i", vectors, self.centroids_[np.maximum(labels, 0)])

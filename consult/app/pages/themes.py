@@ -9,6 +9,7 @@ from consult.app.components import pick_consultation, require_role, say, staff_a
 from consult.proposals import filters
 from consult.storage import themes as theme_store
 from consult.text.cleaning import escape_markdown
+from consult.themes import incidental_names
 from consult.themes.by_region import theme_by_region
 from consult.themes.distinctive import distinctive_themes, most_distinctive
 
@@ -26,6 +27,9 @@ def rerun_themes() -> None:
         st.write(f"Found {model.k_} themes; matching them to the previous run so names and edits are kept")
         resources.clear_officer_caches()
         status.update(label=f"Themes updated: {model.k_} themes", state="complete")
+    if model.incidental_names_:
+        # said outside the collapsed status, so an officer sees why no theme is a town (the names are members' words)
+        st.caption(escape_markdown(incidental_names.in_words(model.incidental_names_)))
 
 
 themes = theme_store.themes_frame(engine, consultation.id)
