@@ -58,6 +58,22 @@ def test_names_are_words_capitalised_in_mid_sentence():
     assert capitalised_names([]) == {} and capitalised_names(["", "?!"]) == {}
 
 
+def test_capitals_or_title_case_throughout_name_nothing():
+    shouted = ["BUILD MORE HOMES IN HULL NOW", "FIX THE BUSES IN HULL", "Build More Homes For Young People",
+               "Fix The Buses And The Trains", "More Homes For Families"]
+    assert capitalised_names(shouted) == {}
+    # beside ordinary texts, a shouted one neither makes nor unmakes a name
+    assert capitalised_names(shouted + ["we need buses in Hull", "and homes in Hull too"]) == {"hull": "Hull"}
+
+
+@needs_vectors
+def test_a_consultation_written_in_capitals_keeps_its_words():
+    texts = [text.upper() for text in _consultation()]
+    model = ThemeModel(random_state=0).fit(texts)
+    assert model.incidental_names_ == []
+    assert model.k_ >= 2 and model.phrases_kept_.diagonal().all() and model.words_kept_.diagonal().all()
+
+
 def test_a_name_needs_two_mid_sentence_uses():
     assert capitalised_names(["We love Bath."]) == {}
     assert capitalised_names(["We love Bath.", "and Bath again"]) == {"bath": "Bath"}

@@ -35,6 +35,8 @@ from consult.text.cleaning import stop_words
 CAPITAL_SHARE = 0.8
 #: ... and use it in mid-sentence at least this often
 MIN_USES = 2
+#: a text with more than this share of its mid-sentence words capitalised is in capitals or Title Case throughout
+SHOUTED_SHARE = 0.5
 #: a name in fewer texts is neither judged nor taken out: so few texts cannot make a theme of their own
 MIN_TEXTS = 5
 #: how much more alike (mean pairwise cosine) a name's texts must be than any two texts for it to be a subject
@@ -46,22 +48,30 @@ _PIECE = re.compile(r"[^\W\d_]{2,}|[.!?\n]", re.UNICODE)
 def capitalised_names(texts: list[str]) -> dict[str, str]:
     """The words the texts write with a capital in mid-sentence at least `CAPITAL_SHARE` of the time, in at least
     `MIN_USES` mid-sentence uses: lower-cased word -> its commonest capitalised spelling ("hull" -> "Hull", "bg" ->
-    "BG"), in word order. A word opening a text or a sentence says nothing."""
+    "BG"), in word order. A word opening a text or a sentence says nothing, and neither does a text written in
+    capitals or Title Case throughout (more than `SHOUTED_SHARE` of its mid-sentence words capitalised): there a
+    capital marks the writer's habit, not a name."""
     spellings: dict[str, Counter[str]] = {}
     uses: Counter[str] = Counter()
     stops = stop_words()
     for text in texts:
+        mid_sentence = []
         opens_sentence = True
         for piece in _PIECE.findall(str(text)):
             if piece in ".!?\n":
                 opens_sentence = True
                 continue
+            if not opens_sentence:
+                mid_sentence.append(piece)
+            opens_sentence = False
+        if sum(piece[0].isupper() for piece in mid_sentence) > SHOUTED_SHARE * len(mid_sentence):
+            continue
+        for piece in mid_sentence:
             word = piece.lower()
-            if not opens_sentence and word not in stops:
+            if word not in stops:
                 uses[word] += 1
                 if piece[0].isupper():
                     spellings.setdefault(word, Counter())[piece] += 1
-            opens_sentence = False
     return {word: spellings[word].most_common(1)[0][0] for word, count in sorted(uses.items())
             if count >= MIN_USES and sum(spellings.get(word, {}).values()) >= CAPITAL_SHARE * count}
 
