@@ -106,6 +106,19 @@ def test_towns_named_in_passing_are_incidental_and_a_subject_name_is_not():
 
 
 @needs_vectors
+def test_a_name_found_in_the_sample_is_judged_on_all_the_texts_that_hold_it():
+    texts = _consultation() * 3  # each town in 15 texts; in a 40-text sample, in about two
+    vectorizer = PhraseVectorizer(min_df=2)
+    vectorizer.fit_transform(texts)
+    found = incidental_names.incidental_names(texts, vectorizer.word_counts_, vectorizer.words_,
+                                              embeddings.SifEmbedder, sample=40, random_state=0)
+    seen = incidental_names.capitalised_names([texts[i] for i in np.sort(
+        np.random.default_rng(0).choice(len(texts), 40, replace=False))])
+    sampled_towns = {seen[word] for word in seen if word != "barnett"}
+    assert sampled_towns and set(found) == sampled_towns
+
+
+@needs_vectors
 def test_nothing_to_judge_gives_no_names():
     vectorizer = PhraseVectorizer(min_df=1)
     texts = ["buses and trains", "homes and rents", "schools and teachers"]

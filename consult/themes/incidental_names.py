@@ -39,6 +39,10 @@ MIN_USES = 2
 SHOUTED_SHARE = 0.5
 #: a name in fewer texts is neither judged nor taken out: so few texts cannot make a theme of their own
 MIN_TEXTS = 5
+#: names are found on a random sample of this many texts (a name common enough to make a theme is in it) ...
+SAMPLE = 2000
+#: ... and each is judged on at most this many of the texts holding it
+JUDGED_PER_NAME = 50
 #: how much more alike (mean pairwise cosine) a name's texts must be than any two texts for it to be a subject
 ALIKE_BEYOND_CHANCE = 0.1
 
@@ -96,27 +100,38 @@ def mean_pair_cosine(vectors: np.ndarray) -> float:
     return float((n * (mean @ mean) - 1.0) / (n - 1))
 
 
-def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndarray, embedder_factory
-                     ) -> list[str]:
+def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndarray, embedder_factory, *,
+                     sample: int = SAMPLE, random_state: int = 0) -> list[str]:
     """The names of `texts` mentioned in passing, as the texts write them ("Hull", "BG"), in word order.
     `word_counts` are the texts' single-word counts with columns `words` (lower-cased, as the phrase counter
     reads them); `embedder_factory()` gives an unfitted sentence embedder with `fit_transform(word_counts, words)`
-    (`embeddings.SifEmbedder`)."""
-    names = capitalised_names(texts)
+    (`embeddings.SifEmbedder`).
+
+    Names are found on a random `sample` of the texts; each is judged on up to `JUDGED_PER_NAME` of all the
+    texts holding it (a town in 0.2% of 100,000 texts is in four of a 2,000-text sample, too few to judge, yet
+    in enough texts to make a theme), against the sample's texts as "any two texts"."""
+    rng = np.random.default_rng(random_state)
+    sampled = np.arange(len(texts)) if len(texts) <= sample else np.sort(rng.choice(len(texts), sample,
+                                                                                     replace=False))
+    names = capitalised_names([texts[i] for i in sampled])
     column_of = {str(word): i for i, word in enumerate(words)}
     columns = [column_of[name] for name in names if name in column_of]
-    if not columns or word_counts.shape[0] < 2:
+    if not columns or len(sampled) < 2:
         return []
     word_counts = sparse.csr_matrix(word_counts)
+    presence = (word_counts[:, columns] > 0).tocsc()
+    holders = [presence[:, position].nonzero()[0] for position in range(len(columns))]
+    holders = [rows if len(rows) <= JUDGED_PER_NAME else np.sort(rng.choice(rows, JUDGED_PER_NAME, replace=False))
+               for rows in holders]
+    judged = np.unique(np.concatenate([sampled, *holders]))
     without_names = np.ones(word_counts.shape[1], dtype=np.float32)
     without_names[columns] = 0.0
     # the name's own word would make its texts alike by itself: every name is out of the vectors judged
-    vectors = embedder_factory().fit_transform(word_counts @ sparse.diags(without_names), words)
-    everyone = mean_pair_cosine(vectors)
-    presence = (word_counts[:, columns] > 0).tocsc()
+    vectors = embedder_factory().fit_transform(word_counts[judged] @ sparse.diags(without_names), words)
+    everyone = mean_pair_cosine(vectors[np.searchsorted(judged, sampled)])
     out = []
-    for position, column in enumerate(columns):
-        holders = presence[:, position].nonzero()[0]
-        if len(holders) >= MIN_TEXTS and mean_pair_cosine(vectors[holders]) - everyone < ALIKE_BEYOND_CHANCE:
+    for column, rows in zip(columns, holders, strict=True):
+        judged_rows = np.searchsorted(judged, rows)
+        if len(rows) >= MIN_TEXTS and mean_pair_cosine(vectors[judged_rows]) - everyone < ALIKE_BEYOND_CHANCE:
             out.append(names[str(words[column])])
     return out

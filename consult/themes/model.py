@@ -44,8 +44,6 @@ from consult.themes.words import (  # noqa: F401
 
 OTHER = -1
 OTHER_LABEL = "Other"
-#: names mentioned in passing are found and judged on at most this many distinct texts
-NAME_SAMPLE = 2000
 
 
 class ThemeModel(BaseEstimator):
@@ -131,14 +129,11 @@ class ThemeModel(BaseEstimator):
     def _leave_out_incidental_names(self, texts: list[str]) -> None:
         """Names mentioned in passing ("In Hull we ...") are left out of both views, so texts are not grouped by
         the town they name (`incidental_names`); a name that is the subject ("the Barnett formula") stays. Judged
-        on at most `NAME_SAMPLE` texts, and only with the sentence vectors, which the judgement reads."""
+        only with the sentence vectors, which the judgement reads."""
         if self.leave_out_incidental_names and self.semantic_in_use_:
-            rows = np.arange(len(texts))
-            if len(texts) > NAME_SAMPLE:
-                rows = np.sort(np.random.default_rng(self.random_state).choice(len(texts), NAME_SAMPLE, replace=False))
             self.incidental_names_ = incidental_names.incidental_names(
-                [texts[i] for i in rows], self.vectorizer_.word_counts_[rows], self.vectorizer_.words_,
-                embeddings.SifEmbedder)
+                texts, self.vectorizer_.word_counts_, self.vectorizer_.words_, embeddings.SifEmbedder,
+                random_state=self.random_state)
         lowered = {name.lower() for name in self.incidental_names_}
         stem = stemmer()
         stems = {stem(name) for name in lowered}
