@@ -13,7 +13,7 @@ from consult.storage import changes, db, tallies
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, Refused, StoreError
-from consult.storage.participants import counted
+from consult.storage.participants import participant_counts
 from consult.storage.plain_reads import fetch_rows
 from consult.storage.records import Consultation, now_ms
 from consult.storage.scopes import WHOLE_PARTY, Scope
@@ -182,7 +182,8 @@ def update_settings(engine: Engine, consultation_id: int, *, actor: str, **setti
             audit(conn, consultation_id, actor, "update_settings", "consultation", consultation_id,
                   detail=", ".join(f"{k}={v!r}" for k, v in sorted(settings.items())))
             if settings.get("access", before) != before:
-                # who counts changed (participants.counted): the running tallies and every cache follow at once
+                # who counts changed (participants.participant_counts): the running tallies and every cache follow
+                # at once
                 tallies.rebuild(conn, consultation_id)
                 changes.bump(conn, consultation_id)
     except IntegrityError as exc:
@@ -205,7 +206,7 @@ def set_scope(engine: Engine, consultation_id: int, scope: Scope, *, actor: str)
         joined = conn.execute(
             select(s.participants.c.region, s.participants.c.constituency, func.count())
             .join(s.consultations, s.consultations.c.id == s.participants.c.consultation_id)
-            .where(s.participants.c.consultation_id == consultation_id, counted())
+            .where(s.participants.c.consultation_id == consultation_id, participant_counts())
             .group_by(s.participants.c.region, s.participants.c.constituency)).all()
         outside = sum(n for region, local_party, n in joined if not scope.admits(region, local_party))
         if outside:

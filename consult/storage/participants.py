@@ -19,7 +19,7 @@ MEMBERS_ONLY_NOW = ("This consultation is now for verified party members: verify
                     "join page to keep taking part.")
 
 
-def counted() -> ColumnElement[bool]:
+def participant_counts() -> ColumnElement[bool]:
     """The one rule for whose votes and proposals count: everyone's, except that in a members-only consultation
     only verified members count (a consultation switched to members-only mid-way stops counting the unverified
     participants who joined before). The SQL condition needs `participants` and `consultations` in the query."""

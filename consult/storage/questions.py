@@ -2,8 +2,8 @@
 answer per participant, changeable until the question closes.
 
 What a valid answer is lives in `consult.questions.kinds`; this module refuses anything else with that reason.
-Whose answers count follows `participants.counted` (in a members-only consultation, verified members only), the
-rule votes follow.
+Whose answers count follows `participants.participant_counts` (in a members-only consultation, verified members
+only), the rule votes follow.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.audit import audit
 from consult.storage.errors import NotFound, Refused, one, retry_on_disconnect
-from consult.storage.participants import MEMBERS_ONLY_NOW, counted
+from consult.storage.participants import MEMBERS_ONLY_NOW, participant_counts
 from consult.storage.records import now_ms
 
 _Q = s.questions.c
@@ -176,7 +176,7 @@ def answers_frame(engine: Engine, consultation_id: int, question_id: int | None 
                     p.constituency.label("local_party"), p.verified)
              .join(s.participants, p.id == _A.participant_id)
              .join(s.consultations, s.consultations.c.id == p.consultation_id)
-             .where(_A.consultation_id == consultation_id, counted())
+             .where(_A.consultation_id == consultation_id, participant_counts())
              .order_by(_A.question_id, _A.participant_id))
     if question_id is not None:
         query = query.where(_A.question_id == question_id)

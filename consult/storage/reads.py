@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, func, select
 
 from consult.storage import schema as s
-from consult.storage.participants import counted
+from consult.storage.participants import participant_counts
 from consult.storage.plain_reads import fetch_rows
 
 
@@ -19,7 +19,7 @@ def _votes_query(consultation_id, *, published_only: bool, verified_only: bool):
                s.participants.c.region)
         .join(s.participants, s.participants.c.id == s.votes.c.participant_id)
         .join(s.consultations, s.consultations.c.id == s.votes.c.consultation_id)
-        .where(s.votes.c.consultation_id == consultation_id, counted())
+        .where(s.votes.c.consultation_id == consultation_id, participant_counts())
     )
     if published_only:
         query = query.join(s.proposals, s.proposals.c.id == s.votes.c.proposal_id).where(
@@ -106,12 +106,13 @@ def proposals_frame(engine: Engine, consultation_id: int, statuses: tuple[str, .
 
 
 def participants_frame(engine: Engine, consultation_id: int, *, verified_only: bool = False) -> pd.DataFrame:
-    """The participants who count (`participants.counted`): in a members-only consultation, verified ones only."""
+    """The participants who count (`participants.participant_counts`): in a members-only consultation, verified
+    ones only."""
     query = select(
         s.participants.c.id, s.participants.c.region, s.participants.c.constituency, s.participants.c.channel,
         s.participants.c.verified, s.participants.c.external_id, s.participants.c.created_ms,
     ).join(s.consultations, s.consultations.c.id == s.participants.c.consultation_id).where(
-        s.participants.c.consultation_id == consultation_id, counted()).order_by(s.participants.c.id)
+        s.participants.c.consultation_id == consultation_id, participant_counts()).order_by(s.participants.c.id)
     if verified_only:
         query = query.where(s.participants.c.verified.is_(True))
     with engine.connect() as conn:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.storage import db
 from consult.storage import schema as s
 from consult.storage.errors import retry_on_disconnect
-from consult.storage.participants import counted
+from consult.storage.participants import participant_counts
 from consult.storage.records import now_ms
 
 
@@ -37,7 +37,7 @@ def shown_frame(engine: Engine, consultation_id: int) -> pd.DataFrame:
         select(views.c.participant_id, views.c.proposal_id, s.participants.c.region)
         .join(s.participants, s.participants.c.id == views.c.participant_id)
         .join(s.consultations, s.consultations.c.id == views.c.consultation_id)
-        .where(views.c.consultation_id == consultation_id, counted())
+        .where(views.c.consultation_id == consultation_id, participant_counts())
     )
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)

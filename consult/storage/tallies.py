@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 from consult import regions
 from consult.storage import db
 from consult.storage import schema as s
-from consult.storage.participants import counted
+from consult.storage.participants import participant_counts
 from consult.storage.plain_reads import fetch_rows
 
 COLUMN_FOR = {1: "agree", -1: "disagree", 0: "passes"}
@@ -83,7 +83,7 @@ def rebuild(conn: Connection, consultation_id: int, proposal_ids: list[int] | No
     conn.execute(delete(st_).where(scope_s))
     frame = pd.DataFrame(conn.execute(
         select(v.c.proposal_id, p.c.region, v.c.value).join(p, p.c.id == v.c.participant_id)
-        .join(s.consultations, s.consultations.c.id == v.c.consultation_id).where(scope_v, counted())
+        .join(s.consultations, s.consultations.c.id == v.c.consultation_id).where(scope_v, participant_counts())
     ).all(), columns=["proposal_id", "region", "value"])
     if frame.empty:
         return
