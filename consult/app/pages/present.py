@@ -58,11 +58,13 @@ st.html("""<style>
   .st-key-phase { background: #5b2a86; border-radius: 1vh; padding: 0.3vh 1.2vw; width: fit-content; }
   .st-key-room [data-testid="stVerticalBlockBorderWrapper"], .st-key-room [data-testid="stVerticalBlock"] {
     gap: 0.6vh; }
-  .st-key-lists [data-testid="stText"], .st-key-everywhere [data-testid="stText"] { overflow: hidden !important;
-    display: -webkit-box !important; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+  /* a text element's lines are clamped on its inner span: Chromium lays the element itself out as a flow-root
+     box whatever its display says, so a clamp there cut nothing (and a maximum height cut without an ellipsis) */
+  .st-key-lists [data-testid="stText"] > span, .st-key-everywhere [data-testid="stText"] > span {
+    overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
   [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 2.1vh !important; }
   [data-testid="stHeading"] { margin-bottom: 0.5vh; }
-  .st-key-ballot [data-testid="stText"] { -webkit-line-clamp: 6 !important; }
+  .st-key-ballot [data-testid="stText"] > span { -webkit-line-clamp: 6 !important; }
   [data-stale="true"], .stale-element { opacity: 1 !important; transition: none !important; }
   /* plotly sizes are in pixels: a larger map for tall screens, a smaller one for 720 lines */
   .st-key-map_large, .st-key-map_narrow { display: none; }
@@ -71,18 +73,17 @@ st.html("""<style>
   @media (max-width: 1100px) {
     .st-key-map_narrow { display: block; } .st-key-map_small, .st-key-map_large { display: none; }
     [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 4.4vh !important; }
-    .st-key-everywhere [data-testid="stText"] { -webkit-line-clamp: 1; }
+    .st-key-everywhere [data-testid="stText"] > span { -webkit-line-clamp: 1; }
     .st-key-everywhere [data-testid="stCaptionContainer"] p { font-size: 1.8vh !important; } }
   .qr img { width: min(100%, 34vh); display: block; margin: 0 auto; }
   .qr p { text-align: center; margin: 0.3vh 0; }
   .qr .code { font-size: 6vh; font-weight: 800; letter-spacing: 0.3vw; }
-  /* the consultation's question: at most three lines (two on narrow screens). Streamlit's text element is a
-     flex box, which cut a longer question at the top as well as the bottom: a line box clamps it at the end */
+  /* the consultation's question: at most three lines (two on narrow screens), ending in an ellipsis */
   .st-key-question [data-testid="stText"] { font-size: 2.9vh !important; font-weight: 600; color: #222;
-    line-height: 1.3 !important; overflow: hidden !important; max-height: calc(2.9vh * 1.3 * 3);
-    display: -webkit-box !important; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
-  @media (max-width: 1100px) { .st-key-question [data-testid="stText"] { max-height: calc(2.9vh * 1.3 * 2);
-    -webkit-line-clamp: 2; } }
+    line-height: 1.3 !important; }
+  .st-key-question [data-testid="stText"] > span { overflow: hidden; display: -webkit-box; -webkit-line-clamp: 3;
+    -webkit-box-orient: vertical; }
+  @media (max-width: 1100px) { .st-key-question [data-testid="stText"] > span { -webkit-line-clamp: 2; } }
 </style>""")
 st.html(presenter_focus.FOCUS_STYLE)
 join_link = qr.join_url(resources.public_base_url(), consultation.join_code)
