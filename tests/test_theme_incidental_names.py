@@ -55,6 +55,7 @@ def test_names_are_words_capitalised_in_mid_sentence():
     assert names["hull"] == "Hull" and names["nhs"] == "NHS"  # as the texts write them
     assert "leeds" not in names  # one of its two mid-sentence uses is lower case: under 80%
     assert "buses" not in names and "stop" not in names  # a capital that opens a sentence says nothing
+    assert capitalised_names(["As someone in Hull: Create jobs", "Note: Create homes"]) == {}
     assert capitalised_names([]) == {} and capitalised_names(["", "?!"]) == {}
 
 
@@ -116,6 +117,22 @@ def test_a_name_found_in_the_sample_is_judged_on_all_the_texts_that_hold_it():
         np.random.default_rng(0).choice(len(texts), 40, replace=False))])
     sampled_towns = {seen[word] for word in seen if word != "barnett"}
     assert sampled_towns and set(found) == sampled_towns
+
+
+@needs_vectors
+def test_each_name_gets_a_verdict_and_only_a_subject_may_label_a_theme():
+    texts = _consultation() + ["run the Derry ferry daily", "build the Derry bus station",
+                               "we think Derry needs a university"]
+    vectorizer = PhraseVectorizer(min_df=2)
+    vectorizer.fit_transform(texts)
+    verdicts = incidental_names.judge_names(texts, vectorizer.word_counts_, vectorizer.words_,
+                                            embeddings.SifEmbedder)
+    assert verdicts["Barnett"] == incidental_names.SUBJECT
+    assert verdicts["Derry"] == incidental_names.TOO_FEW  # three texts: too few to judge, or to be a theme
+    assert {verdicts[town] for town in TOWNS} == {incidental_names.IN_PASSING}
+    model = ThemeModel(random_state=0).fit(texts)
+    assert model.name_verdicts_ == verdicts
+    assert set(model._names_not_for_labels()) == {town.lower() for town in TOWNS} | {"derry"}
 
 
 @needs_vectors

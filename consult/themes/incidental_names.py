@@ -48,7 +48,8 @@ JUDGED_PER_NAME = 200
 #: how much more alike (mean pairwise cosine) a name's texts must be than any two texts for it to be a subject
 ALIKE_BEYOND_CHANCE = 0.1
 
-_PIECE = re.compile(r"[^\W\d_]{2,}|[.!?\n]", re.UNICODE)
+#: what may open a sentence: after a colon a capital is as common as after a full stop ("Note: Create ...")
+_PIECE = re.compile(r"[^\W\d_]{2,}|[.!?:\n]", re.UNICODE)
 
 
 def capitalised_names(texts: list[str]) -> dict[str, str]:
@@ -64,7 +65,7 @@ def capitalised_names(texts: list[str]) -> dict[str, str]:
         mid_sentence = []
         opens_sentence = True
         for piece in _PIECE.findall(str(text)):
-            if piece in ".!?\n":
+            if piece in ".!?:\n":
                 opens_sentence = True
                 continue
             if not opens_sentence:
@@ -102,10 +103,23 @@ def mean_pair_cosine(vectors: np.ndarray) -> float:
     return float((n * (mean @ mean) - 1.0) / (n - 1))
 
 
+IN_PASSING = "in passing"
+SUBJECT = "subject"
+TOO_FEW = "too few texts"
+
+
 def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndarray, embedder_factory, *,
                      sample: int = SAMPLE, random_state: int = 0) -> list[str]:
-    """The names of `texts` mentioned in passing, as the texts write them ("Hull", "BG"), in word order.
-    `word_counts` are the texts' single-word counts with columns `words` (lower-cased, as the phrase counter
+    """The names of `texts` mentioned in passing, as the texts write them ("Hull", "BG"), in word order (the
+    arguments as `judge_names`)."""
+    verdicts = judge_names(texts, word_counts, words, embedder_factory, sample=sample, random_state=random_state)
+    return [name for name, verdict in verdicts.items() if verdict == IN_PASSING]
+
+
+def judge_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndarray, embedder_factory, *,
+                sample: int = SAMPLE, random_state: int = 0) -> dict[str, str]:
+    """Each name of `texts`, as the texts write it, in word order -> `IN_PASSING`, `SUBJECT`, or `TOO_FEW` (in
+    fewer than `MIN_TEXTS` texts: not judged). `word_counts` are the texts' single-word counts with columns `words` (lower-cased, as the phrase counter
     reads them); `embedder_factory()` gives an unfitted sentence embedder with `fit_transform(word_counts, words)`
     (`embeddings.SifEmbedder`).
 
@@ -119,7 +133,7 @@ def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np
     column_of = {str(word): i for i, word in enumerate(words)}
     columns = [column_of[name] for name in names if name in column_of]
     if not columns or len(sampled) < 2:
-        return []
+        return {}
     word_counts = sparse.csr_matrix(word_counts)
     presence = (word_counts[:, columns] > 0).tocsc()
     holders = [presence[:, position].nonzero()[0] for position in range(len(columns))]
@@ -131,9 +145,13 @@ def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np
     # the name's own word would make its texts alike by itself: every name is out of the vectors judged
     vectors = embedder_factory().fit_transform(word_counts[judged] @ sparse.diags(without_names), words)
     everyone = mean_pair_cosine(vectors[np.searchsorted(judged, sampled)])
-    out = []
+    verdicts = {}
     for column, rows in zip(columns, holders, strict=True):
-        judged_rows = np.searchsorted(judged, rows)
-        if len(rows) >= MIN_TEXTS and mean_pair_cosine(vectors[judged_rows]) - everyone < ALIKE_BEYOND_CHANCE:
-            out.append(names[str(words[column])])
-    return out
+        if len(rows) < MIN_TEXTS:
+            verdict = TOO_FEW
+        elif mean_pair_cosine(vectors[np.searchsorted(judged, rows)]) - everyone < ALIKE_BEYOND_CHANCE:
+            verdict = IN_PASSING
+        else:
+            verdict = SUBJECT
+        verdicts[names[str(words[column])]] = verdict
+    return verdicts

@@ -62,7 +62,7 @@ class ThemeModel(BaseEstimator):
     projected on `selection_dimensions` axes; `label_coverage`, the share of a theme's texts a phrase must
     occur in to be its label; `leave_out_incidental_names`, leave names mentioned in passing (a town, not the
     subject) out of the vectors (`incidental_names`; needs the sentence vectors; `incidental_names_` lists them
-    as the texts write them).
+    as the texts write them, `name_verdicts_` gives every name's verdict).
     """
 
     def __init__(self, n_themes: int | None = None, min_themes: int = 4, max_themes: int = 20,
@@ -131,9 +131,11 @@ class ThemeModel(BaseEstimator):
         the town they name (`incidental_names`); a name that is the subject ("the Barnett formula") stays. Judged
         only with the sentence vectors, which the judgement reads."""
         if self.leave_out_incidental_names and self.semantic_in_use_:
-            self.incidental_names_ = incidental_names.incidental_names(
+            self.name_verdicts_ = incidental_names.judge_names(
                 texts, self.vectorizer_.word_counts_, self.vectorizer_.words_, embeddings.SifEmbedder,
                 random_state=self.random_state)
+            self.incidental_names_ = [name for name, verdict in self.name_verdicts_.items()
+                                      if verdict == incidental_names.IN_PASSING]
         lowered = {name.lower() for name in self.incidental_names_}
         stem = stemmer()
         stems = {stem(name) for name in lowered}
@@ -180,6 +182,7 @@ class ThemeModel(BaseEstimator):
         self.semantic_in_use_ = self.semantic in (True, "auto") and embeddings.available()
         self.stabilities_: dict[int, float] = {}
         self.incidental_names_: list[str] = []
+        self.name_verdicts_: dict[str, str] = {}
         if n == 0:
             self._empty()
             return self
@@ -359,7 +362,7 @@ class ThemeModel(BaseEstimator):
             # labels come from real phrases, counted once per fit (merges later only join themes)
             self._labeller = ThemeLabeller(min_df=self.vectorizer_.min_df, coverage=self.label_coverage,
                                            n_keywords=self.n_keywords, texts_per_theme=self.label_texts_per_theme,
-                                           names_left_out=tuple(name.lower() for name in self.incidental_names_),
+                                           names_left_out=self._names_not_for_labels(),
                                            random_state=self.random_state).fit(texts, labels)
         theme_labels, keyword_lists, weights = self._labeller.describe(texts, labels, self.k_)
         closeness = np.einsum("ij,ij->i", vectors, self.centroids_[np.maximum(labels, 0)])
@@ -380,6 +383,13 @@ class ThemeModel(BaseEstimator):
                          "representatives": others[:0].tolist()})
         self.themes_ = pd.DataFrame(rows)
         self.class_weights_ = weights
+
+    def _names_not_for_labels(self) -> tuple[str, ...]:
+        """Names that never label a theme: those in passing, and those in too few texts to judge (a town in four
+        of 100 texts and a neighbour made a five-text theme labelled "Derry"). A name judged the subject may
+        ("Italy", "NHS")."""
+        return tuple(name.lower() for name, verdict in self.name_verdicts_.items()
+                     if verdict != incidental_names.SUBJECT)
 
     def _representatives(self, members: np.ndarray, vectors: np.ndarray, theme: int) -> list[int]:
         """Texts nearest the theme's centre, covering as many regions as possible."""
