@@ -29,7 +29,7 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
-from consult.text.cleaning import stop_words
+from consult.text.cleaning import stemmer, stop_words
 
 #: a word is a name when the texts capitalise at least this share of its uses in mid-sentence
 CAPITAL_SHARE = 0.8
@@ -155,3 +155,23 @@ def judge_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndar
             verdict = SUBJECT
         verdicts[names[str(words[column])]] = verdict
     return verdicts
+
+
+def columns_kept(names: list[str], terms: np.ndarray, words: np.ndarray) -> tuple[sparse.csr_matrix,
+                                                                                 sparse.csr_matrix]:
+    """0/1 diagonal matrices over the phrase counter's stemmed `terms` and its single `words` that zero every
+    column holding one of `names` ("bowling" takes "bowl" and "bowl green" with it)."""
+    lowered = {name.lower() for name in names}
+    stem = stemmer()
+    stems = {stem(name) for name in lowered}
+    phrases = [not stems.intersection(str(term).split()) for term in terms]
+    singles = [str(word) not in lowered for word in words]
+    return (sparse.diags(np.asarray(phrases, dtype=np.float32)).tocsr(),
+            sparse.diags(np.asarray(singles, dtype=np.float32)).tocsr())
+
+
+def not_for_labels(verdicts: dict[str, str]) -> tuple[str, ...]:
+    """The names (lower case) that never label a theme: those in passing, and those in too few texts to judge (a
+    town in four of 100 texts and a neighbour made a five-text theme labelled "Derry"). A name judged the subject
+    may ("Italy", "NHS")."""
+    return tuple(name.lower() for name, verdict in verdicts.items() if verdict != SUBJECT)

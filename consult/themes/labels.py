@@ -50,8 +50,9 @@ class ThemeLabeller:
     `describe(texts, labels, k)` returns (label per theme, keywords per theme, class weights (k, phrases)); it is
     given the texts again rather than keeping them, so a fitted model holds no copy of a consultation's texts.
     `max_phrase_words=2, grammar=False` is the labeller before the grammar checks (benchmarks compare the two);
-    `names_left_out` (lower-case words) are names mentioned in passing, never a label's word where another
-    phrase reads as a topic (`incidental_names`)."""
+    `names_left_out` (lower-case words) are names that may not label a theme (mentioned in passing, or in too
+    few texts to judge: `incidental_names.not_for_labels`), never a label's word where another phrase reads as
+    a topic."""
 
     def __init__(self, *, min_df: int = 2, coverage: float = 0.1, n_keywords: int = 8, texts_per_theme: int = 250,
                  max_phrase_words: int = 3, grammar: bool = True, names_left_out: tuple[str, ...] = (),

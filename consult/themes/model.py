@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
 from consult.text import embeddings
-from consult.text.cleaning import clean_text, stemmer
+from consult.text.cleaning import clean_text
 from consult.themes import clustering as theme_clustering
 from consult.themes import incidental_names
 from consult.themes.labels import ThemeLabeller
@@ -136,14 +136,9 @@ class ThemeModel(BaseEstimator):
                 random_state=self.random_state)
             self.incidental_names_ = [name for name, verdict in self.name_verdicts_.items()
                                       if verdict == incidental_names.IN_PASSING]
-        lowered = {name.lower() for name in self.incidental_names_}
-        stem = stemmer()
-        stems = {stem(name) for name in lowered}
-        phrases = [not stems.intersection(str(term).split()) for term in self.vectorizer_.terms_]
-        words = [str(word) not in lowered for word in self.vectorizer_.words_]
-        # diagonal 0/1 matrices: a name's columns count nothing, in fitting and in `assign` alike
-        self.phrases_kept_ = sparse.diags(np.asarray(phrases, dtype=np.float32)).tocsr()
-        self.words_kept_ = sparse.diags(np.asarray(words, dtype=np.float32)).tocsr()
+        # 0/1 diagonals: a name's columns count nothing, in fitting and in `assign` alike
+        self.phrases_kept_, self.words_kept_ = incidental_names.columns_kept(
+            self.incidental_names_, self.vectorizer_.terms_, self.vectorizer_.words_)
 
     def _transform_vectors(self, texts: list[str]) -> np.ndarray:
         phrases, words = self.vectorizer_.transform_with_words(texts)
@@ -385,11 +380,7 @@ class ThemeModel(BaseEstimator):
         self.class_weights_ = weights
 
     def _names_not_for_labels(self) -> tuple[str, ...]:
-        """Names that never label a theme: those in passing, and those in too few texts to judge (a town in four
-        of 100 texts and a neighbour made a five-text theme labelled "Derry"). A name judged the subject may
-        ("Italy", "NHS")."""
-        return tuple(name.lower() for name, verdict in self.name_verdicts_.items()
-                     if verdict != incidental_names.SUBJECT)
+        return incidental_names.not_for_labels(self.name_verdicts_)
 
     def _representatives(self, members: np.ndarray, vectors: np.ndarray, theme: int) -> list[int]:
         """Texts nearest the theme's centre, covering as many regions as possible."""
