@@ -12,7 +12,10 @@ in passing do not.
   per consultation: no gazetteer, no tagger; "NHS" and "BG" count as capitals).
 - It is incidental when the texts holding it (at least `MIN_TEXTS` of them, fewer cannot make a theme) are no
   more alike than any two texts by more than `ALIKE_BEYOND_CHANCE`: the mean cosine between pairs of their
-  sentence vectors, all names taken out of the vectors, minus the same mean over all texts.
+  sentence vectors, all names taken out of the vectors, minus the same mean over all texts. Otherwise it is the
+  subject (`judge_names` gives each name its verdict).
+- Names in passing are left out of both views (`columns_kept`); neither they nor names in too few texts to judge
+  may label a theme, while a subject may ("Italy", "NHS"): `not_for_labels`.
 
 Measured (`benchmarks/bench_themes.py` and a sweep over seven corpora, session 21): the excess is 0.00-0.06 for
 towns and cities named in passing (the demo's Hull, Bristol, Ealing, Hackney; bg2050's "BG", "Bowling",
