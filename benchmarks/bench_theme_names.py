@@ -10,8 +10,8 @@ the theme (three plantings). NMI and ARI against the human themes, five seeds, T
 left out (the default) and kept, beside the plain baseline given the true k (TF-IDF + LSA + k-means) on the same
 texts, and the paired difference (same texts, same seed) with its standard error.
 Also: how many themes are labelled by a planted town, which names the default left out (a planted town it kept is
-in too few texts to judge, or a miss; a real name of the set it left out is listed for reading), and on ../shared/data/polis/bg2050-volunteers (no human themes) how many themes are labelled
-by the city's name.
+in too few texts to judge, or a miss; a real name of the set it left out is listed for reading), and on
+../shared/data/polis/bg2050-volunteers (no human themes) how many themes are labelled by the city's name.
 """
 
 from __future__ import annotations
@@ -23,12 +23,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 
-from benchmarks.bench_themes import EVALS, baseline_labels, demo_set, eval_sentiments, gambling  # noqa: E402
+from benchmarks.bench_themes import (  # noqa: E402
+    EVALS,
+    SEEDS,
+    baseline_labels,
+    demo_set,
+    eval_sentiments,
+    gambling,
+    scores,
+)
 from consult.themes.model import ThemeModel  # noqa: E402
 
-SEEDS = range(5)
 #: town plantings per set (fits on 100 texts move by 0.05 NMI between seeds: one planting is not enough to compare)
 DRAWS = 3
 TOWNS = ["Hull", "Leeds", "Bristol", "Ipswich", "Swindon", "Carlisle", "Wrexham", "Dundee", "Derry", "Norwich",
@@ -56,10 +62,6 @@ def with_towns(texts: list[str], seed: int = 0) -> list[str]:
     return out
 
 
-def scores(gold: list[str], labels: np.ndarray) -> tuple[float, float]:
-    return normalized_mutual_info_score(gold, labels), adjusted_rand_score(gold, labels)
-
-
 def mean_spread(pairs: list[tuple[float, float]]) -> str:
     values = np.array(pairs)
     return (f"{values[:, 0].mean():.3f}±{values[:, 0].std():.3f} / {values[:, 1].mean():.3f}"
@@ -72,18 +74,21 @@ def measure(name: str, draws: list[list[str]], gold: list[str], planted: bool) -
     k_true = len(set(gold))
     baseline, kept, left_out = [], [], []
     town_themes = {False: 0, True: 0}  # themes labelled by a planted town, over every fit
+    names: list[str] | None = None  # what the default left out on the first draw with seed 0
     for texts in draws:
         baseline += [scores(gold, baseline_labels(texts, k_true, seed)) for seed in SEEDS]
         for leave_out, results in ((False, kept), (True, left_out)):
             for seed in SEEDS:
                 model = ThemeModel(random_state=seed, leave_out_incidental_names=leave_out).fit(texts)
                 results.append(scores(gold, model.labels_))
-                town_themes[leave_out] += sum(bool(set(label.split()) & set(TOWNS)) for label in model.themes_["label"])
+                if leave_out and names is None:
+                    names = model.incidental_names_
+                town_themes[leave_out] += sum(bool(set(label.split()) & set(TOWNS))
+                                              for label in model.themes_["label"])
     difference = np.array(left_out) - np.array(kept)
     error = difference.std(axis=0) / np.sqrt(len(difference))
     print(f"  {name:<40} {mean_spread(baseline):>26} {mean_spread(kept):>26} {mean_spread(left_out):>26}   "
           f"{difference[:, 0].mean():+.3f}±{error[0]:.3f} / {difference[:, 1].mean():+.3f}±{error[1]:.3f}")
-    names = ThemeModel(random_state=0).fit(draws[0]).incidental_names_
     others = [n for n in names if n not in TOWNS] if planted else names
     line = f"    left out (first draw, seed 0): {len(names)} names"
     if planted:

@@ -85,7 +85,8 @@ SEEDS = range(5)
 WIDTHS = (46, 21, 21, 5, 9)
 
 
-def _scores(gold, labels) -> tuple[float, float]:
+def scores(gold, labels) -> tuple[float, float]:
+    """NMI and ARI of `labels` against the human themes `gold`."""
     return normalized_mutual_info_score(gold, labels), adjusted_rand_score(gold, labels)
 
 
@@ -103,27 +104,27 @@ def quality() -> None:
         texts, gold = load()
         k_true = len(set(gold))
         start = time.perf_counter()
-        base = [_scores(gold, baseline_labels(texts, k_true, seed)) for seed in SEEDS]
+        base = [scores(gold, baseline_labels(texts, k_true, seed)) for seed in SEEDS]
         base_seconds = (time.perf_counter() - start) / len(SEEDS)
         semantic = []
         if embeddings.available():
             start = time.perf_counter()
-            semantic = [_scores(gold, embedding_baseline_labels(texts, k_true, seed)) for seed in SEEDS]
+            semantic = [scores(gold, embedding_baseline_labels(texts, k_true, seed)) for seed in SEEDS]
             semantic_seconds = (time.perf_counter() - start) / len(SEEDS)
         start = time.perf_counter()
         models = [ThemeModel(random_state=seed).fit(texts) for seed in SEEDS]
         ours_seconds = (time.perf_counter() - start) / len(SEEDS)
-        ours = [_scores(gold, m.labels_) for m in models]
+        ours = [scores(gold, m.labels_) for m in models]
         rows = [(f"{name}: TF-IDF + k-means (k={k_true} given)", base, k_true, base_seconds)]
         if semantic:
             rows.append((f"{name}: wordllama + k-means (k given)", semantic, k_true, semantic_seconds))
         rows.append((f"{name}: consult default (own k)", ours, models[0].k_, ours_seconds))
-        for label, scores, k, seconds in rows:
-            mean = np.mean(scores, axis=0)
-            spread = np.std(scores, axis=0)
-            print(row(label, f"{scores[0][0]:.3f} | {mean[0]:.3f}±{spread[0]:.3f}",
-                      f"{scores[0][1]:.3f} | {mean[1]:.3f}±{spread[1]:.3f}", k, f"{seconds:.1f}", widths=WIDTHS))
-        strongest = np.max([np.mean(scores, axis=0) for _, scores, _, _ in rows[:-1]], axis=0)
+        for label, by_seed, k, seconds in rows:
+            mean = np.mean(by_seed, axis=0)
+            spread = np.std(by_seed, axis=0)
+            print(row(label, f"{by_seed[0][0]:.3f} | {mean[0]:.3f}±{spread[0]:.3f}",
+                      f"{by_seed[0][1]:.3f} | {mean[1]:.3f}±{spread[1]:.3f}", k, f"{seconds:.1f}", widths=WIDTHS))
+        strongest = np.max([np.mean(by_seed, axis=0) for _, by_seed, _, _ in rows[:-1]], axis=0)
         gain = np.mean(ours, axis=0) - strongest
         stable = np.mean([adjusted_rand_score(a.labels_, b.labels_) for i, a in enumerate(models)
                           for b in models[i + 1:]])
@@ -151,9 +152,9 @@ def embedding_check() -> None:
         for label, vectors in (("wordllama mean pooling", normalize(embeddings.embed(texts))),
                                ("SIF-weighted, common direction removed",
                                 embeddings.SifEmbedder().fit_transform(counts, counter.get_feature_names_out()))):
-            scores = np.mean([_scores(gold, KMeans(k, n_init=4, random_state=s).fit_predict(vectors))
-                              for s in range(3)], axis=0)
-            print(row(f"{name}: {label}", f"{scores[0]:.3f}", f"{scores[1]:.3f}", widths=(44, 8, 8)))
+            mean = np.mean([scores(gold, KMeans(k, n_init=4, random_state=s).fit_predict(vectors))
+                            for s in range(3)], axis=0)
+            print(row(f"{name}: {label}", f"{mean[0]:.3f}", f"{mean[1]:.3f}", widths=(44, 8, 8)))
 
 
 def k_follows() -> None:
