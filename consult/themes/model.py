@@ -32,8 +32,9 @@ from sklearn.preprocessing import normalize
 from consult.text import embeddings
 from consult.text.cleaning import clean_text
 from consult.themes import clustering as theme_clustering
-from consult.themes import incidental_names
+from consult.themes import incidental_names, placement
 from consult.themes.labels import ThemeLabeller
+from consult.themes.placement import OTHER
 from consult.themes.words import (  # noqa: F401
     PhraseVectorizer,
     class_tfidf,
@@ -42,7 +43,6 @@ from consult.themes.words import (  # noqa: F401
     same_subject,
 )
 
-OTHER = -1
 OTHER_LABEL = "Other"
 
 
@@ -301,36 +301,8 @@ class ThemeModel(BaseEstimator):
     def _assign_vectors(self, vectors: np.ndarray) -> pd.DataFrame:
         similarity = np.clip(vectors @ self.centroids_.T, 0.0, 1.0) if len(self.centroids_) else np.zeros(
             (len(vectors), 0))
-        n, k = similarity.shape
-        if k == 0:
-            return pd.DataFrame({"text": np.arange(n), "theme": OTHER, "score": 0.0, "rank": 1})
-        order = np.argsort(-similarity, axis=1, kind="stable")[:, : self.max_themes_per_text]
-        top = similarity[np.arange(n), order[:, 0]]
-        # "Other" holds the weakest fits, and never more than max_other_share of the texts
-        weak = top < self.other_below
-        if weak.sum() > self.max_other_share * n:
-            allowed = int(math.floor(self.max_other_share * n))
-            weak = np.zeros(n, dtype=bool)
-            if allowed:
-                weak[np.argsort(top, kind="stable")[:allowed]] = True
-            weak &= top < self.other_below
-        rows_text, rows_theme, rows_score, rows_rank = [], [], [], []
-        for rank in range(order.shape[1]):
-            score = similarity[np.arange(n), order[:, rank]]
-            if rank == 0:
-                keep = np.ones(n, dtype=bool)
-                theme = np.where(weak, OTHER, order[:, 0])
-            else:
-                keep = ~weak & (score >= self.other_below) & (score >= self.secondary_ratio * top)
-                theme = order[:, rank]
-            idx = np.flatnonzero(keep)
-            rows_text.append(idx)
-            rows_theme.append(theme[idx])
-            rows_score.append(score[idx])
-            rows_rank.append(np.full(len(idx), rank + 1))
-        frame = pd.DataFrame({"text": np.concatenate(rows_text), "theme": np.concatenate(rows_theme),
-                              "score": np.concatenate(rows_score).astype(float), "rank": np.concatenate(rows_rank)})
-        return frame.sort_values(["text", "rank"], kind="stable").reset_index(drop=True)
+        return placement.place(similarity, other_below=self.other_below, max_other_share=self.max_other_share,
+                               secondary_ratio=self.secondary_ratio, max_themes=self.max_themes_per_text)
 
     def assign(self, texts: list[str] | pd.Series) -> pd.DataFrame:
         """Place new texts in the fitted themes (no re-fit): rows text (position), theme, score, rank."""
