@@ -74,7 +74,8 @@ class SifEmbedder:
     It works from a word-count matrix the caller already has (documents x words), so the text is tokenised
     once per distinct word rather than once per document: 100,000 proposals cost a sparse product, not a
     second pass of the tokenizer. Measured against wordllama's plain mean pooling (its `embed`) on the
-    labelled sets: NMI 0.17 -> 0.45 on eval_sentiments and 0.24 -> 0.80 on the demo with the true k
+    labelled sets with the true k, alone: NMI 0.63 -> 0.79 on the demo, but 0.58 -> 0.54 on eval_sentiments (an
+    earlier run gave 0.17 -> 0.45 there; session 21's does not reproduce it)
     (`benchmarks/bench_themes.py --embeddings`).
 
     `smoothing` (the paper's a) is 0.01, ten times the paper's 1e-3, because p is estimated on the consultation
