@@ -42,7 +42,12 @@ def submit(page, body: str, *, wait: bool = True) -> None:
     if different.is_visible():
         different.click()
         wait_for_app(page)
-    expect(page.get_by_text("Your proposal is published")).to_be_visible(timeout=30_000)
+    try:
+        expect(page.get_by_text("Your proposal is published")).to_be_visible(timeout=30_000)
+    except AssertionError as failure:
+        # a click that never reached the server and a run that never finished look alike in the page's text
+        state = page.get_by_test_id("stApp").get_attribute("data-test-script-state")
+        raise AssertionError(f"no acknowledgement; the app's script state is {state!r}") from failure
     expect(box).to_have_value("", timeout=30_000)
 
 
@@ -54,7 +59,8 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
     consultation = storage.create_consultation(engine, title="Kill test", question="What should regions run?",
                                              join_code="KILLOI", min_chars=10, max_proposals_per_participant=50)
     port = free_port()
-    server = start_server(url, port=port)
+    log = tmp_path / "server.log"  # both servers' output, printed if the test fails (pytest shows it only then)
+    server = start_server(url, port=port, log=log)
     base = f"http://127.0.0.1:{port}"
     acknowledged: dict[str, list[str]] = {}
     try:
@@ -82,7 +88,7 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
 
             with engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-            server = start_server(url, port=port)
+            server = start_server(url, port=port, log=log)
             for page, token in pages:
                 member = storage.participant_by_token(engine, member_link.token_from_link(unquote(token)))
                 assert member is not None
@@ -100,3 +106,4 @@ def test_sigkill_during_a_burst_of_proposals(tmp_path):
     finally:
         stop_server(server)
         engine.dispose()
+        print(log.read_text(errors="replace")[-20_000:] if log.exists() else "no server log")
