@@ -67,6 +67,9 @@ def test_themes_command_on_a_file_with_regions(tmp_path, capsys):
     assert cli.main(["themes", str(source), "--text-col", "body", "--region-col", "region", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "themes in 500 responses" in printed and "theme by region" in printed
+    # each UK region by name: its distinctive words, or that none is beyond chance (never its commonest words)
+    assert "words a region's responses use more than the rest's" in printed
+    assert "  Wales: " in printed and "E12000007:" not in printed
     if embeddings.available():  # the demo's members name their towns in passing: the run says which it left out
         assert "Names mentioned in passing, left out of the themes:" in printed
     themed = pd.read_csv(out)

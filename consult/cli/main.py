@@ -109,10 +109,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_themes(args: argparse.Namespace) -> int:
 
+    from consult import regions as uk
     from consult.intake import spreadsheets as tables
     from consult.themes import incidental_names
-    from consult.themes.by_region import region_keywords, theme_by_region
+    from consult.themes.by_region import theme_by_region
     from consult.themes.model import ThemeModel
+    from consult.themes.region_words import region_keywords
 
     frame = tables.read_table(args.file)
     texts = tables.text_column(frame, args.text_col)
@@ -148,9 +150,14 @@ def run_themes(args: argparse.Namespace) -> int:
         for row in flagged.itertuples():
             print(f"  {labels.get(row.theme, row.theme)}: {row.representation}-represented in {row.region_name} "
                   f"(z = {row.z:.1f})")
-        for region, words in region_keywords(texts.tolist(), regions, min_texts=args.min_cell).items():
-            if words:
-                print(f"  {region}: {', '.join(words[:6])}")
+        print("\nwords a region's responses use more than the rest's (exact test, 5% false discovery; names "
+              "mentioned in passing and region names left out):")
+        codes = regions.map(lambda value: uk.match_region(value) or uk.UNDISCLOSED)
+        written = region_keywords(texts.tolist(), codes, min_texts=args.min_cell,
+                                  left_out=incidental_names.not_for_labels(model.name_verdicts_))
+        for code, words in written.items():
+            if code in uk.region_codes():
+                print(f"  {uk.region_name(code)}: {', '.join(words[:6]) if words else 'nothing beyond chance'}")
         _print_distinctive(out["theme_id"], regions, labels.to_dict(), args)
     elif args.regions_out:
         print("consult themes: --regions-out needs --region-col", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Themes by region: counts and shares, over- and under-representation with a test, distinctive keywords."""
+"""Themes by region: counts and shares, over- and under-representation with a test (the words a region uses more
+than the rest: `region_words`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import pandas as pd
 from scipy import stats
 
 from consult import regions as uk
-from consult.themes.model import PhraseVectorizer, class_tfidf, pick_keywords
 
 
 def theme_by_region(themes: pd.Series | np.ndarray, regions: pd.Series | np.ndarray, *, min_cell: int = 10,
@@ -49,22 +49,3 @@ def theme_by_region(themes: pd.Series | np.ndarray, regions: pd.Series | np.ndar
     long.loc[long["suppressed"], "representation"] = ""
     long["region_name"] = long["region"].map(lambda c: uk.region_name(str(c)))
     return long[columns + ["region_name"]]
-
-
-def region_keywords(texts: list[str], regions: pd.Series | np.ndarray, *, n: int = 8,
-                    min_texts: int = 10) -> dict[str, list[str]]:
-    """The phrases that distinguish each region's texts from the rest (class-based TF-IDF, regions as classes).
-
-    Regions with fewer than `min_texts` texts get no keywords (too few people to describe safely).
-    """
-    region_array = np.asarray(regions, dtype=object)
-    names, codes = np.unique(region_array, return_inverse=True)
-    if len(texts) == 0:
-        return {}
-    vectorizer = PhraseVectorizer(min_df=2 if len(texts) >= 20 else 1, adjacent_phrases=True)
-    counts = vectorizer.fit_transform(list(texts))
-    weights = class_tfidf(counts, codes, len(names))
-    sizes = np.bincount(codes, minlength=len(names))
-    return {str(name): (pick_keywords(weights[i], vectorizer.terms_, vectorizer.surface_, n)
-                        if sizes[i] >= min_texts else [])
-            for i, name in enumerate(names)}
