@@ -80,6 +80,14 @@ def test_a_name_needs_two_mid_sentence_uses():
     assert capitalised_names(["We love Bath.", "and Bath again"]) == {"bath": "Bath"}
 
 
+def test_a_text_in_lower_case_throughout_says_nothing_about_names():
+    sentence_case = ["For Leicester we need buses.", "Leicester needs trams. In Leicester the fares are high."]
+    lower_case = ["speaking as someone from leicester, fund buses", "buses for leicester please"]
+    assert capitalised_names(sentence_case + lower_case) == {"leicester": "Leicester"}
+    # a lower-case use in a text that capitalises elsewhere still counts against a name
+    assert capitalised_names(sentence_case + ["We need buses for leicester and trams for leicester."]) == {}
+
+
 def test_the_names_left_out_in_words():
     assert incidental_names.in_words([]) == ""
     assert incidental_names.in_words(["Hull", "Leeds"]) == \

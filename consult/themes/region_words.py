@@ -10,7 +10,7 @@ commonest words.
 Before, the phrases were the top of a class-based TF-IDF with regions as classes: on the demo consultation 34 of
 the 72 phrases shown for its 12 UK regions were in over a tenth of all texts ("assembly", "local", "powers"), 22
 were on a theme the generator tilts the region to, and with the regions shuffled it still showed six for every
-region. Now 28 are shown, none common, 14 on a tilted theme, and 1.8 with the regions shuffled
+region. Now 18 are shown, none common, 12 on a tilted theme, one a town, and 1.8 with the regions shuffled
 (`benchmarks/bench_region_words.py`).
 
 Phrases holding a place name mentioned in passing (the theme model's names, `incidental_names.not_for_labels`,
