@@ -1,4 +1,4 @@
-"""The words and phrases a region's members use more than the rest of the UK's, where the difference is beyond chance.
+"""The words and phrases a region's members use more than everyone else, where the difference is beyond chance.
 
 A phrase is tested, for each region, on the number of the region's texts that hold it: given how many texts in all
 hold it, that number is hypergeometric if the phrase has nothing to do with the region (an exact one-sided test,
@@ -42,8 +42,8 @@ def region_name_words() -> frozenset[str]:
 
 def region_keywords(texts: list[str], regions: pd.Series | np.ndarray, *, n: int = 8, min_texts: int = 10,
                     left_out: tuple[str, ...] = (), false_discovery: float = FALSE_DISCOVERY) -> dict[str, list[str]]:
-    """Per region (as `regions` spells it), up to `n` phrases its texts use more than the rest's, strongest
-    evidence first; an empty list where none is distinctive beyond chance.
+    """Per region (as `regions` spells it), up to `n` phrases its texts use more than all the other texts,
+    strongest evidence first; an empty list where none is distinctive beyond chance.
 
     Regions with fewer than `min_texts` texts get no phrases (too few people to describe safely). `left_out`:
     lower-case words (names mentioned in passing) no phrase may hold.
