@@ -127,9 +127,9 @@ def incidental_names(texts: list[str], word_counts: sparse.csr_matrix, words: np
 def judge_names(texts: list[str], word_counts: sparse.csr_matrix, words: np.ndarray, embedder_factory, *,
                 sample: int = SAMPLE, random_state: int = 0) -> dict[str, str]:
     """Each name of `texts`, as the texts write it, in word order -> `IN_PASSING`, `SUBJECT`, or `TOO_FEW` (in
-    fewer than `MIN_TEXTS` texts: not judged). `word_counts` are the texts' single-word counts with columns `words` (lower-cased, as the phrase counter
-    reads them); `embedder_factory()` gives an unfitted sentence embedder with `fit_transform(word_counts, words)`
-    (`embeddings.SifEmbedder`).
+    fewer than `MIN_TEXTS` texts: not judged). `word_counts` are the texts' single-word counts with columns
+    `words` (lower-cased, as the phrase counter reads them); `embedder_factory()` gives an unfitted sentence
+    embedder with `fit_transform(word_counts, words)` (`embeddings.SifEmbedder`).
 
     Names are found on a random `sample` of the texts; each is judged on up to `JUDGED_PER_NAME` of all the
     texts holding it (a town in 0.2% of 100,000 texts is in four of a 2,000-text sample, too few to judge, yet
